@@ -1,0 +1,1 @@
+"""Pure-Python domain: dataclasses, enums, workflow rules, rank keys, validation."""

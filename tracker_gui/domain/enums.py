@@ -1,0 +1,63 @@
+"""Enumerations shared by every layer; their values are what the database stores."""
+
+from __future__ import annotations
+
+from enum import Enum, IntEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=Enum)
+
+
+class IssueType(str, Enum):
+    TASK = "task"
+    BUG = "bug"
+    STORY = "story"
+    EPIC = "epic"
+    SUBTASK = "subtask"
+
+
+class Priority(IntEnum):
+    LOWEST = 1
+    LOW = 2
+    MEDIUM = 3
+    HIGH = 4
+    HIGHEST = 5
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Priority:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(p.label for p in cls)
+            raise ValueError(f"unknown priority {text!r} (use one of: {names})") from None
+
+
+class StatusCategory(str, Enum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class LinkKind(str, Enum):
+    BLOCKS = "blocks"
+    RELATES = "relates"
+    DUPLICATES = "duplicates"
+
+
+class Role(str, Enum):
+    VIEWER = "viewer"
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+def parse_enum(cls: type[E], text: str, what: str) -> E:
+    """Look an enum member up by value, with an error that lists the choices."""
+    try:
+        return cls(text.strip().lower())
+    except ValueError:
+        choices = ", ".join(str(m.value) for m in cls)
+        raise ValueError(f"unknown {what} {text!r} (use one of: {choices})") from None

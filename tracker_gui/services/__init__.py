@@ -1,0 +1,54 @@
+"""Use cases over storage: each write is one transaction that logs its changes and publishes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker_gui.services.bus import EventBus
+from tracker_gui.services.feed import FeedService
+from tracker_gui.services.issues import IssueService
+from tracker_gui.services.projects import ProjectService
+from tracker_gui.storage.catalog_repo import CatalogRepo
+from tracker_gui.storage.database import Database, open_database
+
+
+@dataclass(frozen=True)
+class Services:
+    """The service objects for one open database, sharing one event bus."""
+
+    database: Database
+    bus: EventBus
+    projects: ProjectService
+    issues: IssueService
+    feed: FeedService
+
+    @property
+    def actor(self) -> str:
+        return self.projects.actor
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def connect(database: Database, actor: str | None = None) -> Services:
+    """Build the services over an open database; `actor` defaults to the session user."""
+    from tracker_gui.storage.issues_repo import IssueRepo
+
+    catalog = CatalogRepo(database)
+    repo = IssueRepo(database)
+    bus = EventBus()
+    who = actor or database.session_user()
+    return Services(
+        database=database,
+        bus=bus,
+        projects=ProjectService(database, catalog, repo, bus, who),
+        issues=IssueService(database, catalog, repo, bus, who),
+        feed=FeedService(database, catalog),
+    )
+
+
+def open_services(target: str, *, create: bool = False, actor: str | None = None) -> Services:
+    return connect(open_database(target, create=create), actor)
+
+
+__all__ = ["EventBus", "Services", "connect", "open_services"]

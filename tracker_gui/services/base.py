@@ -1,0 +1,57 @@
+"""What every service shares: the database, the repositories, the bus and who is acting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tracker_gui.domain import validation
+from tracker_gui.domain.models import Change, User
+from tracker_gui.errors import NotFoundError
+from tracker_gui.storage.catalog_repo import CatalogRepo
+from tracker_gui.storage.database import Database
+from tracker_gui.storage.issues_repo import IssueRepo
+from tracker_gui.services.bus import EventBus
+
+ChangeRow = tuple[int, int | None, str, str, str | None, str | None]
+
+
+class ServiceBase:
+    def __init__(
+        self,
+        database: Database,
+        catalog: CatalogRepo,
+        issues: IssueRepo,
+        bus: EventBus,
+        actor: str,
+    ) -> None:
+        self.db = database
+        self.catalog = catalog
+        self.repo = issues
+        self.bus = bus
+        self.actor = actor
+
+    def _user_id(self, username: str | None, *, create: bool = False) -> int | None:
+        """A user's id (inside a transaction); `create` adds unknown local users."""
+        if username is None:
+            return None
+        user = self.catalog.user(username)
+        if user is None:
+            if not create:
+                raise NotFoundError(f"no user named {username!r}")
+            user = self.catalog.insert_user(validation.username(username), username)
+        return user.id
+
+    def _actor_id(self) -> int:
+        uid = self._user_id(self.actor, create=True)
+        assert uid is not None
+        return uid
+
+    def _ensure_users(self, names: Sequence[str]) -> list[User]:
+        out = []
+        for name in names:
+            user = self.catalog.user(name)
+            out.append(user or self.catalog.insert_user(validation.username(name), name))
+        return out
+
+    def _commit_log(self, rows: Sequence[ChangeRow]) -> list[Change]:
+        return self.catalog.append_changes(rows)

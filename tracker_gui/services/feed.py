@@ -1,0 +1,34 @@
+"""Reads of the Change log: the live feed, the activity pane and history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tracker_gui.domain.models import Change
+from tracker_gui.storage.catalog_repo import CatalogRepo
+from tracker_gui.storage.database import Database
+
+
+class FeedService:
+    def __init__(self, database: Database, catalog: CatalogRepo) -> None:
+        self.db = database
+        self.catalog = catalog
+
+    def changes_since(
+        self, change_id: int, limit: int = 1000, project_ids: Sequence[int] = ()
+    ) -> list[Change]:
+        """Change rows with an id above `change_id`, oldest first (what the live feed reads)."""
+        return self.catalog.changes_since(change_id, limit, project_ids)
+
+    def recent(self, limit: int = 200, project_ids: Sequence[int] = ()) -> list[Change]:
+        return self.catalog.recent_changes(limit, project_ids)
+
+    def history(self, issue_id: int) -> list[Change]:
+        return self.catalog.history(issue_id)
+
+    def last_id(self) -> int:
+        return self.catalog.last_change_id()
+
+    def data_version(self) -> int | None:
+        """SQLite's data_version (moves when another connection commits); None on PostgreSQL."""
+        return self.db.data_version() if self.db.is_sqlite else None

@@ -1,0 +1,483 @@
+"""Use cases for issues: report, edit, move, reorder, comment, link, label, watch, archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tracker_gui.domain import history, rank, validation
+from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
+from tracker_gui.domain.models import (
+    Comment,
+    Issue,
+    IssueDetail,
+    IssueFilter,
+    NewIssue,
+)
+from tracker_gui.domain.workflow import Workflow
+from tracker_gui.errors import (
+    ConflictError,
+    NotFoundError,
+    TransitionError,
+    UserError,
+    ValidationError,
+)
+from tracker_gui.services.base import ChangeRow, ServiceBase
+from tracker_gui.storage.tables import utcnow
+
+EDITABLE = ("title", "description", "type", "priority", "assignee", "due", "estimate", "parent", "labels")
+
+
+class IssueService(ServiceBase):
+    """Every write: validate, one transaction, one Change row per changed field, publish after."""
+
+    # -- reads ---------------------------------------------------------------------------
+    def get(self, issue_id: int) -> Issue:
+        found = self.repo.get(issue_id)
+        if found is None:
+            raise NotFoundError(f"issue {issue_id} does not exist (or was deleted)")
+        return found
+
+    def by_key(self, key: str) -> Issue:
+        project, number = validation.split_key(key)
+        found = self.repo.find_by_key(project, number)
+        if found is None:
+            raise NotFoundError(f"no issue {project}-{number}")
+        return found
+
+    def detail(self, issue_id: int) -> IssueDetail:
+        issue = self.get(issue_id)
+        parent = self.repo.get(issue.parent_id) if issue.parent_id else None
+        return IssueDetail(
+            issue=issue,
+            comments=tuple(self.repo.comments(issue_id)),
+            links=tuple(self.repo.links(issue_id)),
+            watchers=tuple(self.repo.watchers(issue_id)),
+            children=tuple(self.repo.children(issue_id)),
+            parent_key=parent.key if parent else None,
+            attachments=tuple(self.repo.attachments(issue_id)),
+            history=tuple(self.catalog.history(issue_id)),
+        )
+
+    def search(
+        self, flt: IssueFilter, *, sort: str = "key", offset: int = 0, limit: int | None = None
+    ) -> list[Issue]:
+        return self.repo.search(flt, sort=sort, offset=offset, limit=limit)
+
+    def count(self, flt: IssueFilter) -> int:
+        return self.repo.count(flt)
+
+    def count_by_status(self, flt: IssueFilter) -> dict[int, int]:
+        return self.repo.count_by_status(flt)
+
+    def column(
+        self, status_id: int, flt: IssueFilter, offset: int = 0, limit: int = 200
+    ) -> list[Issue]:
+        """One board column page, in rank order."""
+        scoped = IssueFilter(**{**_fields(flt), "status_ids": (status_id,)})
+        return self.repo.search(scoped, sort="rank", offset=offset, limit=limit)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _workflow(self, project_id: int) -> Workflow:
+        return Workflow(self.catalog.statuses(project_id), self.catalog.transitions(project_id))
+
+    def _conflict(self, issue_id: int, what: str) -> ConflictError:
+        current = self.repo.get(issue_id)
+        if current is None:
+            return ConflictError(f"{what}: the issue was deleted by someone else", None)
+        return ConflictError(
+            f"{current.key} was changed by someone else (now version {current.version}); "
+            "reload it and try again",
+            current,
+        )
+
+    def _resolve_parent(self, project_id: int, parent: Any, issue_id: int = 0) -> int | None:
+        if parent in (None, "", 0):
+            return None
+        target = self.by_key(parent) if isinstance(parent, str) else self.get(int(parent))
+        if target.id == issue_id:
+            raise ValidationError("parent", "an issue cannot be its own parent")
+        if target.project_id != project_id:
+            raise ValidationError("parent", "the parent must be in the same project")
+        seen, walk = set(), target
+        while walk.parent_id is not None and walk.parent_id not in seen:
+            if walk.parent_id == issue_id:
+                raise ValidationError("parent", "that would make a cycle of parents")
+            seen.add(walk.parent_id)
+            walk = self.get(walk.parent_id)
+        return target.id
+
+    def _label_ids(self, project_id: int, names: Sequence[str]) -> tuple[list[int], tuple[str, ...]]:
+        ids, shown = [], []
+        for raw in names:
+            name = validation.name("label", raw, limit=validation.LABEL_MAX)
+            label = self.catalog.label_by_name(project_id, name) or self.catalog.insert_label(
+                project_id, name
+            )
+            if label.id not in ids:
+                ids.append(label.id)
+                shown.append(label.name)
+        return ids, tuple(sorted(shown))
+
+    def _assignee(self, username: str | None) -> int | None:
+        if username in (None, ""):
+            return None
+        return self._user_id(validation.username(str(username)), create=self.db.is_sqlite)
+
+    # -- create --------------------------------------------------------------------------
+    def create(self, new: NewIssue) -> Issue:
+        title = validation.title(new.title)
+        description = validation.description(new.description)
+        validation.estimate(new.estimate)
+        project = self.catalog.project_by_key(new.project_key.strip().upper())
+        if project is None:
+            raise NotFoundError(f"no project with key {new.project_key!r}")
+        flow = self._workflow(project.id)
+        if not flow.statuses:
+            raise UserError(f"project {project.key} has no statuses")
+        status = flow.find(new.status) if new.status else flow.initial
+        if status is None:
+            names = ", ".join(s.name for s in flow.statuses)
+            raise ValidationError("status", f"no status {new.status!r} in {project.key} (use: {names})")
+        with self.db.transaction():
+            reporter = self._actor_id()
+            assignee = self._assignee(new.assignee)
+            parent_id = self._resolve_parent(project.id, new.parent_key)
+            label_ids, _ = self._label_ids(project.id, new.labels)
+            watcher_ids = [u.id for u in self._ensure_users(new.watchers)] if new.watchers else []
+            number = self.repo.next_number(project.id)
+            _, last = self.repo.column_ranks(status.id)
+            now = utcnow()
+            issue_id = self.repo.insert(
+                {
+                    "uid": str(uuid.uuid4()),
+                    "project": project.id,
+                    "number": number,
+                    "type": new.type.value,
+                    "title": title,
+                    "description": description,
+                    "status": status.id,
+                    "priority": int(new.priority),
+                    "assignee": assignee,
+                    "reporter": reporter,
+                    "parent": parent_id,
+                    "rank": rank.between(last, None),
+                    "due": new.due,
+                    "estimate": new.estimate,
+                    "created_at": now,
+                    "updated_at": now,
+                    "resolved_at": now if status.category == StatusCategory.DONE else None,
+                }
+            )
+            if label_ids:
+                self.repo.set_labels(issue_id, label_ids)
+            for uid in watcher_ids:
+                self.repo.add_watcher(issue_id, uid)
+            issue = self.get(issue_id)
+            events = self._commit_log(
+                [(project.id, issue_id, self.actor, history.CREATED, None, history.snapshot(issue))]
+            )
+        self.bus.publish(events)
+        return issue
+
+    # -- edit ----------------------------------------------------------------------------
+    def edit(self, issue_id: int, expected_version: int, changes: Mapping[str, Any]) -> Issue:
+        """Change any of EDITABLE; unknown or unchanged fields are rejected or skipped."""
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], f"cannot edit {', '.join(sorted(unknown))}")
+        issue = self.get(issue_id)
+        values: dict[str, Any] = {}
+        logged: list[tuple[str, Any, Any]] = []
+
+        def note(field: str, column: str, stored: Any, old: Any, new: Any) -> None:
+            if history.encode(field, old) != history.encode(field, new):
+                values[column] = stored
+                logged.append((field, old, new))
+
+        if "title" in changes:
+            t = validation.title(changes["title"])
+            note("title", "title", t, issue.title, t)
+        if "description" in changes:
+            d = validation.description(changes["description"] or "")
+            note("description", "description", d, issue.description, d)
+        if "type" in changes:
+            kind = IssueType(changes["type"])
+            note("type", "type", kind.value, issue.type, kind)
+        if "priority" in changes:
+            p = changes["priority"]
+            pr = Priority.parse(p) if isinstance(p, str) else Priority(p)
+            note("priority", "priority", int(pr), issue.priority, pr)
+        if "due" in changes:
+            due = changes["due"]
+            if due is not None and not isinstance(due, dt.date):
+                raise ValidationError("due", "due must be a date")
+            note("due", "due", due, issue.due, due)
+        if "estimate" in changes:
+            est = validation.estimate(
+                None if changes["estimate"] is None else float(changes["estimate"])
+            )
+            note("estimate", "estimate", est, issue.estimate, est)
+        with self.db.transaction():
+            if "assignee" in changes:
+                who = changes["assignee"] or None
+                uid = self._assignee(who)
+                note("assignee", "assignee", uid, issue.assignee, who)
+            if "parent" in changes:
+                pid = self._resolve_parent(issue.project_id, changes["parent"], issue_id)
+                note("parent", "parent", pid, issue.parent_id, pid)
+            label_ids: list[int] | None = None
+            if "labels" in changes:
+                label_ids, shown = self._label_ids(issue.project_id, changes["labels"])
+                if history.encode("labels", shown) != history.encode("labels", issue.labels):
+                    logged.append(("labels", issue.labels, shown))
+                else:
+                    label_ids = None
+            if not logged:
+                return issue
+            if not self.repo.update(issue_id, expected_version, values):
+                raise self._conflict(issue_id, "edit")
+            if label_ids is not None:
+                self.repo.set_labels(issue_id, label_ids)
+            events = self._commit_log(
+                [
+                    (
+                        issue.project_id,
+                        issue_id,
+                        self.actor,
+                        field,
+                        history.encode(field, old),
+                        history.encode(field, new),
+                    )
+                    for field, old, new in logged
+                ]
+            )
+        self.bus.publish(events)
+        return self.get(issue_id)
+
+    # -- move / reorder ------------------------------------------------------------------
+    def move(
+        self,
+        issue_id: int,
+        expected_version: int,
+        status_id: int | None = None,
+        *,
+        after_id: int | None = None,
+        before_id: int | None = None,
+    ) -> Issue:
+        """Put the issue in `status_id` (default: its own) below `after_id` / above `before_id`.
+
+        With neither neighbour, a status change appends it at the end of the new column.
+        """
+        issue = self.get(issue_id)
+        target = issue.status_id if status_id is None else status_id
+        flow = self._workflow(issue.project_id)
+        if target not in {s.id for s in flow.statuses}:
+            raise ValidationError("status", "that status does not belong to the issue's project")
+        if not flow.allows(issue.status_id, target):
+            raise TransitionError(
+                f"{issue.key}: moving from {flow.status(issue.status_id).name!r} to "
+                f"{flow.status(target).name!r} is not allowed by the workflow"
+            )
+        new_rank = self._rank_for(issue, target, after_id, before_id)
+        values: dict[str, Any] = {}
+        rows: list[ChangeRow] = []
+        if target != issue.status_id:
+            values["status"] = target
+            was_done = flow.status(issue.status_id).category == StatusCategory.DONE
+            now_done = flow.status(target).category == StatusCategory.DONE
+            if now_done != was_done:
+                values["resolved_at"] = utcnow() if now_done else None
+            rows.append(
+                (issue.project_id, issue_id, self.actor, "status", str(issue.status_id), str(target))
+            )
+        if new_rank != issue.rank:
+            values["rank"] = new_rank
+            rows.append((issue.project_id, issue_id, self.actor, "rank", issue.rank, new_rank))
+        if not rows:
+            return issue
+        with self.db.transaction():
+            if not self.repo.update(issue_id, expected_version, values):
+                raise self._conflict(issue_id, "move")
+            events = self._commit_log(rows)
+        self.bus.publish(events)
+        return self.get(issue_id)
+
+    def transition(self, issue_id: int, expected_version: int, status_name: str) -> Issue:
+        issue = self.get(issue_id)
+        status = self._workflow(issue.project_id).find(status_name)
+        if status is None:
+            raise ValidationError("status", f"{issue.project_key} has no status {status_name!r}")
+        return self.move(issue_id, expected_version, status.id)
+
+    def _rank_for(
+        self, issue: Issue, status_id: int, after_id: int | None, before_id: int | None
+    ) -> str:
+        if after_id is None and before_id is None:
+            if status_id == issue.status_id:
+                return issue.rank
+            _, last = self.repo.column_ranks(status_id)
+            return rank.between(last, None) if last else rank.between(None, None)
+        above = self.get(after_id).rank if after_id is not None else None
+        below = self.get(before_id).rank if before_id is not None else None
+        if above is not None and below is None:
+            below = self.repo.rank_neighbour(status_id, above, below=True, exclude=issue.id)
+        elif below is not None and above is None:
+            above = self.repo.rank_neighbour(status_id, below, below=False, exclude=issue.id)
+        if above is not None and below is not None and not above < below:
+            raise ConflictError("the column changed while you were moving; try again", None)
+        return rank.between(above, below)
+
+    def bulk_move(self, moves: Sequence[tuple[int, int, int]]) -> list[Issue]:
+        """(issue id, version, status id) for many issues in one transaction: all or none."""
+        planned = []
+        for issue_id, version, status_id in moves:
+            issue = self.get(issue_id)
+            flow = self._workflow(issue.project_id)
+            if not flow.allows(issue.status_id, status_id):
+                raise TransitionError(f"{issue.key}: that move is not allowed by the workflow")
+            planned.append((issue, version, status_id, self._rank_for(issue, status_id, None, None)))
+        rows: list[ChangeRow] = []
+        with self.db.transaction():
+            for issue, version, status_id, new_rank in planned:
+                if status_id == issue.status_id:
+                    continue
+                if not self.repo.update(issue.id, version, {"status": status_id, "rank": new_rank}):
+                    raise self._conflict(issue.id, "move")
+                rows.append(
+                    (issue.project_id, issue.id, self.actor, "status", str(issue.status_id), str(status_id))
+                )
+            events = self._commit_log(rows)
+        self.bus.publish(events)
+        return [self.get(i.id) for i, *_ in planned]
+
+    # -- comments, links, watchers -------------------------------------------------------
+    def comment(self, issue_id: int, body: str) -> Comment:
+        text = validation.comment(body)
+        issue = self.get(issue_id)
+        with self.db.transaction():
+            cid = self.repo.insert_comment(issue_id, self._actor_id(), text)
+            events = self._commit_log(
+                [(issue.project_id, issue_id, self.actor, "comment", None, text[:200])]
+            )
+        self.bus.publish(events)
+        found = self.repo.comment(cid)
+        assert found is not None
+        return found
+
+    def edit_comment(self, comment_id: int, body: str) -> Comment:
+        text = validation.comment(body)
+        current = self.repo.comment(comment_id)
+        if current is None:
+            raise NotFoundError("that comment no longer exists")
+        if current.author != self.actor:
+            raise UserError("only the author can edit a comment")
+        issue = self.get(current.issue_id)
+        with self.db.transaction():
+            self.repo.update_comment(comment_id, text)
+            events = self._commit_log(
+                [(issue.project_id, issue.id, self.actor, "comment.edited", current.body[:200], text[:200])]
+            )
+        self.bus.publish(events)
+        found = self.repo.comment(comment_id)
+        assert found is not None
+        return found
+
+    def link(self, issue_id: int, kind: LinkKind, other_key: str) -> None:
+        issue = self.get(issue_id)
+        other = self.by_key(other_key)
+        if other.id == issue.id:
+            raise ValidationError("link", "an issue cannot link to itself")
+        with self.db.transaction():
+            if self.repo.find_link(kind.value, issue.id, other.id) is not None:
+                return
+            self.repo.insert_link(kind.value, issue.id, other.id)
+            events = self._commit_log(
+                [(issue.project_id, issue.id, self.actor, "link", None, f"{kind.value} {other.key}")]
+            )
+        self.bus.publish(events)
+
+    def unlink(self, issue_id: int, kind: LinkKind, other_key: str) -> None:
+        issue = self.get(issue_id)
+        other = self.by_key(other_key)
+        with self.db.transaction():
+            link_id = self.repo.find_link(kind.value, issue.id, other.id)
+            if link_id is None:
+                raise NotFoundError(f"{issue.key} does not {kind.value} {other.key}")
+            self.repo.delete_link(link_id)
+            events = self._commit_log(
+                [(issue.project_id, issue.id, self.actor, "unlink", f"{kind.value} {other.key}", None)]
+            )
+        self.bus.publish(events)
+
+    def watch(self, issue_id: int, username: str | None = None, on: bool = True) -> None:
+        issue = self.get(issue_id)
+        who = username or self.actor
+        with self.db.transaction():
+            uid = self._user_id(who, create=self.db.is_sqlite)
+            assert uid is not None
+            changed = self.repo.add_watcher(issue_id, uid) if on else self.repo.remove_watcher(issue_id, uid)
+            events = (
+                self._commit_log(
+                    [(issue.project_id, issue_id, self.actor, "watch" if on else "unwatch", None, who)]
+                )
+                if changed
+                else []
+            )
+        self.bus.publish(events)
+
+    def attach(self, issue_id: int, name: str, data: bytes) -> None:
+        name = validation.name("attachment name", name, limit=255)
+        if len(data) > validation.ATTACHMENT_MAX_BYTES:
+            raise ValidationError(
+                "attachment",
+                f"{name} is {len(data):,} bytes; the limit is {validation.ATTACHMENT_MAX_BYTES:,}",
+            )
+        issue = self.get(issue_id)
+        digest = hashlib.sha256(data).hexdigest()
+        with self.db.transaction():
+            self.repo.insert_attachment(issue_id, name, data, digest, self._actor_id())
+            events = self._commit_log(
+                [(issue.project_id, issue_id, self.actor, "attachment", None, name)]
+            )
+        self.bus.publish(events)
+
+    # -- archive / delete ----------------------------------------------------------------
+    def archive(self, issue_id: int, expected_version: int, archived: bool = True) -> Issue:
+        issue = self.get(issue_id)
+        if issue.archived == archived:
+            return issue
+        with self.db.transaction():
+            if not self.repo.update(issue_id, expected_version, {"archived": archived}):
+                raise self._conflict(issue_id, "archive")
+            events = self._commit_log(
+                [
+                    (
+                        issue.project_id,
+                        issue_id,
+                        self.actor,
+                        "archived",
+                        history.encode("archived", issue.archived),
+                        history.encode("archived", archived),
+                    )
+                ]
+            )
+        self.bus.publish(events)
+        return self.get(issue_id)
+
+    def delete(self, issue_id: int, expected_version: int) -> None:
+        issue = self.get(issue_id)
+        with self.db.transaction():
+            if not self.repo.delete(issue_id, expected_version):
+                raise self._conflict(issue_id, "delete")
+            events = self._commit_log(
+                [(issue.project_id, issue_id, self.actor, history.DELETED, issue.key, None)]
+            )
+        self.bus.publish(events)
+
+
+def _fields(flt: IssueFilter) -> dict[str, Any]:
+    return {name: getattr(flt, name) for name in IssueFilter.__dataclass_fields__}

@@ -1,0 +1,262 @@
+"""Use cases for projects, workflow (statuses, transitions), labels, users and saved filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tracker_gui.domain import validation
+from tracker_gui.domain.enums import StatusCategory
+from tracker_gui.domain.models import Label, Project, SavedFilter, Status, Transition, User
+from tracker_gui.domain.workflow import DEFAULT_WORKFLOW, Workflow
+from tracker_gui.errors import NotFoundError, UserError, ValidationError
+from tracker_gui.services.base import ServiceBase
+
+DEFAULT_COLOURS = {
+    StatusCategory.TODO: "#6b778c",
+    StatusCategory.IN_PROGRESS: "#2f6fde",
+    StatusCategory.DONE: "#2e9d5b",
+}
+
+
+class ProjectService(ServiceBase):
+    """Projects and their workflow; every method that writes is one transaction."""
+
+    # -- reads ---------------------------------------------------------------------------
+    def projects(self, include_archived: bool = False) -> list[Project]:
+        return self.catalog.projects(include_archived)
+
+    def project(self, key: str) -> Project:
+        key = key.strip().upper()
+        found = self.catalog.project_by_key(key)
+        if found is None:
+            raise NotFoundError(f"no project with key {key!r}")
+        return found
+
+    def workflow(self, project_id: int) -> Workflow:
+        return Workflow(self.catalog.statuses(project_id), self.catalog.transitions(project_id))
+
+    def statuses(self, project_id: int) -> list[Status]:
+        return self.catalog.statuses(project_id)
+
+    def labels(self, project_id: int) -> list[Label]:
+        return self.catalog.labels(project_id)
+
+    def users(self) -> list[User]:
+        return self.catalog.users()
+
+    def me(self) -> User:
+        return self.catalog.user(self.actor) or User(0, self.actor, self.actor)
+
+    # -- projects ------------------------------------------------------------------------
+    def ensure_project(self, key: str, name: str | None = None) -> tuple[Project, bool]:
+        """Create the project with the default workflow unless its key exists. (project, created)"""
+        key = validation.project_key(key)
+        existing = self.catalog.project_by_key(key)
+        if existing is not None:
+            return existing, False
+        title = validation.name("name", name or key, limit=200)
+        with self.db.transaction():
+            if self.catalog.project_by_key(key) is not None:  # lost a race: fine
+                return self.project(key), False
+            self._actor_id()
+            project = self.catalog.insert_project(key, title)
+            for position, (status_name, category) in enumerate(DEFAULT_WORKFLOW):
+                self.catalog.insert_status(
+                    project.id, status_name, category.value, position, None, DEFAULT_COLOURS[category]
+                )
+            events = self._commit_log([(project.id, None, self.actor, "project", None, key)])
+        self.bus.publish(events)
+        return project, True
+
+    def update_project(self, key: str, name: str, description: str = "") -> Project:
+        project = self.project(key)
+        title = validation.name("name", name, limit=200)
+        text = validation.description(description)
+        with self.db.transaction():
+            self.catalog.update_project(project.id, {"name": title, "description": text})
+            events = self._commit_log(
+                [(project.id, None, self.actor, "project.name", project.name, title)]
+            )
+        self.bus.publish(events)
+        return self.project(key)
+
+    # -- statuses ------------------------------------------------------------------------
+    def add_status(
+        self,
+        project_id: int,
+        name: str,
+        category: StatusCategory,
+        wip_limit: int | None = None,
+        colour: str = "",
+    ) -> Status:
+        name = validation.name("status", name)
+        validation.wip_limit(wip_limit)
+        colour = validation.colour(colour) or DEFAULT_COLOURS[category]
+        existing = self.catalog.statuses(project_id)
+        if any(s.name.casefold() == name.casefold() for s in existing):
+            raise ValidationError("status", f"a status named {name!r} already exists")
+        with self.db.transaction():
+            position = max((s.position for s in existing), default=-1) + 1
+            sid = self.catalog.insert_status(
+                project_id, name, category.value, position, wip_limit, colour
+            )
+            events = self._commit_log([(project_id, None, self.actor, "status.added", None, name)])
+        self.bus.publish(events)
+        return self._status(sid)
+
+    def _status(self, status_id: int) -> Status:
+        status = self.catalog.status(status_id)
+        if status is None:
+            raise NotFoundError(f"status {status_id} no longer exists")
+        return status
+
+    def update_status(
+        self,
+        status_id: int,
+        *,
+        name: str | None = None,
+        category: StatusCategory | None = None,
+        wip_limit: int | None | type[...] = ...,
+        colour: str | None = None,
+    ) -> Status:
+        status = self._status(status_id)
+        values: dict[str, object] = {}
+        if name is not None and name.strip() != status.name:
+            name = validation.name("status", name)
+            others = self.catalog.statuses(status.project_id)
+            if any(s.name.casefold() == name.casefold() and s.id != status_id for s in others):
+                raise ValidationError("status", f"a status named {name!r} already exists")
+            values["name"] = name
+        if category is not None and category != status.category:
+            values["category"] = category.value
+        if wip_limit is not ...:
+            assert wip_limit is None or isinstance(wip_limit, int)
+            values["wip_limit"] = validation.wip_limit(wip_limit)
+        if colour is not None:
+            values["colour"] = validation.colour(colour)
+        if not values:
+            return status
+        with self.db.transaction():
+            self.catalog.update_status(status_id, values)
+            events = self._commit_log(
+                [
+                    (status.project_id, None, self.actor, f"status.{k}", str(getattr(status, k)), str(v))
+                    for k, v in values.items()
+                ]
+            )
+        self.bus.publish(events)
+        return self._status(status_id)
+
+    def reorder_statuses(self, project_id: int, ordered_ids: list[int]) -> list[Status]:
+        current = {s.id for s in self.catalog.statuses(project_id)}
+        if set(ordered_ids) != current or len(ordered_ids) != len(current):
+            raise UserError("the new order must list every status of the project once")
+        with self.db.transaction():
+            for position, sid in enumerate(ordered_ids):
+                self.catalog.update_status(sid, {"position": position})
+            events = self._commit_log(
+                [(project_id, None, self.actor, "status.order", None, ",".join(map(str, ordered_ids)))]
+            )
+        self.bus.publish(events)
+        return self.catalog.statuses(project_id)
+
+    def delete_status(self, status_id: int, move_to: int | None = None) -> int:
+        """Delete a status; issues using it must be moved in the same call. Returns how many moved."""
+        status = self._status(status_id)
+        siblings = self.catalog.statuses(status.project_id)
+        if len(siblings) == 1:
+            raise UserError("a project needs at least one status")
+        in_use = self.repo.count_in_status(status_id)
+        if in_use and move_to is None:
+            raise UserError(
+                f"{in_use} issue{'s' if in_use != 1 else ''} still use {status.name!r}: "
+                "move them to another status first (or pick one to move them to)"
+            )
+        if move_to is not None:
+            target = self._status(move_to)
+            if target.project_id != status.project_id or target.id == status_id:
+                raise ValidationError("status", "issues must move to another status of the same project")
+        with self.db.transaction():
+            moved = self.repo.move_status(status_id, move_to) if move_to is not None else []
+            rows = [
+                (status.project_id, i, self.actor, "status", str(status_id), str(move_to))
+                for i in moved
+            ]
+            self.catalog.delete_status(status_id)
+            rows.append((status.project_id, None, self.actor, "status.deleted", status.name, None))
+            events = self._commit_log(rows)
+        self.bus.publish(events)
+        return len(moved)
+
+    # -- transitions ---------------------------------------------------------------------
+    def transitions(self, project_id: int) -> list[Transition]:
+        return self.catalog.transitions(project_id)
+
+    def set_transitions(self, project_id: int, pairs: Iterable[tuple[int, int]]) -> None:
+        """Replace the allowed moves; an empty set means every move is allowed."""
+        ids = {s.id for s in self.catalog.statuses(project_id)}
+        clean = {(a, b) for a, b in pairs if a != b}
+        if any(a not in ids or b not in ids for a, b in clean):
+            raise ValidationError("transition", "transitions must join statuses of this project")
+        with self.db.transaction():
+            self.catalog.replace_transitions(project_id, clean)
+            text = ";".join(f"{a}>{b}" for a, b in sorted(clean))
+            events = self._commit_log([(project_id, None, self.actor, "transitions", None, text)])
+        self.bus.publish(events)
+
+    # -- labels --------------------------------------------------------------------------
+    def ensure_label(self, project_id: int, name: str, colour: str = "") -> Label:
+        name = validation.name("label", name, limit=validation.LABEL_MAX)
+        found = self.catalog.label_by_name(project_id, name)
+        if found:
+            return found
+        with self.db.transaction():
+            label = self.catalog.insert_label(project_id, name, validation.colour(colour))
+        return label
+
+    def update_label(self, label: Label, name: str, colour: str) -> None:
+        values = {
+            "name": validation.name("label", name, limit=validation.LABEL_MAX),
+            "colour": validation.colour(colour),
+        }
+        with self.db.transaction():
+            self.catalog.update_label(label.id, values)
+            events = self._commit_log(
+                [(label.project_id, None, self.actor, "label.renamed", label.name, values["name"])]
+            )
+        self.bus.publish(events)
+
+    # -- users and saved filters ---------------------------------------------------------
+    def ensure_user(self, username: str, display_name: str = "", email: str = "") -> User:
+        username = validation.username(username)
+        found = self.catalog.user(username)
+        if found:
+            return found
+        with self.db.transaction():
+            return self.catalog.insert_user(username, display_name or username, email)
+
+    def saved_filters(self) -> list[SavedFilter]:
+        me = self.catalog.user(self.actor)
+        return self.catalog.saved_filters(me.id) if me else []
+
+    def save_filter(self, name: str, query: str) -> SavedFilter:
+        name = validation.name("filter name", name)
+        query = validation.clean_text("query", query, max_bytes=10_000)
+        if any(f.name.casefold() == name.casefold() for f in self.saved_filters()):
+            raise ValidationError("name", f"a saved filter named {name!r} already exists")
+        with self.db.transaction():
+            fid = self.catalog.insert_saved_filter(self._actor_id(), name, query)
+        return SavedFilter(fid, name, query, self.actor)
+
+    def rename_filter(self, filter_id: int, name: str, query: str | None = None) -> None:
+        values: dict[str, object] = {"name": validation.name("filter name", name)}
+        if query is not None:
+            values["query"] = validation.clean_text("query", query, max_bytes=10_000)
+        with self.db.transaction():
+            if not self.catalog.update_saved_filter(filter_id, self._actor_id(), values):
+                raise NotFoundError("that saved filter no longer exists")
+
+    def delete_filter(self, filter_id: int) -> None:
+        with self.db.transaction():
+            if not self.catalog.delete_saved_filter(filter_id, self._actor_id()):
+                raise NotFoundError("that saved filter no longer exists")

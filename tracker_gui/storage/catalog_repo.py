@@ -1,0 +1,237 @@
+"""Projects, workflow, users, labels, saved filters and the Change log. Callers own transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from peewee import fn
+
+from tracker_gui.domain.models import (
+    Change,
+    Label,
+    Project,
+    SavedFilter,
+    Status,
+    Transition,
+    User,
+)
+from tracker_gui.storage import convert
+from tracker_gui.storage.database import Database
+from tracker_gui.storage.tables import (
+    ChangeRow,
+    LabelRow,
+    ProjectRow,
+    SavedFilterRow,
+    StatusRow,
+    TransitionRow,
+    UserRow,
+    utcnow,
+)
+
+
+class CatalogRepo:
+    """Everything but issue rows; returns domain dataclasses."""
+
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    # -- users ---------------------------------------------------------------------------
+    def users(self) -> list[User]:
+        with self.db.reading():
+            return [convert.user(r) for r in UserRow.select().order_by(UserRow.username)]
+
+    def user(self, username: str) -> User | None:
+        with self.db.reading():
+            row = UserRow.get_or_none(UserRow.username == username)
+            return convert.user(row) if row else None
+
+    def insert_user(self, username: str, display_name: str, email: str = "") -> User:
+        uid = UserRow.insert(username=username, display_name=display_name, email=email).execute()
+        return User(int(uid), username, display_name or username, email)
+
+    def update_user(self, user_id: int, display_name: str, email: str) -> None:
+        UserRow.update(display_name=display_name, email=email).where(UserRow.id == user_id).execute()
+
+    # -- projects ------------------------------------------------------------------------
+    def projects(self, include_archived: bool = False) -> list[Project]:
+        with self.db.reading():
+            query = ProjectRow.select().order_by(ProjectRow.key)
+            if not include_archived:
+                query = query.where(ProjectRow.archived == False)  # noqa: E712
+            return [convert.project(r) for r in query]
+
+    def project_by_key(self, key: str) -> Project | None:
+        with self.db.reading():
+            row = ProjectRow.get_or_none(ProjectRow.key == key)
+            return convert.project(row) if row else None
+
+    def project(self, project_id: int) -> Project | None:
+        with self.db.reading():
+            row = ProjectRow.get_or_none(ProjectRow.id == project_id)
+            return convert.project(row) if row else None
+
+    def insert_project(self, key: str, name: str, description: str = "") -> Project:
+        pid = ProjectRow.insert(key=key, name=name, description=description).execute()
+        return Project(int(pid), key, name, description)
+
+    def update_project(self, project_id: int, values: dict[str, Any]) -> None:
+        ProjectRow.update(**values).where(ProjectRow.id == project_id).execute()
+
+    # -- workflow ------------------------------------------------------------------------
+    def statuses(self, project_id: int) -> list[Status]:
+        with self.db.reading():
+            query = (
+                StatusRow.select()
+                .where(StatusRow.project == project_id)
+                .order_by(StatusRow.position, StatusRow.id)
+            )
+            return [convert.status(r) for r in query]
+
+    def status(self, status_id: int) -> Status | None:
+        with self.db.reading():
+            row = StatusRow.get_or_none(StatusRow.id == status_id)
+            return convert.status(row) if row else None
+
+    def insert_status(
+        self,
+        project_id: int,
+        name: str,
+        category: str,
+        position: int,
+        wip_limit: int | None = None,
+        colour: str = "",
+    ) -> int:
+        return int(
+            StatusRow.insert(
+                project=project_id,
+                name=name,
+                category=category,
+                position=position,
+                wip_limit=wip_limit,
+                colour=colour,
+            ).execute()
+        )
+
+    def update_status(self, status_id: int, values: dict[str, Any]) -> None:
+        StatusRow.update(**values).where(StatusRow.id == status_id).execute()
+
+    def delete_status(self, status_id: int) -> None:
+        StatusRow.delete().where(StatusRow.id == status_id).execute()
+
+    def transitions(self, project_id: int) -> list[Transition]:
+        with self.db.reading():
+            query = TransitionRow.select().where(TransitionRow.project == project_id)
+            return [convert.transition(r) for r in query]
+
+    def replace_transitions(self, project_id: int, pairs: Iterable[tuple[int, int]]) -> None:
+        TransitionRow.delete().where(TransitionRow.project == project_id).execute()
+        rows = [
+            {"project": project_id, "from_status": a, "to_status": b} for a, b in sorted(set(pairs))
+        ]
+        if rows:
+            TransitionRow.insert_many(rows).execute()
+
+    # -- labels --------------------------------------------------------------------------
+    def labels(self, project_id: int) -> list[Label]:
+        with self.db.reading():
+            query = LabelRow.select().where(LabelRow.project == project_id).order_by(LabelRow.name)
+            return [convert.label(r) for r in query]
+
+    def label_by_name(self, project_id: int, name: str) -> Label | None:
+        with self.db.reading():
+            row = LabelRow.get_or_none(
+                (LabelRow.project == project_id) & (fn.lower(LabelRow.name) == name.lower())
+            )
+            return convert.label(row) if row else None
+
+    def insert_label(self, project_id: int, name: str, colour: str = "") -> Label:
+        lid = LabelRow.insert(project=project_id, name=name, colour=colour).execute()
+        return Label(int(lid), project_id, name, colour)
+
+    def update_label(self, label_id: int, values: dict[str, Any]) -> None:
+        LabelRow.update(**values).where(LabelRow.id == label_id).execute()
+
+    # -- saved filters -------------------------------------------------------------------
+    def saved_filters(self, owner_id: int) -> list[SavedFilter]:
+        with self.db.reading():
+            query = (
+                SavedFilterRow.select(SavedFilterRow, UserRow.username.alias("owner_name"))
+                .join(UserRow, on=(SavedFilterRow.owner == UserRow.id))
+                .where(SavedFilterRow.owner == owner_id)
+                .order_by(SavedFilterRow.name)
+                .objects()
+            )
+            return [convert.saved_filter(r, r.owner_name) for r in query]
+
+    def insert_saved_filter(self, owner_id: int, name: str, query: str) -> int:
+        return int(SavedFilterRow.insert(owner=owner_id, name=name, query=query).execute())
+
+    def update_saved_filter(self, filter_id: int, owner_id: int, values: dict[str, Any]) -> bool:
+        n = (
+            SavedFilterRow.update(**values)
+            .where((SavedFilterRow.id == filter_id) & (SavedFilterRow.owner == owner_id))
+            .execute()
+        )
+        return bool(n)
+
+    def delete_saved_filter(self, filter_id: int, owner_id: int) -> bool:
+        n = (
+            SavedFilterRow.delete()
+            .where((SavedFilterRow.id == filter_id) & (SavedFilterRow.owner == owner_id))
+            .execute()
+        )
+        return bool(n)
+
+    # -- the Change log ------------------------------------------------------------------
+    def append_changes(
+        self, rows: Sequence[tuple[int, int | None, str, str, str | None, str | None]]
+    ) -> list[Change]:
+        """Append (project, issue, actor, field, old, new) rows; returns them with ids."""
+        at = utcnow()
+        out = []
+        for project_id, issue_id, actor, field, old, new in rows:
+            cid = ChangeRow.insert(
+                project=project_id, issue_id=issue_id, actor=actor, at=at, field=field, old=old, new=new
+            ).execute()
+            out.append(Change(int(cid), project_id, issue_id, actor, at, field, old, new))
+        return out
+
+    def append_changes_bulk(
+        self, rows: Sequence[tuple[int, int | None, str, str, str | None, str | None, Any]]
+    ) -> None:
+        """Bulk history for generated data: (project, issue, actor, field, old, new, at)."""
+        keys = ("project", "issue_id", "actor", "field", "old", "new", "at")
+        data = [dict(zip(keys, r, strict=True)) for r in rows]
+        for start in range(0, len(data), 500):
+            ChangeRow.insert_many(data[start : start + 500]).execute()
+
+    def changes_since(
+        self, change_id: int, limit: int = 1000, project_ids: Sequence[int] = ()
+    ) -> list[Change]:
+        with self.db.reading():
+            query = ChangeRow.select().where(ChangeRow.id > change_id)
+            if project_ids:
+                query = query.where(ChangeRow.project.in_(list(project_ids)))
+            return [convert.change(r) for r in query.order_by(ChangeRow.id).limit(limit)]
+
+    def history(self, issue_id: int) -> list[Change]:
+        with self.db.reading():
+            query = ChangeRow.select().where(ChangeRow.issue_id == issue_id).order_by(ChangeRow.id)
+            return [convert.change(r) for r in query]
+
+    def recent_changes(self, limit: int, project_ids: Sequence[int] = ()) -> list[Change]:
+        with self.db.reading():
+            query = ChangeRow.select()
+            if project_ids:
+                query = query.where(ChangeRow.project.in_(list(project_ids)))
+            rows = list(query.order_by(ChangeRow.id.desc()).limit(limit))
+            return [convert.change(r) for r in reversed(rows)]
+
+    def last_change_id(self) -> int:
+        with self.db.reading():
+            value = ChangeRow.select(fn.MAX(ChangeRow.id)).scalar()
+            return int(value or 0)
+
+
+__all__ = ["CatalogRepo", "utcnow"]

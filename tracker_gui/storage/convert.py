@@ -1,0 +1,129 @@
+"""Rows to domain dataclasses: the only place that knows both shapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
+from tracker_gui.domain.models import (
+    Change,
+    Comment,
+    Issue,
+    Label,
+    Link,
+    Project,
+    SavedFilter,
+    Status,
+    Transition,
+    User,
+)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _time(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo else value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def _opt_time(value: Any) -> dt.datetime | None:
+    return None if value is None else _time(value)
+
+
+def user(row: Any) -> User:
+    return User(row.id, row.username, row.display_name or row.username, row.email or "")
+
+
+def project(row: Any) -> Project:
+    return Project(row.id, row.key, row.name, row.description or "", bool(row.archived))
+
+
+def status(row: Any) -> Status:
+    return Status(
+        id=row.id,
+        project_id=row.project_id,
+        name=row.name,
+        category=StatusCategory(row.category),
+        position=row.position,
+        wip_limit=row.wip_limit,
+        colour=row.colour or "",
+    )
+
+
+def transition(row: Any) -> Transition:
+    return Transition(row.project_id, row.from_status_id, row.to_status_id)
+
+
+def label(row: Any) -> Label:
+    return Label(row.id, row.project_id, row.name, row.colour or "")
+
+
+def issue(row: dict[str, Any], labels: tuple[str, ...] = ()) -> Issue:
+    """`row` is a dict from the issue query (issue columns plus project_key and user names)."""
+    return Issue(
+        id=row["id"],
+        uid=row["uid"],
+        project_id=row["project"],
+        project_key=row["project_key"],
+        number=row["number"],
+        type=IssueType(row["type"]),
+        title=row["title"],
+        status_id=row["status"],
+        priority=Priority(row["priority"]),
+        rank=row["rank"],
+        reporter=row["reporter_name"],
+        created_at=_time(row["created_at"]),
+        updated_at=_time(row["updated_at"]),
+        version=row["version"],
+        description=row.get("description") or "",
+        assignee=row["assignee_name"],
+        parent_id=row["parent"],
+        due=_date(row["due"]),
+        estimate=row["estimate"],
+        resolved_at=_opt_time(row["resolved_at"]),
+        archived=bool(row["archived"]),
+        labels=labels,
+    )
+
+
+def comment(row: Any, author: str) -> Comment:
+    return Comment(
+        row.id, row.issue_id, author, row.body, _time(row.created_at), _opt_time(row.edited_at)
+    )
+
+
+def link(row: Any, me: int, other_key: str, other_title: str) -> Link:
+    return Link(
+        id=row.id,
+        kind=LinkKind(row.kind),
+        source_id=row.source_id,
+        target_id=row.target_id,
+        other_key=other_key,
+        other_title=other_title,
+        outward=row.source_id == me,
+    )
+
+
+def change(row: Any) -> Change:
+    return Change(
+        id=row.id,
+        project_id=row.project_id,
+        issue_id=row.issue_id,
+        actor=row.actor,
+        at=_time(row.at),
+        field=row.field,
+        old=row.old,
+        new=row.new,
+    )
+
+
+def saved_filter(row: Any, owner: str) -> SavedFilter:
+    return SavedFilter(row.id, row.name, row.query, owner)

@@ -1,0 +1,268 @@
+"""Open a database by path (SQLite) or URL (PostgreSQL), check it, back it up, migrate it."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import peewee
+from playhouse.migrations import Runner
+
+from tracker_gui import paths
+from tracker_gui.errors import NotADatabaseError, StorageError
+from tracker_gui.storage import tables
+from tracker_gui.storage.errors import translated
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "full",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "cache_size": -32000,
+}
+
+
+class NoDatabaseYet(StorageError):
+    """The path does not exist or is a 0-byte file: only `init` (or the window, after asking) creates it."""
+
+
+def is_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+class Database:
+    """One open database: the peewee handle plus what the app needs to know about it."""
+
+    def __init__(self, db: peewee.Database, kind: str, target: str, label: str) -> None:
+        self.peewee = db
+        self.kind = kind
+        self.target = target
+        self.label = label
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.kind == "sqlite"
+
+    @contextlib.contextmanager
+    def bound(self) -> Iterator[None]:
+        """Point the table classes at this database for the duration of the block."""
+        with self.peewee.bind_ctx(tables.ALL_TABLES, bind_refs=False, bind_backrefs=False):
+            yield
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE on SQLite); driver errors become app errors."""
+        with translated(self.label), self.bound(), self.peewee.atomic():
+            yield
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        with translated(self.label), self.bound():
+            yield
+
+    def session_user(self) -> str:
+        """Who is acting: the login role on PostgreSQL, the OS user on a local file."""
+        if self.is_sqlite:
+            try:
+                return getpass.getuser()
+            except (KeyError, OSError):
+                return "me"
+        with self.reading():
+            return str(self.peewee.execute_sql("SELECT session_user").fetchone()[0])
+
+    def data_version(self) -> int:
+        """SQLite's counter that moves when another connection commits (cheap to poll)."""
+        with self.reading():
+            return int(self.peewee.execute_sql("PRAGMA data_version").fetchone()[0])
+
+    def integrity_problems(self) -> list[str]:
+        """Full integrity check; an empty list means the database is healthy."""
+        with self.reading():
+            if self.is_sqlite:
+                rows = self.peewee.execute_sql("PRAGMA integrity_check").fetchall()
+                problems = [r[0] for r in rows if r[0] != "ok"]
+                fk = self.peewee.execute_sql("PRAGMA foreign_key_check").fetchall()
+                problems += [f"foreign key broken in {r[0]} row {r[1]}" for r in fk]
+                return problems
+            self.peewee.execute_sql("SELECT count(*) FROM issue").fetchone()
+            return []
+
+    def backup_to(self, dest: Path) -> Path:
+        """Copy the live database with SQLite's online backup API (safe while in use)."""
+        if not self.is_sqlite:
+            raise StorageError(
+                "backup of a PostgreSQL database is the server's job", "use pg_dump on the server"
+            )
+        dest = Path(dest)
+        if dest.exists():
+            raise StorageError(f"{dest} already exists", "choose a new file name")
+        with translated(str(dest)), self.bound():
+            source = self.peewee.connection()
+            target = sqlite3.connect(dest)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+        return dest
+
+    def close(self) -> None:
+        if not self.peewee.is_closed():
+            self.peewee.close()
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse anything but a healthy SQLite file without writing a byte to it."""
+    if path.is_dir():
+        raise NotADatabaseError(f"{path} is a folder, not a database file")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
+    if len(header) == 0:
+        raise NoDatabaseYet(f"{path} is empty: no database yet", "run `tracker-gui init` to create it")
+    if not header.startswith(SQLITE_HEADER):
+        raise NotADatabaseError(
+            f"{path} is not a Tracker database (not a SQLite file)", "pick another file"
+        )
+    if len(header) < 100:
+        raise NotADatabaseError(f"{path} is truncated (only {len(header)} bytes)", "restore a backup")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    wal = Path(str(path) + "-wal")
+    if pages and path.stat().st_size < page_size * pages and not wal.exists():
+        raise NotADatabaseError(
+            f"{path} is truncated ({path.stat().st_size:,} of {page_size * pages:,} bytes)",
+            "restore a backup",
+        )
+    # A read-only connection: the check never writes, even to a damaged file.
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise NotADatabaseError(f"{path} is damaged ({exc})", "restore a backup") from exc
+    problems = [r[0] for r in result if r[0] != "ok"]
+    if problems:
+        raise NotADatabaseError(f"{path} is damaged: {problems[0]}", "restore a backup")
+
+
+def _open_sqlite(path: Path, create: bool) -> Database:
+    if not path.exists() or path.stat().st_size == 0:
+        if not create:
+            raise NoDatabaseYet(
+                f"no database at {path} yet", "run `tracker-gui init` to create one"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the folder {path.parent}: {exc.strerror}") from exc
+        if not os.access(path.parent, os.W_OK):
+            raise StorageError(f"cannot create {path}: the folder is read-only")
+    else:
+        check_sqlite_file(path)
+    db = peewee.SqliteDatabase(
+        str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5
+    )
+    database = Database(db, "sqlite", str(path), str(path))
+    with translated(str(path)):
+        db.connect()
+    return database
+
+
+def _postgres_params(url: str) -> tuple[str, dict[str, Any], str]:
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        params: dict[str, Any] = dict(conninfo_to_dict(url))
+    except Exception as exc:
+        raise StorageError(f"cannot read the database URL: {exc}") from exc
+    dbname = str(params.pop("dbname", "") or "")
+    user = str(params.get("user") or getpass.getuser())
+    host = str(params.get("host") or "localhost")
+    shown_host = "local socket" if host.startswith("/") else host
+    label = f"{user}@{shown_host}/{dbname}"
+    if "password" not in params:
+        password = _keyring_password(label)
+        if password:
+            params["password"] = password
+    params.setdefault("connect_timeout", 10)
+    params.setdefault("application_name", "tracker-gui")
+    return dbname, params, label
+
+
+def _keyring_password(label: str) -> str | None:
+    try:
+        import keyring
+
+        return keyring.get_password("tracker-gui", label)
+    except Exception:  # no keychain backend is a normal state on servers and CI
+        return None
+
+
+def _open_postgres(url: str) -> Database:
+    dbname, params, label = _postgres_params(url)
+    db = peewee.PostgresqlDatabase(dbname, **params)
+    safe = urlsplit(url)._replace(netloc=safe_netloc(url)).geturl()
+    database = Database(db, "postgres", safe, label)
+    with translated(label):
+        db.connect()
+    return database
+
+
+def safe_netloc(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    user = f"{parts.username}@" if parts.username else ""
+    return f"{user}{host}{port}"
+
+
+def migrate(database: Database) -> list[str]:
+    """Apply pending migrations; a SQLite file with data is backed up first."""
+    with database.reading():
+        runner = Runner(database.peewee, str(MIGRATIONS_DIR))
+        pending = [m.name for m in runner.status() if not m.applied and m.path]
+    if not pending:
+        return []
+    if database.is_sqlite and runner.applied():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        dest = paths.data_dir() / "backups" / f"{Path(database.target).stem}-{stamp}-before-{pending[0]}.db"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        database.backup_to(dest)
+        log.info("backed up %s to %s before migrating", database.target, dest)
+    with database.reading():
+        applied: list[str] = runner.up()
+    log.info("applied migrations %s", applied)
+    return applied
+
+
+def open_database(target: str | os.PathLike[str], *, create: bool = False) -> Database:
+    """Open (and with `create`, make) a database, checked and migrated to the current schema."""
+    text = os.fspath(target)
+    if is_url(text):
+        database = _open_postgres(text)
+    else:
+        database = _open_sqlite(Path(text).expanduser(), create)
+    try:
+        migrate(database)
+    except BaseException:
+        database.close()
+        raise
+    return database

@@ -1,0 +1,138 @@
+"""Compile an IssueFilter into a peewee WHERE expression (parameterised, both backends)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import JOIN, fn
+
+from tracker_gui.domain.models import IssueFilter
+from tracker_gui.storage.tables import (
+    IssueLabelRow,
+    IssueRow,
+    LabelRow,
+    ProjectRow,
+    StatusRow,
+    UserRow,
+    WatcherRow,
+)
+
+Assignee = UserRow.alias("assignee_user")
+Reporter = UserRow.alias("reporter_user")
+
+ISSUE_COLUMNS = (
+    IssueRow.id,
+    IssueRow.uid,
+    IssueRow.project,
+    IssueRow.number,
+    IssueRow.type,
+    IssueRow.title,
+    IssueRow.status,
+    IssueRow.priority,
+    IssueRow.rank,
+    IssueRow.parent,
+    IssueRow.due,
+    IssueRow.estimate,
+    IssueRow.created_at,
+    IssueRow.updated_at,
+    IssueRow.resolved_at,
+    IssueRow.version,
+    IssueRow.archived,
+    ProjectRow.key.alias("project_key"),
+    Assignee.username.alias("assignee_name"),
+    Reporter.username.alias("reporter_name"),
+)
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "rank": (IssueRow.rank, IssueRow.id),
+    "key": (ProjectRow.key, IssueRow.number),
+    "-key": (ProjectRow.key, IssueRow.number.desc()),
+    "updated": (IssueRow.updated_at, IssueRow.id),
+    "-updated": (IssueRow.updated_at.desc(), IssueRow.id.desc()),
+    "created": (IssueRow.created_at, IssueRow.id),
+    "-created": (IssueRow.created_at.desc(), IssueRow.id.desc()),
+    "priority": (IssueRow.priority, IssueRow.rank),
+    "-priority": (IssueRow.priority.desc(), IssueRow.rank),
+    "title": (IssueRow.title, IssueRow.id),
+    "-title": (IssueRow.title.desc(), IssueRow.id),
+    "due": (IssueRow.due, IssueRow.id),
+    "status": (StatusRow.position, IssueRow.rank),
+}
+
+
+def base_query(with_description: bool = False) -> Any:
+    columns = (*ISSUE_COLUMNS, IssueRow.description) if with_description else ISSUE_COLUMNS
+    return (
+        IssueRow.select(*columns)
+        .join(ProjectRow, on=(IssueRow.project == ProjectRow.id))
+        .switch(IssueRow)
+        .join(StatusRow, on=(IssueRow.status == StatusRow.id))
+        .switch(IssueRow)
+        .join(Assignee, JOIN.LEFT_OUTER, on=(IssueRow.assignee == Assignee.id))
+        .switch(IssueRow)
+        .join(Reporter, on=(IssueRow.reporter == Reporter.id))
+    )
+
+
+def _contains(column: Any, word: str, postgres: bool) -> Any:
+    needle = word.lower()
+    if postgres:
+        return fn.strpos(fn.lower(column), needle) > 0
+    return fn.instr(fn.lower(column), needle) > 0
+
+
+def where(flt: IssueFilter, postgres: bool) -> Any:
+    """The conjunction of every part of the filter that is set (True when none is)."""
+    parts: list[Any] = []
+    if flt.project_ids:
+        parts.append(IssueRow.project.in_(flt.project_ids))
+    if flt.issue_ids:
+        parts.append(IssueRow.id.in_(flt.issue_ids))
+    if not flt.include_archived:
+        parts.append(IssueRow.archived == False)  # noqa: E712 (peewee expression)
+    if flt.status_ids:
+        parts.append(IssueRow.status.in_(flt.status_ids))
+    if flt.status_names:
+        parts.append(fn.lower(StatusRow.name).in_([n.lower() for n in flt.status_names]))
+    if flt.categories:
+        parts.append(StatusRow.category.in_([c.value for c in flt.categories]))
+    who: list[Any] = []
+    if flt.assignees:
+        who.append(Assignee.username.in_(flt.assignees))
+    if flt.unassigned:
+        who.append(IssueRow.assignee.is_null())
+    if who:
+        parts.append(who[0] if len(who) == 1 else (who[0] | who[1]))
+    if flt.reporters:
+        parts.append(Reporter.username.in_(flt.reporters))
+    if flt.types:
+        parts.append(IssueRow.type.in_([t.value for t in flt.types]))
+    if flt.priorities:
+        parts.append(IssueRow.priority.in_([int(p) for p in flt.priorities]))
+    if flt.labels:
+        tagged = (
+            IssueLabelRow.select(IssueLabelRow.issue)
+            .join(LabelRow, on=(IssueLabelRow.label == LabelRow.id))
+            .where(fn.lower(LabelRow.name).in_([n.lower() for n in flt.labels]))
+        )
+        parts.append(IssueRow.id.in_(tagged))
+    if flt.watched_by:
+        watched = (
+            WatcherRow.select(WatcherRow.issue)
+            .join(UserRow, on=(WatcherRow.user == UserRow.id))
+            .where(UserRow.username == flt.watched_by)
+        )
+        parts.append(IssueRow.id.in_(watched))
+    for word in flt.text.split():
+        parts.append(
+            _contains(IssueRow.title, word, postgres)
+            | _contains(IssueRow.description, word, postgres)
+        )
+    if flt.due_before is not None:
+        parts.append(IssueRow.due < flt.due_before)
+    if flt.overdue_on is not None:
+        parts.append((IssueRow.due < flt.overdue_on) & (StatusRow.category != "done"))
+    expr: Any = True
+    for part in parts:
+        expr = part if expr is True else (expr & part)
+    return expr

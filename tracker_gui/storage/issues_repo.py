@@ -1,0 +1,347 @@
+"""Reads and writes of issues and what hangs off them. Callers own the transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from peewee import fn
+
+from tracker_gui.domain.models import (
+    Attachment,
+    Comment,
+    Issue,
+    IssueFilter,
+    Link,
+)
+from tracker_gui.storage import convert, filtering
+from tracker_gui.storage.database import Database
+from tracker_gui.storage.tables import (
+    AttachmentRow,
+    CommentRow,
+    IssueLabelRow,
+    IssueRow,
+    LabelRow,
+    LinkRow,
+    ProjectRow,
+    StatusRow,
+    UserRow,
+    WatcherRow,
+    utcnow,
+)
+
+_CHUNK = 500
+
+
+class IssueRepo:
+    """Issue rows in and out; returns domain dataclasses, never peewee rows."""
+
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    # -- reads ---------------------------------------------------------------------------
+    def _labels_for(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        found: dict[int, list[str]] = defaultdict(list)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            query = (
+                IssueLabelRow.select(IssueLabelRow.issue, LabelRow.name)
+                .join(LabelRow, on=(IssueLabelRow.label == LabelRow.id))
+                .where(IssueLabelRow.issue.in_(chunk))
+                .order_by(LabelRow.name)
+                .tuples()
+            )
+            for issue_id, name in query:
+                found[issue_id].append(name)
+        return {k: tuple(v) for k, v in found.items()}
+
+    def _materialise(self, rows: list[dict[str, Any]]) -> list[Issue]:
+        labels = self._labels_for([r["id"] for r in rows])
+        return [convert.issue(r, labels.get(r["id"], ())) for r in rows]
+
+    def get(self, issue_id: int) -> Issue | None:
+        with self.db.reading():
+            rows = list(
+                filtering.base_query(with_description=True)
+                .where(IssueRow.id == issue_id)
+                .dicts()
+            )
+            return self._materialise(rows)[0] if rows else None
+
+    def find_by_key(self, project_key: str, number: int) -> Issue | None:
+        with self.db.reading():
+            rows = list(
+                filtering.base_query(with_description=True)
+                .where((ProjectRow.key == project_key) & (IssueRow.number == number))
+                .dicts()
+            )
+            return self._materialise(rows)[0] if rows else None
+
+    def search(
+        self,
+        flt: IssueFilter,
+        *,
+        sort: str = "key",
+        offset: int = 0,
+        limit: int | None = None,
+        with_description: bool = False,
+    ) -> list[Issue]:
+        with self.db.reading():
+            query = (
+                filtering.base_query(with_description)
+                .where(filtering.where(flt, not self.db.is_sqlite))
+                .order_by(*filtering.SORTS[sort])
+            )
+            if limit is not None:
+                query = query.limit(limit).offset(offset)
+            return self._materialise(list(query.dicts()))
+
+    def count(self, flt: IssueFilter) -> int:
+        with self.db.reading():
+            return int(
+                filtering.base_query()
+                .where(filtering.where(flt, not self.db.is_sqlite))
+                .count()
+            )
+
+    def count_by_status(self, flt: IssueFilter) -> dict[int, int]:
+        with self.db.reading():
+            query = (
+                filtering.base_query()
+                .select(IssueRow.status, fn.COUNT(IssueRow.id))
+                .where(filtering.where(flt, not self.db.is_sqlite))
+                .group_by(IssueRow.status)
+                .tuples()
+            )
+            return {status_id: n for status_id, n in query}
+
+    def column_ranks(self, status_id: int) -> tuple[str | None, str | None]:
+        """The first and last rank among unarchived issues of a status."""
+        with self.db.reading():
+            row = (
+                IssueRow.select(fn.MIN(IssueRow.rank), fn.MAX(IssueRow.rank))
+                .where((IssueRow.status == status_id) & (IssueRow.archived == False))  # noqa: E712
+                .tuples()
+                .first()
+            )
+            return (row[0], row[1]) if row else (None, None)
+
+    def rank_neighbour(
+        self, status_id: int, rank: str, *, below: bool, exclude: int = 0
+    ) -> str | None:
+        """The rank just below (greater) or above (smaller) `rank` in a column."""
+        with self.db.reading():
+            cond = IssueRow.rank > rank if below else IssueRow.rank < rank
+            cond = cond & (IssueRow.id != exclude)
+            order = IssueRow.rank if below else IssueRow.rank.desc()
+            row = (
+                IssueRow.select(IssueRow.rank)
+                .where((IssueRow.status == status_id) & cond & (IssueRow.archived == False))  # noqa: E712
+                .order_by(order)
+                .limit(1)
+                .tuples()
+                .first()
+            )
+            return row[0] if row else None
+
+    def count_in_status(self, status_id: int) -> int:
+        with self.db.reading():
+            return int(IssueRow.select().where(IssueRow.status == status_id).count())
+
+    def children(self, issue_id: int) -> list[Issue]:
+        with self.db.reading():
+            query = (
+                filtering.base_query().where(IssueRow.parent == issue_id).order_by(IssueRow.number)
+            )
+            return self._materialise(list(query.dicts()))
+
+    def comments(self, issue_id: int) -> list[Comment]:
+        with self.db.reading():
+            query = (
+                CommentRow.select(CommentRow, UserRow.username.alias("author_name"))
+                .join(UserRow, on=(CommentRow.author == UserRow.id))
+                .where(CommentRow.issue == issue_id)
+                .order_by(CommentRow.id)
+                .objects()
+            )
+            return [convert.comment(r, r.author_name) for r in query]
+
+    def comment(self, comment_id: int) -> Comment | None:
+        with self.db.reading():
+            row = (
+                CommentRow.select(CommentRow, UserRow.username.alias("author_name"))
+                .join(UserRow, on=(CommentRow.author == UserRow.id))
+                .where(CommentRow.id == comment_id)
+                .objects()
+                .first()
+            )
+            return convert.comment(row, row.author_name) if row else None
+
+    def links(self, issue_id: int) -> list[Link]:
+        with self.db.reading():
+            rows = list(
+                LinkRow.select().where(
+                    (LinkRow.source == issue_id) | (LinkRow.target == issue_id)
+                ).order_by(LinkRow.id)
+            )
+            others = {r.target_id if r.source_id == issue_id else r.source_id for r in rows}
+            info = {
+                i: (f"{k}-{n}", t)
+                for i, k, n, t in IssueRow.select(
+                    IssueRow.id, ProjectRow.key, IssueRow.number, IssueRow.title
+                )
+                .join(ProjectRow, on=(IssueRow.project == ProjectRow.id))
+                .where(IssueRow.id.in_(list(others) or [0]))
+                .tuples()
+            }
+            result = []
+            for r in rows:
+                other = r.target_id if r.source_id == issue_id else r.source_id
+                key, title = info.get(other, ("?", ""))
+                result.append(convert.link(r, issue_id, key, title))
+            return result
+
+    def watchers(self, issue_id: int) -> list[str]:
+        with self.db.reading():
+            return [
+                name
+                for (name,) in UserRow.select(UserRow.username)
+                .join(WatcherRow, on=(WatcherRow.user == UserRow.id))
+                .where(WatcherRow.issue == issue_id)
+                .order_by(UserRow.username)
+                .tuples()
+            ]
+
+    def attachments(self, issue_id: int) -> list[Attachment]:
+        with self.db.reading():
+            query = (
+                AttachmentRow.select(
+                    AttachmentRow.id,
+                    AttachmentRow.name,
+                    AttachmentRow.size,
+                    AttachmentRow.sha256,
+                    AttachmentRow.created_at,
+                    UserRow.username,
+                )
+                .join(UserRow, on=(AttachmentRow.uploader == UserRow.id))
+                .where(AttachmentRow.issue == issue_id)
+                .order_by(AttachmentRow.id)
+                .tuples()
+            )
+            return [
+                Attachment(i, issue_id, n, s, h, convert._time(c), u) for i, n, s, h, c, u in query
+            ]
+
+    def attachment_data(self, attachment_id: int) -> bytes:
+        with self.db.reading():
+            row = AttachmentRow.select(AttachmentRow.data).where(
+                AttachmentRow.id == attachment_id
+            ).first()
+            return bytes(row.data) if row else b""
+
+    # -- writes (inside Database.transaction) --------------------------------------------
+    def next_number(self, project_id: int) -> int:
+        """Reserve the next issue number; the row lock serialises concurrent creators."""
+        ProjectRow.update(next_number=ProjectRow.next_number + 1).where(
+            ProjectRow.id == project_id
+        ).execute()
+        row = ProjectRow.select(ProjectRow.next_number).where(ProjectRow.id == project_id).first()
+        return int(row.next_number) - 1
+
+    def insert(self, values: dict[str, Any]) -> int:
+        return int(IssueRow.insert(**values).execute())
+
+    def insert_many(self, rows: Iterable[dict[str, Any]]) -> None:
+        IssueRow.insert_many(list(rows)).execute()
+
+    def update(self, issue_id: int, version: int, values: dict[str, Any]) -> bool:
+        """Optimistic write: True when this exact version was updated, False on a conflict."""
+        values = {**values, "version": IssueRow.version + 1, "updated_at": utcnow()}
+        changed = (
+            IssueRow.update(**values)
+            .where((IssueRow.id == issue_id) & (IssueRow.version == version))
+            .execute()
+        )
+        return bool(changed == 1)
+
+    def delete(self, issue_id: int, version: int) -> bool:
+        IssueRow.update(parent=None).where(IssueRow.parent == issue_id).execute()
+        gone = (
+            IssueRow.delete()
+            .where((IssueRow.id == issue_id) & (IssueRow.version == version))
+            .execute()
+        )
+        return bool(gone == 1)
+
+    def set_labels(self, issue_id: int, label_ids: Iterable[int]) -> None:
+        IssueLabelRow.delete().where(IssueLabelRow.issue == issue_id).execute()
+        rows = [{"issue": issue_id, "label": lid} for lid in sorted(set(label_ids))]
+        if rows:
+            IssueLabelRow.insert_many(rows).execute()
+
+    def add_labels_many(self, pairs: Iterable[tuple[int, int]]) -> None:
+        rows = [{"issue": i, "label": lab} for i, lab in pairs]
+        for start in range(0, len(rows), _CHUNK):
+            IssueLabelRow.insert_many(rows[start : start + _CHUNK]).execute()
+
+    def insert_comment(self, issue_id: int, author_id: int, body: str) -> int:
+        return int(CommentRow.insert(issue=issue_id, author=author_id, body=body).execute())
+
+    def update_comment(self, comment_id: int, body: str) -> None:
+        CommentRow.update(body=body, edited_at=utcnow()).where(CommentRow.id == comment_id).execute()
+
+    def insert_link(self, kind: str, source_id: int, target_id: int) -> int:
+        return int(LinkRow.insert(kind=kind, source=source_id, target=target_id).execute())
+
+    def find_link(self, kind: str, source_id: int, target_id: int) -> int | None:
+        row = LinkRow.select(LinkRow.id).where(
+            (LinkRow.kind == kind) & (LinkRow.source == source_id) & (LinkRow.target == target_id)
+        ).first()
+        return row.id if row else None
+
+    def delete_link(self, link_id: int) -> None:
+        LinkRow.delete().where(LinkRow.id == link_id).execute()
+
+    def add_watcher(self, issue_id: int, user_id: int) -> bool:
+        exists = WatcherRow.select().where(
+            (WatcherRow.issue == issue_id) & (WatcherRow.user == user_id)
+        ).exists()
+        if not exists:
+            WatcherRow.insert(issue=issue_id, user=user_id).execute()
+        return not exists
+
+    def remove_watcher(self, issue_id: int, user_id: int) -> bool:
+        gone = WatcherRow.delete().where(
+            (WatcherRow.issue == issue_id) & (WatcherRow.user == user_id)
+        ).execute()
+        return bool(gone)
+
+    def insert_attachment(
+        self, issue_id: int, name: str, data: bytes, sha256: str, uploader_id: int
+    ) -> int:
+        return int(
+            AttachmentRow.insert(
+                issue=issue_id,
+                name=name,
+                size=len(data),
+                sha256=sha256,
+                data=data,
+                uploader=uploader_id,
+            ).execute()
+        )
+
+    def move_status(self, from_status: int, to_status: int) -> list[int]:
+        """Move every issue of one status to another; returns the ids moved."""
+        ids = [
+            i for (i,) in IssueRow.select(IssueRow.id).where(IssueRow.status == from_status).tuples()
+        ]
+        if ids:
+            IssueRow.update(
+                status=to_status, version=IssueRow.version + 1, updated_at=utcnow()
+            ).where(IssueRow.status == from_status).execute()
+        return ids
+
+    def status_project(self, status_id: int) -> int | None:
+        row = StatusRow.select(StatusRow.project).where(StatusRow.id == status_id).first()
+        return row.project_id if row else None

@@ -1,0 +1,229 @@
+"""The peewee tables, unbound: a Database binds them for the duration of each call."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (
+    AutoField,
+    BigAutoField,
+    BlobField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC: both backends store it the same way, the UI converts to local time."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(Model):
+    class Meta:
+        legacy_table_names = False
+
+
+class UserRow(Base):
+    id = AutoField()
+    username = CharField(max_length=63, unique=True)
+    display_name = CharField(max_length=200, default="")
+    email = CharField(max_length=254, default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "app_user"
+
+
+class ProjectRow(Base):
+    id = AutoField()
+    key = CharField(max_length=10, unique=True)
+    name = CharField(max_length=200)
+    description = TextField(default="")
+    next_number = IntegerField(default=1)
+    archived = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "project"
+
+
+class StatusRow(Base):
+    id = AutoField()
+    project = ForeignKeyField(ProjectRow, on_delete="CASCADE", backref="statuses")
+    name = CharField(max_length=60)
+    category = CharField(max_length=20)
+    position = IntegerField()
+    wip_limit = IntegerField(null=True)
+    colour = CharField(max_length=7, default="")
+
+    class Meta:
+        table_name = "status"
+        indexes = ((("project", "name"), True),)
+
+
+class TransitionRow(Base):
+    id = AutoField()
+    project = ForeignKeyField(ProjectRow, on_delete="CASCADE")
+    from_status = ForeignKeyField(StatusRow, on_delete="CASCADE")
+    to_status = ForeignKeyField(StatusRow, on_delete="CASCADE")
+
+    class Meta:
+        table_name = "transition"
+        indexes = ((("project", "from_status", "to_status"), True),)
+
+
+class IssueRow(Base):
+    id = AutoField()
+    uid = CharField(max_length=36, unique=True)
+    project = ForeignKeyField(ProjectRow, on_delete="CASCADE")
+    number = IntegerField()
+    type = CharField(max_length=10)
+    title = CharField(max_length=500)
+    description = TextField(default="")
+    status = ForeignKeyField(StatusRow, on_delete="RESTRICT")
+    priority = SmallIntegerField()
+    assignee = ForeignKeyField(UserRow, null=True, on_delete="SET NULL")
+    reporter = ForeignKeyField(UserRow, on_delete="RESTRICT")
+    parent = ForeignKeyField("self", null=True, on_delete="SET NULL")
+    rank = CharField(max_length=255)
+    due = DateField(null=True)
+    estimate = FloatField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    resolved_at = DateTimeField(null=True)
+    version = IntegerField(default=1)
+    archived = BooleanField(default=False)
+
+    class Meta:
+        table_name = "issue"
+        indexes = (
+            (("project", "number"), True),
+            (("project", "status", "archived", "rank"), False),
+            (("assignee", "archived"), False),
+            (("reporter",), False),
+            (("parent",), False),
+            (("updated_at",), False),
+        )
+
+
+class LabelRow(Base):
+    id = AutoField()
+    project = ForeignKeyField(ProjectRow, on_delete="CASCADE")
+    name = CharField(max_length=50)
+    colour = CharField(max_length=7, default="")
+
+    class Meta:
+        table_name = "label"
+        indexes = ((("project", "name"), True),)
+
+
+class IssueLabelRow(Base):
+    issue = ForeignKeyField(IssueRow, on_delete="CASCADE")
+    label = ForeignKeyField(LabelRow, on_delete="CASCADE")
+
+    class Meta:
+        table_name = "issue_label"
+        primary_key = CompositeKey("issue", "label")
+        indexes = ((("label", "issue"), False),)
+
+
+class CommentRow(Base):
+    id = AutoField()
+    issue = ForeignKeyField(IssueRow, on_delete="CASCADE")
+    author = ForeignKeyField(UserRow, on_delete="RESTRICT")
+    body = TextField()
+    created_at = DateTimeField(default=utcnow)
+    edited_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "comment"
+        indexes = ((("issue", "id"), False),)
+
+
+class LinkRow(Base):
+    id = AutoField()
+    kind = CharField(max_length=12)
+    source = ForeignKeyField(IssueRow, on_delete="CASCADE")
+    target = ForeignKeyField(IssueRow, on_delete="CASCADE")
+
+    class Meta:
+        table_name = "issue_link"
+        indexes = ((("source", "kind", "target"), True), (("target",), False))
+
+
+class WatcherRow(Base):
+    issue = ForeignKeyField(IssueRow, on_delete="CASCADE")
+    user = ForeignKeyField(UserRow, on_delete="CASCADE")
+
+    class Meta:
+        table_name = "watcher"
+        primary_key = CompositeKey("issue", "user")
+        indexes = ((("user", "issue"), False),)
+
+
+class SavedFilterRow(Base):
+    id = AutoField()
+    owner = ForeignKeyField(UserRow, on_delete="CASCADE")
+    name = CharField(max_length=60)
+    query = TextField()
+
+    class Meta:
+        table_name = "saved_filter"
+        indexes = ((("owner", "name"), True),)
+
+
+class AttachmentRow(Base):
+    id = AutoField()
+    issue = ForeignKeyField(IssueRow, on_delete="CASCADE")
+    name = CharField(max_length=255)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    data = BlobField()
+    uploader = ForeignKeyField(UserRow, on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "attachment"
+
+
+class ChangeRow(Base):
+    """Append-only. `issue_id` is a plain column so history outlives a deleted issue."""
+
+    id = BigAutoField()
+    project = ForeignKeyField(ProjectRow, on_delete="CASCADE")
+    issue_id = IntegerField(null=True, index=True)
+    actor = CharField(max_length=63)
+    at = DateTimeField(default=utcnow)
+    field = CharField(max_length=40)
+    old = TextField(null=True)
+    new = TextField(null=True)
+
+    class Meta:
+        table_name = "change"
+        indexes = ((("project", "id"), False),)
+
+
+ALL_TABLES: tuple[type[Base], ...] = (
+    UserRow,
+    ProjectRow,
+    StatusRow,
+    TransitionRow,
+    IssueRow,
+    LabelRow,
+    IssueLabelRow,
+    CommentRow,
+    LinkRow,
+    WatcherRow,
+    SavedFilterRow,
+    AttachmentRow,
+    ChangeRow,
+)
