@@ -1,0 +1,1 @@
+"""Qt board of the main window."""

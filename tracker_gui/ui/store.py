@@ -1,0 +1,260 @@
+"""The Qt-side store: the only object that calls services; turns ChangeEvents into signals."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from tracker_gui.domain.models import (
+    Change,
+    Comment,
+    Issue,
+    IssueDetail,
+    IssueFilter,
+    Label,
+    NewIssue,
+    Project,
+    SavedFilter,
+    Status,
+    User,
+)
+from tracker_gui.domain.workflow import Workflow
+from tracker_gui.errors import ConflictError, TrackerError
+from tracker_gui.services import Services
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class IssueUpdate:
+    """One issue after a change: `issue` is None when it is gone; `visible` = passes the filter."""
+
+    issue_id: int
+    issue: Issue | None
+    visible: bool
+
+
+class Store(QObject):
+    """Reads and writes for every widget; models update incrementally from `issuesChanged`."""
+
+    issuesChanged = Signal(list)  # list[IssueUpdate]
+    changesArrived = Signal(list)  # list[Change], oldest first, from this window or elsewhere
+    workflowChanged = Signal(int)  # project id
+    projectsChanged = Signal()
+    filterChanged = Signal(object)  # IssueFilter
+    errorOccurred = Signal(str)  # a one-line message for the user
+    conflictOccurred = Signal(object)  # ConflictError (with .current)
+    busyChanged = Signal(bool)
+
+    POLL_MS = 1000
+
+    def __init__(self, services: Services, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.undo_stack = QUndoStack(self)
+        self._filter = IssueFilter()
+        self._workflows: dict[int, Workflow] = {}
+        self._last_seen = services.feed.last_id()
+        self._data_version = services.feed.data_version()
+        self._unsubscribe = services.bus.subscribe(self._on_bus_events)
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.POLL_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    # -- life cycle ----------------------------------------------------------------------
+    def start_live_feed(self) -> None:
+        """Poll for changes made by other processes (SQLite data_version / Change ids)."""
+        self._timer.start()
+
+    def close(self) -> None:
+        self._timer.stop()
+        self._unsubscribe()
+
+    @property
+    def me(self) -> str:
+        return self.services.actor
+
+    @property
+    def database_label(self) -> str:
+        return self.services.database.label
+
+    # -- filter --------------------------------------------------------------------------
+    @property
+    def filter(self) -> IssueFilter:
+        return self._filter
+
+    def set_filter(self, flt: IssueFilter) -> None:
+        if flt != self._filter:
+            self._filter = flt
+            self.filterChanged.emit(flt)
+
+    # -- reads ---------------------------------------------------------------------------
+    def _read(self, fn: Callable[[], T], fallback: T) -> T:
+        try:
+            return fn()
+        except TrackerError as exc:
+            self.errorOccurred.emit(str(exc))
+            return fallback
+
+    def projects(self) -> list[Project]:
+        return self._read(self.services.projects.projects, [])
+
+    def workflow(self, project_id: int) -> Workflow:
+        if project_id not in self._workflows:
+            self._workflows[project_id] = self.services.projects.workflow(project_id)
+        return self._workflows[project_id]
+
+    def statuses(self, project_id: int) -> list[Status]:
+        return self.workflow(project_id).statuses
+
+    def users(self) -> list[User]:
+        return self._read(self.services.projects.users, [])
+
+    def labels(self, project_id: int) -> list[Label]:
+        return self._read(lambda: self.services.projects.labels(project_id), [])
+
+    def issue(self, issue_id: int) -> Issue | None:
+        return self._read(lambda: self.services.issues.get(issue_id), None)
+
+    def issue_by_key(self, key: str) -> Issue | None:
+        return self._read(lambda: self.services.issues.by_key(key), None)
+
+    def detail(self, issue_id: int) -> IssueDetail | None:
+        return self._read(lambda: self.services.issues.detail(issue_id), None)
+
+    def column_page(
+        self, status_id: int, offset: int, limit: int, flt: IssueFilter | None = None
+    ) -> list[Issue]:
+        scope = self._filter if flt is None else flt
+        return self._read(
+            lambda: self.services.issues.column(status_id, scope, offset, limit), []
+        )
+
+    def search(
+        self, flt: IssueFilter, sort: str = "key", offset: int = 0, limit: int | None = None
+    ) -> list[Issue]:
+        return self._read(
+            lambda: self.services.issues.search(flt, sort=sort, offset=offset, limit=limit), []
+        )
+
+    def count(self, flt: IssueFilter | None = None) -> int:
+        return self._read(lambda: self.services.issues.count(flt or self._filter), 0)
+
+    def counts_by_status(self, flt: IssueFilter | None = None) -> dict[int, int]:
+        return self._read(lambda: self.services.issues.count_by_status(flt or self._filter), {})
+
+    def recent_changes(self, limit: int = 200) -> list[Change]:
+        return self._read(lambda: self.services.feed.recent(limit), [])
+
+    def saved_filters(self) -> list[SavedFilter]:
+        return self._read(self.services.projects.saved_filters, [])
+
+    # -- writes --------------------------------------------------------------------------
+    def call(self, fn: Callable[[], T]) -> T | None:
+        """Run one service write; user-facing failures become signals, never tracebacks."""
+        self.busyChanged.emit(True)
+        try:
+            return fn()
+        except ConflictError as exc:
+            self.conflictOccurred.emit(exc)
+        except TrackerError as exc:
+            self.errorOccurred.emit(str(exc))
+        finally:
+            self.busyChanged.emit(False)
+        return None
+
+    def create_issue(self, new: NewIssue) -> Issue | None:
+        return self.call(lambda: self.services.issues.create(new))
+
+    def edit_issue(self, issue: Issue, changes: dict[str, Any]) -> Issue | None:
+        return self.call(lambda: self.services.issues.edit(issue.id, issue.version, changes))
+
+    def move_issue(
+        self,
+        issue: Issue,
+        status_id: int,
+        after_id: int | None = None,
+        before_id: int | None = None,
+    ) -> Issue | None:
+        return self.call(
+            lambda: self.services.issues.move(
+                issue.id, issue.version, status_id, after_id=after_id, before_id=before_id
+            )
+        )
+
+    def add_comment(self, issue_id: int, body: str) -> Comment | None:
+        return self.call(lambda: self.services.issues.comment(issue_id, body))
+
+    # -- incremental updates -------------------------------------------------------------
+    def _on_bus_events(self, events: Sequence[Change]) -> None:
+        self._apply(list(events))
+
+    def _on_timer_timeout(self) -> None:
+        self.poll()
+
+    def poll(self) -> int:
+        """Read Change rows newer than the last seen (made elsewhere) and apply them."""
+        try:
+            version = self.services.feed.data_version()
+            if version is not None and version == self._data_version:
+                return 0
+            self._data_version = version
+            events = self.services.feed.changes_since(self._last_seen, limit=5000)
+        except TrackerError as exc:
+            log.warning("live feed: %s", exc)
+            return 0
+        self._apply(events)
+        return len(events)
+
+    def _apply(self, events: list[Change]) -> None:
+        events = [e for e in events if e.id > self._last_seen]
+        if not events:
+            return
+        self._last_seen = max(e.id for e in events)
+        projects = {e.project_id for e in events if e.issue_id is None}
+        for pid in projects:
+            self._workflows.pop(pid, None)
+            self.workflowChanged.emit(pid)
+        if any(e.field == "project" for e in events):
+            self.projectsChanged.emit()
+        ids = sorted({e.issue_id for e in events if e.issue_id is not None})
+        if ids:
+            self.issuesChanged.emit(self._updates_for(ids))
+        self.changesArrived.emit(events)
+
+    def _updates_for(self, ids: list[int]) -> list[IssueUpdate]:
+        try:
+            visible = {
+                i.id: i
+                for i in self.services.issues.search(
+                    dataclasses.replace(self._filter, issue_ids=tuple(ids)), sort="rank"
+                )
+            }
+            rest = [i for i in ids if i not in visible]
+            existing = (
+                {
+                    i.id: i
+                    for i in self.services.issues.search(
+                        IssueFilter(issue_ids=tuple(rest), include_archived=True)
+                    )
+                }
+                if rest
+                else {}
+            )
+        except TrackerError as exc:
+            self.errorOccurred.emit(str(exc))
+            return []
+        out = []
+        for issue_id in ids:
+            if issue_id in visible:
+                out.append(IssueUpdate(issue_id, visible[issue_id], True))
+            else:
+                out.append(IssueUpdate(issue_id, existing.get(issue_id), False))
+        return out
