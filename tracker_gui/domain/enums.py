@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import Enum, IntEnum, StrEnum
 from typing import TypeVar
 
 E = TypeVar("E", bound=Enum)
 
 
-class IssueType(str, Enum):
+class IssueType(StrEnum):
     TASK = "task"
     BUG = "bug"
     STORY = "story"
@@ -36,19 +36,19 @@ class Priority(IntEnum):
             raise ValueError(f"unknown priority {text!r} (use one of: {names})") from None
 
 
-class StatusCategory(str, Enum):
+class StatusCategory(StrEnum):
     TODO = "todo"
     IN_PROGRESS = "in_progress"
     DONE = "done"
 
 
-class LinkKind(str, Enum):
+class LinkKind(StrEnum):
     BLOCKS = "blocks"
     RELATES = "relates"
     DUPLICATES = "duplicates"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     VIEWER = "viewer"
     MEMBER = "member"
     ADMIN = "admin"

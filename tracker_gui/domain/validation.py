@@ -41,7 +41,9 @@ def title(value: str) -> str:
     if "\n" in value or "\r" in value:
         raise ValidationError("title", "title must be a single line")
     if len(value) > TITLE_MAX:
-        raise ValidationError("title", f"title is {len(value)} characters; the limit is {TITLE_MAX}")
+        raise ValidationError(
+            "title", f"title is {len(value)} characters; the limit is {TITLE_MAX}"
+        )
     return value
 
 

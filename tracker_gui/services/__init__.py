@@ -1,4 +1,4 @@
-"""Use cases over storage: each write is one transaction that logs its changes and publishes them."""
+"""Use cases over storage: each write is one transaction that logs and publishes its changes."""
 
 from __future__ import annotations
 

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from tracker_gui.domain import validation
 from tracker_gui.domain.models import Change, User
 from tracker_gui.errors import NotFoundError
+from tracker_gui.services.bus import EventBus
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.issues_repo import IssueRepo
-from tracker_gui.services.bus import EventBus
 
 ChangeRow = tuple[int, int | None, str, str, str | None, str | None]
 

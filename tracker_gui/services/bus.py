@@ -25,7 +25,7 @@ class EventBus:
     def publish(self, events: Sequence[ChangeEvent]) -> None:
         if not events:
             return
-        self.last_published = max(self.last_published, max(e.id for e in events))
+        self.last_published = max(self.last_published, *(e.id for e in events))
         for callback in list(self._subscribers):
             try:
                 callback(events)

@@ -28,7 +28,17 @@ from tracker_gui.errors import (
 from tracker_gui.services.base import ChangeRow, ServiceBase
 from tracker_gui.storage.tables import utcnow
 
-EDITABLE = ("title", "description", "type", "priority", "assignee", "due", "estimate", "parent", "labels")
+EDITABLE = (
+    "title",
+    "description",
+    "type",
+    "priority",
+    "assignee",
+    "due",
+    "estimate",
+    "parent",
+    "labels",
+)
 
 
 class IssueService(ServiceBase):
@@ -110,7 +120,9 @@ class IssueService(ServiceBase):
             walk = self.get(walk.parent_id)
         return target.id
 
-    def _label_ids(self, project_id: int, names: Sequence[str]) -> tuple[list[int], tuple[str, ...]]:
+    def _label_ids(
+        self, project_id: int, names: Sequence[str]
+    ) -> tuple[list[int], tuple[str, ...]]:
         ids, shown = [], []
         for raw in names:
             name = validation.name("label", raw, limit=validation.LABEL_MAX)
@@ -141,7 +153,9 @@ class IssueService(ServiceBase):
         status = flow.find(new.status) if new.status else flow.initial
         if status is None:
             names = ", ".join(s.name for s in flow.statuses)
-            raise ValidationError("status", f"no status {new.status!r} in {project.key} (use: {names})")
+            raise ValidationError(
+                "status", f"no status {new.status!r} in {project.key} (use: {names})"
+            )
         with self.db.transaction():
             reporter = self._actor_id()
             assignee = self._assignee(new.assignee)
@@ -292,7 +306,14 @@ class IssueService(ServiceBase):
             if now_done != was_done:
                 values["resolved_at"] = utcnow() if now_done else None
             rows.append(
-                (issue.project_id, issue_id, self.actor, "status", str(issue.status_id), str(target))
+                (
+                    issue.project_id,
+                    issue_id,
+                    self.actor,
+                    "status",
+                    str(issue.status_id),
+                    str(target),
+                )
             )
         if new_rank != issue.rank:
             values["rank"] = new_rank
@@ -339,7 +360,9 @@ class IssueService(ServiceBase):
             flow = self._workflow(issue.project_id)
             if not flow.allows(issue.status_id, status_id):
                 raise TransitionError(f"{issue.key}: that move is not allowed by the workflow")
-            planned.append((issue, version, status_id, self._rank_for(issue, status_id, None, None)))
+            planned.append(
+                (issue, version, status_id, self._rank_for(issue, status_id, None, None))
+            )
         rows: list[ChangeRow] = []
         with self.db.transaction():
             for issue, version, status_id, new_rank in planned:
@@ -348,7 +371,14 @@ class IssueService(ServiceBase):
                 if not self.repo.update(issue.id, version, {"status": status_id, "rank": new_rank}):
                     raise self._conflict(issue.id, "move")
                 rows.append(
-                    (issue.project_id, issue.id, self.actor, "status", str(issue.status_id), str(status_id))
+                    (
+                        issue.project_id,
+                        issue.id,
+                        self.actor,
+                        "status",
+                        str(issue.status_id),
+                        str(status_id),
+                    )
                 )
             events = self._commit_log(rows)
         self.bus.publish(events)
@@ -379,7 +409,16 @@ class IssueService(ServiceBase):
         with self.db.transaction():
             self.repo.update_comment(comment_id, text)
             events = self._commit_log(
-                [(issue.project_id, issue.id, self.actor, "comment.edited", current.body[:200], text[:200])]
+                [
+                    (
+                        issue.project_id,
+                        issue.id,
+                        self.actor,
+                        "comment.edited",
+                        current.body[:200],
+                        text[:200],
+                    )
+                ]
             )
         self.bus.publish(events)
         found = self.repo.comment(comment_id)
@@ -396,7 +435,16 @@ class IssueService(ServiceBase):
                 return
             self.repo.insert_link(kind.value, issue.id, other.id)
             events = self._commit_log(
-                [(issue.project_id, issue.id, self.actor, "link", None, f"{kind.value} {other.key}")]
+                [
+                    (
+                        issue.project_id,
+                        issue.id,
+                        self.actor,
+                        "link",
+                        None,
+                        f"{kind.value} {other.key}",
+                    )
+                ]
             )
         self.bus.publish(events)
 
@@ -409,7 +457,16 @@ class IssueService(ServiceBase):
                 raise NotFoundError(f"{issue.key} does not {kind.value} {other.key}")
             self.repo.delete_link(link_id)
             events = self._commit_log(
-                [(issue.project_id, issue.id, self.actor, "unlink", f"{kind.value} {other.key}", None)]
+                [
+                    (
+                        issue.project_id,
+                        issue.id,
+                        self.actor,
+                        "unlink",
+                        f"{kind.value} {other.key}",
+                        None,
+                    )
+                ]
             )
         self.bus.publish(events)
 
@@ -419,10 +476,23 @@ class IssueService(ServiceBase):
         with self.db.transaction():
             uid = self._user_id(who, create=self.db.is_sqlite)
             assert uid is not None
-            changed = self.repo.add_watcher(issue_id, uid) if on else self.repo.remove_watcher(issue_id, uid)
+            changed = (
+                self.repo.add_watcher(issue_id, uid)
+                if on
+                else self.repo.remove_watcher(issue_id, uid)
+            )
             events = (
                 self._commit_log(
-                    [(issue.project_id, issue_id, self.actor, "watch" if on else "unwatch", None, who)]
+                    [
+                        (
+                            issue.project_id,
+                            issue_id,
+                            self.actor,
+                            "watch" if on else "unwatch",
+                            None,
+                            who,
+                        )
+                    ]
                 )
                 if changed
                 else []

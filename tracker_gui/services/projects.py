@@ -9,8 +9,9 @@ from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Label, Project, SavedFilter, Status, Transition, User
 from tracker_gui.domain.workflow import DEFAULT_WORKFLOW, Workflow
 from tracker_gui.errors import NotFoundError, UserError, ValidationError
-from tracker_gui.services.base import ServiceBase
+from tracker_gui.services.base import ChangeRow, ServiceBase
 
+KEEP = -1  # update_status(wip_limit=KEEP) leaves the limit as it is; None removes it
 DEFAULT_COLOURS = {
     StatusCategory.TODO: "#6b778c",
     StatusCategory.IN_PROGRESS: "#2f6fde",
@@ -62,7 +63,12 @@ class ProjectService(ServiceBase):
             project = self.catalog.insert_project(key, title)
             for position, (status_name, category) in enumerate(DEFAULT_WORKFLOW):
                 self.catalog.insert_status(
-                    project.id, status_name, category.value, position, None, DEFAULT_COLOURS[category]
+                    project.id,
+                    status_name,
+                    category.value,
+                    position,
+                    None,
+                    DEFAULT_COLOURS[category],
                 )
             events = self._commit_log([(project.id, None, self.actor, "project", None, key)])
         self.bus.publish(events)
@@ -116,7 +122,7 @@ class ProjectService(ServiceBase):
         *,
         name: str | None = None,
         category: StatusCategory | None = None,
-        wip_limit: int | None | type[...] = ...,
+        wip_limit: int | None = KEEP,
         colour: str | None = None,
     ) -> Status:
         status = self._status(status_id)
@@ -129,8 +135,7 @@ class ProjectService(ServiceBase):
             values["name"] = name
         if category is not None and category != status.category:
             values["category"] = category.value
-        if wip_limit is not ...:
-            assert wip_limit is None or isinstance(wip_limit, int)
+        if wip_limit != KEEP:
             values["wip_limit"] = validation.wip_limit(wip_limit)
         if colour is not None:
             values["colour"] = validation.colour(colour)
@@ -140,7 +145,14 @@ class ProjectService(ServiceBase):
             self.catalog.update_status(status_id, values)
             events = self._commit_log(
                 [
-                    (status.project_id, None, self.actor, f"status.{k}", str(getattr(status, k)), str(v))
+                    (
+                        status.project_id,
+                        None,
+                        self.actor,
+                        f"status.{k}",
+                        str(getattr(status, k)),
+                        str(v),
+                    )
                     for k, v in values.items()
                 ]
             )
@@ -155,13 +167,22 @@ class ProjectService(ServiceBase):
             for position, sid in enumerate(ordered_ids):
                 self.catalog.update_status(sid, {"position": position})
             events = self._commit_log(
-                [(project_id, None, self.actor, "status.order", None, ",".join(map(str, ordered_ids)))]
+                [
+                    (
+                        project_id,
+                        None,
+                        self.actor,
+                        "status.order",
+                        None,
+                        ",".join(map(str, ordered_ids)),
+                    )
+                ]
             )
         self.bus.publish(events)
         return self.catalog.statuses(project_id)
 
     def delete_status(self, status_id: int, move_to: int | None = None) -> int:
-        """Delete a status; issues using it must be moved in the same call. Returns how many moved."""
+        """Delete a status; issues using it move to `move_to` in the same call. Returns how many."""
         status = self._status(status_id)
         siblings = self.catalog.statuses(status.project_id)
         if len(siblings) == 1:
@@ -175,10 +196,12 @@ class ProjectService(ServiceBase):
         if move_to is not None:
             target = self._status(move_to)
             if target.project_id != status.project_id or target.id == status_id:
-                raise ValidationError("status", "issues must move to another status of the same project")
+                raise ValidationError(
+                    "status", "issues must move to another status of the same project"
+                )
         with self.db.transaction():
             moved = self.repo.move_status(status_id, move_to) if move_to is not None else []
-            rows = [
+            rows: list[ChangeRow] = [
                 (status.project_id, i, self.actor, "status", str(status_id), str(move_to))
                 for i in moved
             ]

@@ -51,7 +51,9 @@ class CatalogRepo:
         return User(int(uid), username, display_name or username, email)
 
     def update_user(self, user_id: int, display_name: str, email: str) -> None:
-        UserRow.update(display_name=display_name, email=email).where(UserRow.id == user_id).execute()
+        UserRow.update(display_name=display_name, email=email).where(
+            UserRow.id == user_id
+        ).execute()
 
     # -- projects ------------------------------------------------------------------------
     def projects(self, include_archived: bool = False) -> list[Project]:
@@ -192,7 +194,13 @@ class CatalogRepo:
         out = []
         for project_id, issue_id, actor, field, old, new in rows:
             cid = ChangeRow.insert(
-                project=project_id, issue_id=issue_id, actor=actor, at=at, field=field, old=old, new=new
+                project=project_id,
+                issue_id=issue_id,
+                actor=actor,
+                at=at,
+                field=field,
+                old=old,
+                new=new,
             ).execute()
             out.append(Change(int(cid), project_id, issue_id, actor, at, field, old, new))
         return out

@@ -35,7 +35,7 @@ SQLITE_PRAGMAS = {
 
 
 class NoDatabaseYet(StorageError):
-    """The path does not exist or is a 0-byte file: only `init` (or the window, after asking) creates it."""
+    """No file, or a 0-byte one: only `init` (or the window, after asking) creates it."""
 
 
 def is_url(target: str) -> bool:
@@ -132,13 +132,17 @@ def check_sqlite_file(path: Path) -> None:
     except OSError as exc:
         raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
     if len(header) == 0:
-        raise NoDatabaseYet(f"{path} is empty: no database yet", "run `tracker-gui init` to create it")
+        raise NoDatabaseYet(
+            f"{path} is empty: no database yet", "run `tracker-gui init` to create it"
+        )
     if not header.startswith(SQLITE_HEADER):
         raise NotADatabaseError(
             f"{path} is not a Tracker database (not a SQLite file)", "pick another file"
         )
     if len(header) < 100:
-        raise NotADatabaseError(f"{path} is truncated (only {len(header)} bytes)", "restore a backup")
+        raise NotADatabaseError(
+            f"{path} is truncated (only {len(header)} bytes)", "restore a backup"
+        )
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
@@ -177,9 +181,7 @@ def _open_sqlite(path: Path, create: bool) -> Database:
             raise StorageError(f"cannot create {path}: the folder is read-only")
     else:
         check_sqlite_file(path)
-    db = peewee.SqliteDatabase(
-        str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5
-    )
+    db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5)
     database = Database(db, "sqlite", str(path), str(path))
     with translated(str(path)):
         db.connect()
@@ -243,7 +245,11 @@ def migrate(database: Database) -> list[str]:
         return []
     if database.is_sqlite and runner.applied():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        dest = paths.data_dir() / "backups" / f"{Path(database.target).stem}-{stamp}-before-{pending[0]}.db"
+        dest = (
+            paths.data_dir()
+            / "backups"
+            / f"{Path(database.target).stem}-{stamp}-before-{pending[0]}.db"
+        )
         dest.parent.mkdir(parents=True, exist_ok=True)
         database.backup_to(dest)
         log.info("backed up %s to %s before migrating", database.target, dest)

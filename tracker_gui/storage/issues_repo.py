@@ -28,6 +28,7 @@ from tracker_gui.storage.tables import (
     StatusRow,
     UserRow,
     WatcherRow,
+    rows,
     utcnow,
 )
 
@@ -52,7 +53,7 @@ class IssueRepo:
                 .order_by(LabelRow.name)
                 .tuples()
             )
-            for issue_id, name in query:
+            for issue_id, name in rows(query):
                 found[issue_id].append(name)
         return {k: tuple(v) for k, v in found.items()}
 
@@ -63,9 +64,7 @@ class IssueRepo:
     def get(self, issue_id: int) -> Issue | None:
         with self.db.reading():
             rows = list(
-                filtering.base_query(with_description=True)
-                .where(IssueRow.id == issue_id)
-                .dicts()
+                filtering.base_query(with_description=True).where(IssueRow.id == issue_id).dicts()
             )
             return self._materialise(rows)[0] if rows else None
 
@@ -100,9 +99,7 @@ class IssueRepo:
     def count(self, flt: IssueFilter) -> int:
         with self.db.reading():
             return int(
-                filtering.base_query()
-                .where(filtering.where(flt, not self.db.is_sqlite))
-                .count()
+                filtering.base_query().where(filtering.where(flt, not self.db.is_sqlite)).count()
             )
 
     def count_by_status(self, flt: IssueFilter) -> dict[int, int]:
@@ -180,23 +177,23 @@ class IssueRepo:
 
     def links(self, issue_id: int) -> list[Link]:
         with self.db.reading():
-            rows = list(
-                LinkRow.select().where(
-                    (LinkRow.source == issue_id) | (LinkRow.target == issue_id)
-                ).order_by(LinkRow.id)
+            found = list(
+                LinkRow.select()
+                .where((LinkRow.source == issue_id) | (LinkRow.target == issue_id))
+                .order_by(LinkRow.id)
             )
-            others = {r.target_id if r.source_id == issue_id else r.source_id for r in rows}
+            others = {r.target_id if r.source_id == issue_id else r.source_id for r in found}
             info = {
                 i: (f"{k}-{n}", t)
-                for i, k, n, t in IssueRow.select(
-                    IssueRow.id, ProjectRow.key, IssueRow.number, IssueRow.title
+                for i, k, n, t in rows(
+                    IssueRow.select(IssueRow.id, ProjectRow.key, IssueRow.number, IssueRow.title)
+                    .join(ProjectRow, on=(IssueRow.project == ProjectRow.id))
+                    .where(IssueRow.id.in_(list(others) or [0]))
+                    .tuples()
                 )
-                .join(ProjectRow, on=(IssueRow.project == ProjectRow.id))
-                .where(IssueRow.id.in_(list(others) or [0]))
-                .tuples()
             }
             result = []
-            for r in rows:
+            for r in found:
                 other = r.target_id if r.source_id == issue_id else r.source_id
                 key, title = info.get(other, ("?", ""))
                 result.append(convert.link(r, issue_id, key, title))
@@ -204,14 +201,14 @@ class IssueRepo:
 
     def watchers(self, issue_id: int) -> list[str]:
         with self.db.reading():
-            return [
-                name
-                for (name,) in UserRow.select(UserRow.username)
+            query = (
+                UserRow.select(UserRow.username)
                 .join(WatcherRow, on=(WatcherRow.user == UserRow.id))
                 .where(WatcherRow.issue == issue_id)
                 .order_by(UserRow.username)
                 .tuples()
-            ]
+            )
+            return [name for (name,) in rows(query)]
 
     def attachments(self, issue_id: int) -> list[Attachment]:
         with self.db.reading():
@@ -230,14 +227,17 @@ class IssueRepo:
                 .tuples()
             )
             return [
-                Attachment(i, issue_id, n, s, h, convert._time(c), u) for i, n, s, h, c, u in query
+                Attachment(i, issue_id, n, s, h, convert._time(c), u)
+                for i, n, s, h, c, u in rows(query)
             ]
 
     def attachment_data(self, attachment_id: int) -> bytes:
         with self.db.reading():
-            row = AttachmentRow.select(AttachmentRow.data).where(
-                AttachmentRow.id == attachment_id
-            ).first()
+            row = (
+                AttachmentRow.select(AttachmentRow.data)
+                .where(AttachmentRow.id == attachment_id)
+                .first()
+            )
             return bytes(row.data) if row else b""
 
     # -- writes (inside Database.transaction) --------------------------------------------
@@ -289,32 +289,44 @@ class IssueRepo:
         return int(CommentRow.insert(issue=issue_id, author=author_id, body=body).execute())
 
     def update_comment(self, comment_id: int, body: str) -> None:
-        CommentRow.update(body=body, edited_at=utcnow()).where(CommentRow.id == comment_id).execute()
+        CommentRow.update(body=body, edited_at=utcnow()).where(
+            CommentRow.id == comment_id
+        ).execute()
 
     def insert_link(self, kind: str, source_id: int, target_id: int) -> int:
         return int(LinkRow.insert(kind=kind, source=source_id, target=target_id).execute())
 
     def find_link(self, kind: str, source_id: int, target_id: int) -> int | None:
-        row = LinkRow.select(LinkRow.id).where(
-            (LinkRow.kind == kind) & (LinkRow.source == source_id) & (LinkRow.target == target_id)
-        ).first()
+        row = (
+            LinkRow.select(LinkRow.id)
+            .where(
+                (LinkRow.kind == kind)
+                & (LinkRow.source == source_id)
+                & (LinkRow.target == target_id)
+            )
+            .first()
+        )
         return row.id if row else None
 
     def delete_link(self, link_id: int) -> None:
         LinkRow.delete().where(LinkRow.id == link_id).execute()
 
     def add_watcher(self, issue_id: int, user_id: int) -> bool:
-        exists = WatcherRow.select().where(
-            (WatcherRow.issue == issue_id) & (WatcherRow.user == user_id)
-        ).exists()
+        exists = (
+            WatcherRow.select()
+            .where((WatcherRow.issue == issue_id) & (WatcherRow.user == user_id))
+            .exists()
+        )
         if not exists:
             WatcherRow.insert(issue=issue_id, user=user_id).execute()
         return not exists
 
     def remove_watcher(self, issue_id: int, user_id: int) -> bool:
-        gone = WatcherRow.delete().where(
-            (WatcherRow.issue == issue_id) & (WatcherRow.user == user_id)
-        ).execute()
+        gone = (
+            WatcherRow.delete()
+            .where((WatcherRow.issue == issue_id) & (WatcherRow.user == user_id))
+            .execute()
+        )
         return bool(gone)
 
     def insert_attachment(
@@ -334,7 +346,10 @@ class IssueRepo:
     def move_status(self, from_status: int, to_status: int) -> list[int]:
         """Move every issue of one status to another; returns the ids moved."""
         ids = [
-            i for (i,) in IssueRow.select(IssueRow.id).where(IssueRow.status == from_status).tuples()
+            i
+            for (i,) in rows(
+                IssueRow.select(IssueRow.id).where(IssueRow.status == from_status).tuples()
+            )
         ]
         if ids:
             IssueRow.update(

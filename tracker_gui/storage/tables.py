@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from peewee import (
     AutoField,
@@ -20,6 +21,11 @@ from peewee import (
     SmallIntegerField,
     TextField,
 )
+
+
+def rows(query: Any) -> list[Any]:
+    """Materialise a query whose rows are tuples or dicts (the stubs type them as models)."""
+    return list(query)
 
 
 def utcnow() -> dt.datetime:
@@ -143,6 +149,7 @@ class CommentRow(Base):
     body = TextField()
     created_at = DateTimeField(default=utcnow)
     edited_at = DateTimeField(null=True)
+    author_name: str  # filled by queries that join the author's user name
 
     class Meta:
         table_name = "comment"
@@ -154,6 +161,8 @@ class LinkRow(Base):
     kind = CharField(max_length=12)
     source = ForeignKeyField(IssueRow, on_delete="CASCADE")
     target = ForeignKeyField(IssueRow, on_delete="CASCADE")
+    source_id: int
+    target_id: int
 
     class Meta:
         table_name = "issue_link"
@@ -175,6 +184,7 @@ class SavedFilterRow(Base):
     owner = ForeignKeyField(UserRow, on_delete="CASCADE")
     name = CharField(max_length=60)
     query = TextField()
+    owner_name: str  # filled by queries that join the owner's user name
 
     class Meta:
         table_name = "saved_filter"

@@ -38,7 +38,9 @@ DECLARED: dict[str, Setting] = {
             "Notify for issues I report, am assigned or watch",
         ),
         Setting("notify/statuses", list, [], "Only these target statuses notify (empty: all)"),
-        Setting("notify/quiet_when_focused", bool, False, "No notifications while the window has focus"),
+        Setting(
+            "notify/quiet_when_focused", bool, False, "No notifications while the window has focus"
+        ),
     )
 }
 
@@ -54,13 +56,14 @@ class Settings:
 
     def _migrate(self) -> None:
         """Versioned steps for settings written by older releases (none yet beyond v1)."""
-        version = int(self.qsettings.value("meta/version", 0) or 0)
+        stored: Any = self.qsettings.value("meta/version", 0)
+        version = int(stored or 0)
         if version < SETTINGS_VERSION:
             self.qsettings.setValue("meta/version", SETTINGS_VERSION)
 
     def get(self, key: str) -> Any:
         spec = DECLARED[key]
-        raw = self.qsettings.value(key, None)
+        raw: Any = self.qsettings.value(key, None)
         if raw is None:
             return spec.default
         if spec.type is bool:
