@@ -92,7 +92,7 @@ def wip_limit(value: int | None) -> int | None:
 
 
 def estimate(value: float | None) -> float | None:
-    if value is not None and (value < 0 or value > 100_000):
+    if value is not None and not (0 <= value <= 100_000):  # also refuses NaN
         raise ValidationError("estimate", "estimate must be between 0 and 100000 hours")
     return value
 
