@@ -83,6 +83,12 @@ class IssueService(ServiceBase):
     def count_by_status(self, flt: IssueFilter) -> dict[int, int]:
         return self.repo.count_by_status(flt)
 
+    def count_by_status_and(self, flt: IssueFilter, field: str) -> dict[tuple[int, Any], int]:
+        """Counts per (status id, lane value) where the lane is "assignee" or "priority"."""
+        if field not in ("assignee", "priority"):
+            raise ValidationError("lane", f"cannot group by {field!r}")
+        return self.repo.count_by_status_and(flt, field)
+
     def column(
         self, status_id: int, flt: IssueFilter, offset: int = 0, limit: int = 200
     ) -> list[Issue]:
@@ -281,10 +287,12 @@ class IssueService(ServiceBase):
         *,
         after_id: int | None = None,
         before_id: int | None = None,
+        exact_rank: str | None = None,
     ) -> Issue:
         """Put the issue in `status_id` (default: its own) below `after_id` / above `before_id`.
 
         With neither neighbour, a status change appends it at the end of the new column.
+        `exact_rank` (used by undo) restores a previous rank when nobody holds it now.
         """
         issue = self.get(issue_id)
         target = issue.status_id if status_id is None else status_id
@@ -296,7 +304,14 @@ class IssueService(ServiceBase):
                 f"{issue.key}: moving from {flow.status(issue.status_id).name!r} to "
                 f"{flow.status(target).name!r} is not allowed by the workflow"
             )
-        new_rank = self._rank_for(issue, target, after_id, before_id)
+        if (
+            exact_rank is not None
+            and rank.is_valid(exact_rank)
+            and not self.repo.rank_taken(target, exact_rank, issue.id)
+        ):
+            new_rank = exact_rank
+        else:
+            new_rank = self._rank_for(issue, target, after_id, before_id)
         values: dict[str, Any] = {}
         rows: list[ChangeRow] = []
         if target != issue.status_id:

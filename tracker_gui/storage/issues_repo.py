@@ -142,6 +142,33 @@ class IssueRepo:
             )
             return row[0] if row else None
 
+    def rank_taken(self, status_id: int, key: str, exclude: int = 0) -> bool:
+        """Whether another live issue of the column already holds this exact rank."""
+        with self.db.reading():
+            return bool(
+                IssueRow.select()
+                .where(
+                    (IssueRow.status == status_id)
+                    & (IssueRow.rank == key)
+                    & (IssueRow.id != exclude)
+                    & (IssueRow.archived == False)  # noqa: E712
+                )
+                .exists()
+            )
+
+    def count_by_status_and(self, flt: IssueFilter, field: str) -> dict[tuple[int, Any], int]:
+        """Counts per (status, assignee name | priority) in one query (board swimlanes)."""
+        column = {"assignee": filtering.Assignee.username, "priority": IssueRow.priority}[field]
+        with self.db.reading():
+            query = (
+                filtering.base_query()
+                .select(IssueRow.status, column, fn.COUNT(IssueRow.id))
+                .where(filtering.where(flt, not self.db.is_sqlite))
+                .group_by(IssueRow.status, column)
+                .tuples()
+            )
+            return {(status_id, value): n for status_id, value, n in rows(query)}
+
     def count_in_status(self, status_id: int) -> int:
         with self.db.reading():
             return int(IssueRow.select().where(IssueRow.status == status_id).count())
