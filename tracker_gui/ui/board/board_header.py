@@ -1,0 +1,95 @@
+"""The board's top bar: project name, issue count, keyboard help and the swimlane switch."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from tracker_gui.ui.board.card_style import board_colours
+from tracker_gui.ui.board.column_view import MOVE_HINT
+from tracker_gui.ui.board.swimlanes import MODES
+from tracker_gui.ui.icons import icon
+
+SHORTCUTS = (
+    "Board keys: ↑/↓ select a card · ←/→ the next column · Enter opens it\n"
+    + MOVE_HINT
+    + "\nShift/Ctrl+click selects several cards; drag them together; Esc cancels a drag"
+)
+MODE_TEXT = {"none": "None", "assignee": "Assignee", "priority": "Priority"}
+
+
+class BoardHeader(QWidget):
+    """Emits `laneModeChosen` when the user picks another swimlane grouping."""
+
+    laneModeChosen = Signal(str)
+
+    def __init__(self, mode: str, margin: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setObjectName("BoardTitle")
+        self.summary = QLabel()
+        self.summary.setObjectName("BoardSummary")
+        self.keys = QToolButton()
+        self.keys.setAutoRaise(True)
+        self.keys.setToolTip(SHORTCUTS)
+        self.group_label = QLabel("Swimlanes")
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(margin + 4, 12, margin, 8)
+        layout.setSpacing(8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
+        layout.addWidget(self.keys)
+        layout.addSpacing(8)
+        layout.addWidget(self.group_label)
+        segmented = QHBoxLayout()
+        segmented.setSpacing(0)
+        for n, name in enumerate(MODES):
+            button = QToolButton()
+            button.setText(MODE_TEXT[name])
+            button.setCheckable(True)
+            button.setObjectName("BoardLaneButton")
+            button.setToolTip(f"Swimlanes: {MODE_TEXT[name].lower()}")
+            self._group.addButton(button, n)
+            segmented.addWidget(button)
+        layout.addLayout(segmented)
+        self._group.idClicked.connect(self._on_group_id_clicked)
+        self.set_mode(mode)
+        self.restyle()
+
+    def set_mode(self, mode: str) -> None:
+        button = self._group.button(MODES.index(mode))
+        if button is not None and not button.isChecked():
+            button.setChecked(True)
+
+    def set_title(self, name: str, key: str) -> None:
+        self.title.setText(name)
+        self.title.setToolTip(key)
+
+    def set_total(self, total: int) -> None:
+        self.summary.setText(f"{total:,} issue{'s' if total != 1 else ''}")
+
+    def _on_group_id_clicked(self, button_id: int) -> None:
+        self.laneModeChosen.emit(MODES[button_id])
+
+    def restyle(self) -> None:
+        c = board_colours()
+        self.keys.setIcon(icon("info", "muted_text"))
+        self.title.setStyleSheet(f"color: {c.text.name()}; font-size: 15pt; font-weight: 600;")
+        self.summary.setStyleSheet(f"color: {c.muted.name()};")
+        self.group_label.setStyleSheet(f"color: {c.muted.name()};")
+        for n, button in enumerate(self._group.buttons()):
+            left, right = (6 if n == 0 else 0), (6 if n == len(MODES) - 1 else 0)
+            button.setStyleSheet(
+                "QToolButton {"
+                f" color: {c.muted.name()}; background: {c.card.name()};"
+                f" border: 1px solid {c.border.name()}; padding: 3px 12px;"
+                f" border-top-left-radius: {left}px; border-bottom-left-radius: {left}px;"
+                f" border-top-right-radius: {right}px; border-bottom-right-radius: {right}px; }}"
+                f"QToolButton:hover {{ color: {c.text.name()}; }}"
+                "QToolButton:checked {"
+                f" color: {c.accent.name()}; background: {c.accent_soft.name()};"
+                f" border-color: {c.accent.name()}; }}"
+            )

@@ -1,0 +1,433 @@
+"""The kanban board of one project: status columns (optionally split into swimlanes) of cards."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker_gui.domain.models import IssueFilter, NewIssue, Project, Status
+from tracker_gui.ui import theme
+from tracker_gui.ui.board.autoscroll import EdgeScroller
+from tracker_gui.ui.board.board_header import BoardHeader
+from tracker_gui.ui.board.card_delegate import CardDelegate
+from tracker_gui.ui.board.card_style import board_colours
+from tracker_gui.ui.board.column_header import ColumnHeader
+from tracker_gui.ui.board.column_view import ColumnView
+from tracker_gui.ui.board.counter import BoardCounter
+from tracker_gui.ui.board.grid import COLUMN_WIDTH, Cell, CellGrid, make_cell
+from tracker_gui.ui.board.swimlanes import MODES, LaneHeader, board_scope, shown_lanes
+from tracker_gui.ui.board.tally import state_of
+from tracker_gui.ui.models.column_model import ColumnModel, Lane
+from tracker_gui.ui.settings import Settings
+from tracker_gui.ui.store import IssueUpdate, Store
+
+COLUMN_SPACING = 12
+BOARD_MARGIN = 16
+PRELOAD = 400  # px below the visible part of the board whose lanes load their cards
+
+
+class BoardPane(QWidget):
+    """Columns in workflow order, cards by rank; drag, drop and the keyboard move them."""
+
+    issueActivated = Signal(int)
+    currentIssueChanged = Signal(object)  # issue id or None
+    new_issue_requested = Signal(int)  # status id: the user wants the full new-issue dialog
+
+    def __init__(
+        self, store: Store, project_id: int, settings: Settings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("BoardPane")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._store = store
+        self._settings = settings
+        self._project_id = project_id
+        mode = str(settings.get("ui/swimlanes"))
+        self._mode = mode if mode in MODES else "none"
+        self._delegate = CardDelegate(self)
+        self._grid = CellGrid()
+        self._headers: dict[int, ColumnHeader] = {}
+        self._lane_headers: list[tuple[LaneHeader, QWidget]] = []
+        self._statuses: list[Status] = []
+        self._current: int | None = None
+        self._syncing = False
+        self._counter = BoardCounter(store, self._grid, self)
+        self._counter.countsChanged.connect(self._refresh_counts)
+        self._build_chrome()
+        store.issuesChanged.connect(self._on_store_issues_changed)
+        store.filterChanged.connect(self._on_store_filter_changed)
+        store.workflowChanged.connect(self._on_store_workflow_changed)
+        store.projectsChanged.connect(self._on_store_projects_changed)
+        theme.notifier.changed.connect(self._on_theme_changed)
+        self._rebuild()
+
+    # -- public API ----------------------------------------------------------------------
+    def project_id(self) -> int:
+        return self._project_id
+
+    def set_project(self, project_id: int) -> None:
+        if project_id != self._project_id:
+            self._project_id = project_id
+            self._rebuild()
+
+    def swimlanes(self) -> str:
+        return self._mode
+
+    def set_swimlanes(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown swimlane mode {mode!r} (use one of: {', '.join(MODES)})")
+        self._settings.set("ui/swimlanes", mode)
+        self.header.set_mode(mode)
+        if mode != self._mode:
+            self._mode = mode
+            self._rebuild()
+
+    def current_issue(self) -> int | None:
+        return self._current
+
+    def select_issue(self, issue_id: int) -> bool:
+        """Select and reveal a card, paging its column in if needed; False if not on this board."""
+        found = self._store.issues_by_ids([issue_id])
+        if not found or found[0].project_id != self._project_id:
+            return False
+        cell = self._grid.cell_for(found[0])
+        if cell is None:
+            return False
+        cell.model.ensure_loaded()
+        row, pages = cell.model.row_of(issue_id), 0
+        while row < 0 and cell.model.canFetchMore() and pages < 50:
+            cell.model.fetchMore()
+            row, pages = cell.model.row_of(issue_id), pages + 1
+        if row < 0:
+            return False
+        for header, _ in self._lane_headers:
+            if header.lane == cell.lane:
+                header.set_expanded(True)
+        self._select_rows(cell, [row], focus=False)
+        return True
+
+    def cells(self) -> list[tuple[Status, Lane | None, ColumnModel, ColumnView]]:
+        """Every (status, lane, model, view) on the board, row by row (for tests and the window)."""
+        return [(c.status, c.lane, c.model, c.view) for c in self._grid]
+
+    def column_header(self, status_id: int) -> ColumnHeader:
+        return self._headers[status_id]
+
+    def lane_headers(self) -> list[LaneHeader]:
+        return [h for h, _ in self._lane_headers]
+
+    # -- chrome --------------------------------------------------------------------------
+    def _build_chrome(self) -> None:
+        self.header = BoardHeader(self._mode, BOARD_MARGIN)
+        self.header.laneModeChosen.connect(self.set_swimlanes)
+        self.strip = QScrollArea()  # column headers; scrolls sideways with the body
+        self.strip.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.strip.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.body = QScrollArea()
+        for area in (self.strip, self.body):
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setWidgetResizable(True)
+            area.setStyleSheet("QScrollArea { background: transparent; }")
+            area.viewport().setAutoFillBackground(False)
+        self.body.horizontalScrollBar().valueChanged.connect(
+            self.strip.horizontalScrollBar().setValue
+        )
+        self.body.verticalScrollBar().valueChanged.connect(self._on_body_scrolled)
+        self.body.verticalScrollBar().rangeChanged.connect(self._on_body_scrolled)
+        self._edge = EdgeScroller(self.body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.body, 1)
+        self._restyle()
+
+    def _restyle(self) -> None:
+        self.setStyleSheet(f"QWidget#BoardPane {{ background: {board_colours().board.name()}; }}")
+
+    @property
+    def summary(self) -> QLabel:
+        return self.header.summary
+
+    # -- building ------------------------------------------------------------------------
+    def _teardown(self) -> None:
+        self._grid.clear(self._project_id)
+        self._headers, self._lane_headers = {}, []
+        for area in (self.strip, self.body):
+            old = area.takeWidget()
+            if old is not None:
+                old.deleteLater()
+
+    def _rebuild(self) -> None:
+        keep = self._current
+        self._teardown()
+        project = self._project()
+        self.header.set_title(project.name if project else "", project.key if project else "")
+        self._statuses = list(self._store.workflow(self._project_id).statuses)
+        self._delegate.set_people(self._store.users())
+        self._delegate.set_labels(self._store.labels(self._project_id))
+        scope = board_scope(self._store.filter, self._project_id)
+        ids = [s.id for s in self._statuses]
+        lanes = shown_lanes(self._store, self._mode, scope, ids)
+        if not lanes:
+            lanes_or_none: list[tuple[Lane | None, dict[int, int]]] = [
+                (None, self._store.counts_by_status(scope))
+            ]
+        else:
+            lanes_or_none = list(lanes)
+        self._counter.reset(
+            self._project_id, {(s, lane): c.get(s, 0) for lane, c in lanes_or_none for s in ids}
+        )
+        self.strip.setWidget(self._build_strip(bool(lanes)))
+        self.body.setWidget(self._build_body(lanes_or_none))
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if lanes else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self.body.setVerticalScrollBarPolicy(policy)
+        self._refresh_counts()
+        self._load_visible()
+        self._current = None
+        if keep is not None and not self.select_issue(keep):
+            self.currentIssueChanged.emit(None)
+
+    def _build_strip(self, lanes: bool) -> QWidget:
+        strip = QWidget()
+        row = QHBoxLayout(strip)
+        row.setContentsMargins(BOARD_MARGIN, 0, BOARD_MARGIN, 0)
+        row.setSpacing(COLUMN_SPACING)
+        for status in self._statuses:
+            header = ColumnHeader(status)
+            header.set_corners("all" if lanes else "top")
+            header.setFixedWidth(COLUMN_WIDTH)
+            header.quickAdded.connect(partial(self._on_header_quick_added, header))
+            header.newIssueRequested.connect(partial(self.new_issue_requested.emit, status.id))
+            self._headers[status.id] = header
+            row.addWidget(header)
+        row.addStretch(1)
+        return strip
+
+    def _build_body(self, lanes: list[tuple[Lane | None, dict[int, int]]]) -> QWidget:
+        body = QWidget()
+        rows = QVBoxLayout(body)
+        top = 0 if lanes[0][0] is None else 4
+        rows.setContentsMargins(BOARD_MARGIN, top, BOARD_MARGIN, BOARD_MARGIN)
+        rows.setSpacing(0)
+        for lane, _ in lanes:
+            if lane is None:
+                rows.addLayout(self._lane_row(None), 1)
+                return body
+            lane_header = LaneHeader(lane, self._delegate.initials(str(lane.value or "")))
+            container = QWidget()
+            container.setLayout(self._lane_row(lane))
+            lane_header.toggled.connect(container.setVisible)
+            lane_header.toggled.connect(self._on_body_scrolled)
+            rows.addWidget(lane_header)
+            rows.addWidget(container)
+            self._lane_headers.append((lane_header, container))
+        rows.addStretch(1)
+        return body
+
+    def _lane_row(self, lane: Lane | None) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0 if lane is None else 4)
+        row.setSpacing(COLUMN_SPACING)
+        for status in self._statuses:
+            total = self._counter.total((status.id, lane))
+            cell = make_cell(self._store, status, lane, total, self._delegate)
+            self._grid.add(cell)
+            self._wire(cell)
+            row.addWidget(cell.frame)
+        row.addStretch(1)
+        return row
+
+    def _wire(self, cell: Cell) -> None:
+        view, model = cell.view, cell.model
+        view.issueActivated.connect(self.issueActivated)
+        view.neighbourRequested.connect(partial(self._on_view_neighbour_requested, cell))
+        view.transferRequested.connect(partial(self._on_view_transfer_requested, cell))
+        view.dragHovered.connect(self._edge.hover)
+        view.selectionModel().selectionChanged.connect(
+            partial(self._on_view_selection_changed, cell)
+        )
+        model.totalChanged.connect(self._on_model_total_changed)
+
+    def _project(self) -> Project | None:
+        return next((p for p in self._store.projects() if p.id == self._project_id), None)
+
+    # -- swimlane cells load their cards when they come into view ------------------------
+    def _load_visible(self) -> None:
+        viewport = self.body.viewport()
+        bottom = viewport.height() + PRELOAD
+        for n, (header, container) in enumerate(self._lane_headers):
+            if not header.is_expanded():
+                continue
+            if not self.isVisible():  # not laid out yet: the first lanes, the rest on show
+                if n >= 2:
+                    break
+            elif container.mapTo(viewport, QPoint(0, 0)).y() > bottom:
+                continue
+            for cell in self._grid:
+                if cell.lane == header.lane:
+                    cell.model.ensure_loaded()
+
+    def _on_body_scrolled(self, *_args: object) -> None:
+        self._load_visible()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._load_visible)
+
+    # -- counts --------------------------------------------------------------------------
+    def _refresh_counts(self) -> None:
+        per_status, per_lane = self._grid.totals()
+        for status_id, header in self._headers.items():
+            header.set_count(per_status.get(status_id, 0))
+        for lane_header, _ in self._lane_headers:
+            lane_header.set_count(per_lane.get(lane_header.lane, 0))
+        self.header.set_total(sum(per_status.values()))
+
+    def _on_model_total_changed(self, _total: int) -> None:
+        self._refresh_counts()
+
+    # -- store ---------------------------------------------------------------------------
+    def _on_store_issues_changed(self, updates: list[IssueUpdate]) -> None:
+        # The board connected before its models, so this runs before they apply the updates:
+        # the tally can still see which cards were loaded where.
+        self._counter.note(updates)
+        mine = [
+            u.issue
+            for u in updates
+            if u.issue is not None and u.visible and u.issue.project_id == self._project_id
+        ]
+        people = {i.assignee for i in mine if i.assignee}
+        if not all(self._delegate.knows(p) for p in people):
+            self._delegate.set_people(self._store.users())
+        # Someone without a lane got work (or a card reached a hidden lane): show their lane.
+        lost = [i for i in mine if not i.archived and self._grid.key_for(state_of(i)) is None]
+        if self._lane_headers and lost:
+            QTimer.singleShot(0, self, self._rebuild)
+
+    def _on_store_filter_changed(self, _flt: IssueFilter) -> None:
+        if self._mode != "none":
+            self._rebuild()  # lanes depend on the filter
+        else:
+            self._counter.recount()
+
+    def _on_store_workflow_changed(self, project_id: int) -> None:
+        if project_id != self._project_id:
+            return
+        statuses = self._store.workflow(project_id).statuses
+        if [s.id for s in statuses] != [s.id for s in self._statuses]:
+            self._rebuild()
+            return
+        self._statuses = list(statuses)
+        for status in statuses:
+            self._headers[status.id].set_status(status)
+        for cell in self._grid:
+            cell.status = next(s for s in statuses if s.id == cell.status.id)
+        self._delegate.set_labels(self._store.labels(project_id))
+        self._counter.recount()
+
+    def _on_store_projects_changed(self) -> None:
+        project = self._project()
+        self.header.set_title(project.name if project else "", project.key if project else "")
+
+    def _on_theme_changed(self, _dark: bool) -> None:
+        self._restyle()
+        self.header.restyle()
+        for header in self._headers.values():
+            header.restyle()
+        for lane_header, _ in self._lane_headers:
+            lane_header.restyle()
+        for cell in self._grid:
+            cell.frame.update()
+            cell.view.viewport().update()
+
+    # -- quick add -----------------------------------------------------------------------
+    def _on_header_quick_added(self, header: ColumnHeader, title: str) -> None:
+        project = self._project()
+        if project is None:
+            return
+        new = NewIssue(project_key=project.key, title=title, status=header.status.name)
+        created = self._store.create_issue(new)
+        if created is None:
+            return
+        header.quick_add.clear()
+        cell = self._grid.cell_for(created)
+        row = cell.model.row_of(created.id) if cell else -1
+        if cell is not None and row >= 0:
+            self._select_rows(cell, [row], focus=False)
+
+    # -- selection and keyboard ----------------------------------------------------------
+    def _select_rows(self, cell: Cell, rows: list[int], *, focus: bool) -> None:
+        view, model = cell.view, cell.model
+        selection = view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        first = model.index(rows[0], 0)
+        selection.setCurrentIndex(first, flags.ClearAndSelect)
+        for row in rows[1:]:
+            selection.select(model.index(row, 0), flags.Select)
+        view.scrollTo(first)
+        self.body.ensureWidgetVisible(cell.frame, 0, 0)
+        if focus:
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_view_selection_changed(self, cell: Cell, *_args: object) -> None:
+        if self._syncing:
+            return
+        if cell.view.selectionModel().hasSelection():
+            self._syncing = True  # one selection on the whole board
+            try:
+                for other in self._grid:
+                    if other is not cell and other.view.selectionModel().hasSelection():
+                        other.view.clearSelection()
+            finally:
+                self._syncing = False
+        current = self._grid.current_issue()
+        if current != self._current:
+            self._current = current
+            self.currentIssueChanged.emit(current)
+
+    def _on_view_neighbour_requested(self, cell: Cell, step: int) -> None:
+        current = cell.view.currentIndex()
+        wanted = current.row() if current.isValid() else 0
+        for target in self._grid.neighbours(cell, step):
+            target.model.ensure_loaded()
+            count = target.model.rowCount()
+            if count:
+                self._select_rows(target, [min(wanted, count - 1)], focus=True)
+                return
+
+    def _on_view_transfer_requested(self, cell: Cell, step: int) -> None:
+        rows = cell.view.selected_rows()
+        status = self._store.workflow(self._project_id).neighbour(cell.status.id, step)
+        if not rows or status is None:
+            return
+        target = self._grid.at(status.id, cell.lane)
+        if target is None:
+            return
+        items = cell.model.dragged(rows)
+        refusal = target.model.refusal(items)
+        if refusal:
+            self._store.errorOccurred.emit(refusal)
+            return
+        target.model.ensure_loaded()
+        target.model.append(items)
+        landed = sorted(r for r in (target.model.row_of(i.id) for i in items) if r >= 0)
+        if landed:
+            self._select_rows(target, landed, focus=True)
+        else:
+            target.view.setFocus(Qt.FocusReason.OtherFocusReason)

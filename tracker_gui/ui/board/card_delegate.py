@@ -1,0 +1,407 @@
+"""Paints one board card: type, key, due date, a two-line title, label chips, assignee, priority."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QTextLayout,
+    QTextOption,
+)
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from tracker_gui.domain.models import Issue, Label, User
+from tracker_gui.ui import theme
+from tracker_gui.ui.board.card_style import (
+    AVATAR,
+    CARD_GAP,
+    CARD_MARGIN_X,
+    CARD_PAD,
+    CARD_RADIUS,
+    CARD_WIDTH,
+    CHIP_HEIGHT,
+    ICON,
+    STRIP_WIDTH,
+    BoardColours,
+    board_colours,
+    label_chip,
+    priority_colour,
+)
+from tracker_gui.ui.icons import icon
+from tracker_gui.ui.models.column_model import DoneRole, IssueRole
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+CHIP_PAD = 7
+CHIP_MAX = 112
+SPACE = 6
+
+
+def _sized(font: QFont, factor: float, weight: QFont.Weight | None = None) -> QFont:
+    out = QFont(font)
+    if font.pointSizeF() > 0:
+        out.setPointSizeF(font.pointSizeF() * factor)
+    elif font.pixelSize() > 0:
+        out.setPixelSize(max(1, round(font.pixelSize() * factor)))
+    if weight is not None:
+        out.setWeight(weight)
+    return out
+
+
+@dataclass(frozen=True)
+class _Fonts:
+    title: QFont
+    small: QFont
+    small_bold: QFont
+    initials: QFont
+    title_m: QFontMetricsF
+    small_m: QFontMetricsF
+    top_h: float
+    card_h: float
+
+
+def due_text(due: dt.date, today: dt.date) -> str:
+    days = (due - today).days
+    if days == 0:
+        return "Today"
+    if days == 1:
+        return "Tomorrow"
+    if days == -1:
+        return "Yesterday"
+    text = f"{due:%b} {due.day}"
+    return text if due.year == today.year else f"{text}, {due.year}"
+
+
+def due_state(issue: Issue, done: bool, today: dt.date) -> str:
+    """ "overdue", "soon" (within 3 days), "later" or "" (no due date)."""
+    if issue.due is None:
+        return ""
+    if done:
+        return "later"
+    days = (issue.due - today).days
+    return "overdue" if days < 0 else "soon" if days <= 3 else "later"
+
+
+class CardDelegate(QStyledItemDelegate):
+    """Card painter for the board's column views; cards have one height so lists lay out fast."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._people: dict[str, User] = {}
+        self._labels: dict[str, str] = {}
+        self._fonts: dict[str, _Fonts] = {}
+        self._icons: dict[str, QIcon | None] = {}
+        self._pixmaps: dict[tuple[str, str, int, float, bool], QPixmap] = {}
+        self._titles: dict[tuple[str, str, int], list[str]] = {}
+        self.today = dt.date.today()
+
+    # -- context the board provides ------------------------------------------------------
+    def set_people(self, users: Iterable[User]) -> None:
+        self._people = {u.username: u for u in users}
+
+    def set_labels(self, labels: Iterable[Label]) -> None:
+        self._labels = {label.name.casefold(): label.colour for label in labels}
+
+    def knows(self, username: str) -> bool:
+        return username in self._people
+
+    def initials(self, username: str) -> str:
+        user = self._people.get(username)
+        return user.initials if user else username[:2].upper()
+
+    # -- metrics -------------------------------------------------------------------------
+    def _fonts_for(self, font: QFont) -> _Fonts:
+        key = font.key()
+        found = self._fonts.get(key)
+        if found is None:
+            title = _sized(font, 1.0, QFont.Weight.Medium)
+            small = _sized(font, 0.88)
+            small_bold = _sized(font, 0.88, QFont.Weight.DemiBold)
+            initials = _sized(font, 0.78, QFont.Weight.Bold)
+            title_m, small_m = QFontMetricsF(title), QFontMetricsF(small)
+            top_h = max(float(ICON), small_m.height())
+            bottom_h = float(max(AVATAR, CHIP_HEIGHT))
+            card_h = CARD_PAD + top_h + 6 + 2 * title_m.lineSpacing() + 8 + bottom_h + CARD_PAD
+            found = _Fonts(title, small, small_bold, initials, title_m, small_m, top_h, card_h)
+            self._fonts[key] = found
+        return found
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        fonts = self._fonts_for(option.font)
+        return QSize(CARD_WIDTH + 2 * CARD_MARGIN_X, round(fonts.card_h) + CARD_GAP)
+
+    # -- painting ------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        issue = index.data(IssueRole)
+        if not isinstance(issue, Issue):
+            super().paint(painter, option, index)
+            return
+        opt_rect = option.rect
+        state = option.state
+        fonts = self._fonts_for(option.font)
+        colours = board_colours()
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        hovered = bool(state & QStyle.StateFlag.State_MouseOver)
+        card = QRectF(opt_rect).adjusted(CARD_MARGIN_X, CARD_GAP / 2, -CARD_MARGIN_X, -CARD_GAP / 2)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_frame(painter, card, issue, colours, selected, hovered)
+        left = card.left() + STRIP_WIDTH + CARD_PAD - 1
+        right = card.right() - CARD_PAD
+        top = card.top() + CARD_PAD
+        done = bool(index.data(DoneRole))
+        self._paint_top(painter, issue, fonts, colours, left, right, top, done)
+        title_top = top + fonts.top_h + 6
+        self._paint_title(painter, issue, fonts, colours, left, right, title_top)
+        bottom = card.bottom() - CARD_PAD
+        self._paint_bottom(painter, issue, fonts, colours, left, right, bottom)
+        painter.restore()
+
+    def _paint_frame(
+        self,
+        painter: QPainter,
+        card: QRectF,
+        issue: Issue,
+        c: BoardColours,
+        selected: bool,
+        hovered: bool,
+    ) -> None:
+        path = QPainterPath()
+        path.addRoundedRect(card, CARD_RADIUS, CARD_RADIUS)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(c.shadow)
+        painter.drawPath(path.translated(0, 1.5 if hovered and not selected else 1))
+        fill = c.card_selected if selected else c.card_hover if hovered else c.card
+        painter.setBrush(fill)
+        painter.drawPath(path)
+        painter.save()
+        painter.setClipPath(path)
+        strip = QRectF(card.left(), card.top(), STRIP_WIDTH + 1, card.height())
+        painter.fillRect(strip, priority_colour(issue.priority))
+        painter.restore()
+        border = c.border_selected if selected else c.border_hover if hovered else c.border
+        width = 1.5 if selected else 1.0
+        painter.setPen(QPen(border, width))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        inset = width / 2
+        painter.drawRoundedRect(
+            card.adjusted(inset, inset, -inset, -inset), CARD_RADIUS - inset, CARD_RADIUS - inset
+        )
+
+    def _paint_top(
+        self,
+        painter: QPainter,
+        issue: Issue,
+        f: _Fonts,
+        c: BoardColours,
+        left: float,
+        right: float,
+        top: float,
+        done: bool,
+    ) -> None:
+        mid = top + f.top_h / 2
+        self._paint_icon(painter, f"type-{issue.type.value}", None, left, mid - ICON / 2, ICON)
+        painter.setFont(f.small)
+        painter.setPen(c.muted)
+        baseline = mid + (f.small_m.ascent() - f.small_m.descent()) / 2
+        key_right = right
+        state = due_state(issue, done, self.today)
+        if issue.due is not None and state:
+            text = due_text(issue.due, self.today)
+            if state == "overdue":
+                text = f"Overdue · {text}"
+            font = f.small_bold if state in ("overdue", "soon") else f.small
+            width = QFontMetricsF(font).horizontalAdvance(text)
+            colour = c.danger if state == "overdue" else c.warning if state == "soon" else c.muted
+            pad = 6 if state == "overdue" else 0
+            text_x = right + (2 if pad else 0) - pad - width
+            icon_size = ICON - 2
+            icon_x = text_x - 4 - icon_size
+            if pad:
+                pill = QRectF(icon_x - pad, mid - 9, right + 2 - (icon_x - pad), 18)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(c.danger_soft)
+                painter.drawRoundedRect(pill, 9, 9)
+            self._paint_icon(painter, "due", colour, icon_x, mid - icon_size / 2, icon_size)
+            painter.setFont(font)
+            painter.setPen(colour)
+            painter.drawText(QPointF(text_x, baseline), text)
+            key_right = icon_x - pad - SPACE
+        painter.setFont(f.small)
+        painter.setPen(c.muted)
+        key_left = left + ICON + SPACE
+        key = f.small_m.elidedText(issue.key, Qt.TextElideMode.ElideRight, key_right - key_left)
+        painter.drawText(QPointF(key_left, baseline), key)
+
+    def _paint_title(
+        self,
+        painter: QPainter,
+        issue: Issue,
+        f: _Fonts,
+        c: BoardColours,
+        left: float,
+        right: float,
+        top: float,
+    ) -> None:
+        painter.setFont(f.title)
+        painter.setPen(c.text)
+        line_h = f.title_m.lineSpacing()
+        for n, line in enumerate(self._title_lines(issue.title, f, right - left)):
+            painter.drawText(QPointF(left, top + n * line_h + f.title_m.ascent()), line)
+
+    def _title_lines(self, title: str, f: _Fonts, width: float) -> list[str]:
+        """The title wrapped at word boundaries into at most two lines, the second elided."""
+        key = (title, f.title.key(), int(width))
+        found = self._titles.get(key)
+        if found is not None:
+            return found
+        text = " ".join(title.split())
+        layout = QTextLayout(text, f.title)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        lines: list[str] = []
+        layout.beginLayout()
+        while len(lines) < 2:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            start, length = line.textStart(), line.textLength()
+            if len(lines) == 1:
+                rest = text[start:].strip()
+                lines.append(f.title_m.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+            else:
+                lines.append(text[start : start + length].rstrip())
+        layout.endLayout()
+        if len(self._titles) > 4000:
+            self._titles.clear()
+        self._titles[key] = lines
+        return lines
+
+    def _paint_bottom(
+        self,
+        painter: QPainter,
+        issue: Issue,
+        f: _Fonts,
+        c: BoardColours,
+        left: float,
+        right: float,
+        bottom: float,
+    ) -> None:
+        mid = bottom - max(AVATAR, CHIP_HEIGHT) / 2
+        avatar = QRectF(right - AVATAR, mid - AVATAR / 2, AVATAR, AVATAR)
+        self._paint_avatar(painter, issue.assignee, f, c, avatar)
+        prio_size = 16
+        prio_left = avatar.left() - 4 - prio_size
+        self._paint_icon(
+            painter, f"priority-{issue.priority.label}", None, prio_left, mid - prio_size / 2, 16
+        )
+        self._paint_chips(painter, issue.labels, f, c, left, prio_left - SPACE, mid)
+
+    def _paint_avatar(
+        self, painter: QPainter, username: str | None, f: _Fonts, c: BoardColours, box: QRectF
+    ) -> None:
+        if username is None:
+            pen = QPen(c.faint, 1.2, Qt.PenStyle.DashLine)
+            pen.setDashPattern([2.5, 2.0])
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(box.adjusted(1, 1, -1, -1))
+            self._paint_icon(painter, "user", c.faint, box.left() + 5, box.top() + 5, AVATAR - 10)
+            return
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.avatar_colour(username))
+        painter.drawEllipse(box)
+        painter.setFont(f.initials)
+        painter.setPen(c.avatar_text)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.initials(username))
+
+    def _paint_chips(
+        self,
+        painter: QPainter,
+        labels: tuple[str, ...],
+        f: _Fonts,
+        c: BoardColours,
+        left: float,
+        limit: float,
+        mid: float,
+    ) -> None:
+        if not labels:
+            return
+        m = f.small_m
+
+        def width_of(text: str) -> float:
+            return min(m.horizontalAdvance(text) + 2 * CHIP_PAD, CHIP_MAX)
+
+        x = left
+        for n, name in enumerate(labels):
+            hidden = len(labels) - n - 1
+            need = width_of(name) + (SPACE + width_of(f"+{hidden}") if hidden else 0)
+            if x + need > limit:
+                self._paint_chip(painter, f"+{len(labels) - n}", None, f, c, x, mid)
+                return
+            x = self._paint_chip(painter, name, self._labels.get(name.casefold(), ""), f, c, x, mid)
+            x += SPACE
+
+    def _paint_chip(
+        self,
+        painter: QPainter,
+        text: str,
+        stored: str | None,
+        f: _Fonts,
+        c: BoardColours,
+        x: float,
+        mid: float,
+    ) -> float:
+        m = f.small_m
+        shown = m.elidedText(text, Qt.TextElideMode.ElideRight, CHIP_MAX - 2 * CHIP_PAD)
+        width = m.horizontalAdvance(shown) + 2 * CHIP_PAD
+        if stored is None:  # the "+N" overflow chip
+            background, colour = QColor(c.border), QColor(c.muted)
+            background.setAlphaF(0.6)
+        else:
+            background, colour = label_chip(text, stored)
+        box = QRectF(x, mid - CHIP_HEIGHT / 2, width, CHIP_HEIGHT)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(background)
+        painter.drawRoundedRect(box, CHIP_HEIGHT / 2, CHIP_HEIGHT / 2)
+        painter.setFont(f.small)
+        painter.setPen(colour)
+        baseline = mid + (m.ascent() - m.descent()) / 2
+        painter.drawText(QPointF(x + CHIP_PAD, baseline), shown)
+        return x + width
+
+    def _paint_icon(
+        self, painter: QPainter, name: str, tint: QColor | None, x: float, y: float, size: float
+    ) -> None:
+        if name not in self._icons:
+            try:
+                self._icons[name] = icon(name)
+            except FileNotFoundError:
+                self._icons[name] = None
+        base = self._icons[name]
+        if base is None:
+            return
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        side = round(size)
+        tint_key = tint.name(QColor.NameFormat.HexArgb) if tint is not None else ""
+        key = (name, tint_key, side, ratio, theme.is_dark())
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            source = icon(name, tint) if tint is not None else base
+            pixmap = source.pixmap(QSize(side, side), ratio)
+            if len(self._pixmaps) > 400:
+                self._pixmaps.clear()
+            self._pixmaps[key] = pixmap
+        painter.drawPixmap(QRectF(x, y, size, size), pixmap, QRectF(pixmap.rect()))
