@@ -1,0 +1,301 @@
+"""Detail pane sections: the comment thread (add, edit own) and the readable history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker_gui.domain.models import Change, Comment, IssueDetail, User
+from tracker_gui.ui.panes import detail_style as style
+from tracker_gui.ui.panes import detail_widgets as ui
+from tracker_gui.ui.panes.detail_sections import SubmitEdit, clear_layout, flat_button
+from tracker_gui.ui.store import Store
+
+HISTORY_PAGE = 50
+SKIPPED_FIELDS = {"rank"}
+
+
+def describe_change(
+    change: Change, status_name: Callable[[str], str], key_of: Callable[[str], str]
+) -> str:
+    """One history line without the actor, e.g. `moved from To Do to Done`."""
+    old, new, field = change.old, change.new, change.field
+    if field == "created":
+        return "created the issue"
+    if field == "deleted":
+        return "deleted the issue"
+    if field == "status":
+        return f"moved it from {status_name(old or '')} to {status_name(new or '')}"
+    if field == "title":
+        return f"renamed it to “{new}”"
+    if field == "description":
+        return "edited the description"
+    if field == "assignee":
+        if not new:
+            return f"unassigned {old}"
+        return f"assigned it to {new}" if not old else f"reassigned it from {old} to {new}"
+    if field == "labels":
+        before = set(filter(None, (old or "").split(",")))
+        after = set(filter(None, (new or "").split(",")))
+        parts = []
+        if after - before:
+            parts.append("added " + ", ".join(sorted(after - before)))
+        if before - after:
+            parts.append("removed " + ", ".join(sorted(before - after)))
+        return ("labels: " + "; ".join(parts)) if parts else "changed the labels"
+    if field == "parent":
+        return f"set the parent to {key_of(new)}" if new else "removed the parent"
+    if field in ("due", "estimate"):
+        what = "due date" if field == "due" else "estimate"
+        shown = f"{new} h" if field == "estimate" and new else new
+        return f"set the {what} to {shown}" if new else f"removed the {what}"
+    if field in ("type", "priority"):
+        return f"changed the {field} from {old} to {new}"
+    if field == "archived":
+        return "archived it" if new == "true" else "restored it"
+    if field == "comment":
+        return "commented"
+    if field == "comment.edited":
+        return "edited a comment"
+    if field in ("link", "unlink"):
+        return f"linked: {new}" if field == "link" else f"removed the link: {old}"
+    if field in ("watch", "unwatch"):
+        verb = "started" if field == "watch" else "stopped"
+        if new == change.actor:
+            return f"{verb} watching"
+        return f"added {new} as a watcher" if field == "watch" else f"removed watcher {new}"
+    if field == "attachment":
+        return f"attached {new}"
+    return f"changed {field}"
+
+
+class CommentCard(QFrame):
+    """One comment: avatar, author, time, Markdown body; Edit when it is mine."""
+
+    def __init__(
+        self, comment: Comment, user: User | None, mine: bool, store: Store, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("Card")
+        self.comment = comment
+        self._store = store
+        name = user.display_name if user else comment.author
+        face = QLabel()
+        face.setPixmap(ui.avatar(comment.author, user.initials if user else comment.author, 24))
+        author = QLabel(f"<b>{ui.escape(name)}</b>")
+        stamp = ui.ago(comment.created_at) + (" · edited" if comment.edited_at else "")
+        when = style.muted(QLabel(stamp))
+        when.setToolTip(ui.full_time(comment.created_at))
+        self.edit_button = flat_button("Edit", "", "Edit your comment")
+        self.edit_button.setVisible(mine)
+        self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        head = QHBoxLayout()
+        head.setSpacing(8)
+        head.addWidget(face)
+        head.addWidget(author)
+        head.addWidget(when)
+        head.addStretch(1)
+        head.addWidget(self.edit_button)
+        self.body = ui.MarkdownView()
+        self.body.setObjectName("CommentBody")
+        self.body.set_markdown(comment.body)
+        self.editor = SubmitEdit()
+        self.editor.setObjectName("CommentEditor")
+        self.editor.setMinimumHeight(90)
+        self.editor.submitted.connect(self._on_save_button_clicked)
+        self.editor.cancelled.connect(self._on_cancel_button_clicked)
+        save = QPushButton("Save")
+        save.setObjectName("Primary")
+        save.clicked.connect(self._on_save_button_clicked)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self._on_cancel_button_clicked)
+        self.error_label = style.error_label()
+        writing = QWidget()
+        wlay = QVBoxLayout(writing)
+        wlay.setContentsMargins(0, 0, 0, 0)
+        wlay.addWidget(self.editor)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(cancel)
+        buttons.addWidget(save)
+        wlay.addLayout(buttons)
+        self.writing = writing
+        writing.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(6)
+        layout.addLayout(head)
+        layout.addWidget(self.body)
+        layout.addWidget(writing)
+        layout.addWidget(self.error_label)
+
+    def editing(self) -> bool:
+        return not self.writing.isHidden()
+
+    def _on_edit_button_clicked(self) -> None:
+        self.editor.setPlainText(self.comment.body)
+        self.body.hide()
+        self.writing.show()
+        self.edit_button.hide()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_cancel_button_clicked(self) -> None:
+        self.writing.hide()
+        self.body.show()
+        self.edit_button.show()
+
+    def _on_save_button_clicked(self) -> None:
+        body, cid = self.editor.toPlainText(), self.comment.id
+        issues = self._store.services.issues
+        with style.errors_from(self._store) as errors:
+            self._store.call(lambda: issues.edit_comment(cid, body))
+        style.show_error(self.error_label, errors[-1] if errors else "")
+        if not errors:
+            self.body.set_markdown(body)
+            self._on_cancel_button_clicked()
+
+
+class CommentsSection(QWidget):
+    """The thread, oldest first, and a box to add one (Ctrl+Enter sends)."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._issue_id: int | None = None
+        self.cards: list[CommentCard] = []
+        self.title = ui.section_title("Comments")
+        self.thread_rows = QVBoxLayout()
+        self.thread_rows.setSpacing(8)
+        self.empty = style.muted(QLabel("No comments yet."))
+        self.compose = SubmitEdit()
+        self.compose.setObjectName("CommentBox")
+        self.compose.setPlaceholderText("Add a comment (Markdown)")
+        self.compose.setFixedHeight(84)
+        self.compose.submitted.connect(self._on_send_button_clicked)
+        self.send_button = QPushButton("Comment")
+        self.send_button.setObjectName("Primary")
+        self.send_button.setIcon(ui.icon("comment"))
+        self.send_button.setEnabled(False)
+        self.send_button.clicked.connect(self._on_send_button_clicked)
+        self.compose.textChanged.connect(self._on_compose_text_changed)
+        self.error_label = style.error_label()
+        send_row = QHBoxLayout()
+        send_row.addWidget(style.muted(QLabel("Ctrl+Enter to send")))
+        send_row.addStretch(1)
+        send_row.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.title)
+        layout.addLayout(self.thread_rows)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.compose)
+        layout.addLayout(send_row)
+        layout.addWidget(self.error_label)
+
+    def show_detail(self, detail: IssueDetail, users: dict[str, User]) -> None:
+        if detail.issue.id != self._issue_id:
+            self.compose.clear()
+            style.show_error(self.error_label, "")
+        self._issue_id = detail.issue.id
+        editing = {c.comment.id for c in self.cards if c.editing()}
+        if editing and {c.id for c in detail.comments} >= editing:
+            return  # never throw away a comment being edited; the next load refreshes
+        clear_layout(self.thread_rows)
+        self.cards = []
+        for comment in detail.comments:
+            mine = comment.author == self._store.me
+            card = CommentCard(comment, users.get(comment.author), mine, self._store, self)
+            self.thread_rows.addWidget(card)
+            self.cards.append(card)
+        self.title.setText(f"Comments ({len(detail.comments)})" if detail.comments else "Comments")
+        self.empty.setVisible(not detail.comments)
+
+    def _on_compose_text_changed(self) -> None:
+        self.send_button.setEnabled(bool(self.compose.toPlainText().strip()))
+
+    def _on_send_button_clicked(self) -> None:
+        body = self.compose.toPlainText()
+        if self._issue_id is None or not body.strip():
+            return
+        with style.errors_from(self._store) as errors:
+            added = self._store.add_comment(self._issue_id, body)
+        style.show_error(self.error_label, errors[-1] if errors else "")
+        if added is not None:
+            self.compose.clear()
+
+
+class HistorySection(QWidget):
+    """Readable Change rows, newest first (rank-only moves left out)."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._keys: dict[str, str] = {}
+        self._lines: list[str] = []
+        self._limit = HISTORY_PAGE
+        self._detail: IssueDetail | None = None
+        self._names: dict[int, str] = {}
+        self.title = ui.section_title("History")
+        self.list_label = QLabel()
+        self.list_label.setObjectName("HistoryLines")
+        self.list_label.setTextFormat(Qt.TextFormat.RichText)
+        self.list_label.setWordWrap(True)
+        self.list_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.more_button = flat_button("Show all")
+        self.more_button.clicked.connect(self._on_more_button_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.list_label)
+        layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def lines(self) -> list[str]:
+        """The plain text of every line (newest first), for tests and copy."""
+        return list(self._lines)
+
+    def _key_of(self, issue_id: str) -> str:
+        if issue_id not in self._keys:
+            found = self._store.issue(int(issue_id)) if issue_id.isdigit() else None
+            self._keys[issue_id] = found.key if found else f"#{issue_id}"
+        return self._keys[issue_id]
+
+    def show_detail(self, detail: IssueDetail, names: dict[int, str], reset: bool) -> None:
+        if reset:
+            self._limit = HISTORY_PAGE
+
+        def status_name(sid: str) -> str:
+            return names.get(int(sid), "a deleted status") if sid.isdigit() else sid
+
+        rows = [c for c in reversed(detail.history) if c.field not in SKIPPED_FIELDS]
+        muted = style.colours()["muted_text"]
+        self._lines = []
+        html: list[str] = []
+        for change in rows:
+            text = describe_change(change, status_name, self._key_of)
+            self._lines.append(f"{change.actor} {text}")
+            if len(html) < self._limit:
+                html.append(
+                    f"<p style='margin:0 0 6px 0'><b>{ui.escape(change.actor)}</b> "
+                    f"{ui.escape(text)} &nbsp;<span style='color:{muted}'>"
+                    f"{ui.ago(change.at)}</span></p>"
+                )
+        self.list_label.setText("".join(html) if html else "No history.")
+        self.more_button.setVisible(len(rows) > self._limit)
+        self.more_button.setText(f"Show all {len(rows)}")
+        self._detail, self._names = detail, names
+
+    def _on_more_button_clicked(self) -> None:
+        self._limit = 10**9
+        if self._detail is not None:
+            self.show_detail(self._detail, self._names, reset=False)

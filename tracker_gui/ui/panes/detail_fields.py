@@ -1,0 +1,371 @@
+"""The detail pane's field grid: every field of an issue, edited in place through callbacks."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QToolButton,
+    QWidget,
+)
+
+from tracker_gui.domain.enums import IssueType, Priority
+from tracker_gui.domain.models import Issue, IssueDetail, Status, User
+from tracker_gui.domain.workflow import Workflow
+from tracker_gui.ui.panes import detail_style as style
+from tracker_gui.ui.panes import detail_widgets as ui
+
+Edit = Callable[[dict[str, Any]], bool]
+Move = Callable[[int], bool]
+NO_DATE = QDate(2000, 1, 1)
+
+
+def status_icon(status: Status) -> QIcon:
+    """A small filled dot in the status colour."""
+    pixmap = QPixmap(24, 24)
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(status.colour or "#6b778c"))
+    painter.drawEllipse(2, 2, 8, 8)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def user_text(user: User) -> str:
+    if user.display_name and user.display_name != user.username:
+        return f"{user.display_name} ({user.username})"
+    return user.username
+
+
+def fill_users(combo: QComboBox, users: Sequence[User]) -> None:
+    """`Unassigned` then every user (avatar, `Display (username)`); data is the username."""
+    combo.clear()
+    combo.addItem(ui.icon("user"), "Unassigned", "")
+    for user in users:
+        combo.addItem(
+            QIcon(ui.avatar(user.username, user.initials, 16)), user_text(user), user.username
+        )
+
+
+def combo_username(combo: QComboBox, users: Sequence[User]) -> str | None:
+    """The username an editable user combo names: a listed entry, a known user, or typed text."""
+    text = combo.currentText().strip()
+    if not text:
+        return None
+    for i in range(combo.count()):
+        if combo.itemText(i).casefold() == text.casefold():
+            return combo.itemData(i) or None
+    for user in users:
+        if text.casefold() in (user.username.casefold(), user.display_name.casefold()):
+            return user.username
+    return text
+
+
+def split_labels(text: str) -> tuple[str, ...]:
+    names = [part.strip() for part in text.split(",")]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+class TokenCompleter(QCompleter):
+    """Completes the last comma-separated name in a line edit."""
+
+    def splitPath(self, path: str) -> list[str]:
+        return [path.rsplit(",", 1)[-1].strip()]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        value = super().pathFromIndex(index)
+        owner = self.widget()
+        text = owner.text() if isinstance(owner, QLineEdit) else ""
+        head = text.rsplit(",", 1)[0].strip() if "," in text else ""
+        return f"{head}, {value}" if head else value
+
+
+class HoursSpin(QDoubleSpinBox):
+    """Hours with no trailing zeros (`4.5 h`); the minimum shows as `—` (no estimate)."""
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:g}"
+
+
+class DueEdit(QStackedWidget):
+    """`Add due date` until there is one; then a date with a clear button. `committed` on change."""
+
+    committed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.add_button = QToolButton()
+        self.add_button.setObjectName("Flat")
+        self.add_button.setText("Add due date")
+        self.add_button.setIcon(ui.icon("due"))
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("DueDate")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("d MMM yyyy")
+        self.date_edit.setMinimumDate(NO_DATE)
+        self.date_edit.editingFinished.connect(self.committed)
+        self.date_edit.calendarWidget().clicked.connect(self._on_calendar_clicked)
+        self.clear_button = QToolButton()
+        self.clear_button.setObjectName("Flat")
+        self.clear_button.setIcon(ui.icon("close"))
+        self.clear_button.setToolTip("Remove the due date")
+        self.clear_button.clicked.connect(self._on_clear_button_clicked)
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.date_edit, 1)
+        layout.addWidget(self.clear_button)
+        self.addWidget(self.add_button)
+        self.addWidget(row)
+
+    def due(self) -> dt.date | None:
+        if self.currentIndex() == 0:
+            return None
+        value: dt.date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        return value
+
+    def set_due(self, value: dt.date | None) -> None:
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(value) if value else QDate.currentDate())
+        self.date_edit.blockSignals(False)
+        self.setCurrentIndex(0 if value is None else 1)
+
+    def _on_add_button_clicked(self) -> None:
+        self.set_due(dt.date.today())
+        self.date_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_calendar_clicked(self, _date: QDate) -> None:
+        self.committed.emit()
+
+    def _on_clear_button_clicked(self) -> None:
+        self.set_due(None)
+        self.committed.emit()
+
+
+class FieldGrid(QWidget):
+    """Label / editor rows; each editor saves itself through `edit` or `move` when it commits."""
+
+    issueClicked = Signal(int)
+
+    def __init__(self, edit: Edit, move: Move, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("FieldGrid")
+        self._edit = edit
+        self._move = move
+        self._detail: IssueDetail | None = None
+        self._users: list[User] = []
+
+        self.status_combo = QComboBox()
+        self.status_combo.setObjectName("StatusField")
+        self.status_combo.activated.connect(self._on_status_combo_activated)
+        self.type_combo = QComboBox()
+        self.type_combo.setObjectName("TypeField")
+        for kind in IssueType:
+            self.type_combo.addItem(ui.type_icon(kind), kind.value.capitalize(), kind.value)
+        self.type_combo.activated.connect(self._on_type_combo_activated)
+        self.priority_combo = QComboBox()
+        self.priority_combo.setObjectName("PriorityField")
+        for level in sorted(Priority, reverse=True):
+            self.priority_combo.addItem(
+                ui.priority_icon(level), level.label.capitalize(), level.label
+            )
+        self.priority_combo.activated.connect(self._on_priority_combo_activated)
+        self.assignee_combo = QComboBox()
+        self.assignee_combo.setObjectName("AssigneeField")
+        self.assignee_combo.setEditable(True)
+        self.assignee_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.assignee_combo.activated.connect(self._on_assignee_combo_activated)
+        line = self.assignee_combo.lineEdit()
+        assert line is not None
+        line.editingFinished.connect(self._on_assignee_edit_finished)
+        self.labels_edit = QLineEdit()
+        self.labels_edit.setObjectName("LabelsField")
+        self.labels_edit.setPlaceholderText("Add labels, separated by commas")
+        self._completer = TokenCompleter([], self.labels_edit)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.labels_edit.setCompleter(self._completer)
+        self.labels_edit.editingFinished.connect(self._on_labels_edit_finished)
+        self.due_edit = DueEdit()
+        self.due_edit.committed.connect(self._on_due_edit_committed)
+        self.estimate_spin = HoursSpin()
+        self.estimate_spin.setObjectName("EstimateField")
+        self.estimate_spin.setRange(0.0, 100_000.0)
+        self.estimate_spin.setDecimals(2)
+        self.estimate_spin.setSingleStep(0.5)
+        self.estimate_spin.setSuffix(" h")
+        self.estimate_spin.setSpecialValueText("—")
+        self.estimate_spin.editingFinished.connect(self._on_estimate_spin_finished)
+        self.parent_edit = QLineEdit()
+        self.parent_edit.setObjectName("ParentField")
+        self.parent_edit.setPlaceholderText("None (type a key like TRK-3)")
+        self.parent_edit.editingFinished.connect(self._on_parent_edit_finished)
+        self.parent_link = ui.LinkLabel()
+        self.parent_link.issueClicked.connect(self.issueClicked)
+        self.reporter_label = QLabel()
+        self.reporter_label.setObjectName("ReporterField")
+        self.created_label = QLabel()
+        self.created_label.setObjectName("CreatedField")
+        self.updated_label = QLabel()
+        self.updated_label.setObjectName("UpdatedField")
+
+        parent_row = QWidget()
+        prow = QHBoxLayout(parent_row)
+        prow.setContentsMargins(0, 0, 0, 0)
+        prow.setSpacing(8)
+        prow.addWidget(self.parent_edit, 1)
+        prow.addWidget(self.parent_link)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 10, 12, 10)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(6)
+        grid.setColumnStretch(1, 1)
+        rows: Sequence[tuple[str, QWidget]] = (
+            ("Status", self.status_combo),
+            ("Type", self.type_combo),
+            ("Priority", self.priority_combo),
+            ("Assignee", self.assignee_combo),
+            ("Labels", self.labels_edit),
+            ("Due", self.due_edit),
+            ("Estimate", self.estimate_spin),
+            ("Parent", parent_row),
+            ("Reporter", self.reporter_label),
+            ("Created", self.created_label),
+            ("Updated", self.updated_label),
+        )
+        for row, (name, editor) in enumerate(rows):
+            label = style.muted(QLabel(name))
+            label.setBuddy(editor)
+            grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(editor, row, 1)
+
+    # -- showing -----------------------------------------------------------------------------
+    def show_detail(
+        self, detail: IssueDetail, flow: Workflow, users: list[User], labels: list[str]
+    ) -> None:
+        self._detail = detail
+        self._users = users
+        issue = detail.issue
+        self.status_combo.clear()
+        allowed = [flow.status(issue.status_id)] if issue.status_id in _ids(flow) else []
+        allowed += flow.targets(issue.status_id)
+        for status in sorted(allowed, key=lambda s: (s.position, s.id)):
+            self.status_combo.addItem(status_icon(status), status.name, status.id)
+        self.status_combo.setCurrentIndex(self.status_combo.findData(issue.status_id))
+        self.status_combo.setToolTip(
+            "Only the moves the workflow allows are listed" if flow.restricted else ""
+        )
+        self.type_combo.setCurrentIndex(self.type_combo.findData(issue.type.value))
+        self.priority_combo.setCurrentIndex(self.priority_combo.findData(issue.priority.label))
+        fill_users(self.assignee_combo, users)
+        self._show_assignee(issue.assignee)
+        if not self.labels_edit.hasFocus():
+            self.labels_edit.setText(", ".join(issue.labels))
+        self._completer.model().setStringList(labels)  # type: ignore[attr-defined]
+        if not self.due_edit.date_edit.hasFocus():
+            self.due_edit.set_due(issue.due)
+        if not self.estimate_spin.hasFocus():
+            self.estimate_spin.setValue(issue.estimate or 0.0)
+        if not self.parent_edit.hasFocus():
+            self.parent_edit.setText(detail.parent_key or "")
+        self.parent_link.setVisible(bool(issue.parent_id))
+        if issue.parent_id and detail.parent_key:
+            self.parent_link.setText(ui.issue_anchor(issue.parent_id, "Open"))
+        reporter = next((u for u in users if u.username == issue.reporter), None)
+        self.reporter_label.setText(user_text(reporter) if reporter else issue.reporter)
+        for label, moment in (
+            (self.created_label, issue.created_at),
+            (self.updated_label, issue.updated_at),
+        ):
+            label.setText(f"{ui.full_time(moment)}  ·  {ui.ago(moment)}")
+
+    def note_saved(self, issue: Issue) -> None:
+        """The pane saved a change: compare later edits with this version until it reloads."""
+        if self._detail is not None:
+            self._detail = dataclasses.replace(self._detail, issue=issue)
+
+    def _show_assignee(self, username: str | None) -> None:
+        index = self.assignee_combo.findData(username or "")
+        if index < 0:
+            self.assignee_combo.addItem(username or "", username or "")
+            index = self.assignee_combo.count() - 1
+        self.assignee_combo.setCurrentIndex(index)
+
+    # -- committing --------------------------------------------------------------------------
+    def _on_status_combo_activated(self, index: int) -> None:
+        sid = self.status_combo.itemData(index)
+        if self._detail is not None and sid != self._detail.issue.status_id:
+            self._move(int(sid))
+
+    def _on_type_combo_activated(self, index: int) -> None:
+        value = self.type_combo.itemData(index)
+        if self._detail is not None and value != self._detail.issue.type.value:
+            self._edit({"type": value})
+
+    def _on_priority_combo_activated(self, index: int) -> None:
+        value = self.priority_combo.itemData(index)
+        if self._detail is not None and value != self._detail.issue.priority.label:
+            self._edit({"priority": value})
+
+    def _commit_assignee(self) -> None:
+        if self._detail is None:
+            return
+        value = combo_username(self.assignee_combo, self._users)
+        if value != self._detail.issue.assignee:
+            self._edit({"assignee": value})
+
+    def _on_assignee_combo_activated(self, _index: int) -> None:
+        self._commit_assignee()
+
+    def _on_assignee_edit_finished(self) -> None:
+        self._commit_assignee()
+
+    def _on_labels_edit_finished(self) -> None:
+        if self._detail is None:
+            return
+        names = split_labels(self.labels_edit.text())
+        if sorted(n.casefold() for n in names) != sorted(
+            n.casefold() for n in self._detail.issue.labels
+        ):
+            self._edit({"labels": names})
+
+    def _on_due_edit_committed(self) -> None:
+        if self._detail is not None and self.due_edit.due() != self._detail.issue.due:
+            self._edit({"due": self.due_edit.due()})
+
+    def _on_estimate_spin_finished(self) -> None:
+        if self._detail is None:
+            return
+        value = self.estimate_spin.value() or None
+        if value != self._detail.issue.estimate:
+            self._edit({"estimate": value})
+
+    def _on_parent_edit_finished(self) -> None:
+        if self._detail is None:
+            return
+        key = self.parent_edit.text().strip().upper() or None
+        if key != (self._detail.parent_key or None):
+            self._edit({"parent": key})
+
+
+def _ids(flow: Workflow) -> set[int]:
+    return {s.id for s in flow.statuses}

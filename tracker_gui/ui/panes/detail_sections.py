@@ -1,0 +1,342 @@
+"""Detail pane sections: description (Markdown), subtasks, links and watchers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker_gui.domain.enums import LinkKind
+from tracker_gui.domain.models import IssueDetail, Link
+from tracker_gui.domain.workflow import Workflow
+from tracker_gui.ui.panes import detail_style as style
+from tracker_gui.ui.panes import detail_widgets as ui
+from tracker_gui.ui.store import Store
+
+Edit = Callable[[dict[str, Any]], bool]
+
+
+def clear_layout(layout: QVBoxLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        child = item.widget() if item is not None else None
+        if child is not None:
+            child.hide()
+            child.deleteLater()
+
+
+def heading(title: str, *extra: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    row.addWidget(ui.section_title(title))
+    row.addStretch(1)
+    for widget in extra:
+        row.addWidget(widget)
+    return row
+
+
+def flat_button(text: str, glyph: str = "", tip: str = "") -> QToolButton:
+    button = QToolButton()
+    button.setObjectName("Flat")
+    button.setText(text)
+    if glyph:
+        button.setIcon(ui.icon(glyph))
+    button.setToolButtonStyle(
+        Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        if text and glyph
+        else Qt.ToolButtonStyle.ToolButtonIconOnly
+        if glyph
+        else Qt.ToolButtonStyle.ToolButtonTextOnly
+    )
+    button.setToolTip(tip)
+    return button
+
+
+class SubmitEdit(QPlainTextEdit):
+    """A plain-text editor where Ctrl+Enter submits and Escape cancels."""
+
+    submitted = Signal()
+    cancelled = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.submitted.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class DescriptionSection(QWidget):
+    """Rendered Markdown; Edit switches to a plain-text editor with Save / Cancel."""
+
+    issueClicked = Signal(int)
+
+    def __init__(self, edit: Edit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._edit = edit
+        self._text = ""
+        self.edit_button = flat_button("Edit", "edit", "Edit the description")
+        self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        self.view = ui.MarkdownView()
+        self.view.setObjectName("DescriptionView")
+        self.view.issueClicked.connect(self.issueClicked)
+        self.empty = style.muted(QLabel("No description yet."))
+        self.editor = SubmitEdit()
+        self.editor.setObjectName("DescriptionEditor")
+        self.editor.setPlaceholderText("Describe the issue (Markdown)")
+        self.editor.setMinimumHeight(160)
+        self.editor.submitted.connect(self._on_save_button_clicked)
+        self.editor.cancelled.connect(self._on_cancel_button_clicked)
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("Primary")
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+
+        reading = QWidget()
+        rlay = QVBoxLayout(reading)
+        rlay.setContentsMargins(0, 0, 0, 0)
+        rlay.addWidget(self.view)
+        rlay.addWidget(self.empty)
+        writing = QWidget()
+        wlay = QVBoxLayout(writing)
+        wlay.setContentsMargins(0, 0, 0, 0)
+        wlay.addWidget(self.editor)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        wlay.addLayout(buttons)
+        self.reading, self.writing = reading, writing
+        writing.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(heading("Description", self.edit_button))
+        layout.addWidget(reading)
+        layout.addWidget(writing)
+
+    def editing(self) -> bool:
+        return not self.writing.isHidden()
+
+    def show_text(self, text: str) -> None:
+        self._text = text
+        self.view.set_markdown(text)
+        self.view.setVisible(bool(text.strip()))
+        self.empty.setVisible(not text.strip())
+
+    def reset(self) -> None:
+        self.writing.hide()
+        self.reading.show()
+        self.edit_button.show()
+
+    def _on_edit_button_clicked(self) -> None:
+        self.editor.setPlainText(self._text)
+        self.reading.hide()
+        self.writing.show()
+        self.edit_button.hide()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_save_button_clicked(self) -> None:
+        text = self.editor.toPlainText()
+        if text == self._text or self._edit({"description": text}):
+            self.show_text(text)
+            self.reset()
+
+    def _on_cancel_button_clicked(self) -> None:
+        self.reset()
+
+
+class SubtasksSection(QWidget):
+    """The issue's children: type icon, clickable key, title and status."""
+
+    issueClicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows = QVBoxLayout()
+        self.rows.setSpacing(4)
+        self.title = ui.section_title("Subtasks")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addLayout(self.rows)
+
+    def show_detail(self, detail: IssueDetail, flow: Workflow) -> None:
+        clear_layout(self.rows)
+        self.title.setText(f"Subtasks ({len(detail.children)})")
+        names = {s.id: s.name for s in flow.statuses}
+        for child in detail.children:
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.setSpacing(8)
+            glyph = QLabel()
+            glyph.setPixmap(ui.type_icon(child.type).pixmap(16, 16))
+            link = ui.LinkLabel(ui.issue_anchor(child.id, child.key))
+            link.issueClicked.connect(self.issueClicked)
+            title = QLabel(child.title)
+            title.setMinimumWidth(40)
+            title.setToolTip(child.title)
+            status = style.muted(QLabel(names.get(child.status_id, "")))
+            line.addWidget(glyph)
+            line.addWidget(link)
+            line.addWidget(title, 1)
+            line.addWidget(status)
+            self.rows.addWidget(row)
+        self.setVisible(bool(detail.children))
+
+
+LINK_KINDS = (
+    ("blocks", LinkKind.BLOCKS),
+    ("relates to", LinkKind.RELATES),
+    ("duplicates", LinkKind.DUPLICATES),
+)
+
+
+class LinksSection(QWidget):
+    """Links to other issues with their phrase; add one by kind and key; remove one."""
+
+    issueClicked = Signal(int)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._detail: IssueDetail | None = None
+        self.rows = QVBoxLayout()
+        self.rows.setSpacing(4)
+        self.empty = style.muted(QLabel("No links."))
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("LinkKind")
+        for text, kind in LINK_KINDS:
+            self.kind_combo.addItem(text, kind.value)
+        self.key_edit = QLineEdit()
+        self.key_edit.setObjectName("LinkKey")
+        self.key_edit.setPlaceholderText("Issue key, e.g. TRK-12")
+        self.key_edit.returnPressed.connect(self._on_add_button_clicked)
+        self.add_button = QPushButton("Link")
+        self.add_button.setIcon(ui.icon("link"))
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.error_label = style.error_label()
+        adder = QHBoxLayout()
+        adder.setSpacing(6)
+        adder.addWidget(self.kind_combo)
+        adder.addWidget(self.key_edit, 1)
+        adder.addWidget(self.add_button)
+        self.title = ui.section_title("Links")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addLayout(self.rows)
+        layout.addWidget(self.empty)
+        layout.addLayout(adder)
+        layout.addWidget(self.error_label)
+
+    def show_detail(self, detail: IssueDetail) -> None:
+        self._detail = detail
+        clear_layout(self.rows)
+        self.title.setText(f"Links ({len(detail.links)})" if detail.links else "Links")
+        for link in detail.links:
+            other_id = link.target_id if link.outward else link.source_id
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.setSpacing(8)
+            phrase = style.muted(QLabel(link.phrase))
+            key = ui.LinkLabel(ui.issue_anchor(other_id, link.other_key))
+            key.issueClicked.connect(self.issueClicked)
+            title = QLabel(link.other_title)
+            title.setMinimumWidth(40)
+            title.setToolTip(link.other_title)
+            remove = flat_button("", "close", f"Remove this link to {link.other_key}")
+            remove.clicked.connect(lambda _=False, lk=link: self._unlink(lk))
+            line.addWidget(phrase)
+            line.addWidget(key)
+            line.addWidget(title, 1)
+            line.addWidget(remove)
+            self.rows.addWidget(row)
+        self.empty.setVisible(not detail.links)
+
+    def _write(self, action: Callable[[], object]) -> bool:
+        with style.errors_from(self._store) as errors:
+            self._store.call(action)
+        style.show_error(self.error_label, errors[-1] if errors else "")
+        return not errors
+
+    def _unlink(self, link: Link) -> None:
+        if self._detail is None:
+            return
+        issue = self._detail.issue
+        issues = self._store.services.issues
+        if link.outward:
+            self._write(lambda: issues.unlink(issue.id, link.kind, link.other_key))
+        else:
+            self._write(lambda: issues.unlink(link.source_id, link.kind, issue.key))
+
+    def _on_add_button_clicked(self) -> None:
+        key = self.key_edit.text().strip().upper()
+        if self._detail is None or not key:
+            return
+        issue_id = self._detail.issue.id
+        kind = LinkKind(self.kind_combo.currentData())
+        issues = self._store.services.issues
+        if self._write(lambda: issues.link(issue_id, kind, key)):
+            self.key_edit.clear()
+
+
+class WatchersSection(QWidget):
+    """Who watches the issue, and a Watch / Stop watching button for me."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._detail: IssueDetail | None = None
+        self.names_label = QLabel()
+        self.names_label.setObjectName("WatcherNames")
+        self.names_label.setWordWrap(True)
+        self.watch_button = flat_button("Watch", "watch")
+        self.watch_button.clicked.connect(self._on_watch_button_clicked)
+        self.title = ui.section_title("Watchers")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(heading("Watchers", self.watch_button))
+        layout.addWidget(self.names_label)
+
+    def watching(self) -> bool:
+        return self._detail is not None and self._store.me in self._detail.watchers
+
+    def show_detail(self, detail: IssueDetail) -> None:
+        self._detail = detail
+        names = ", ".join(detail.watchers)
+        self.names_label.setText(names or "Nobody is watching this issue.")
+        self.names_label.setProperty("muted", not names)
+        self.names_label.style().unpolish(self.names_label)
+        self.names_label.style().polish(self.names_label)
+        self.watch_button.setText("Stop watching" if self.watching() else "Watch")
+
+    def _on_watch_button_clicked(self) -> None:
+        if self._detail is None:
+            return
+        issue_id, on = self._detail.issue.id, not self.watching()
+        issues = self._store.services.issues
+        self._store.call(lambda: issues.watch(issue_id, on=on))
