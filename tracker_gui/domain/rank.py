@@ -41,7 +41,7 @@ def _split(key: str) -> tuple[str, str]:
 
 def is_valid(key: str) -> bool:
     try:
-        whole, fraction = _split(key)
+        _, fraction = _split(key)
     except ValueError:
         return False
     return all(c in _VALUE for c in key) and not fraction.endswith("0")

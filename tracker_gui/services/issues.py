@@ -292,7 +292,8 @@ class IssueService(ServiceBase):
         """Put the issue in `status_id` (default: its own) below `after_id` / above `before_id`.
 
         With neither neighbour, a status change appends it at the end of the new column.
-        `exact_rank` (used by undo) restores a previous rank when nobody holds it now.
+        `exact_rank` (used by undo) restores a previous rank, or lands just below the card
+        that holds it now.
         """
         issue = self.get(issue_id)
         target = issue.status_id if status_id is None else status_id
@@ -304,12 +305,11 @@ class IssueService(ServiceBase):
                 f"{issue.key}: moving from {flow.status(issue.status_id).name!r} to "
                 f"{flow.status(target).name!r} is not allowed by the workflow"
             )
-        if (
-            exact_rank is not None
-            and rank.is_valid(exact_rank)
-            and not self.repo.rank_taken(target, exact_rank, issue.id)
-        ):
+        if exact_rank is not None and rank.is_valid(exact_rank):
             new_rank = exact_rank
+            if self.repo.rank_taken(target, exact_rank, issue.id):
+                below = self.repo.rank_neighbour(target, exact_rank, below=True, exclude=issue.id)
+                new_rank = rank.between(exact_rank, below)
         else:
             new_rank = self._rank_for(issue, target, after_id, before_id)
         values: dict[str, Any] = {}

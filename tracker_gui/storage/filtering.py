@@ -56,7 +56,13 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "title": (IssueRow.title, IssueRow.id),
     "-title": (IssueRow.title.desc(), IssueRow.id),
     "due": (IssueRow.due, IssueRow.id),
+    "-due": (IssueRow.due.desc(), IssueRow.id.desc()),
     "status": (StatusRow.position, IssueRow.rank),
+    "-status": (StatusRow.position.desc(), IssueRow.rank.desc()),
+    "type": (IssueRow.type, IssueRow.id),
+    "-type": (IssueRow.type.desc(), IssueRow.id.desc()),
+    "assignee": (Assignee.username, IssueRow.id),
+    "-assignee": (Assignee.username.desc(), IssueRow.id.desc()),
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+import tracker_gui.ui.pyside_compat  # noqa: F401  (before any Qt call: see the module)
 from tracker_gui.domain.models import (
     Change,
     Comment,
@@ -27,9 +28,11 @@ from tracker_gui.domain.models import (
 from tracker_gui.domain.workflow import Workflow
 from tracker_gui.errors import ConflictError, TrackerError
 from tracker_gui.services import Services
+from tracker_gui.ui.undo import EditIssueCommand, MoveIssueCommand, Outcome
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+BULK_FIELDS = frozenset({"demo", "import"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,16 @@ class IssueUpdate:
     issue_id: int
     issue: Issue | None
     visible: bool
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """The write a conflict interrupted: what the user wanted (readable) and how to redo it."""
+
+    kind: str  # "edit" | "move"
+    issue_id: int
+    mine: dict[str, Any]
+    apply: Callable[[Issue], Issue | None]
 
 
 class Store(QObject):
@@ -67,6 +80,7 @@ class Store(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(self.POLL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._pending: PendingWrite | None = None
 
     # -- life cycle ----------------------------------------------------------------------
     def start_live_feed(self) -> None:
@@ -133,9 +147,7 @@ class Store(QObject):
         self, status_id: int, offset: int, limit: int, flt: IssueFilter | None = None
     ) -> list[Issue]:
         scope = self._filter if flt is None else flt
-        return self._read(
-            lambda: self.services.issues.column(status_id, scope, offset, limit), []
-        )
+        return self._read(lambda: self.services.issues.column(status_id, scope, offset, limit), [])
 
     def search(
         self, flt: IssueFilter, sort: str = "key", offset: int = 0, limit: int | None = None
@@ -174,7 +186,10 @@ class Store(QObject):
         return self.call(lambda: self.services.issues.create(new))
 
     def edit_issue(self, issue: Issue, changes: dict[str, Any]) -> Issue | None:
-        return self.call(lambda: self.services.issues.edit(issue.id, issue.version, changes))
+        """Edit fields through the undo stack (Edit > Undo writes the old values back)."""
+        outcome = Outcome()
+        self.undo_stack.push(EditIssueCommand(self, issue, changes, outcome))
+        return outcome.issue
 
     def move_issue(
         self,
@@ -183,14 +198,137 @@ class Store(QObject):
         after_id: int | None = None,
         before_id: int | None = None,
     ) -> Issue | None:
-        return self.call(
-            lambda: self.services.issues.move(
-                issue.id, issue.version, status_id, after_id=after_id, before_id=before_id
-            )
-        )
+        """Move or reorder through the undo stack; undo puts it back between its old neighbours."""
+        outcome = Outcome()
+        self.undo_stack.push(MoveIssueCommand(self, issue, status_id, after_id, before_id, outcome))
+        return outcome.issue
 
     def add_comment(self, issue_id: int, body: str) -> Comment | None:
         return self.call(lambda: self.services.issues.comment(issue_id, body))
+
+    # -- writes without undo (the undo commands and conflict resolution use these) -------
+    def edit_now(self, issue_id: int, version: int, changes: dict[str, Any]) -> Issue | None:
+        self._pending = PendingWrite(
+            "edit",
+            issue_id,
+            dict(changes),
+            lambda current: self.edit_issue(current, changes),
+        )
+        return self.call(lambda: self.services.issues.edit(issue_id, version, changes))
+
+    def move_now(
+        self,
+        issue_id: int,
+        version: int,
+        status_id: int,
+        after_id: int | None = None,
+        before_id: int | None = None,
+        exact_rank: str | None = None,
+    ) -> Issue | None:
+        self._pending = PendingWrite(
+            "move",
+            issue_id,
+            {"status": self._status_name_of(status_id)},
+            lambda current: self.move_issue(current, status_id, after_id, before_id),
+        )
+        return self.call(
+            lambda: self.services.issues.move(
+                issue_id,
+                version,
+                status_id,
+                after_id=after_id,
+                before_id=before_id,
+                exact_rank=exact_rank,
+            )
+        )
+
+    def place_issue(
+        self, issue_id: int, status_id: int, rank: str, *, expect_status: int | None = None
+    ) -> Issue | None:
+        """Put an issue back in `status_id` at `rank` (just below its holder if that is taken).
+
+        With `expect_status`, refuse (as a conflict) when the issue is no longer in that status.
+        """
+        current = self.issue(issue_id)
+        if current is None:
+            return None
+        if expect_status is not None and current.status_id != expect_status:
+            self.report_conflict(
+                current,
+                f"{current.key} was moved by someone else since; it was left where it is",
+                kind="move",
+                mine={"status": self._status_name_of(status_id)},
+            )
+            return None
+        return self.move_now(issue_id, current.version, status_id, exact_rank=rank)
+
+    def report_conflict(
+        self, current: Issue, message: str, *, kind: str, mine: dict[str, Any]
+    ) -> None:
+        """Raise the conflict flow for a write the store refused before calling the services."""
+        if kind == "move":
+            status = next(
+                (s for s in self.statuses(current.project_id) if s.name == mine.get("status")),
+                None,
+            )
+            target = status.id if status else current.status_id
+            self._pending = PendingWrite(
+                kind, current.id, mine, lambda issue: self.move_issue(issue, target)
+            )
+        else:
+            self._pending = PendingWrite(
+                kind, current.id, mine, lambda issue: self.edit_issue(issue, mine)
+            )
+        self.conflictOccurred.emit(ConflictError(message, current))
+
+    @property
+    def pending_write(self) -> PendingWrite | None:
+        """The last write attempted (what a conflict dialog shows as "mine")."""
+        return self._pending
+
+    def overwrite(self, pending: PendingWrite) -> Issue | None:
+        """Re-apply the user's change on the current version of the issue."""
+        current = self.issue(pending.issue_id)
+        if current is None:
+            self.errorOccurred.emit("the issue no longer exists")
+            return None
+        return pending.apply(current)
+
+    def reload_issue(self, issue_id: int) -> Issue | None:
+        """Re-read one issue and tell every model about its current state."""
+        updates = self._updates_for([issue_id])
+        if updates:
+            self.issuesChanged.emit(updates)
+            return updates[0].issue
+        return None
+
+    # -- more reads the window needs -----------------------------------------------------
+    def status_name(self, project_id: int, status_id: int) -> str:
+        try:
+            return self.workflow(project_id).status(status_id).name
+        except (KeyError, TrackerError):
+            return f"status {status_id}"
+
+    def _status_name_of(self, status_id: int) -> str:
+        for workflow in self._workflows.values():
+            try:
+                return workflow.status(status_id).name
+            except KeyError:
+                continue
+        return str(status_id)
+
+    def issues_by_ids(self, ids: Sequence[int]) -> list[Issue]:
+        """Many issues in one query (archived ones too); missing ids are left out."""
+        if not ids:
+            return []
+        flt = IssueFilter(issue_ids=tuple(ids), include_archived=True)
+        return self._read(lambda: self.services.issues.search(flt), [])
+
+    def history(self, issue_id: int) -> list[Change]:
+        return self._read(lambda: self.services.feed.history(issue_id), [])
+
+    def project_by_key(self, key: str) -> Project | None:
+        return next((p for p in self.projects() if p.key == key), None)
 
     # -- incremental updates -------------------------------------------------------------
     def _on_bus_events(self, events: Sequence[Change]) -> None:
@@ -224,6 +362,10 @@ class Store(QObject):
             self.workflowChanged.emit(pid)
         if any(e.field == "project" for e in events):
             self.projectsChanged.emit()
+        if any(e.field in BULK_FIELDS for e in events):
+            # Generated or imported issues log one summary row: every view re-queries.
+            self.projectsChanged.emit()
+            self.filterChanged.emit(self._filter)
         ids = sorted({e.issue_id for e in events if e.issue_id is not None})
         if ids:
             self.issuesChanged.emit(self._updates_for(ids))

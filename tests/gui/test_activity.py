@@ -1,0 +1,120 @@
+"""The activity model and pane: readable sentences, newest first, updated as changes arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tracker_gui.domain.models import Issue
+from tracker_gui.services import Services
+from tracker_gui.ui.models.activity_model import (
+    ActivityModel,
+    ActorRole,
+    IssueIdRole,
+    TimeTextRole,
+)
+from tracker_gui.ui.panes.activity_pane import ActivityPane
+from tracker_gui.ui.store import Store
+
+
+def texts(model: ActivityModel) -> list[str]:
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_model_passes_the_model_tester(
+    qtmodeltester: object, store: Store, three_issues: list[Issue]
+) -> None:
+    model = ActivityModel(store)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    assert model.rowCount() == 4  # the project, then three issues
+
+
+def test_history_reads_as_sentences_newest_first(
+    store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    first = three_issues[0]
+    done = store.workflow(first.project_id).statuses
+    moved = gui_services.issues.move(first.id, first.version, done[1].id)
+    gui_services.issues.comment(first.id, "Started on this today.\nMore tomorrow.")
+    gui_services.issues.edit(moved.id, moved.version, {"assignee": "bob"})
+    model = ActivityModel(store)
+    assert texts(model)[:4] == [
+        "alice assigned TRK-1 to bob",
+        "alice commented on TRK-1: Started on this today. More tomorrow.",
+        "alice moved TRK-1 from To Do to In Progress",
+        "alice created TRK-3 'Plan the release'",
+    ]
+    assert texts(model)[-1] == "alice created the project TRK"
+    top = model.index(0, 0)
+    assert top.data(ActorRole) == "alice"
+    assert top.data(IssueIdRole) == first.id
+    assert top.data(TimeTextRole) == "just now"
+
+
+def test_rank_only_changes_are_hidden(
+    store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    model = ActivityModel(store)
+    before = model.rowCount()
+    last = three_issues[2]
+    store.move_issue(last, last.status_id, before_id=three_issues[0].id)  # reorder only
+    assert gui_services.feed.history(last.id)[-1].field == "rank"
+    assert model.rowCount() == before
+
+
+def test_new_changes_are_prepended(
+    qtbot: QtBot, store: Store, three_issues: list[Issue], make_issue: Callable[..., Issue]
+) -> None:
+    model = ActivityModel(store)
+    with qtbot.waitSignal(model.rowsInserted) as blocker:
+        make_issue("Add dark mode")
+    assert blocker.args[1:] == [0, 0]
+    assert texts(model)[0] == "alice created TRK-4 'Add dark mode'"
+
+
+def test_changes_made_elsewhere_show_who_made_them(
+    store: Store, three_issues: list[Issue], other_services: Services
+) -> None:
+    model = ActivityModel(store)
+    issue = other_services.issues.get(three_issues[1].id)
+    statuses = other_services.projects.statuses(issue.project_id)
+    other_services.issues.move(issue.id, issue.version, statuses[-1].id)
+    store.poll()
+    assert texts(model)[0] == "bob moved TRK-2 from To Do to Done"
+
+
+def test_data_never_reads_the_database(
+    store: Store, three_issues: list[Issue], gui_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = ActivityModel(store)
+    gui_services.issues.comment(three_issues[0].id, "cached names only")
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("data() must not query")
+
+    monkeypatch.setattr(gui_services.issues, "search", refuse)
+    monkeypatch.setattr(gui_services.issues, "get", refuse)
+    monkeypatch.setattr(gui_services.projects, "workflow", refuse)
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, ActorRole, TimeTextRole]
+    for row in range(model.rowCount()):
+        for role in roles:
+            model.index(row, 0).data(role)
+    assert texts(model)[0] == "alice commented on TRK-1: cached names only"
+
+
+def test_pane_opens_the_issue_of_an_activated_row(
+    qtbot: QtBot, store: Store, three_issues: list[Issue]
+) -> None:
+    pane = ActivityPane(store)
+    qtbot.addWidget(pane)
+    pane.resize(320, 480)
+    pane.show()
+    qtbot.waitExposed(pane)
+    index = pane.model.index(0, 0)
+    with qtbot.waitSignal(pane.issueActivated) as blocker:
+        pane.view.activated.emit(index)
+    assert blocker.args == [three_issues[2].id]
+    assert pane.view.visualRect(index).height() >= 40

@@ -1,0 +1,135 @@
+"""Undo and redo of moves and edits go through the services and the Change log."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from tracker_gui.domain.models import Issue, IssueFilter
+from tracker_gui.errors import ConflictError
+from tracker_gui.services import Services
+from tracker_gui.ui.store import Store
+
+
+def column(services: Services, status_id: int) -> list[str]:
+    flt = IssueFilter()
+    return [i.key for i in services.issues.column(status_id, flt, 0, 100)]
+
+
+def test_undo_moves_the_issue_back_between_its_old_neighbours(
+    store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    todo, doing = store.statuses(three_issues[0].project_id)[:2]
+    middle = three_issues[1]
+    moved = store.move_issue(middle, doing.id)
+    assert moved is not None and moved.status_id == doing.id
+    assert column(gui_services, todo.id) == ["TRK-1", "TRK-3"]
+    assert store.undo_stack.count() == 1
+    assert store.undo_stack.undoText() == "Move TRK-2 to In Progress"
+
+    store.undo_stack.undo()
+
+    assert gui_services.issues.get(middle.id).status_id == todo.id
+    assert column(gui_services, todo.id) == ["TRK-1", "TRK-2", "TRK-3"]
+    statuses = [(c.old, c.new) for c in gui_services.feed.history(middle.id) if c.field == "status"]
+    assert statuses == [(str(todo.id), str(doing.id)), (str(doing.id), str(todo.id))]
+
+    store.undo_stack.redo()
+    assert gui_services.issues.get(middle.id).status_id == doing.id
+    assert len([c for c in gui_services.feed.history(middle.id) if c.field == "status"]) == 3
+
+
+def test_undo_of_a_reorder_restores_the_order(
+    store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    todo = store.statuses(three_issues[0].project_id)[0]
+    last = three_issues[2]
+    store.move_issue(last, todo.id, before_id=three_issues[0].id)
+    assert column(gui_services, todo.id) == ["TRK-3", "TRK-1", "TRK-2"]
+    store.undo_stack.undo()
+    assert column(gui_services, todo.id) == ["TRK-1", "TRK-2", "TRK-3"]
+
+
+def test_undo_of_an_edit_writes_the_old_values_back(
+    store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    issue = three_issues[0]
+    store.edit_issue(issue, {"title": "Write the CSV importer", "priority": "high"})
+    assert store.undo_stack.undoText() == "Edit title, priority of TRK-1"
+    store.undo_stack.undo()
+    now = gui_services.issues.get(issue.id)
+    assert (now.title, now.priority.label) == ("Write the importer", "medium")
+    fields = [c.field for c in gui_services.feed.history(issue.id)]
+    assert fields.count("title") == 2 and fields.count("priority") == 2
+    store.undo_stack.redo()
+    assert gui_services.issues.get(issue.id).title == "Write the CSV importer"
+
+
+def test_undo_restores_a_description_a_list_read_did_not_carry(
+    store: Store, make_issue: object, gui_services: Services
+) -> None:
+    full = make_issue("Documented", description="Steps:\n1. open\n2. crash")  # type: ignore[operator]
+    listed = store.search(store.filter)[0]
+    assert listed.id == full.id and listed.description == ""
+    store.edit_issue(listed, {"description": "rewritten"})
+    store.undo_stack.undo()
+    assert gui_services.issues.get(full.id).description == "Steps:\n1. open\n2. crash"
+
+
+def test_a_refused_move_does_not_stay_on_the_stack(
+    qtbot: QtBot, store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    todo, doing, _review, done = store.statuses(three_issues[0].project_id)
+    gui_services.projects.set_transitions(todo.project_id, [(todo.id, doing.id)])
+    with qtbot.waitSignal(store.errorOccurred) as blocker:
+        result = store.move_issue(gui_services.issues.get(three_issues[0].id), done.id)
+    assert result is None
+    assert "not allowed" in blocker.args[0]
+    assert store.undo_stack.count() == 0
+    assert gui_services.issues.get(three_issues[0].id).status_id == todo.id
+
+
+def test_undo_does_not_overwrite_a_change_made_since(
+    qtbot: QtBot,
+    store: Store,
+    three_issues: list[Issue],
+    gui_services: Services,
+    other_services: Services,
+) -> None:
+    issue = three_issues[0]
+    mine = store.edit_issue(issue, {"title": "Mine"})
+    assert mine is not None
+    other_services.issues.edit(issue.id, mine.version, {"title": "Theirs"})
+    with qtbot.waitSignal(store.conflictOccurred) as blocker:
+        store.undo_stack.undo()
+    error = blocker.args[0]
+    assert isinstance(error, ConflictError)
+    assert error.current.title == "Theirs"
+    assert gui_services.issues.get(issue.id).title == "Theirs"
+    assert store.undo_stack.count() == 0  # the command was dropped, not left half-done
+    pending = store.pending_write
+    assert pending is not None and pending.mine == {"title": "Write the importer"}
+
+
+def test_a_stale_edit_raises_the_conflict_flow_and_overwrite_reapplies(
+    qtbot: QtBot, store: Store, three_issues: list[Issue], other_services: Services
+) -> None:
+    stale = three_issues[1]
+    current = other_services.issues.get(stale.id)
+    other_services.issues.edit(current.id, current.version, {"priority": "lowest"})
+    with qtbot.waitSignal(store.conflictOccurred):
+        assert store.edit_issue(stale, {"title": "Mine wins"}) is None
+    pending = store.pending_write
+    assert pending is not None and pending.mine == {"title": "Mine wins"}
+    result = store.overwrite(pending)
+    assert result is not None
+    assert (result.title, result.priority.label) == ("Mine wins", "lowest")
+    assert store.undo_stack.count() == 1
+
+
+def test_a_change_that_changes_nothing_is_not_undoable(
+    store: Store, three_issues: list[Issue]
+) -> None:
+    issue = three_issues[0]
+    assert store.edit_issue(issue, {"title": issue.title}) is not None
+    assert store.move_issue(issue, issue.status_id) is not None
+    assert store.undo_stack.count() == 0

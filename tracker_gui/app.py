@@ -1,0 +1,315 @@
+"""Composition root of the window: log, QApplication, database, store, settings, window."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox, QWidget
+
+import tracker_gui.ui.pyside_compat  # noqa: F401  (before any Qt call: see the module)
+from tracker_gui import APP_NAME, __version__, log, paths
+from tracker_gui.domain.models import IssueFilter
+from tracker_gui.errors import NotADatabaseError, StorageError, TrackerError
+from tracker_gui.services import Services, open_services
+from tracker_gui.ui import icons, theme
+from tracker_gui.ui.main_window import MainWindow
+from tracker_gui.ui.settings import Settings
+from tracker_gui.ui.store import Store
+
+logger = logging.getLogger(__name__)
+
+SMOKE_TIMEOUT_S = 30.0
+SMOKE_SIZE = (1600, 1000)
+DEMO_ISSUES = 300
+ExcHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
+
+
+def is_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def _missing(target: str) -> bool:
+    """A local target with no file yet, or a 0-byte one (what `open` refuses without create)."""
+    if is_url(target):
+        return False
+    path = Path(target).expanduser()
+    return not path.exists() or (path.is_file() and path.stat().st_size == 0)
+
+
+# -- start-up steps -----------------------------------------------------------------------
+def make_application() -> QApplication:
+    """The QApplication with name, icon and High-DPI policy (an existing one is reused)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setOrganizationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName(APP_NAME)
+    app = QApplication(sys.argv[:1])
+    app.setWindowIcon(icons.app_icon())
+    return app
+
+
+def _show_storage_error(exc: StorageError, parent: QWidget | None = None) -> None:
+    title = "Not a Tracker database" if isinstance(exc, NotADatabaseError) else "Cannot open"
+    box = QMessageBox(QMessageBox.Icon.Critical, title, exc.args[0] if exc.args else str(exc))
+    if exc.hint:
+        box.setInformativeText(exc.hint[0].upper() + exc.hint[1:] + ".")
+    box.setParent(parent, box.windowFlags())
+    box.exec()
+
+
+def ask_create(path: Path, parent: QWidget | None = None) -> bool:
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Create a database?",
+        f"There is no Tracker database at {path} yet. Create a new database there?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.Yes)
+    box.setInformativeText("It starts with one project, TRK, that you can rename.")
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def open_target(target: str, parent: QWidget | None = None) -> Services | None:
+    """Open a database for the window; asks before creating one; None when it cannot or may not."""
+    try:
+        if _missing(target):
+            shown = Path(target).expanduser()
+            if not ask_create(shown, parent):
+                logger.info("not creating %s: the user declined", shown)
+                return None
+            services = open_services(target, create=True)
+            services.projects.ensure_project("TRK", "Tracker")
+            return services
+        return open_services(target)
+    except StorageError as exc:
+        logger.warning("cannot open %s: %s", target, exc)
+        _show_storage_error(exc, parent)
+    except TrackerError as exc:
+        logger.warning("cannot open %s: %s", target, exc)
+        box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open", str(exc))
+        box.setParent(parent, box.windowFlags())
+        box.exec()
+    return None
+
+
+class _Crash:
+    """The excepthook: log an unexpected exception, then tell the user (or fail the smoke test)."""
+
+    def __init__(self, log_path: str | None, smoke: bool) -> None:
+        self.log_path = log_path
+        self.smoke = smoke
+        self.failed = False
+        self._showing = False
+
+    def __call__(
+        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        logger.error("unexpected error", exc_info=(kind, exc, tb))
+        self.failed = True
+        if self.smoke:
+            traceback.print_exception(kind, exc, tb, file=sys.stderr)
+            app = QApplication.instance()
+            if app is not None:
+                app.exit(70)
+            return
+        if self._showing or QApplication.instance() is None:
+            return
+        self._showing = True
+        try:
+            box = QMessageBox(
+                QMessageBox.Icon.Critical,
+                "Tracker hit an unexpected error",
+                f"{kind.__name__}: {exc}",
+            )
+            where = self.log_path or "the log (its folder could not be written)"
+            box.setInformativeText(
+                f"Details were written to {where}.\n"
+                "Every change you made before this was already saved. "
+                "Please report this, with the log attached."
+            )
+            box.setDetailedText("".join(traceback.format_exception(kind, exc, tb)))
+            box.exec()
+        finally:
+            self._showing = False
+
+
+# -- the interactive window ---------------------------------------------------------------
+class Session:
+    """The open database with its store and window; Open Database swaps all three."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.services: Services | None = None
+        self.store: Store | None = None
+        self.window: MainWindow | None = None
+
+    def start(self, services: Services) -> None:
+        old_services, old_store, old_window = self.services, self.store, self.window
+        store = Store(services)
+        settings = Settings()
+        theme.apply_theme(self.app, settings.get("ui/theme"))
+        window = MainWindow(store, settings)
+        window.openDatabaseRequested.connect(self._on_window_open_database_requested)
+        window.show()
+        store.start_live_feed()
+        self.services, self.store, self.window = services, store, window
+        if old_window is not None:
+            old_window.close()
+            old_window.deleteLater()
+        if old_store is not None:
+            old_store.close()
+        if old_services is not None:
+            old_services.close()
+
+    def _on_window_open_database_requested(self, target: str) -> None:
+        services = open_target(target, self.window)
+        if services is not None:
+            self.start(services)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+        if self.services is not None:
+            self.services.close()
+
+
+def run_window(target: str, debug: bool = False, smoke_test: str | None = None) -> int:
+    """Open the window on `target` ("" = the default database) and run until it closes.
+
+    With `smoke_test` (an output folder) the window opens offscreen on a temporary demo
+    database (or on `target` when one is given), waits for cards, saves main-window.png and
+    smoke.json there, and returns 0 on success.
+    """
+    log_path = log.init(debug)
+    logger.info("Tracker %s starting (debug=%s, smoke=%s)", __version__, debug, bool(smoke_test))
+    if smoke_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = make_application()
+    crash = _Crash(log_path, smoke=bool(smoke_test))
+    previous: ExcHook = sys.excepthook
+    sys.excepthook = crash
+    try:
+        if smoke_test:
+            return _smoke(app, target, Path(smoke_test), crash)
+        services = open_target(target or paths.default_database())
+        if services is None:
+            return 1
+        session = Session(app)
+        session.start(services)
+        code = app.exec()
+        session.close()
+        return 1 if crash.failed and code == 0 else code
+    finally:
+        sys.excepthook = previous
+
+
+# -- smoke test ---------------------------------------------------------------------------
+def visible_cards(window: QWidget) -> int:
+    """Cards a person would see: rows of the board views that lie inside their viewports."""
+    if not isinstance(window, MainWindow):
+        return 0
+    seen = 0
+    for board in window.board_panes():
+        for view in board.findChildren(QAbstractItemView):
+            model = view.model()
+            if model is None or not view.isVisible():
+                continue
+            area: QRect = view.viewport().rect()
+            for row in range(model.rowCount()):
+                if view.visualRect(model.index(row, 0)).intersects(area):
+                    seen += 1
+    return seen
+
+
+def _smoke_services(target: str, scratch: Path) -> Services:
+    explicit = bool(target) and target != paths.default_database()
+    if explicit:
+        if _missing(target):
+            raise StorageError(f"no database at {target}", "the smoke test never creates one")
+        return open_services(target)
+    services = open_services(str(scratch / "tracker.db"), create=True)
+    return services
+
+
+def _fill_demo(services: Services) -> None:
+    if services.issues.count(IssueFilter(include_archived=True)):
+        return
+    try:
+        from tracker_gui.services.demo import fill_demo
+    except ImportError:  # pragma: no cover - demo data ships with the app
+        services.projects.ensure_project("TRK", "Tracker")
+        return
+    fill_demo(services, issues=DEMO_ISSUES, seed=1)
+
+
+def _smoke(app: QApplication, target: str, outdir: Path, crash: _Crash) -> int:
+    started = time.perf_counter()
+    outdir.mkdir(parents=True, exist_ok=True)
+    report: dict[str, object] = {"ok": False, "cards_visible": 0, "database": target}
+    with tempfile.TemporaryDirectory(prefix="tracker-smoke-") as scratch:
+        try:
+            services = _smoke_services(target, Path(scratch))
+        except StorageError as exc:
+            print(f"smoke test: {exc}", file=sys.stderr)
+            report["error"] = str(exc)
+            _write_report(outdir, report, started)
+            return 1
+        try:
+            _fill_demo(services)
+            store = Store(services)
+            settings = Settings(Path(scratch) / "config" / "tracker-gui.ini")
+            theme.apply_theme(app, "light")
+            window = MainWindow(store, settings)
+            window.resize(*SMOKE_SIZE)
+            window.show()
+            store.start_live_feed()
+            cards = 0
+            deadline = time.perf_counter() + SMOKE_TIMEOUT_S
+            while time.perf_counter() < deadline and not crash.failed:
+                app.processEvents()
+                cards = visible_cards(window)
+                if cards:
+                    break
+                time.sleep(0.02)
+            for _ in range(5):  # let the last layout and paint settle before grabbing
+                app.processEvents()
+            shot = outdir / "main-window.png"
+            saved = window.grab().save(str(shot))
+            report.update(
+                ok=bool(cards) and saved and not crash.failed,
+                cards_visible=cards,
+                database=store.database_label,
+                screenshot=str(shot),
+            )
+            window.close()
+            store.close()
+        finally:
+            services.close()
+    _write_report(outdir, report, started)
+    return 0 if report["ok"] else 1
+
+
+def _write_report(outdir: Path, report: dict[str, object], started: float) -> None:
+    report["seconds"] = round(time.perf_counter() - started, 2)
+    (outdir / "smoke.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Desktop notifications (no Qt): sends status-change notices through the OS."""

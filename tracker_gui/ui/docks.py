@@ -1,0 +1,99 @@
+"""Dock widgets for the panes: a compact title bar with an icon, float and close buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QWidget,
+)
+
+from tracker_gui.ui import icons
+
+TITLE_HEIGHT = 32
+
+
+class DockTitleBar(QWidget):
+    """Icon, title, float and close; unhandled mouse events fall through so dragging still works."""
+
+    def __init__(self, dock: QDockWidget, icon_name: str) -> None:
+        super().__init__(dock)
+        self.setObjectName("DockTitleBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setFixedHeight(TITLE_HEIGHT)
+        self._dock = dock
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 0, 6, 0)
+        layout.setSpacing(8)
+        self.icon_label = QLabel()
+        self.icon_label.setPixmap(icons.icon(icon_name, "muted_text").pixmap(QSize(16, 16)))
+        self.icon_name = icon_name
+        self.title = QLabel(dock.windowTitle())
+        self.title.setObjectName("DockTitle")
+        layout.addWidget(self.icon_label)
+        layout.addWidget(self.title, 1)
+        self.float_button = self._button("float", "Float or dock this pane")
+        self.float_button.clicked.connect(self._on_float_button_clicked)
+        self.close_button = self._button("close", "Close this pane (View menu brings it back)")
+        self.close_button.clicked.connect(dock.close)
+        layout.addWidget(self.float_button)
+        layout.addWidget(self.close_button)
+        dock.windowTitleChanged.connect(self.title.setText)
+
+    def sizeHint(self) -> QSize:
+        # QDockWidget lays the pane out below sizeHint().height(), not below the fixed height.
+        return QSize(super().sizeHint().width(), TITLE_HEIGHT)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), TITLE_HEIGHT)
+
+    def _button(self, name: str, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setIcon(icons.icon(name, "muted_text"))
+        button.setIconSize(QSize(14, 14))
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return button
+
+    def refresh_icons(self) -> None:
+        self.icon_label.setPixmap(icons.icon(self.icon_name, "muted_text").pixmap(QSize(16, 16)))
+
+    def _on_float_button_clicked(self) -> None:
+        self._dock.setFloating(not self._dock.isFloating())
+
+
+class PaneDock(QDockWidget):
+    """A pane in its dock: stable objectName (for saveState), closable, floatable, movable."""
+
+    def __init__(
+        self, name: str, title: str, icon_name: str, pane: QWidget, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(title, parent)
+        self.setObjectName(name)
+        self.setWidget(pane)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.icon_name = icon_name
+        self.title_bar = DockTitleBar(self, icon_name)
+        self._hidden_title = QWidget(self)
+        self._hidden_title.setFixedHeight(0)
+        self.setTitleBarWidget(self.title_bar)
+        self.toggleViewAction().setIcon(icons.icon(icon_name))
+
+    def pane(self) -> QWidget:
+        widget = self.widget()
+        assert widget is not None
+        return widget
+
+    def show_title(self, shown: bool) -> None:
+        """Tabbed panes already show their name on the tab: drop the title bar there."""
+        wanted = self.title_bar if shown else self._hidden_title
+        if self.titleBarWidget() is not wanted:
+            self.setTitleBarWidget(wanted)

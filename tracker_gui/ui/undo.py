@@ -1,0 +1,166 @@
+"""Undoable issue writes: QUndoCommands that go through the store (so the services) both ways."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QUndoCommand
+
+from tracker_gui.domain import history
+from tracker_gui.domain.models import Issue
+
+if TYPE_CHECKING:
+    from tracker_gui.ui.store import Store
+
+FIELD_WORDS = {
+    "title": "title",
+    "description": "description",
+    "type": "type",
+    "priority": "priority",
+    "assignee": "assignee",
+    "due": "due date",
+    "estimate": "estimate",
+    "parent": "parent",
+    "labels": "labels",
+}
+
+
+@dataclass
+class Outcome:
+    """What the first redo() produced; kept outside the command, which Qt may delete."""
+
+    issue: Issue | None = None
+
+
+def field_value(issue: Issue, field: str) -> Any:
+    """An issue's value for an editable field, as IssueService.edit accepts it back."""
+    if field == "parent":
+        return issue.parent_id
+    return getattr(issue, field)
+
+
+def encoded(issue: Issue, fields: Mapping[str, Any] | list[str]) -> dict[str, str | None]:
+    return {f: history.encode(f, field_value(issue, f)) for f in fields}
+
+
+class MoveIssueCommand(QUndoCommand):
+    """Move an issue to a status (and a place in its column); undo puts it back where it was."""
+
+    def __init__(
+        self,
+        store: Store,
+        issue: Issue,
+        status_id: int,
+        after_id: int | None,
+        before_id: int | None,
+        outcome: Outcome,
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._outcome = outcome
+        self._first = True
+        self.issue_id = issue.id
+        self._version = issue.version
+        self._after_id = after_id
+        self._before_id = before_id
+        self.old_status, self.old_rank = issue.status_id, issue.rank
+        self.new_status, self.new_rank = status_id, issue.rank
+        if status_id == issue.status_id:
+            self.setText(f"Reorder {issue.key}")
+        else:
+            self.setText(f"Move {issue.key} to {store.status_name(issue.project_id, status_id)}")
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            done = self._store.move_now(
+                self.issue_id, self._version, self.new_status, self._after_id, self._before_id
+            )
+            self._outcome.issue = done
+            if done is not None and done.version == self._version:
+                self.setObsolete(True)  # nothing moved: nothing to undo
+                return
+        else:
+            done = self._store.place_issue(
+                self.issue_id, self.new_status, self.new_rank, expect_status=self.old_status
+            )
+        if done is None:
+            self.setObsolete(True)
+            return
+        self.new_rank = done.rank
+
+    def undo(self) -> None:
+        done = self._store.place_issue(
+            self.issue_id, self.old_status, self.old_rank, expect_status=self.new_status
+        )
+        if done is None:
+            self.setObsolete(True)
+            return
+        self.old_rank = done.rank
+
+
+class EditIssueCommand(QUndoCommand):
+    """Change fields of an issue; undo writes the old values back on the current version."""
+
+    def __init__(
+        self, store: Store, issue: Issue, changes: Mapping[str, Any], outcome: Outcome
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._outcome = outcome
+        self._first = True
+        self.issue_id = issue.id
+        self._issue = issue
+        self.after: dict[str, Any] = dict(changes)
+        self.before: dict[str, Any] = {}
+        self._after_state: dict[str, str | None] = {}
+        self._before_state: dict[str, str | None] = {}
+        words = ", ".join(FIELD_WORDS.get(f, f) for f in changes)
+        self.setText(f"Edit {words} of {issue.key}")
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            done = self._first_redo()
+            self._outcome.issue = done
+            if done is not None and done.version == self._issue.version:
+                self.setObsolete(True)  # every value was already so: nothing to undo
+                return
+        else:
+            done = self._apply(self.after, expect=self._before_state)
+        if done is None:
+            self.setObsolete(True)
+            return
+        self._after_state = encoded(done, list(self.after))
+
+    def _first_redo(self) -> Issue | None:
+        # A list or board read carries no description: take the old values from a full read.
+        fresh = self._store.issue(self.issue_id)
+        base = fresh if fresh is not None and fresh.version == self._issue.version else self._issue
+        self.before = {f: field_value(base, f) for f in self.after}
+        self._before_state = encoded(base, list(self.after))
+        return self._store.edit_now(self.issue_id, self._issue.version, self.after)
+
+    def undo(self) -> None:
+        done = self._apply(self.before, expect=self._after_state)
+        if done is None:
+            self.setObsolete(True)
+            return
+        self._before_state = encoded(done, list(self.before))
+
+    def _apply(self, values: dict[str, Any], expect: dict[str, str | None]) -> Issue | None:
+        current = self._store.issue(self.issue_id)
+        if current is None:
+            return None
+        if encoded(current, list(expect)) != expect:
+            self._store.report_conflict(
+                current,
+                f"{current.key} was changed by someone else since; "
+                "it was not undone or redone to avoid overwriting their change",
+                kind="edit",
+                mine=values,
+            )
+            return None
+        return self._store.edit_now(self.issue_id, current.version, values)
