@@ -24,7 +24,9 @@ def data_dir() -> Path:
 def config_dir() -> Path:
     """Directory for settings (QSettings file, window layout)."""
     home = _home()
-    return home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return (
+        home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    )
 
 
 def log_dir() -> Path:
