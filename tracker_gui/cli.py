@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 PROG = cli_format.PROG
 SORTS = ("key", "-key", "rank", "status", "priority", "-priority", "updated", "-updated",
          "created", "-created", "title", "-title", "due")  # fmt: skip
+READS_ONLY = frozenset({"list", "show", "projects", "statuses"})
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
@@ -193,15 +194,9 @@ def cmd_list(services: Services, args: argparse.Namespace) -> Output:
         text=args.text or "",
         include_archived=args.include_archived,
     )
-    if args.format == "json":
-        # IssueService.search leaves descriptions out (the board has no use for them); the
-        # repository is read directly until the service takes `with_description`.
-        issues = services.issues.repo.search(
-            flt, sort=args.sort, limit=args.limit, with_description=True
-        )
-    else:
-        issues = services.issues.search(flt, sort=args.sort, limit=args.limit)
-    return cli_format.issue_list(services, issues, args.format == "json")
+    as_json = args.format == "json"
+    issues = services.issues.search(flt, sort=args.sort, limit=args.limit, with_description=as_json)
+    return cli_format.issue_list(services, issues, as_json)
 
 
 def cmd_projects(services: Services, args: argparse.Namespace) -> Output:
@@ -259,7 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, handler: Callable[..., Output], text: str, create: bool = False,
                 description: str | None = None) -> argparse.ArgumentParser:  # fmt: skip
         cmd = sub.add_parser(name, parents=[common], help=text, description=description or text)
-        cmd.set_defaults(command=name, handler=handler, create=create)
+        cmd.set_defaults(
+            command=name, handler=handler, create=create, reads_only=name in READS_ONLY
+        )
         return cmd
 
     issue_type = cli_format.enum_type(IssueType, "type")
@@ -379,7 +376,8 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
     # For `init` to say whether it made the file; a URL is never "fresh".
     args.fresh = not is_url(target) and (not path.exists() or path.stat().st_size == 0)
     try:
-        services = open_services(target, create=args.create)
+        # One-shot reads skip the full-file scan (seconds on a big file); writes keep it.
+        services = open_services(target, create=args.create, quick_check=not args.reads_only)
         try:
             out = args.handler(services, args)
         finally:

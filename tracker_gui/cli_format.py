@@ -207,12 +207,10 @@ def issue_output(services: Services, issue: Issue, text: str) -> Output:
 
 
 def parent_keys(services: Services, issues: Sequence[Issue]) -> dict[int, str]:
-    """Keys of the issues' parents, read in chunks for those not in the list itself."""
+    """Keys of the issues' parents (those not in the list itself are read in one go)."""
     keys = {i.id: i.key for i in issues}
-    missing = sorted({i.parent_id for i in issues if i.parent_id and i.parent_id not in keys})
-    for start in range(0, len(missing), 500):
-        flt = IssueFilter(issue_ids=tuple(missing[start : start + 500]), include_archived=True)
-        keys.update((p.id, p.key) for p in services.issues.search(flt))
+    missing = {i.parent_id for i in issues if i.parent_id and i.parent_id not in keys}
+    keys.update(services.issues.keys_for(missing))
     return keys
 
 

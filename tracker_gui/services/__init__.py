@@ -47,8 +47,11 @@ def connect(database: Database, actor: str | None = None) -> Services:
     )
 
 
-def open_services(target: str, *, create: bool = False, actor: str | None = None) -> Services:
-    return connect(open_database(target, create=create), actor)
+def open_services(
+    target: str, *, create: bool = False, actor: str | None = None, quick_check: bool = True
+) -> Services:
+    """`quick_check=False` skips the full-file scan (O(size)) for one-shot read-only use."""
+    return connect(open_database(target, create=create, quick_check=quick_check), actor)
 
 
 __all__ = ["EventBus", "Services", "connect", "open_services"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from tracker_gui.domain import history, rank, validation
@@ -73,9 +73,22 @@ class IssueService(ServiceBase):
         )
 
     def search(
-        self, flt: IssueFilter, *, sort: str = "key", offset: int = 0, limit: int | None = None
+        self,
+        flt: IssueFilter,
+        *,
+        sort: str = "key",
+        offset: int = 0,
+        limit: int | None = None,
+        with_description: bool = False,
     ) -> list[Issue]:
-        return self.repo.search(flt, sort=sort, offset=offset, limit=limit)
+        """Matching issues; descriptions only when asked (the board and lists never show them)."""
+        return self.repo.search(
+            flt, sort=sort, offset=offset, limit=limit, with_description=with_description
+        )
+
+    def keys_for(self, issue_ids: Iterable[int]) -> dict[int, str]:
+        """id -> key (TRK-42) of the given issues; deleted ones are left out."""
+        return self.repo.keys_for(issue_ids)
 
     def count(self, flt: IssueFilter) -> int:
         return self.repo.count(flt)

@@ -16,7 +16,7 @@ from tracker_gui.domain.models import (
     Transition,
     User,
 )
-from tracker_gui.storage import convert
+from tracker_gui.storage import bulk, convert
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.tables import (
     ChangeRow,
@@ -210,9 +210,7 @@ class CatalogRepo:
     ) -> None:
         """Bulk history for generated data: (project, issue, actor, field, old, new, at)."""
         keys = ("project", "issue_id", "actor", "field", "old", "new", "at")
-        data = [dict(zip(keys, r, strict=True)) for r in rows]
-        for start in range(0, len(data), 500):
-            ChangeRow.insert_many(data[start : start + 500]).execute()
+        bulk.insert(self.db, ChangeRow, keys, rows)
 
     def changes_since(
         self, change_id: int, limit: int = 1000, project_ids: Sequence[int] = ()

@@ -122,7 +122,7 @@ class Database:
             self.peewee.close()
 
 
-def check_sqlite_file(path: Path) -> None:
+def check_sqlite_file(path: Path, *, quick_check: bool = True) -> None:
     """Refuse anything but a healthy SQLite file without writing a byte to it."""
     if path.is_dir():
         raise NotADatabaseError(f"{path} is a folder, not a database file")
@@ -152,6 +152,8 @@ def check_sqlite_file(path: Path) -> None:
             f"{path} is truncated ({path.stat().st_size:,} of {page_size * pages:,} bytes)",
             "restore a backup",
         )
+    if not quick_check:
+        return
     # A read-only connection: the check never writes, even to a damaged file.
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     try:
@@ -167,7 +169,7 @@ def check_sqlite_file(path: Path) -> None:
         raise NotADatabaseError(f"{path} is damaged: {problems[0]}", "restore a backup")
 
 
-def _open_sqlite(path: Path, create: bool) -> Database:
+def _open_sqlite(path: Path, create: bool, quick_check: bool = True) -> Database:
     if not path.exists() or path.stat().st_size == 0:
         if not create:
             raise NoDatabaseYet(
@@ -180,7 +182,7 @@ def _open_sqlite(path: Path, create: bool) -> Database:
         if not os.access(path.parent, os.W_OK):
             raise StorageError(f"cannot create {path}: the folder is read-only")
     else:
-        check_sqlite_file(path)
+        check_sqlite_file(path, quick_check=quick_check)
     db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5)
     database = Database(db, "sqlite", str(path), str(path))
     with translated(str(path)):
@@ -259,13 +261,15 @@ def migrate(database: Database) -> list[str]:
     return applied
 
 
-def open_database(target: str | os.PathLike[str], *, create: bool = False) -> Database:
+def open_database(
+    target: str | os.PathLike[str], *, create: bool = False, quick_check: bool = True
+) -> Database:
     """Open (and with `create`, make) a database, checked and migrated to the current schema."""
     text = os.fspath(target)
     if is_url(text):
         database = _open_postgres(text)
     else:
-        database = _open_sqlite(Path(text).expanduser(), create)
+        database = _open_sqlite(Path(text).expanduser(), create, quick_check)
     try:
         migrate(database)
     except BaseException:

@@ -43,6 +43,13 @@ ISSUE_COLUMNS = (
     Reporter.username.alias("reporter_name"),
 )
 
+# The keys of a row of ISSUE_COLUMNS, as `.dicts()` would name them (see IssueRepo._fetch).
+ISSUE_KEYS = (
+    "id", "uid", "project", "number", "type", "title", "status", "priority", "rank", "parent",
+    "due", "estimate", "created_at", "updated_at", "resolved_at", "version", "archived",
+    "project_key", "assignee_name", "reporter_name",
+)  # fmt: skip
+
 SORTS: dict[str, tuple[Any, ...]] = {
     "rank": (IssueRow.rank, IssueRow.id),
     "key": (ProjectRow.key, IssueRow.number),

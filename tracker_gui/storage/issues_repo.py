@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -15,7 +16,7 @@ from tracker_gui.domain.models import (
     IssueFilter,
     Link,
 )
-from tracker_gui.storage import convert, filtering
+from tracker_gui.storage import bulk, convert, filtering
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.tables import (
     AttachmentRow,
@@ -42,24 +43,36 @@ class IssueRepo:
         self.db = database
 
     # -- reads ---------------------------------------------------------------------------
-    def _labels_for(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    def _labels_for(self, ids: Sequence[int], scope: Any = None) -> dict[int, tuple[str, ...]]:
+        """Label names per issue; `scope` (a query of issue ids) replaces long IN lists."""
         found: dict[int, list[str]] = defaultdict(list)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            query = (
-                IssueLabelRow.select(IssueLabelRow.issue, LabelRow.name)
-                .join(LabelRow, on=(IssueLabelRow.label == LabelRow.id))
-                .where(IssueLabelRow.issue.in_(chunk))
-                .order_by(LabelRow.name)
-                .tuples()
-            )
-            for issue_id, name in rows(query):
-                found[issue_id].append(name)
+        base = (
+            IssueLabelRow.select(IssueLabelRow.issue, LabelRow.name)
+            .join(LabelRow, on=(IssueLabelRow.label == LabelRow.id))
+            .order_by(LabelRow.name)
+        )
+        if scope is not None and len(ids) > _CHUNK:
+            wanted = set(ids)
+            cursor = self.db.peewee.execute(base.where(IssueLabelRow.issue.in_(scope)))
+            for issue_id, name in cursor:
+                if issue_id in wanted:
+                    found[issue_id].append(name)
+        else:
+            for start in range(0, len(ids), _CHUNK):
+                query = base.where(IssueLabelRow.issue.in_(ids[start : start + _CHUNK])).tuples()
+                for issue_id, name in rows(query):
+                    found[issue_id].append(name)
         return {k: tuple(v) for k, v in found.items()}
 
-    def _materialise(self, rows: list[dict[str, Any]]) -> list[Issue]:
-        labels = self._labels_for([r["id"] for r in rows])
+    def _materialise(self, rows: list[dict[str, Any]], scope: Any = None) -> list[Issue]:
+        labels = self._labels_for([r["id"] for r in rows], scope)
         return [convert.issue(r, labels.get(r["id"], ())) for r in rows]
+
+    def _fetch(self, query: Any, with_description: bool) -> list[dict[str, Any]]:
+        """Raw driver rows keyed like `.dicts()`: peewee's per-value converters cost ~3x the
+        query itself on a 100,000-issue list, and convert.issue parses the values anyway."""
+        names = filtering.ISSUE_KEYS + (("description",) if with_description else ())
+        return [dict(zip(names, r, strict=True)) for r in self.db.peewee.execute(query)]
 
     def get(self, issue_id: int) -> Issue | None:
         with self.db.reading():
@@ -94,7 +107,12 @@ class IssueRepo:
             )
             if limit is not None:
                 query = query.limit(limit).offset(offset)
-            return self._materialise(list(query.dicts()))
+            scope = (
+                filtering.base_query()
+                .select(IssueRow.id)
+                .where(filtering.where(flt, not self.db.is_sqlite))
+            )
+            return self._materialise(self._fetch(query, with_description), scope)
 
     def count(self, flt: IssueFilter) -> int:
         with self.db.reading():
@@ -280,7 +298,36 @@ class IssueRepo:
         return int(IssueRow.insert(**values).execute())
 
     def insert_many(self, rows: Iterable[dict[str, Any]]) -> None:
-        IssueRow.insert_many(list(rows)).execute()
+        """Bulk insert of generated or imported issues; every dict has the same keys."""
+        todo = list(rows)
+        if todo:
+            columns = list(todo[0])
+            bulk.insert(self.db, IssueRow, columns, ([r[c] for c in columns] for r in todo))
+
+    def keys_for(self, ids: Iterable[int]) -> dict[int, str]:
+        """id -> key (TRK-42) for the given issues: parents and link targets in lists."""
+        wanted = sorted(set(ids))
+        found: dict[int, str] = {}
+        with self.db.reading():
+            for start in range(0, len(wanted), _CHUNK):
+                query = (
+                    IssueRow.select(IssueRow.id, ProjectRow.key, IssueRow.number)
+                    .join(ProjectRow, on=(IssueRow.project == ProjectRow.id))
+                    .where(IssueRow.id.in_(wanted[start : start + _CHUNK]))
+                    .tuples()
+                )
+                found.update((i, f"{key}-{number}") for i, key, number in rows(query))
+        return found
+
+    def ids_by_number(self, project_id: int, first: int, last: int) -> dict[int, int]:
+        """number -> id for a project's issues numbered first..last (after a bulk insert)."""
+        with self.db.reading():
+            query = (
+                IssueRow.select(IssueRow.number, IssueRow.id)
+                .where((IssueRow.project == project_id) & IssueRow.number.between(first, last))
+                .tuples()
+            )
+            return dict(rows(query))
 
     def update(self, issue_id: int, version: int, values: dict[str, Any]) -> bool:
         """Optimistic write: True when this exact version was updated, False on a conflict."""
@@ -308,9 +355,19 @@ class IssueRepo:
             IssueLabelRow.insert_many(rows).execute()
 
     def add_labels_many(self, pairs: Iterable[tuple[int, int]]) -> None:
-        rows = [{"issue": i, "label": lab} for i, lab in pairs]
-        for start in range(0, len(rows), _CHUNK):
-            IssueLabelRow.insert_many(rows[start : start + _CHUNK]).execute()
+        bulk.insert(self.db, IssueLabelRow, ("issue", "label"), pairs)
+
+    def insert_comments_many(self, rows: Iterable[tuple[int, int, str, dt.datetime]]) -> None:
+        """(issue id, author id, body, created_at) rows, for generated or imported data."""
+        bulk.insert(self.db, CommentRow, ("issue", "author", "body", "created_at"), rows)
+
+    def insert_links_many(self, rows: Iterable[tuple[str, int, int]]) -> None:
+        """(kind, source id, target id) rows; the caller makes sure none exists yet."""
+        bulk.insert(self.db, LinkRow, ("kind", "source", "target"), rows)
+
+    def add_watchers_many(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """(issue id, user id) pairs; the caller makes sure none exists yet."""
+        bulk.insert(self.db, WatcherRow, ("issue", "user"), pairs)
 
     def insert_comment(self, issue_id: int, author_id: int, body: str) -> int:
         return int(CommentRow.insert(issue=issue_id, author=author_id, body=body).execute())
