@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
@@ -66,30 +67,57 @@ def label(row: Any) -> Label:
     return Label(row.id, row.project_id, row.name, row.colour or "")
 
 
-def issue(row: dict[str, Any], labels: tuple[str, ...] = ()) -> Issue:
-    """`row` is a dict from the issue query (issue columns plus project_key and user names)."""
+_TYPES = {t.value: t for t in IssueType}
+_PRIORITIES = {int(p): p for p in Priority}
+
+
+def issue(row: Sequence[Any], labels: tuple[str, ...] = ()) -> Issue:
+    """`row` is a driver tuple in filtering.ISSUE_COLUMNS order, optionally then description."""
+    (
+        issue_id,
+        uid,
+        project_id,
+        number,
+        kind,
+        title,
+        status_id,
+        priority,
+        rank,
+        parent_id,
+        due,
+        estimate,
+        created_at,
+        updated_at,
+        resolved_at,
+        version,
+        archived,
+        project_key,
+        assignee,
+        reporter,
+        *rest,
+    ) = row
     return Issue(
-        id=row["id"],
-        uid=row["uid"],
-        project_id=row["project"],
-        project_key=row["project_key"],
-        number=row["number"],
-        type=IssueType(row["type"]),
-        title=row["title"],
-        status_id=row["status"],
-        priority=Priority(row["priority"]),
-        rank=row["rank"],
-        reporter=row["reporter_name"],
-        created_at=_time(row["created_at"]),
-        updated_at=_time(row["updated_at"]),
-        version=row["version"],
-        description=row.get("description") or "",
-        assignee=row["assignee_name"],
-        parent_id=row["parent"],
-        due=_date(row["due"]),
-        estimate=row["estimate"],
-        resolved_at=_opt_time(row["resolved_at"]),
-        archived=bool(row["archived"]),
+        id=issue_id,
+        uid=uid,
+        project_id=project_id,
+        project_key=project_key,
+        number=number,
+        type=_TYPES[kind],
+        title=title,
+        status_id=status_id,
+        priority=_PRIORITIES[priority],
+        rank=rank,
+        reporter=reporter,
+        created_at=_time(created_at),
+        updated_at=_time(updated_at),
+        version=version,
+        description=(rest[0] or "") if rest else "",
+        assignee=assignee,
+        parent_id=parent_id,
+        due=_date(due),
+        estimate=estimate,
+        resolved_at=_opt_time(resolved_at),
+        archived=bool(archived),
         labels=labels,
     )
 

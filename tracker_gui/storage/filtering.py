@@ -43,13 +43,6 @@ ISSUE_COLUMNS = (
     Reporter.username.alias("reporter_name"),
 )
 
-# The keys of a row of ISSUE_COLUMNS, as `.dicts()` would name them (see IssueRepo._fetch).
-ISSUE_KEYS = (
-    "id", "uid", "project", "number", "type", "title", "status", "priority", "rank", "parent",
-    "due", "estimate", "created_at", "updated_at", "resolved_at", "version", "archived",
-    "project_key", "assignee_name", "reporter_name",
-)  # fmt: skip
-
 SORTS: dict[str, tuple[Any, ...]] = {
     "rank": (IssueRow.rank, IssueRow.id),
     "key": (ProjectRow.key, IssueRow.number),
@@ -105,10 +98,17 @@ def where(flt: IssueFilter, postgres: bool) -> Any:
         parts.append(IssueRow.archived == False)  # noqa: E712 (peewee expression)
     if flt.status_ids:
         parts.append(IssueRow.status.in_(flt.status_ids))
+    # Status conditions as id subqueries, so the planner can use the issue(status) index.
     if flt.status_names:
-        parts.append(fn.lower(StatusRow.name).in_([n.lower() for n in flt.status_names]))
+        named = StatusRow.select(StatusRow.id).where(
+            fn.lower(StatusRow.name).in_([n.lower() for n in flt.status_names])
+        )
+        parts.append(IssueRow.status.in_(named))
     if flt.categories:
-        parts.append(StatusRow.category.in_([c.value for c in flt.categories]))
+        grouped = StatusRow.select(StatusRow.id).where(
+            StatusRow.category.in_([c.value for c in flt.categories])
+        )
+        parts.append(IssueRow.status.in_(grouped))
     who: list[Any] = []
     if flt.assignees:
         who.append(Assignee.username.in_(flt.assignees))

@@ -64,31 +64,26 @@ class IssueRepo:
                     found[issue_id].append(name)
         return {k: tuple(v) for k, v in found.items()}
 
-    def _materialise(self, rows: list[dict[str, Any]], scope: Any = None) -> list[Issue]:
-        labels = self._labels_for([r["id"] for r in rows], scope)
-        return [convert.issue(r, labels.get(r["id"], ())) for r in rows]
-
-    def _fetch(self, query: Any, with_description: bool) -> list[dict[str, Any]]:
-        """Raw driver rows keyed like `.dicts()`: peewee's per-value converters cost ~3x the
-        query itself on a 100,000-issue list, and convert.issue parses the values anyway."""
-        names = filtering.ISSUE_KEYS + (("description",) if with_description else ())
-        return [dict(zip(names, r, strict=True)) for r in self.db.peewee.execute(query)]
+    def _materialise(self, query: Any, scope: Any = None) -> list[Issue]:
+        """Issues from a base_query: raw driver tuples, since peewee's per-value converters
+        cost ~3x the query itself on a 100,000-issue list and convert.issue parses anyway."""
+        found = list(self.db.peewee.execute(query))
+        labels = self._labels_for([r[0] for r in found], scope)
+        return [convert.issue(r, labels.get(r[0], ())) for r in found]
 
     def get(self, issue_id: int) -> Issue | None:
         with self.db.reading():
-            rows = list(
-                filtering.base_query(with_description=True).where(IssueRow.id == issue_id).dicts()
-            )
-            return self._materialise(rows)[0] if rows else None
+            query = filtering.base_query(with_description=True).where(IssueRow.id == issue_id)
+            found = self._materialise(query)
+            return found[0] if found else None
 
     def find_by_key(self, project_key: str, number: int) -> Issue | None:
         with self.db.reading():
-            rows = list(
-                filtering.base_query(with_description=True)
-                .where((ProjectRow.key == project_key) & (IssueRow.number == number))
-                .dicts()
+            query = filtering.base_query(with_description=True).where(
+                (ProjectRow.key == project_key) & (IssueRow.number == number)
             )
-            return self._materialise(rows)[0] if rows else None
+            found = self._materialise(query)
+            return found[0] if found else None
 
     def search(
         self,
@@ -112,7 +107,7 @@ class IssueRepo:
                 .select(IssueRow.id)
                 .where(filtering.where(flt, not self.db.is_sqlite))
             )
-            return self._materialise(self._fetch(query, with_description), scope)
+            return self._materialise(query, scope)
 
     def count(self, flt: IssueFilter) -> int:
         with self.db.reading():
@@ -196,7 +191,7 @@ class IssueRepo:
             query = (
                 filtering.base_query().where(IssueRow.parent == issue_id).order_by(IssueRow.number)
             )
-            return self._materialise(list(query.dicts()))
+            return self._materialise(query)
 
     def comments(self, issue_id: int) -> list[Comment]:
         with self.db.reading():
