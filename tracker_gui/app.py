@@ -87,12 +87,20 @@ def ask_create(path: Path, parent: QWidget | None = None) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
+def _first_run(target: str) -> bool:
+    """No file yet at the default location: a first start, where asking would only be in the way."""
+    default = paths.data_dir() / "tracker.db"
+    path = Path(target).expanduser()
+    return not is_url(target) and path == default and not path.exists()
+
+
 def open_target(target: str, parent: QWidget | None = None) -> Services | None:
-    """Open a database for the window; asks before creating one; None when it cannot or may not."""
+    """Open a database for the window; asks before creating one (except on a first run at the
+    default location); None when it cannot or may not."""
     try:
         if _missing(target):
             shown = Path(target).expanduser()
-            if not ask_create(shown, parent):
+            if not _first_run(target) and not ask_create(shown, parent):
                 logger.info("not creating %s: the user declined", shown)
                 return None
             services = open_services(target, create=True)

@@ -323,6 +323,38 @@ def test_a_missing_database_is_created_only_when_the_user_agrees(
         services.close()
 
 
+def test_the_first_start_creates_the_default_database_without_asking(
+    qapp: object, quiet_log: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker_gui import paths
+
+    default = paths.data_dir() / "tracker.db"
+    assert not default.exists()
+    boxes = Boxes(QMessageBox.StandardButton.No).install(monkeypatch)
+    services = app.open_target(str(default))
+    assert services is not None
+    try:
+        assert boxes.shown == []
+        assert default.stat().st_size > 0
+        assert [p.key for p in services.projects.projects()] == ["TRK"]
+    finally:
+        services.close()
+
+
+def test_an_empty_file_at_the_default_location_is_still_asked_about(
+    qapp: object, quiet_log: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker_gui import paths
+
+    default = paths.data_dir() / "tracker.db"
+    default.parent.mkdir(parents=True, exist_ok=True)
+    default.write_bytes(b"")
+    boxes = Boxes(QMessageBox.StandardButton.No).install(monkeypatch)
+    assert app.open_target(str(default)) is None
+    assert default.read_bytes() == b""
+    assert "Create a new database there?" in boxes.shown[0][1]
+
+
 def test_a_file_that_is_not_a_database_is_refused_untouched(
     qapp: object, quiet_log: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
