@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker_gui import __version__, cli_format, log, paths
+from tracker_gui import __version__, cli_format, cli_interchange, log, paths
 from tracker_gui.cli_format import Output
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
@@ -344,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     command("check", cmd_check, "check the database for damage")
     cmd = command("backup", cmd_backup, "copy a SQLite database safely, even while in use")
     cmd.add_argument("dest", metavar="DEST")
+    cli_interchange.register(command)
     return parser
 
 

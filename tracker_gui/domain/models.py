@@ -32,6 +32,7 @@ class Project:
     name: str
     description: str = ""
     archived: bool = False
+    next_number: int = 1
 
 
 @dataclass(frozen=True, slots=True)

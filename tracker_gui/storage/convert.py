@@ -44,7 +44,9 @@ def user(row: Any) -> User:
 
 
 def project(row: Any) -> Project:
-    return Project(row.id, row.key, row.name, row.description or "", bool(row.archived))
+    return Project(
+        row.id, row.key, row.name, row.description or "", bool(row.archived), row.next_number
+    )
 
 
 def status(row: Any) -> Status:

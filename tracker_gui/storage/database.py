@@ -68,6 +68,18 @@ class Database:
             yield
 
     @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One consistent view for a long read (an export); it never blocks writers."""
+        if self.is_sqlite:
+            txn = self.peewee.atomic(lock_type="DEFERRED")
+        else:
+            import psycopg
+
+            txn = self.peewee.atomic(isolation_level=psycopg.IsolationLevel.REPEATABLE_READ)
+        with translated(self.label), self.bound(), txn:
+            yield
+
+    @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
         with translated(self.label), self.bound():
             yield

@@ -364,8 +364,24 @@ class IssueRepo:
         """(issue id, user id) pairs; the caller makes sure none exists yet."""
         bulk.insert(self.db, WatcherRow, ("issue", "user"), pairs)
 
-    def insert_comment(self, issue_id: int, author_id: int, body: str) -> int:
-        return int(CommentRow.insert(issue=issue_id, author=author_id, body=body).execute())
+    def insert_comment(
+        self,
+        issue_id: int,
+        author_id: int,
+        body: str,
+        created_at: dt.datetime | None = None,
+        edited_at: dt.datetime | None = None,
+    ) -> int:
+        """A new comment; imports pass the original times."""
+        values: dict[str, Any] = {
+            "issue": issue_id,
+            "author": author_id,
+            "body": body,
+            "edited_at": edited_at,
+        }
+        if created_at is not None:
+            values["created_at"] = created_at
+        return int(CommentRow.insert(**values).execute())
 
     def update_comment(self, comment_id: int, body: str) -> None:
         CommentRow.update(body=body, edited_at=utcnow()).where(
@@ -409,18 +425,25 @@ class IssueRepo:
         return bool(gone)
 
     def insert_attachment(
-        self, issue_id: int, name: str, data: bytes, sha256: str, uploader_id: int
+        self,
+        issue_id: int,
+        name: str,
+        data: bytes,
+        sha256: str,
+        uploader_id: int,
+        created_at: dt.datetime | None = None,
     ) -> int:
-        return int(
-            AttachmentRow.insert(
-                issue=issue_id,
-                name=name,
-                size=len(data),
-                sha256=sha256,
-                data=data,
-                uploader=uploader_id,
-            ).execute()
-        )
+        values: dict[str, Any] = {
+            "issue": issue_id,
+            "name": name,
+            "size": len(data),
+            "sha256": sha256,
+            "data": data,
+            "uploader": uploader_id,
+        }
+        if created_at is not None:
+            values["created_at"] = created_at
+        return int(AttachmentRow.insert(**values).execute())
 
     def move_status(self, from_status: int, to_status: int) -> list[int]:
         """Move every issue of one status to another; returns the ids moved."""

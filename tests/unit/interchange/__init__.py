@@ -1,0 +1,1 @@
+"""Import and export: Trello, Jira, CSV and the JSON backup, on both backends."""

@@ -1,0 +1,160 @@
+"""Export the issues a filter finds to CSV, with the columns the user chose."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tracker_gui.domain import history
+from tracker_gui.domain.models import Issue, IssueFilter
+from tracker_gui.errors import ValidationError
+from tracker_gui.interchange.report import Cancelled, Progress, Ticker
+from tracker_gui.services import Services
+
+PAGE = 1000
+# column id -> header; the generic CSV import's guess_mapping reads every header back.
+COLUMNS = {
+    "key": "Key",
+    "title": "Title",
+    "type": "Type",
+    "status": "Status",
+    "priority": "Priority",
+    "assignee": "Assignee",
+    "reporter": "Reporter",
+    "labels": "Labels",
+    "due": "Due",
+    "estimate": "Estimate",
+    "created": "Created",
+    "updated": "Updated",
+    "resolved": "Resolved",
+    "archived": "Archived",
+    "parent": "Parent",
+    "description": "Description",
+    "uid": "UID",
+}
+DEFAULT_COLUMNS = (
+    "key",
+    "title",
+    "type",
+    "status",
+    "priority",
+    "assignee",
+    "reporter",
+    "labels",
+    "due",
+    "estimate",
+    "created",
+    "updated",
+)
+
+
+class _Cells:
+    """Turns issues into row cells, caching status names and parent keys."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.status: dict[int, str] = {}
+        self.keys: dict[int, str] = {}
+
+    def _status(self, issue: Issue) -> str:
+        if issue.status_id not in self.status:
+            for s in self.services.projects.statuses(issue.project_id):
+                self.status[s.id] = s.name
+        return self.status.get(issue.status_id, "")
+
+    def _parent(self, issue: Issue) -> str:
+        pid = issue.parent_id
+        if pid is None:
+            return ""
+        if pid not in self.keys:
+            found = self.services.issues.repo.get(pid)
+            self.keys[pid] = found.key if found else ""
+        return self.keys[pid]
+
+    def row(self, issue: Issue, columns: Sequence[str]) -> list[str]:
+        self.keys[issue.id] = issue.key
+        values: dict[str, Callable[[], str]] = {
+            "key": lambda: issue.key,
+            "title": lambda: issue.title,
+            "type": lambda: issue.type.value,
+            "status": lambda: self._status(issue),
+            "priority": lambda: issue.priority.label,
+            "assignee": lambda: issue.assignee or "",
+            "reporter": lambda: issue.reporter,
+            "labels": lambda: ", ".join(issue.labels),
+            "due": lambda: issue.due.isoformat() if issue.due else "",
+            "estimate": lambda: history.encode("estimate", issue.estimate) or "",
+            "created": lambda: _time(issue.created_at),
+            "updated": lambda: _time(issue.updated_at),
+            "resolved": lambda: _time(issue.resolved_at),
+            "archived": lambda: "yes" if issue.archived else "no",
+            "parent": lambda: self._parent(issue),
+            "description": lambda: issue.description,
+            "uid": lambda: issue.uid,
+        }
+        return [values[c]() for c in columns]
+
+
+def _time(value: dt.datetime | None) -> str:
+    return value.isoformat(sep=" ", timespec="seconds") if value is not None else ""
+
+
+def export_csv(
+    services: Services,
+    path: str | os.PathLike[str],
+    flt: IssueFilter | None = None,
+    columns: Sequence[str] = DEFAULT_COLUMNS,
+    *,
+    sort: str = "key",
+    encoding: str = "utf-8",
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> int:
+    """Write the matching issues; the file appears only once complete. Returns the row count."""
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown:
+        raise ValidationError(
+            "columns", f"unknown column {unknown[0]!r} (use: {', '.join(COLUMNS)})"
+        )
+    if not columns:
+        raise ValidationError("columns", "choose at least one column")
+    flt = flt or IssueFilter()
+    target = Path(path)
+    total = services.issues.count(flt)
+    ticker = Ticker(progress, cancelled)
+    cells = _Cells(services)
+    repo = services.issues.repo
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent or ".")
+    done = 0
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([COLUMNS[c] for c in columns])
+            while True:
+                page = repo.search(
+                    flt,
+                    sort=sort,
+                    offset=done,
+                    limit=PAGE,
+                    with_description="description" in columns,
+                )
+                for issue in page:
+                    try:
+                        writer.writerow(cells.row(issue, columns))
+                    except UnicodeEncodeError:
+                        raise ValidationError(
+                            "encoding", f"{issue.key} cannot be written in {encoding}: use utf-8"
+                        ) from None
+                done += len(page)
+                ticker(done, max(total, done))
+                if len(page) < PAGE:
+                    break
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return done

@@ -1,0 +1,128 @@
+"""Reading import files: encodings checked to the byte, JSON errors by line, CSV streamed."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from tracker_gui.interchange.report import BadFile
+
+CHUNK = 1 << 20
+ENCODING_HINT = "choose the file's encoding, e.g. cp1252 (Windows) or latin-1"
+# A description may be 1 MB; the csv module's default field limit is 128 KiB.
+csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
+ByteTicker = Callable[[int, int], None]
+
+
+def codec_name(encoding: str) -> str:
+    """The canonical codec name; UTF-8 is read as utf-8-sig so a BOM is skipped."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise BadFile("encoding", f"unknown encoding {encoding!r}") from None
+    return "utf-8-sig" if name == "utf-8" else name
+
+
+def _line_at(path: Path, offset: int) -> int:
+    line = 1
+    with path.open("rb") as fh:
+        done = 0
+        while done < offset:
+            chunk = fh.read(min(CHUNK, offset - done))
+            if not chunk:
+                break
+            line += chunk.count(b"\n")
+            done += len(chunk)
+    return line
+
+
+def _where(path: Path, offset: int) -> str:
+    return f"byte {offset:,} (line {_line_at(path, offset)})"
+
+
+def check_bytes(path: Path, encoding: str = "utf-8", tick: ByteTicker | None = None) -> None:
+    """Stream the file once: BadFile at the first byte that does not decode, or a NUL byte."""
+    name = codec_name(encoding)
+    size = path.stat().st_size
+    if size == 0:
+        raise BadFile(str(path), "the file is empty")
+    nul_is_text = name.startswith(("utf-16", "utf-32"))
+    decoder = codecs.getincrementaldecoder(name)(errors="strict")
+    offset = 0
+    with path.open("rb") as fh:
+        while True:
+            chunk = fh.read(CHUNK)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                at = offset - pending + exc.start
+                raise BadFile(
+                    _where(path, at), f"not valid {encoding} text ({exc.reason}); {ENCODING_HINT}"
+                ) from None
+            if not chunk:
+                return
+            nul = -1 if nul_is_text else chunk.find(b"\x00")
+            if nul >= 0:
+                utf16 = chunk[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+                hint = "it looks like UTF-16: pass encoding utf-16" if utf16 else "remove it"
+                raise BadFile(_where(path, offset + nul), f"the file contains a NUL byte; {hint}")
+            offset += len(chunk)
+            if tick is not None:
+                tick(offset, size)
+
+
+def read_json(path: Path) -> Any:
+    """Parse a UTF-8 JSON file; BadFile names the byte, or the line and column, of a fault."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise BadFile(str(path), "the file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadFile(
+            _where(path, exc.start), f"not valid UTF-8 ({exc.reason}); JSON must be UTF-8"
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadFile(
+            f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise BadFile(str(path), "not valid JSON: nested too deeply") from None
+
+
+def csv_rows(
+    path: Path, encoding: str = "utf-8", tick: ByteTicker | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) for every record; the header is row 1."""
+    size = path.stat().st_size
+    raw = path.open("rb")
+    try:
+        text = io.TextIOWrapper(raw, encoding=codec_name(encoding), newline="", errors="strict")
+        reader = csv.reader(text)
+        number = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise BadFile(f"row {number + 1}", f"not valid CSV: {exc}") from None
+            except UnicodeDecodeError as exc:
+                raise BadFile(str(path), f"not valid {encoding} text: {exc.reason}") from None
+            number += 1
+            if tick is not None and number % 256 == 0:
+                tick(raw.tell(), size)
+            yield number, cells
+    finally:
+        raw.close()
+
+
+__all__ = ["BadFile", "check_bytes", "codec_name", "csv_rows", "read_json"]
