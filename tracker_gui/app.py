@@ -106,7 +106,8 @@ def open_target(target: str, parent: QWidget | None = None) -> Services | None:
             services = open_services(target, create=True)
             services.projects.ensure_project("TRK", "Tracker")
             return services
-        return open_services(target)
+        # The full-file quick_check runs in the background once the window is up.
+        return open_services(target, quick_check=False)
     except StorageError as exc:
         logger.warning("cannot open %s: %s", target, exc)
         _show_storage_error(exc, parent)
@@ -181,6 +182,7 @@ class Session:
         window.openDatabaseRequested.connect(self._on_window_open_database_requested)
         window.show()
         store.start_live_feed()
+        store.start_integrity_check()
         self.services, self.store, self.window = services, store, window
         if old_window is not None:
             old_window.close()

@@ -452,3 +452,35 @@ def test_find_puts_the_cursor_in_the_filter_text(qtbot: QtBot, make_window: Make
     window.actions_.find.trigger()
     assert window.docks["filter"].isVisible()
     qtbot.waitUntil(window.filter_pane.text_edit.hasFocus)
+
+
+def test_damage_is_found_in_the_background_after_the_window_opens(
+    qtbot: QtBot, qapp: object, quiet_log: None, tmp_path: Path
+) -> None:
+    from tracker_gui.domain.models import NewIssue
+    from tracker_gui.services import open_services
+    from tracker_gui.ui.store import Store
+
+    target = tmp_path / "team.db"
+    services = open_services(str(target), create=True, actor="alice")
+    services.projects.ensure_project("TRK", "Tracker")
+    for n in range(400):
+        services.issues.create(NewIssue("TRK", f"Issue number {n} " + "x" * 200))
+    services.close()
+    data = bytearray(target.read_bytes())
+    middle = len(data) // 2 // 4096 * 4096
+    data[middle + 8 : middle + 600] = b"\xff" * 592  # scribble over a b-tree page
+    target.write_bytes(bytes(data))
+
+    opened = app.open_target(str(target))
+    assert opened is not None  # the window opens at once; the scan comes after
+    store = Store(opened)
+    try:
+        with qtbot.waitSignal(store.errorOccurred, timeout=10_000) as blocker:
+            store.start_integrity_check()
+        assert "damaged" in blocker.args[0]
+        assert "restore a backup" in blocker.args[0]
+    finally:
+        store.close()
+        opened.close()
+    assert target.read_bytes() == bytes(data)

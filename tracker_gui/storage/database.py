@@ -111,6 +111,13 @@ class Database:
             self.peewee.execute_sql("SELECT count(*) FROM issue").fetchone()
             return []
 
+    def quick_problems(self) -> list[str]:
+        """A quick_check of a SQLite file (empty when healthy; always empty on PostgreSQL).
+
+        Runs on a connection of its own, so the window can check in the background.
+        """
+        return quick_check_problems(Path(self.target)) if self.is_sqlite else []
+
     def backup_to(self, dest: Path) -> Path:
         """Copy the live database with SQLite's online backup API (safe while in use)."""
         if not self.is_sqlite:
@@ -166,7 +173,13 @@ def check_sqlite_file(path: Path, *, quick_check: bool = True) -> None:
         )
     if not quick_check:
         return
-    # A read-only connection: the check never writes, even to a damaged file.
+    problems = quick_check_problems(path)
+    if problems:
+        raise NotADatabaseError(f"{path} is damaged: {problems[0]}", "restore a backup")
+
+
+def quick_check_problems(path: Path) -> list[str]:
+    """SQLite's quick_check on its own read-only connection: never writes; safe in a thread."""
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True)
@@ -175,10 +188,8 @@ def check_sqlite_file(path: Path, *, quick_check: bool = True) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise NotADatabaseError(f"{path} is damaged ({exc})", "restore a backup") from exc
-    problems = [r[0] for r in result if r[0] != "ok"]
-    if problems:
-        raise NotADatabaseError(f"{path} is damaged: {problems[0]}", "restore a backup")
+        return [str(exc)]
+    return [r[0] for r in result if r[0] != "ok"]
 
 
 def _open_sqlite(path: Path, create: bool, quick_check: bool = True) -> Database:

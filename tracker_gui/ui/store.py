@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -65,6 +66,7 @@ class Store(QObject):
     errorOccurred = Signal(str)  # a one-line message for the user
     conflictOccurred = Signal(object)  # ConflictError (with .current)
     busyChanged = Signal(bool)
+    integrityProblem = Signal(str)  # emitted from the checking thread, delivered queued
 
     POLL_MS = 1000
 
@@ -80,12 +82,36 @@ class Store(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(self.POLL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self.integrityProblem.connect(self._on_self_integrity_problem)
         self._pending: PendingWrite | None = None
 
     # -- life cycle ----------------------------------------------------------------------
     def start_live_feed(self) -> None:
         """Poll for changes made by other processes (SQLite data_version / Change ids)."""
         self._timer.start()
+
+    def start_integrity_check(self) -> threading.Thread:
+        """Run the file's quick_check off the GUI thread; damage is reported as an error.
+
+        The window opens first: on a large file the full-file scan would delay it by seconds.
+        """
+        database = self.services.database
+
+        def work() -> None:
+            problems = database.quick_problems()
+            if problems:
+                self.integrityProblem.emit(
+                    f"{database.label} is damaged ({problems[0]}): "
+                    "stop editing, run `tracker-gui check` and restore a backup"
+                )
+
+        thread = threading.Thread(target=work, name="quick-check", daemon=True)
+        thread.start()
+        return thread
+
+    def _on_self_integrity_problem(self, message: str) -> None:
+        log.error("integrity check: %s", message)
+        self.errorOccurred.emit(message)
 
     def close(self) -> None:
         self._timer.stop()

@@ -45,6 +45,9 @@ class ActivityDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self._view = view
+        # Laying out rich text is the costly part of sizeHint, asked for every row on every
+        # layout pass: remember the wrapped height per (text, width).
+        self._heights: dict[tuple[str, str, int], float] = {}
 
     def _document(self, index: QModelIndex | QPersistentModelIndex, width: float) -> QTextDocument:
         colours = theme.palette_colours()
@@ -69,9 +72,15 @@ class ActivityDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        doc = self._document(index, self._text_width())
+        width = self._text_width()
+        key = (str(index.data(ActorRole) or ""), str(index.data(ActionRole) or ""), int(width))
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > 5000:
+                self._heights.clear()
+            height = self._heights[key] = self._document(index, width).size().height()
         line = QFontMetrics(self._view.font()).height()
-        text_height = min(doc.size().height(), line * 3 + 2)
+        text_height = min(height, line * 3 + 2)
         return QSize(self._view.viewport().width(), int(text_height + line + PAD * 2 + 2))
 
     def paint(

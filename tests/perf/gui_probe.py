@@ -1,0 +1,152 @@
+"""One measured GUI session in its own process: `startup`, `baseline` or `interact` on a database.
+
+Run by tests/perf/run.py; prints one JSON line. Uses the real MainWindow offscreen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+
+STARTED = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _wait_usable(app: object, window: object) -> None:
+    from tracker_gui.app import visible_cards
+
+    deadline = time.perf_counter() + 60
+    while time.perf_counter() < deadline:
+        app.processEvents()  # type: ignore[attr-defined]
+        if visible_cards(window):  # type: ignore[arg-type]
+            window.repaint()  # type: ignore[attr-defined]
+            return
+    raise SystemExit("the board never showed a card")
+
+
+def _window(db: str) -> tuple[object, object, object, object]:
+    from tracker_gui.app import make_application
+    from tracker_gui.services import open_services
+    from tracker_gui.ui import theme
+    from tracker_gui.ui.main_window import MainWindow
+    from tracker_gui.ui.settings import Settings
+    from tracker_gui.ui.store import Store
+
+    app = make_application()
+    services = open_services(db)
+    store = Store(services)
+    settings = Settings()
+    theme.apply_theme(app, "light")
+    window = MainWindow(store, settings)
+    window.resize(1600, 1000)
+    window.show()
+    return app, services, store, window
+
+
+def startup(db: str) -> dict[str, float]:
+    app, _services, _store, window = _window(db)
+    _wait_usable(app, window)
+    return {"usable_s": time.perf_counter() - STARTED}
+
+
+def baseline() -> dict[str, float]:
+    """The same process start with a bare Qt window: what any PySide6 app pays."""
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("hello"))
+    window.resize(1600, 1000)
+    window.show()
+    app.processEvents()
+    window.repaint()
+    return {"usable_s": time.perf_counter() - STARTED}
+
+
+def _ms(fn: object) -> float:
+    t0 = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return (time.perf_counter() - t0) * 1000
+
+
+def interact(db: str, rounds: int) -> dict[str, list[float]]:
+    import dataclasses
+
+    from PySide6.QtCore import QModelIndex, Qt
+
+    from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
+    from tracker_gui.domain.models import IssueFilter
+
+    app, services, store, window = _window(db)
+    _wait_usable(app, window)
+    board = window.main_board()  # type: ignore[attr-defined]
+    project = board.project_id()
+    base = IssueFilter(project_ids=(project,))
+    filters = [
+        dataclasses.replace(base, priorities=(Priority.HIGH, Priority.HIGHEST)),
+        dataclasses.replace(base, types=(IssueType.BUG,)),
+        dataclasses.replace(base, categories=(StatusCategory.IN_PROGRESS,)),
+        dataclasses.replace(base, assignees=(services.actor,), unassigned=True),
+        base,
+    ]
+    out: dict[str, list[float]] = {"filter_ms": [], "repaint_ms": [], "drop_commit_ms": []}
+    out.update(drop_repaint_ms=[], service_move_ms=[], detail_ms=[])
+
+    def refilter(flt: IssueFilter) -> None:
+        store.set_filter(flt)  # type: ignore[attr-defined]
+        app.processEvents()  # type: ignore[attr-defined]
+        window.repaint()  # type: ignore[attr-defined]
+
+    for i in range(rounds):
+        out["filter_ms"].append(_ms(lambda f=filters[i % len(filters)]: refilter(f)))
+        out["repaint_ms"].append(_ms(window.repaint))  # type: ignore[attr-defined]
+    refilter(base)
+    cells = board.cells()
+    source, target = cells[0][2], cells[1][2]
+    for i in range(rounds):
+        moving, back = (source, target) if i % 2 == 0 else (target, source)
+        mime = moving.mimeData([moving.index(0, 0)])
+        t0 = time.perf_counter()
+        ok = back.dropMimeData(mime, Qt.DropAction.MoveAction, back.rowCount(), 0, QModelIndex())
+        committed = time.perf_counter()
+        app.processEvents()  # type: ignore[attr-defined]
+        window.repaint()  # type: ignore[attr-defined]
+        done = time.perf_counter()
+        if not ok:
+            raise SystemExit("a drop was refused")
+        out["drop_commit_ms"].append((committed - t0) * 1000)
+        out["drop_repaint_ms"].append((done - t0) * 1000)
+    # The same move without any UI: what the services alone take (the baseline for a drop).
+    statuses = [s.id for s in store.statuses(project)]  # type: ignore[attr-defined]
+    issue = services.issues.column(statuses[0], base, 0, 1)[0]  # type: ignore[attr-defined]
+    for i in range(rounds):
+        current = services.issues.get(issue.id)  # type: ignore[attr-defined]
+        target_status = statuses[(i + 1) % 2]
+        out["service_move_ms"].append(
+            _ms(lambda c=current, s=target_status: services.issues.move(c.id, c.version, s))  # type: ignore[attr-defined]
+        )
+    detail = window.dock("detail").pane()  # type: ignore[attr-defined]
+    ids = [c.id for c in services.issues.column(statuses[0], base, 0, rounds)]  # type: ignore[attr-defined]
+    for issue_id in ids:
+        out["detail_ms"].append(_ms(lambda i=issue_id: (detail.show_issue(i), app.processEvents())))  # type: ignore[attr-defined]
+    return out
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    os.environ["TRACKER_HOME"] = tempfile.mkdtemp(prefix="tracker-perf-home-")
+    if mode == "baseline":
+        result: object = baseline()
+    elif mode == "startup":
+        result = startup(sys.argv[2])
+    else:
+        result = interact(sys.argv[2], int(sys.argv[3]))
+    print(json.dumps(result), flush=True)
+    os._exit(0)  # skip teardown: only the measured part matters
+
+
+if __name__ == "__main__":
+    main()
