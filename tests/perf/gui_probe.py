@@ -28,21 +28,22 @@ def _wait_usable(app: object, window: object) -> None:
 
 
 def _window(db: str) -> tuple[object, object, object, object]:
-    from tracker_gui.app import make_application
-    from tracker_gui.services import open_services
+    from tracker_gui.app import make_application, open_target
     from tracker_gui.ui import theme
     from tracker_gui.ui.main_window import MainWindow
     from tracker_gui.ui.settings import Settings
     from tracker_gui.ui.store import Store
 
     app = make_application()
-    services = open_services(db)
+    services = open_target(db)  # the window's own path: quick_check runs in the background
+    assert services is not None
     store = Store(services)
     settings = Settings()
     theme.apply_theme(app, "light")
     window = MainWindow(store, settings)
     window.resize(1600, 1000)
     window.show()
+    store.start_integrity_check()
     return app, services, store, window
 
 
@@ -101,7 +102,8 @@ def interact(db: str, rounds: int) -> dict[str, list[float]]:
         window.repaint()  # type: ignore[attr-defined]
 
     for i in range(rounds):
-        out["filter_ms"].append(_ms(lambda f=filters[i % len(filters)]: refilter(f)))
+        chosen = filters[i % len(filters)]
+        out["filter_ms"].append(_ms(lambda f=chosen: refilter(f)))
         out["repaint_ms"].append(_ms(window.repaint))  # type: ignore[attr-defined]
     refilter(base)
     cells = board.cells()

@@ -82,7 +82,7 @@ def local_time_text(when: dt.datetime) -> str:
 class IssueTableModel(QAbstractTableModel):
     """Rows are loaded 200 at a time in SQL order; store changes patch only the rows they touch."""
 
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, parent: QObject | None = None, *, active: bool = True) -> None:
         super().__init__(parent)
         self._store = store
         self._rows: list[Issue] = []
@@ -93,6 +93,10 @@ class IssueTableModel(QAbstractTableModel):
         self._filter: IssueFilter = store.filter
         self._statuses: dict[int, Status] = {}
         self._positions: dict[int, int] = {}
+        # While its pane is hidden (say, tabbed behind the board) a filter change only marks
+        # the model stale: querying a page nobody sees would slow every filter switch.
+        self._active = active
+        self._stale = False
         self._reload()
         store.issuesChanged.connect(self._on_store_issues_changed)
         store.filterChanged.connect(self._on_store_filter_changed)
@@ -246,8 +250,18 @@ class IssueTableModel(QAbstractTableModel):
         self._column, self._order, self._sort = column, order, key
         self._reload()
 
+    def set_active(self, active: bool) -> None:
+        """Follow the pane's visibility; a stale model catches up when shown again."""
+        self._active = active
+        if active and self._stale:
+            self._reload()
+
     # -- loading -------------------------------------------------------------------------
     def _reload(self) -> None:
+        if not self._active:
+            self._stale = True
+            return
+        self._stale = False
         self.beginResetModel()
         self._load_first_page()
         self.endResetModel()
@@ -317,6 +331,8 @@ class IssueTableModel(QAbstractTableModel):
 
     # -- incremental updates -------------------------------------------------------------
     def _on_store_issues_changed(self, updates: list[IssueUpdate]) -> None:
+        if self._stale:
+            return  # the reload when it is shown again brings these in
         keyfunc = self._keyfunc()
         self._learn_statuses([u.issue for u in updates if u.issue is not None and u.visible])
         for update in updates:

@@ -229,7 +229,7 @@ class IssueListPane(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self.model = IssueTableModel(store, self)
+        self.model = IssueTableModel(store, self, active=False)  # loads when first shown
         self.view = QTableView(self)
         self.view.setObjectName("IssueTable")
         self.view.setModel(self.model)
