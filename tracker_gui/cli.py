@@ -16,6 +16,7 @@ from tracker_gui.cli_format import Output
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter, NewIssue, Project
+from tracker_gui.domain.query import QueryError
 from tracker_gui.errors import TrackerError, ValidationError
 
 if TYPE_CHECKING:
@@ -193,9 +194,16 @@ def cmd_list(services: Services, args: argparse.Namespace) -> Output:
         priorities=tuple(args.priority),
         text=args.text or "",
         include_archived=args.include_archived,
+        query=args.query or "",
     )
     as_json = args.format == "json"
-    issues = services.issues.search(flt, sort=args.sort, limit=args.limit, with_description=as_json)
+    try:
+        # Without --sort the query decides: its sort: term, else best match first.
+        issues = services.issues.search(
+            flt, sort=args.sort, limit=args.limit, with_description=as_json
+        )
+    except QueryError as exc:
+        raise ValidationError("query", f"--query {exc}") from None
     return cli_format.issue_list(services, issues, as_json)
 
 
@@ -226,6 +234,7 @@ Without a command the window opens. Examples:
   tracker-gui add --project TRK --title "Crash on export" --type bug --priority high
   tracker-gui move TRK-1 "In Progress"
   tracker-gui list --status "In Progress" --format json
+  tracker-gui list --query 'assignee:me is:open "login crash" sort:-updated'
 The database is --db, else $TRACKER_DB, else tracker.db in the data folder ($TRACKER_HOME moves it).
 Exit codes: 0 done, 1 error (one line on stderr), 2 bad usage, 3 a bug (see the log)."""
 
@@ -334,8 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--type", action="append", type=issue_type, default=[])
     cmd.add_argument("--priority", action="append", type=cli_format.parse_priority, default=[])
     cmd.add_argument("--include-archived", action="store_true")
-    cmd.add_argument("--sort", choices=SORTS, default="key", metavar="ORDER",
-                     help=", ".join(SORTS))  # fmt: skip
+    cmd.add_argument("--query", metavar="Q",
+                     help='the query language, e.g. \'assignee:me is:open priority>=high "login '
+                     'crash" sort:-updated\'; combines with the other options')  # fmt: skip
+    cmd.add_argument("--sort", choices=SORTS, default=None, metavar="ORDER",
+                     help=", ".join(SORTS) + " (default: the query's sort:, else key)")  # fmt: skip
     cmd.add_argument("--limit", type=cli_format.parse_count, metavar="N")
     cmd = command("projects", cmd_projects, "list projects")
     cmd.add_argument("--all", action="store_true", help="include archived projects")
@@ -434,11 +446,14 @@ def _bug(exc: Exception, what: str, log_path: str | None) -> int:
 
 
 def _glue_sort(argv: list[str]) -> list[str]:
-    """`--sort -updated` would read as an unknown option to argparse: make it `--sort=-updated`."""
+    """`--sort -updated` or `--query -label:x` would read as an unknown option to argparse:
+    make them `--sort=-updated` and `--query=-label:x`."""
     out: list[str] = []
     for arg in argv:
         if out and out[-1] == "--sort" and arg in SORTS:
             out[-1] = f"--sort={arg}"
+        elif out and out[-1] == "--query" and arg.startswith("-"):
+            out[-1] = f"--query={arg}"
         else:
             out.append(arg)
     return out

@@ -143,7 +143,7 @@ def test_text_is_debounced(world: World, pane: FilterPane, qtbot: QtBot) -> None
     qtbot.keyClicks(pane.text_edit, "safari")
     assert seen == [], "no query per keystroke"
     qtbot.waitUntil(lambda: len(seen) == 1, timeout=2000)
-    assert world.store.filter.text == "safari"
+    assert world.store.filter.query == "safari"
     assert shown(world) == {"TRK-1"}
     qtbot.wait(300)
     assert len(seen) == 1
@@ -230,7 +230,7 @@ def test_saved_filter_context_menu_and_errors(world: World, pane: FilterPane, qt
     pane.reload_saved()
     rect = pane.saved_list.visualItemRect(pane.saved_list.item(0))
     qtbot.mouseClick(pane.saved_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert "unknown filter term 'colour'" in pane.error_label.text()
+    assert "unknown field 'colour'" in pane.error_label.text()
     assert pane.error_label.isVisibleTo(pane)
 
     picked: list[int] = []
@@ -265,10 +265,13 @@ def test_codec_round_trips_every_part() -> None:
         assignees=("bob",),
         unassigned=True,
         categories=(StatusCategory.DONE, StatusCategory.TODO),
-        text='fix login a:b "quoted',
+        text='fix -label:wontfix ("sign in" OR login)',
     )
     text = encode(query)
-    assert text.startswith("project:TRK assignee:me,bob,none reporter:me watcher:me due:week")
+    assert text.startswith(
+        "project:TRK assignee:me,bob,none reporter:me watching:me due:week due:overdue"
+    )
+    assert text.endswith(' fix -label:wontfix ("sign in" OR login)')
     assert "priority:high,highest" in text and 'label:ui,"needs review"' in text
     back = decode(text)
     assert encode(back) == text
@@ -284,9 +287,9 @@ def test_codec_round_trips_every_part() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("colour:red", "unknown filter term"),
+        ("colour:red", "unknown field 'colour'"),
         ("due:someday", "due:week or due:overdue"),
-        ("reporter:bob", "only reporter:me"),
+        ("reporter:", "needs a value"),
         ("type:feature", "unknown type"),
         ('label:"open', "closing quote"),
     ],

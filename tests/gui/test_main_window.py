@@ -170,6 +170,21 @@ def test_edit_undo_action_undoes_a_move(
     assert gui_services.issues.get(three_issues[0].id).status_id == todo.id
 
 
+def test_the_list_behind_the_board_loads_only_when_its_tab_is_raised(
+    qtbot: QtBot, make_window: Make, three_issues: list[Issue], store: Store
+) -> None:
+    window = make_window()
+    model = window.list_pane.model
+    qtbot.waitUntil(lambda: window.main_board() is not None)
+    assert model.rowCount() == 0  # tabbed behind the board: nothing queried yet
+    store.set_filter(IssueFilter(text="nothing matches this"))
+    store.set_filter(IssueFilter())
+    assert model.rowCount() == 0
+    window.docks["issue-list"].raise_()
+    qtbot.waitUntil(lambda: model.rowCount() == 3)
+    assert sorted(model.index(r, 0).data() for r in range(3)) == sorted(i.key for i in three_issues)
+
+
 def test_selecting_shows_the_issue_in_the_detail_pane(
     qtbot: QtBot,
     make_window: Make,
@@ -179,6 +194,8 @@ def test_selecting_shows_the_issue_in_the_detail_pane(
     window = make_window()
     shown: list[int | None] = []
     monkeypatch.setattr(window.detail_pane, "show_issue", shown.append)
+    window.docks["issue-list"].raise_()  # the list tab is behind the board at first
+    qtbot.waitUntil(lambda: window.list_pane.model.rowCount() == 3)
     window.list_pane.select_issue(three_issues[1].id)
     assert shown[-1] == three_issues[1].id
     window.docks["activity"].raise_()

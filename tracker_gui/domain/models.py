@@ -196,6 +196,8 @@ class IssueFilter:
     overdue_on: dt.date | None = None
     include_archived: bool = False
     issue_ids: tuple[int, ...] = field(default_factory=tuple)
+    # Query-language text (tracker_gui.domain.query), ANDed with the fields above.
+    query: str = ""
 
     def is_empty(self) -> bool:
         return self == IssueFilter(project_ids=self.project_ids)

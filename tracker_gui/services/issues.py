@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from tracker_gui.domain import history, rank, validation
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
@@ -26,8 +26,13 @@ from tracker_gui.errors import (
     ValidationError,
 )
 from tracker_gui.services.base import ChangeRow, ServiceBase
+from tracker_gui.services.bus import EventBus
+from tracker_gui.storage.catalog_repo import CatalogRepo
+from tracker_gui.storage.database import Database
+from tracker_gui.storage.issues_repo import IssueRepo
 from tracker_gui.storage.tables import utcnow
 
+T = TypeVar("T")
 EDITABLE = (
     "title",
     "description",
@@ -43,6 +48,18 @@ EDITABLE = (
 
 class IssueService(ServiceBase):
     """Every write: validate, one transaction, one Change row per changed field, publish after."""
+
+    def __init__(
+        self,
+        database: Database,
+        catalog: CatalogRepo,
+        issues: IssueRepo,
+        bus: EventBus,
+        actor: str,
+    ) -> None:
+        super().__init__(database, catalog, issues, bus, actor)
+        # `assignee:me` in a query means whoever these services act as.
+        issues.me = actor
 
     # -- reads ---------------------------------------------------------------------------
     def get(self, issue_id: int) -> Issue:
@@ -76,12 +93,16 @@ class IssueService(ServiceBase):
         self,
         flt: IssueFilter,
         *,
-        sort: str = "key",
+        sort: str | None = None,
         offset: int = 0,
         limit: int | None = None,
         with_description: bool = False,
     ) -> list[Issue]:
-        """Matching issues; descriptions only when asked (the board and lists never show them)."""
+        """Matching issues; descriptions only when asked (the board and lists never show them).
+
+        `sort` is a key of storage.filtering.SORTS; None lets `flt.query` decide (its
+        `sort:` term, else relevance to its words, else key order).
+        """
         return self.repo.search(
             flt, sort=sort, offset=offset, limit=limit, with_description=with_description
         )
@@ -112,6 +133,13 @@ class IssueService(ServiceBase):
     # -- helpers -------------------------------------------------------------------------
     def _workflow(self, project_id: int) -> Workflow:
         return Workflow(self.catalog.statuses(project_id), self.catalog.transitions(project_id))
+
+    def _current(self, issue_id: int, what: str) -> Issue:
+        """The issue as stored now; a caller holding a version of a deleted one has a conflict."""
+        found = self.repo.get(issue_id)
+        if found is None:
+            raise ConflictError(f"{what}: the issue was deleted by someone else", None)
+        return found
 
     def _conflict(self, issue_id: int, what: str) -> ConflictError:
         current = self.repo.get(issue_id)
@@ -222,7 +250,7 @@ class IssueService(ServiceBase):
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise ValidationError(sorted(unknown)[0], f"cannot edit {', '.join(sorted(unknown))}")
-        issue = self.get(issue_id)
+        issue = self._current(issue_id, "edit")
         values: dict[str, Any] = {}
         logged: list[tuple[str, Any, Any]] = []
 
@@ -238,11 +266,11 @@ class IssueService(ServiceBase):
             d = validation.description(changes["description"] or "")
             note("description", "description", d, issue.description, d)
         if "type" in changes:
-            kind = IssueType(changes["type"])
+            kind = _coerce("type", IssueType, changes["type"])
             note("type", "type", kind.value, issue.type, kind)
         if "priority" in changes:
             p = changes["priority"]
-            pr = Priority.parse(p) if isinstance(p, str) else Priority(p)
+            pr = _coerce("priority", Priority.parse if isinstance(p, str) else Priority, p)
             note("priority", "priority", int(pr), issue.priority, pr)
         if "due" in changes:
             due = changes["due"]
@@ -250,9 +278,8 @@ class IssueService(ServiceBase):
                 raise ValidationError("due", "due must be a date")
             note("due", "due", due, issue.due, due)
         if "estimate" in changes:
-            est = validation.estimate(
-                None if changes["estimate"] is None else float(changes["estimate"])
-            )
+            raw = changes["estimate"]
+            est = validation.estimate(None if raw is None else _coerce("estimate", float, raw))
             note("estimate", "estimate", est, issue.estimate, est)
         with self.db.transaction():
             if "assignee" in changes:
@@ -308,7 +335,7 @@ class IssueService(ServiceBase):
         `exact_rank` (used by undo) restores a previous rank, or lands just below the card
         that holds it now.
         """
-        issue = self.get(issue_id)
+        issue = self._current(issue_id, "move")
         target = issue.status_id if status_id is None else status_id
         flow = self._workflow(issue.project_id)
         if target not in {s.id for s in flow.statuses}:
@@ -381,33 +408,40 @@ class IssueService(ServiceBase):
         return rank.between(above, below)
 
     def bulk_move(self, moves: Sequence[tuple[int, int, int]]) -> list[Issue]:
-        """(issue id, version, status id) for many issues in one transaction: all or none."""
+        """(issue id, version, status id) for many issues in one transaction: all or none.
+
+        Each moved issue is appended to its new column in the order given, with a rank of
+        its own, and its change is logged like a single move (status, rank, resolved time).
+        """
         planned = []
         for issue_id, version, status_id in moves:
-            issue = self.get(issue_id)
+            issue = self._current(issue_id, "move")
             flow = self._workflow(issue.project_id)
+            if status_id not in {s.id for s in flow.statuses}:
+                raise ValidationError("status", f"{issue.key}: that status is not in its project")
             if not flow.allows(issue.status_id, status_id):
                 raise TransitionError(f"{issue.key}: that move is not allowed by the workflow")
-            planned.append(
-                (issue, version, status_id, self._rank_for(issue, status_id, None, None))
-            )
+            planned.append((issue, version, status_id, flow))
         rows: list[ChangeRow] = []
+        last_rank: dict[int, str | None] = {}
         with self.db.transaction():
-            for issue, version, status_id, new_rank in planned:
+            for issue, version, status_id, flow in planned:
                 if status_id == issue.status_id:
                     continue
-                if not self.repo.update(issue.id, version, {"status": status_id, "rank": new_rank}):
+                if status_id not in last_rank:
+                    last_rank[status_id] = self.repo.column_ranks(status_id)[1]
+                new_rank = rank.between(last_rank[status_id], None)
+                last_rank[status_id] = new_rank
+                values: dict[str, Any] = {"status": status_id, "rank": new_rank}
+                was_done = flow.status(issue.status_id).category == StatusCategory.DONE
+                now_done = flow.status(status_id).category == StatusCategory.DONE
+                if now_done != was_done:
+                    values["resolved_at"] = utcnow() if now_done else None
+                if not self.repo.update(issue.id, version, values):
                     raise self._conflict(issue.id, "move")
-                rows.append(
-                    (
-                        issue.project_id,
-                        issue.id,
-                        self.actor,
-                        "status",
-                        str(issue.status_id),
-                        str(status_id),
-                    )
-                )
+                who, pid = self.actor, issue.project_id
+                rows.append((pid, issue.id, who, "status", str(issue.status_id), str(status_id)))
+                rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
             events = self._commit_log(rows)
         self.bus.publish(events)
         return [self.get(i.id) for i, *_ in planned]
@@ -545,7 +579,7 @@ class IssueService(ServiceBase):
 
     # -- archive / delete ----------------------------------------------------------------
     def archive(self, issue_id: int, expected_version: int, archived: bool = True) -> Issue:
-        issue = self.get(issue_id)
+        issue = self._current(issue_id, "archive")
         if issue.archived == archived:
             return issue
         with self.db.transaction():
@@ -567,15 +601,28 @@ class IssueService(ServiceBase):
         return self.get(issue_id)
 
     def delete(self, issue_id: int, expected_version: int) -> None:
-        issue = self.get(issue_id)
+        issue = self._current(issue_id, "delete")
         with self.db.transaction():
+            children = self.repo.children(issue_id)
             if not self.repo.delete(issue_id, expected_version):
                 raise self._conflict(issue_id, "delete")
-            events = self._commit_log(
-                [(issue.project_id, issue_id, self.actor, history.DELETED, issue.key, None)]
-            )
+            # Each child loses its parent: that is a change of the child, logged as one.
+            rows: list[ChangeRow] = [
+                (issue.project_id, c.id, self.actor, "parent", str(issue_id), None)
+                for c in children
+            ]
+            rows.append((issue.project_id, issue_id, self.actor, history.DELETED, issue.key, None))
+            events = self._commit_log(rows)
         self.bus.publish(events)
 
 
 def _fields(flt: IssueFilter) -> dict[str, Any]:
     return {name: getattr(flt, name) for name in IssueFilter.__dataclass_fields__}
+
+
+def _coerce(field: str, convert: Callable[[Any], T], value: Any) -> T:
+    """Convert an edited value, turning a wrong kind of value into a ValidationError."""
+    try:
+        return convert(value)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(field, f"{field}: {value!r} is not valid ({exc})") from None

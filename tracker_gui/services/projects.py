@@ -10,6 +10,7 @@ from tracker_gui.domain.models import Label, Project, SavedFilter, Status, Trans
 from tracker_gui.domain.workflow import DEFAULT_WORKFLOW, Workflow
 from tracker_gui.errors import NotFoundError, UserError, ValidationError
 from tracker_gui.services.base import ChangeRow, ServiceBase
+from tracker_gui.storage.tables import utcnow
 
 KEEP = -1  # update_status(wip_limit=KEEP) leaves the limit as it is; None removes it
 DEFAULT_COLOURS = {
@@ -17,6 +18,11 @@ DEFAULT_COLOURS = {
     StatusCategory.IN_PROGRESS: "#2f6fde",
     StatusCategory.DONE: "#2e9d5b",
 }
+
+
+def _text(value: object) -> str | None:
+    """A status setting as the Change log stores it: None stays None, enums by value."""
+    return None if value is None else str(getattr(value, "value", value))
 
 
 class ProjectService(ServiceBase):
@@ -135,9 +141,9 @@ class ProjectService(ServiceBase):
             values["name"] = name
         if category is not None and category != status.category:
             values["category"] = category.value
-        if wip_limit != KEEP:
+        if wip_limit != KEEP and validation.wip_limit(wip_limit) != status.wip_limit:
             values["wip_limit"] = validation.wip_limit(wip_limit)
-        if colour is not None:
+        if colour is not None and validation.colour(colour) != status.colour:
             values["colour"] = validation.colour(colour)
         if not values:
             return status
@@ -150,8 +156,8 @@ class ProjectService(ServiceBase):
                         None,
                         self.actor,
                         f"status.{k}",
-                        str(getattr(status, k)),
-                        str(v),
+                        _text(getattr(status, k)),
+                        _text(v),
                     )
                     for k, v in values.items()
                 ]
@@ -199,12 +205,21 @@ class ProjectService(ServiceBase):
                 raise ValidationError(
                     "status", "issues must move to another status of the same project"
                 )
+        resolved: object = ...  # leave resolved_at alone unless done-ness changes
+        if move_to is not None:
+            now_done = self._status(move_to).category == StatusCategory.DONE
+            if now_done != (status.category == StatusCategory.DONE):
+                resolved = utcnow() if now_done else None
         with self.db.transaction():
-            moved = self.repo.move_status(status_id, move_to) if move_to is not None else []
-            rows: list[ChangeRow] = [
-                (status.project_id, i, self.actor, "status", str(status_id), str(move_to))
-                for i in moved
-            ]
+            moved = (
+                self.repo.move_status(status_id, move_to, resolved) if move_to is not None else []
+            )
+            rows: list[ChangeRow] = []
+            for i, old_rank, new_rank in moved:
+                rows.append(
+                    (status.project_id, i, self.actor, "status", str(status_id), str(move_to))
+                )
+                rows.append((status.project_id, i, self.actor, "rank", old_rank, new_rank))
             self.catalog.delete_status(status_id)
             rows.append((status.project_id, None, self.actor, "status.deleted", status.name, None))
             events = self._commit_log(rows)

@@ -180,7 +180,10 @@ def check_sqlite_file(path: Path, *, quick_check: bool = True) -> None:
 
 def quick_check_problems(path: Path) -> list[str]:
     """SQLite's quick_check on its own read-only connection: never writes; safe in a thread."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    # With no WAL to read, `immutable` keeps SQLite from creating -wal/-shm files beside the
+    # file (which also fails in a read-only folder and made a healthy file look damaged).
+    wal = Path(str(path) + "-wal")
+    uri = Path(path).resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:
@@ -189,7 +192,12 @@ def quick_check_problems(path: Path) -> list[str]:
             conn.close()
     except sqlite3.Error as exc:
         return [str(exc)]
-    return [r[0] for r in result if r[0] != "ok"]
+    # A row can span lines ("*** in database main ***\nPage 60: ..."): keep messages one line.
+    return [" ".join(str(r[0]).split()) for r in result if r[0] != "ok"]
+
+
+def _lower(text: str | None) -> str | None:
+    return None if text is None else text.lower()
 
 
 def _open_sqlite(path: Path, create: bool, quick_check: bool = True) -> Database:
@@ -207,6 +215,7 @@ def _open_sqlite(path: Path, create: bool, quick_check: bool = True) -> Database
     else:
         check_sqlite_file(path, quick_check=quick_check)
     db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5)
+    db.register_function(_lower, "tracker_lower", 1, deterministic=True)
     database = Database(db, "sqlite", str(path), str(path))
     with translated(str(path)):
         db.connect()

@@ -29,6 +29,10 @@ def describe(exc: BaseException, where: str) -> StorageError | UserError:
             f"{where} could not be read or written ({text})",
             "run `tracker-gui check`; restore a backup if it reports damage",
         )
+    if 'database "' in low and "does not exist" in low:
+        return StorageError(
+            f"the database of {where} does not exist", "check the database name in the URL"
+        )
     if "password authentication failed" in low:
         return StorageError(f"wrong password for {where}", "check the password in the keychain")
     if "permission denied" in low or "row-level security" in low:

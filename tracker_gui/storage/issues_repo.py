@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from peewee import fn
 
+from tracker_gui.domain import rank as rank_keys
 from tracker_gui.domain.models import (
     Attachment,
     Comment,
@@ -16,7 +17,8 @@ from tracker_gui.domain.models import (
     IssueFilter,
     Link,
 )
-from tracker_gui.storage import bulk, convert, filtering
+from tracker_gui.domain.query import QueryContext, parse
+from tracker_gui.storage import bulk, convert, filtering, search
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.tables import (
     AttachmentRow,
@@ -41,6 +43,17 @@ class IssueRepo:
 
     def __init__(self, database: Database) -> None:
         self.db = database
+        # Who `me` is and which day it is in queries: IssueService sets `me` to its actor.
+        self.me: str | None = None
+        self.clock: Callable[[], dt.date] = dt.date.today
+
+    def query_context(self) -> QueryContext:
+        if self.me is None:
+            self.me = self.db.session_user()
+        return QueryContext(self.me, self.clock())
+
+    def _where(self, flt: IssueFilter, ctx: QueryContext | None) -> Any:
+        return filtering.where(flt, not self.db.is_sqlite, ctx or self.query_context())
 
     # -- reads ---------------------------------------------------------------------------
     def _labels_for(self, ids: Sequence[int], scope: Any = None) -> dict[int, tuple[str, ...]]:
@@ -89,49 +102,53 @@ class IssueRepo:
         self,
         flt: IssueFilter,
         *,
-        sort: str = "key",
+        sort: str | None = "key",
         offset: int = 0,
         limit: int | None = None,
         with_description: bool = False,
+        ctx: QueryContext | None = None,
     ) -> list[Issue]:
+        """`sort=None` lets the query decide: its `sort:` term, else relevance to its words
+        (bm25 | ts_rank) when it has any, else key order."""
+        ctx = ctx or self.query_context()
         with self.db.reading():
+            condition = self._where(flt, ctx)
+            query = filtering.base_query(with_description).where(condition)
+            parsed = parse(flt.query) if flt.query else None
+            order = sort or (parsed.sort if parsed is not None else None)
+            by_rank = None
+            if order is None and parsed is not None:
+                by_rank = search.ranked(query, parsed, not self.db.is_sqlite)
+            # `is not None`, never truthiness: bool() of a peewee query runs it.
             query = (
-                filtering.base_query(with_description)
-                .where(filtering.where(flt, not self.db.is_sqlite))
-                .order_by(*filtering.SORTS[sort])
+                by_rank if by_rank is not None else query.order_by(*filtering.SORTS[order or "key"])
             )
             if limit is not None:
                 query = query.limit(limit).offset(offset)
-            scope = (
-                filtering.base_query()
-                .select(IssueRow.id)
-                .where(filtering.where(flt, not self.db.is_sqlite))
-            )
+            scope = filtering.base_query().select(IssueRow.id).where(condition)
             return self._materialise(query, scope)
 
-    def count(self, flt: IssueFilter) -> int:
+    def count(self, flt: IssueFilter, ctx: QueryContext | None = None) -> int:
         with self.db.reading():
-            return int(
-                filtering.base_query().where(filtering.where(flt, not self.db.is_sqlite)).count()
-            )
+            query = filtering.count_query(flt, fn.COUNT(IssueRow.id)).where(self._where(flt, ctx))
+            return int(query.scalar() or 0)
 
-    def count_by_status(self, flt: IssueFilter) -> dict[int, int]:
+    def count_by_status(self, flt: IssueFilter, ctx: QueryContext | None = None) -> dict[int, int]:
         with self.db.reading():
             query = (
-                filtering.base_query()
-                .select(IssueRow.status, fn.COUNT(IssueRow.id))
-                .where(filtering.where(flt, not self.db.is_sqlite))
+                filtering.count_query(flt, IssueRow.status, fn.COUNT(IssueRow.id))
+                .where(self._where(flt, ctx))
                 .group_by(IssueRow.status)
                 .tuples()
             )
-            return {status_id: n for status_id, n in query}
+            return {status_id: n for status_id, n in rows(query)}
 
     def column_ranks(self, status_id: int) -> tuple[str | None, str | None]:
-        """The first and last rank among unarchived issues of a status."""
+        """The first and last rank in a status, archived issues included (they keep their slot)."""
         with self.db.reading():
             row = (
                 IssueRow.select(fn.MIN(IssueRow.rank), fn.MAX(IssueRow.rank))
-                .where((IssueRow.status == status_id) & (IssueRow.archived == False))  # noqa: E712
+                .where(IssueRow.status == status_id)
                 .tuples()
                 .first()
             )
@@ -147,7 +164,7 @@ class IssueRepo:
             order = IssueRow.rank if below else IssueRow.rank.desc()
             row = (
                 IssueRow.select(IssueRow.rank)
-                .where((IssueRow.status == status_id) & cond & (IssueRow.archived == False))  # noqa: E712
+                .where((IssueRow.status == status_id) & cond)
                 .order_by(order)
                 .limit(1)
                 .tuples()
@@ -156,7 +173,7 @@ class IssueRepo:
             return row[0] if row else None
 
     def rank_taken(self, status_id: int, key: str, exclude: int = 0) -> bool:
-        """Whether another live issue of the column already holds this exact rank."""
+        """Whether another issue of the status (archived ones too) already holds this rank."""
         with self.db.reading():
             return bool(
                 IssueRow.select()
@@ -164,19 +181,19 @@ class IssueRepo:
                     (IssueRow.status == status_id)
                     & (IssueRow.rank == key)
                     & (IssueRow.id != exclude)
-                    & (IssueRow.archived == False)  # noqa: E712
                 )
                 .exists()
             )
 
-    def count_by_status_and(self, flt: IssueFilter, field: str) -> dict[tuple[int, Any], int]:
+    def count_by_status_and(
+        self, flt: IssueFilter, field: str, ctx: QueryContext | None = None
+    ) -> dict[tuple[int, Any], int]:
         """Counts per (status, assignee name | priority) in one query (board swimlanes)."""
         column = {"assignee": filtering.Assignee.username, "priority": IssueRow.priority}[field]
         with self.db.reading():
             query = (
-                filtering.base_query()
-                .select(IssueRow.status, column, fn.COUNT(IssueRow.id))
-                .where(filtering.where(flt, not self.db.is_sqlite))
+                filtering.count_query(flt, IssueRow.status, column, fn.COUNT(IssueRow.id))
+                .where(self._where(flt, ctx))
                 .group_by(IssueRow.status, column)
                 .tuples()
             )
@@ -335,7 +352,9 @@ class IssueRepo:
         return bool(changed == 1)
 
     def delete(self, issue_id: int, version: int) -> bool:
-        IssueRow.update(parent=None).where(IssueRow.parent == issue_id).execute()
+        IssueRow.update(parent=None, version=IssueRow.version + 1, updated_at=utcnow()).where(
+            IssueRow.parent == issue_id
+        ).execute()
         gone = (
             IssueRow.delete()
             .where((IssueRow.id == issue_id) & (IssueRow.version == version))
@@ -445,19 +464,34 @@ class IssueRepo:
             values["created_at"] = created_at
         return int(AttachmentRow.insert(**values).execute())
 
-    def move_status(self, from_status: int, to_status: int) -> list[int]:
-        """Move every issue of one status to another; returns the ids moved."""
-        ids = [
-            i
-            for (i,) in rows(
-                IssueRow.select(IssueRow.id).where(IssueRow.status == from_status).tuples()
-            )
-        ]
-        if ids:
-            IssueRow.update(
-                status=to_status, version=IssueRow.version + 1, updated_at=utcnow()
-            ).where(IssueRow.status == from_status).execute()
-        return ids
+    def move_status(
+        self, from_status: int, to_status: int, resolved_at: Any = ...
+    ) -> list[tuple[int, str, str]]:
+        """Move every issue of one status to the bottom of another, keeping their order.
+
+        Returns (id, old rank, new rank) per issue; sets resolved_at unless it is `...`.
+        """
+        found = rows(
+            IssueRow.select(IssueRow.id, IssueRow.rank)
+            .where(IssueRow.status == from_status)
+            .order_by(IssueRow.rank, IssueRow.id)
+            .tuples()
+        )
+        last = IssueRow.select(fn.MAX(IssueRow.rank)).where(IssueRow.status == to_status).scalar()
+        moved = []
+        for issue_id, old_rank in found:
+            last = rank_keys.between(last, None)
+            values: dict[str, Any] = {
+                "status": to_status,
+                "rank": last,
+                "version": IssueRow.version + 1,
+                "updated_at": utcnow(),
+            }
+            if resolved_at is not ...:
+                values["resolved_at"] = resolved_at
+            IssueRow.update(**values).where(IssueRow.id == issue_id).execute()
+            moved.append((issue_id, old_rank, last))
+        return moved
 
     def status_project(self, status_id: int) -> int | None:
         row = StatusRow.select(StatusRow.project).where(StatusRow.id == status_id).first()

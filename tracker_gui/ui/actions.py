@@ -12,6 +12,16 @@ from tracker_gui.ui import icons
 from tracker_gui.ui.store import Store
 
 SWIMLANES = (("none", "No Swimlanes"), ("assignee", "By Assignee"), ("priority", "By Priority"))
+IMPORTS = (
+    ("trello", "&Trello Board (JSON)…", "Import a Trello board export"),
+    ("jira", "&Jira (CSV)…", "Import a Jira issue search exported as CSV"),
+    ("csv", "&CSV File…", "Import issues from any CSV file, mapping its columns"),
+    ("json", "&Backup (JSON)…", "Restore a Tracker backup into this database"),
+)
+EXPORTS = (
+    ("csv", "Issues as &CSV…", "Export the issues of the current filter as CSV"),
+    ("json", "Everything as &JSON…", "Export the whole database as a JSON backup"),
+)
 
 
 @dataclass
@@ -32,6 +42,8 @@ class Actions:
     swimlanes: QActionGroup
     view_menu: QMenu
     panes_anchor: QAction
+    import_menu: QMenu  # actions carry the import kind as data: trello, jira, csv, json
+    export_menu: QMenu  # actions carry the export kind as data: csv, json
 
 
 def _action(
@@ -90,6 +102,16 @@ def build(window: QMainWindow, store: Store) -> Actions:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([new_issue, open_database])
+    file_menu.addSeparator()
+    import_menu = file_menu.addMenu("&Import")
+    import_menu.setObjectName("import-menu")
+    export_menu = file_menu.addMenu("&Export")
+    export_menu.setObjectName("export-menu")
+    for menu, entries in ((import_menu, IMPORTS), (export_menu, EXPORTS)):
+        for kind, text, tip in entries:
+            action = _action(window, text, None, None, tip)
+            action.setData(kind)
+            menu.addAction(action)
     file_menu.addSeparator()
     file_menu.addAction(quit_)
     edit_menu = bar.addMenu("&Edit")
@@ -160,4 +182,6 @@ def build(window: QMainWindow, store: Store) -> Actions:
         swimlanes=swimlanes,
         view_menu=view_menu,
         panes_anchor=panes_anchor,
+        import_menu=import_menu,
+        export_menu=export_menu,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QResizeEvent
@@ -18,10 +19,13 @@ from PySide6.QtWidgets import (
 from tracker_gui import __version__
 from tracker_gui.domain.models import Project
 from tracker_gui.errors import ConflictError
+from tracker_gui.interchange import ImportReport
 from tracker_gui.ui import actions as actions_mod
 from tracker_gui.ui import icons, theme
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.dialogs.conflict import ConflictDialog
+from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
+from tracker_gui.ui.dialogs.import_review import summary as import_summary
 from tracker_gui.ui.dialogs.new_issue import NewIssueDialog
 from tracker_gui.ui.dialogs.preferences import PreferencesDialog
 from tracker_gui.ui.dialogs.project_settings import ProjectSettingsDialog
@@ -56,7 +60,9 @@ class MainWindow(DockedWindow):
         self.list_pane = IssueListPane(store)
         self.activity_pane = ActivityPane(store)
         self.add_dock("filter", "Filter", "filter", self.filter_pane)
-        self.add_dock("issue-list", "Issues", "list", self.list_pane)
+        list_dock = self.add_dock("issue-list", "Issues", "list", self.list_pane)
+        # The list queries only while someone can see it (not while tabbed behind a board).
+        list_dock.visibilityChanged.connect(self.list_pane.model.set_active)
         self.add_dock("detail", "Detail", "detail", self.detail_pane)
         self.add_dock("activity", "Activity", "activity", self.activity_pane)
         self.actions_ = actions_mod.build(self, store)
@@ -198,6 +204,8 @@ class MainWindow(DockedWindow):
         a.project_settings.triggered.connect(self._on_project_settings_triggered)
         a.about.triggered.connect(self._on_about_triggered)
         a.swimlanes.triggered.connect(self._on_swimlanes_triggered)
+        a.import_menu.triggered.connect(self._on_import_menu_triggered)
+        a.export_menu.triggered.connect(self._on_export_menu_triggered)
         self.filter_pane.projectPicked.connect(self._on_filter_project_picked)
         self.list_pane.currentIssueChanged.connect(self._on_list_current_issue_changed)
         self.list_pane.issueActivated.connect(self._on_list_issue_activated)
@@ -339,6 +347,41 @@ class MainWindow(DockedWindow):
         self.settings.set("ui/swimlanes", mode)
         for board in self.board_panes():
             board.set_swimlanes(mode)
+
+    # -- import and export ---------------------------------------------------------------
+    def start_import(self, kind: str, path: str | None = None) -> ImportFlow | None:
+        """File > Import: pick a file (unless `path`), map CSV columns, review the dry run."""
+        board = self.main_board()
+        project = self._project(board.project_id()) if board is not None else None
+        flow = ImportFlow(self.store, kind, self, project.key if project else None)
+        flow.imported.connect(self._on_import_flow_imported)
+        flow.finished.connect(flow.deleteLater)
+        return flow if flow.start(path) else None
+
+    def start_export(self, kind: str) -> ExportDialog:
+        """File > Export: the export dialog (columns for CSV, where to save), opened."""
+        dialog = ExportDialog(self.store, kind, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(self._on_export_dialog_exported)
+        dialog.open()
+        return dialog
+
+    def _on_import_menu_triggered(self, action: QAction) -> None:
+        self.start_import(str(action.data()))
+
+    def _on_export_menu_triggered(self, action: QAction) -> None:
+        self.start_export(str(action.data()))
+
+    def _on_import_flow_imported(self, report: ImportReport) -> None:
+        # A backup names every project it restored ("TRK, WR"): show the first one's board.
+        key = (report.project or "").split(",")[0].strip()
+        project = self.store.project_by_key(key) if key else None
+        if project is not None:
+            self.open_board(project.id)
+        self.status.showMessage(f"{import_summary(report)} from {Path(report.path).name}", 8000)
+
+    def _on_export_dialog_exported(self, message: str) -> None:
+        self.status.showMessage(message, 8000)
 
     def _on_store_projects_changed(self) -> None:
         self._rebuild_view_menu()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,12 +29,46 @@ from tracker_gui.domain.models import (
 )
 from tracker_gui.domain.workflow import Workflow
 from tracker_gui.errors import ConflictError, TrackerError
+from tracker_gui.interchange import (
+    DEFAULT_COLUMNS as DEFAULT_EXPORT_COLUMNS,
+)
+from tracker_gui.interchange import (
+    ImportCancelled,
+    ImportRejected,
+    ImportReport,
+    export_csv,
+    export_json,
+    import_csv,
+    import_jira,
+    import_json,
+    import_trello,
+)
 from tracker_gui.services import Services
 from tracker_gui.ui.undo import EditIssueCommand, MoveIssueCommand, Outcome
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 BULK_FIELDS = frozenset({"demo", "import"})
+IMPORTERS: dict[str, Callable[..., ImportReport]] = {
+    "trello": import_trello,
+    "jira": import_jira,
+    "csv": import_csv,
+    "json": import_json,
+}
+Tick = Callable[[int, int], None]
+BULK_KEEP = 200  # per-issue rows of a bulk write still sent on (the activity pane shows them)
+
+
+def coalesce_bulk(events: list[Change]) -> list[Change]:
+    """What views need of a bulk write's rows: project rows and the newest issue rows.
+
+    Its summary row makes every view re-query, so per-issue updates for the rest are redundant.
+    """
+    if not any(e.field in BULK_FIELDS for e in events):
+        return events
+    ordered = sorted(events, key=lambda e: e.id)
+    newest = {e.id for e in [e for e in ordered if e.issue_id is not None][-BULK_KEEP:]}
+    return [e for e in ordered if e.issue_id is None or e.id in newest]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +110,7 @@ class Store(QObject):
         self.services = services
         self.undo_stack = QUndoStack(self)
         self._filter = IssueFilter()
+        self._counts: dict[IssueFilter, dict[int, int]] = {}
         self._workflows: dict[int, Workflow] = {}
         self._last_seen = services.feed.last_id()
         self._data_version = services.feed.data_version()
@@ -183,10 +219,20 @@ class Store(QObject):
         )
 
     def count(self, flt: IssueFilter | None = None) -> int:
-        return self._read(lambda: self.services.issues.count(flt or self._filter), 0)
+        """How many issues match; the sum of counts_by_status, so one query serves both."""
+        return sum(self.counts_by_status(flt).values())
 
     def counts_by_status(self, flt: IssueFilter | None = None) -> dict[int, int]:
-        return self._read(lambda: self.services.issues.count_by_status(flt or self._filter), {})
+        """Matching issues per status, cached per filter until the next change arrives
+        (the board, the status bar and the list all ask after one filter switch)."""
+        scope = flt or self._filter
+        cached = self._counts.get(scope)
+        if cached is None:
+            cached = self._read(lambda: self.services.issues.count_by_status(scope), None)
+            if cached is None:
+                return {}
+            self._counts[scope] = cached
+        return dict(cached)
 
     def recent_changes(self, limit: int = 200) -> list[Change]:
         return self._read(lambda: self.services.feed.recent(limit), [])
@@ -356,6 +402,98 @@ class Store(QObject):
     def project_by_key(self, key: str) -> Project | None:
         return next((p for p in self.projects() if p.key == key), None)
 
+    # -- import and export (tracker_gui.interchange) --------------------------------------
+    def import_file(
+        self,
+        kind: str,
+        path: str | os.PathLike[str],
+        *,
+        dry_run: bool = False,
+        progress: Tick | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        **options: Any,
+    ) -> ImportReport | None:
+        """Check (`dry_run`) or import a file of `kind` ("trello", "jira", "csv", "json").
+
+        Returns the report: with errors when the file was refused (nothing written), committed
+        after an import. None when cancelled (rolled back; no signal) or when it failed
+        (errorOccurred). `options` go to the importer: project, mapping, encoding, create_statuses.
+        """
+        importer = IMPORTERS.get(kind)
+        if importer is None:
+            self.errorOccurred.emit(f"unknown import kind {kind!r}")
+            return None
+        polling = self._timer.isActive()
+        self._timer.stop()  # progress pumps events: no feed poll inside the transaction
+        # The import publishes every row it logged, a page at a time; hold them and apply once.
+        held: list[Change] = []
+        self._unsubscribe()
+        release = self.services.bus.subscribe(held.extend)
+        self.busyChanged.emit(True)
+        try:
+            return importer(
+                self.services,
+                path,
+                dry_run=dry_run,
+                progress=progress,
+                cancelled=cancelled,
+                **options,
+            )
+        except ImportRejected as exc:
+            return exc.report
+        except ImportCancelled:
+            return None
+        except TrackerError as exc:
+            self.errorOccurred.emit(str(exc))
+        except OSError as exc:
+            self.errorOccurred.emit(f"{os.fspath(path)}: {exc.strerror or exc}")
+        finally:
+            release()
+            self._unsubscribe = self.services.bus.subscribe(self._on_bus_events)
+            self.busyChanged.emit(False)
+            if held:
+                self._apply(coalesce_bulk(held))
+            if polling:
+                self._timer.start()
+        return None
+
+    def export_file(
+        self,
+        kind: str,
+        path: str | os.PathLike[str],
+        *,
+        flt: IssueFilter | None = None,
+        columns: Sequence[str] | None = None,
+        progress: Tick | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> dict[str, int] | None:
+        """Write the issues `flt` finds (default: the current filter) as CSV with `columns`,
+        or ("json") the whole database; returns what was written, by kind.
+
+        None when cancelled (no file is left behind; no signal) or when it failed (errorOccurred).
+        """
+        self.busyChanged.emit(True)
+        try:
+            if kind == "csv":
+                scope = self._filter if flt is None else flt
+                chosen = tuple(columns) if columns is not None else DEFAULT_EXPORT_COLUMNS
+                rows = export_csv(
+                    self.services, path, scope, chosen, progress=progress, cancelled=cancelled
+                )
+                return {"issues": rows}
+            if kind == "json":
+                return export_json(self.services, path, progress=progress, cancelled=cancelled)
+            self.errorOccurred.emit(f"unknown export kind {kind!r}")
+        except ImportCancelled:
+            return None
+        except TrackerError as exc:
+            self.errorOccurred.emit(str(exc))
+        except OSError as exc:
+            self.errorOccurred.emit(f"{os.fspath(path)}: {exc.strerror or exc}")
+        finally:
+            self.busyChanged.emit(False)
+        return None
+
     # -- incremental updates -------------------------------------------------------------
     def _on_bus_events(self, events: Sequence[Change]) -> None:
         self._apply(list(events))
@@ -381,6 +519,7 @@ class Store(QObject):
         events = [e for e in events if e.id > self._last_seen]
         if not events:
             return
+        self._counts.clear()
         self._last_seen = max(e.id for e in events)
         projects = {e.project_id for e in events if e.issue_id is None}
         for pid in projects:

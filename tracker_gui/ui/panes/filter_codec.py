@@ -1,4 +1,4 @@
-"""Saved-filter text: encode the filter pane's state as query-language text and back (no Qt)."""
+"""Saved-filter text: the filter pane's state as query-language text and back (no Qt)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,24 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from tracker_gui.domain.enums import IssueType, Priority, StatusCategory, parse_enum
+from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter
+from tracker_gui.domain.query import Field, Node, Or, QueryError, parse
+from tracker_gui.domain.query_fields import DateValue, quote
 
+# The text is plain query language: the pickers and quick toggles become terms
+# (`assignee:me type:bug,story`) in front of what was typed in the box; decoding lifts such
+# terms back into the toggles and pickers and leaves the rest, as typed, for the box.
 ME = "me"
 NONE = "none"
 WEEK = "week"
 OVERDUE = "overdue"
+# The terms the toggles and pickers stand for: decode lifts only these (first of each).
 KEYS = (
     "project",
     "assignee",
     "reporter",
-    "watcher",
+    "watching",
     "due",
     "type",
     "priority",
@@ -71,26 +77,28 @@ def to_issue_filter(
         types=query.types,
         priorities=query.priorities,
         watched_by=me if query.watching else None,
-        text=query.text.strip(),
+        query=query.text.strip(),
         due_before=next_monday(today) if query.due_this_week else None,
         overdue_on=today if query.overdue else None,
     )
 
 
 # -- encoding --------------------------------------------------------------------------------
-def _quote(value: str) -> str:
-    plain = value and not any(c.isspace() or c in ',:"\\' for c in value)
-    if plain:
-        return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _term(key: str, values: list[str]) -> str:
-    return f"{key}:{','.join(_quote(v) for v in values)}"
+    return f"{key}:{','.join(quote(v) for v in values)}"
+
+
+def _typed(text: str) -> str:
+    """The search box's text as one term: parenthesised when it is an OR of alternatives."""
+    try:
+        root = parse(text).root
+    except QueryError:
+        return text
+    return f"({text})" if isinstance(root, Or) else text
 
 
 def encode(query: FilterQuery) -> str:
-    """Canonical text, e.g. `assignee:me type:bug label:ui priority:high,highest fix login`."""
+    """Canonical text, e.g. `assignee:me type:bug label:ui priority:high,highest login crash`."""
     terms: list[str] = []
     if query.project:
         terms.append(_term("project", [query.project]))
@@ -102,10 +110,12 @@ def encode(query: FilterQuery) -> str:
     if query.reported_by_me:
         terms.append(_term("reporter", [ME]))
     if query.watching:
-        terms.append(_term("watcher", [ME]))
-    due = ([WEEK] if query.due_this_week else []) + ([OVERDUE] if query.overdue else [])
-    if due:
-        terms.append(_term("due", due))
+        terms.append(_term("watching", [ME]))
+    # Separate terms: both must hold (a comma would mean either).
+    if query.due_this_week:
+        terms.append(_term("due", [WEEK]))
+    if query.overdue:
+        terms.append(_term("due", [OVERDUE]))
     if query.types:
         order = list(IssueType)
         terms.append(_term("type", [t.value for t in sorted(query.types, key=order.index)]))
@@ -117,77 +127,51 @@ def encode(query: FilterQuery) -> str:
         order_c = list(StatusCategory)
         cats = sorted(query.categories, key=order_c.index)
         terms.append(_term("category", [c.value for c in cats]))
-    for word in query.text.split():
-        terms.append(_quote(word) if ":" in word or '"' in word else word)
+    text = query.text.strip()
+    if text:
+        terms.append(_typed(text) if terms else text)
     return " ".join(terms)
 
 
 # -- decoding --------------------------------------------------------------------------------
-def _read_quoted(text: str, i: int) -> tuple[str, int]:
-    """The string starting at the quote at `i`, and the index after its closing quote."""
-    out: list[str] = []
-    i += 1
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            out.append(text[i + 1])
-            i += 2
-            continue
-        if c == '"':
-            return "".join(out), i + 1
-        out.append(c)
-        i += 1
-    raise ValueError("a quoted value is missing its closing quote")
-
-
-def tokenize(text: str) -> list[tuple[str | None, list[str]]]:
-    """Split into (key, values) terms; free text comes out as (None, [word])."""
-    terms: list[tuple[str | None, list[str]]] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i].isspace():
-            i += 1
-            continue
-        if text[i] == '"':
-            word, i = _read_quoted(text, i)
-            terms.append((None, [word]))
-            continue
-        j = i
-        while j < n and not text[j].isspace() and text[j] not in ':"':
-            j += 1
-        if j < n and text[j] == ":" and j > i:
-            key, values, i = text[i:j].lower(), [], j + 1
-            current: list[str] = []
-            while i < n and not text[i].isspace():
-                if text[i] == '"':
-                    part, i = _read_quoted(text, i)
-                    current.append(part)
-                elif text[i] == ",":
-                    values.append("".join(current))
-                    current, i = [], i + 1
-                else:
-                    current.append(text[i])
-                    i += 1
-            values.append("".join(current))
-            terms.append((key, [v for v in values if v]))
-        else:
-            while j < n and not text[j].isspace():
-                j += 1
-            terms.append((None, [text[i:j]]))
-            i = j
-    return terms
-
-
-def _enum_values(key: str, values: list[str]) -> list[Any]:
-    if key == "type":
-        return [parse_enum(IssueType, v, "type") for v in values]
-    if key == "priority":
-        return [Priority.parse(v) for v in values]
-    return [parse_enum(StatusCategory, v.replace("-", "_"), "category") for v in values]
+def _lift(node: Node, flags: dict[str, Any], lists: dict[str, list[Any]], done: set[str]) -> bool:
+    """Put a top-level term into the toggles or pickers; False leaves it for the search box."""
+    if not isinstance(node, Field) or node.op != ":" or node.name not in KEYS:
+        return False
+    name, values = node.name, node.values
+    slot = f"due:{values[0].word}" if isinstance(values[0], DateValue) else name
+    if slot in done:
+        return False
+    if name == "project" and len(values) == 1:
+        flags["project"] = values[0]
+    elif name == "assignee":
+        for value in values:
+            if value == ME:
+                flags["assigned_to_me"] = True
+            elif value == NONE:
+                flags["unassigned"] = True
+            else:
+                lists["assignees"].append(value)
+    elif name in ("reporter", "watching") and values == (ME,):
+        flags["reported_by_me" if name == "reporter" else "watching"] = True
+    elif slot in (f"due:{WEEK}", f"due:{OVERDUE}"):
+        flags["due_this_week" if slot == f"due:{WEEK}" else "overdue"] = True
+    elif name in ("type", "priority", "label", "category"):
+        target = {"type": "types", "priority": "priorities", "label": "labels"}
+        lists[target.get(name, "categories")].extend(values)
+    else:
+        return False
+    done.add(slot)
+    return True
 
 
 def decode(text: str) -> FilterQuery:
-    """Parse what `encode` writes (repeated keys add up); raises ValueError on anything else."""
+    """The pane's state for query text (as `encode` writes or a person types); ValueError
+    with the column when the text does not read."""
+    try:
+        query = parse(text)
+    except QueryError as exc:
+        raise ValueError(str(exc)) from None
     flags: dict[str, Any] = {}
     lists: dict[str, list[Any]] = {
         "types": [],
@@ -196,39 +180,11 @@ def decode(text: str) -> FilterQuery:
         "assignees": [],
         "categories": [],
     }
-    words: list[str] = []
-    for key, values in tokenize(text):
-        if key is None:
-            words.extend(values)
-            continue
-        if key not in KEYS:
-            raise ValueError(f"unknown filter term {key!r} (use: {', '.join(KEYS)})")
-        if not values:
-            raise ValueError(f"{key}: needs a value")
-        lowered = [v.lower() for v in values]
-        if key == "project":
-            flags["project"] = values[-1].upper()
-        elif key == "assignee":
-            for v, low in zip(values, lowered, strict=True):
-                if low == ME:
-                    flags["assigned_to_me"] = True
-                elif low == NONE:
-                    flags["unassigned"] = True
-                else:
-                    lists["assignees"].append(v)
-        elif key in ("reporter", "watcher"):
-            if lowered != [ME]:
-                raise ValueError(f"{key}: only {key}:me is supported")
-            flags["reported_by_me" if key == "reporter" else "watching"] = True
-        elif key == "due":
-            for low in lowered:
-                if low not in (WEEK, OVERDUE):
-                    raise ValueError(f"due: use due:{WEEK} or due:{OVERDUE}")
-                flags["due_this_week" if low == WEEK else "overdue"] = True
-        elif key == "label":
-            lists["labels"].extend(values)
-        else:
-            name = {"type": "types", "priority": "priorities", "category": "categories"}[key]
-            lists[name].extend(_enum_values(key, values))
+    done: set[str] = set()
+    rest = [
+        text[node.start : node.end]
+        for node in query.top_level()
+        if not _lift(node, flags, lists, done)
+    ]
     kwargs: dict[str, Any] = {k: tuple(dict.fromkeys(v)) for k, v in lists.items()}
-    return FilterQuery(**flags, **kwargs, text=" ".join(words))
+    return FilterQuery(**flags, **kwargs, text=" ".join(rest))

@@ -1,4 +1,4 @@
-"""The filter pane: project, toggles, pickers and text make one IssueFilter; saved filters."""
+"""The filter pane: project, toggles, pickers and the query box make one IssueFilter."""
 
 from __future__ import annotations
 
@@ -22,9 +22,12 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import SavedFilter
+from tracker_gui.domain.query import validate
+from tracker_gui.domain.query_fields import ME, NONE
 from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.panes.filter_codec import FilterQuery, decode, encode, to_issue_filter
+from tracker_gui.ui.panes.query_completer import QueryCompleter
 from tracker_gui.ui.store import Store
 
 DEBOUNCE_MS = 200
@@ -61,7 +64,13 @@ class FilterPane(QWidget):
         self.project_combo.activated.connect(self._on_project_combo_activated)
         self.text_edit = QLineEdit()
         self.text_edit.setObjectName("FilterText")
-        self.text_edit.setPlaceholderText("Search titles and descriptions")
+        self.text_edit.setPlaceholderText("Search or filter: crash assignee:me is:open")
+        self.text_edit.setToolTip(
+            'Words and "phrases" search titles, descriptions and comments.\n'
+            'Fields: status:"In Review" assignee:me label:bug,ui priority>=high due:overdue\n'
+            "created>-7d is:open has:due key:TRK-12 sort:-updated\n"
+            "-word or -label:x excludes; a OR b; (parentheses) group."
+        )
         self.text_edit.setClearButtonEnabled(True)
         self.text_edit.addAction(ui.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.text_edit.textChanged.connect(self._on_text_edit_text_changed)
@@ -70,6 +79,9 @@ class FilterPane(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self._on_debounce_timeout)
+        self.query_error = style.error_label()  # red (#ErrorText), under the box
+        self.query_error.setAccessibleName("Query error")
+        self.completer = QueryCompleter(self.text_edit, self._completion_values)
 
         self.toggles: dict[str, QToolButton] = {}
         chips = QWidget()
@@ -163,7 +175,14 @@ class FilterPane(QWidget):
         self.apply()
 
     def apply(self) -> None:
-        """Build the IssueFilter from the widgets and hand it to the store."""
+        """Build the IssueFilter from the widgets and hand it to the store.
+
+        A query that does not read is shown under the box, and the board keeps its filter.
+        """
+        problem = validate(self.text_edit.text())
+        style.show_error(self.query_error, problem or "")
+        if problem:
+            return
         query = self.query()
         pid = self.project_combo.currentData()
         flt = to_issue_filter(
@@ -188,6 +207,7 @@ class FilterPane(QWidget):
         outer.setSpacing(8)
         outer.addWidget(self.project_combo)
         outer.addWidget(self.text_edit)
+        outer.addWidget(self.query_error)
         outer.addSpacing(4)
         outer.addWidget(ui.section_title("Quick filters"))
         outer.addWidget(chips)
@@ -247,6 +267,22 @@ class FilterPane(QWidget):
 
     def _category_choices(self) -> list[ui.Choice]:
         return [(name, cat.value) for cat, name in CATEGORY_NAMES.items()]
+
+    def _completion_values(self, field: str) -> list[str]:
+        """Values of the current project (or of all) that the query box offers for `field`."""
+        pid = self.project_combo.currentData()
+        projects = [p for p in self._store.projects() if not pid or p.id == pid]
+        if field == "status":
+            names = [s.name for p in projects for s in self._store.statuses(p.id)]
+            return list(dict.fromkeys(names))
+        if field == "label":
+            return sorted({lb.name for p in projects for lb in self._store.labels(p.id)})
+        if field in ("assignee", "reporter", "watching"):
+            people = [u.username for u in self._store.users()]
+            return [ME, *([NONE] if field == "assignee" else []), *people]
+        if field == "project":
+            return [p.key for p in self._store.projects()]
+        return []
 
     # -- projects ----------------------------------------------------------------------------
     def _load_projects(self) -> None:

@@ -1,0 +1,1 @@
+"""Unit tests: domain, storage and services, on both backends."""

@@ -1,0 +1,126 @@
+"""The Change log encoding, and rebuilding an issue's state from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from tracker_gui.domain import history
+from tracker_gui.domain.enums import IssueType, Priority
+from tracker_gui.domain.models import Change, Issue
+
+T0 = dt.datetime(2024, 5, 1, 12, 0, 0)
+
+
+def make_issue(**overrides: object) -> Issue:
+    values: dict[str, object] = {
+        "id": 7,
+        "uid": "5b0f6c1e-0000-4000-8000-000000000007",
+        "project_id": 1,
+        "project_key": "TRK",
+        "number": 42,
+        "type": IssueType.BUG,
+        "title": "Login fails",
+        "status_id": 3,
+        "priority": Priority.HIGH,
+        "rank": "i",
+        "reporter": "alice",
+        "created_at": T0,
+        "updated_at": T0,
+        "version": 1,
+        "description": "Steps: *click*",
+        "assignee": "bob",
+        "parent_id": None,
+        "due": dt.date(2024, 6, 30),
+        "estimate": 2.5,
+        "labels": ("ui", "backend"),
+    }
+    values.update(overrides)
+    return Issue(**values)  # type: ignore[arg-type]
+
+
+def change(cid: int, field: str, old: str | None, new: str | None) -> Change:
+    return Change(cid, 1, 7, "alice", T0, field, old, new)
+
+
+def test_encode_each_kind_of_value() -> None:
+    assert history.encode("title", None) is None
+    assert history.encode("priority", Priority.HIGHEST) == "highest"
+    assert history.encode("priority", "low") == "low"
+    assert history.encode("type", IssueType.STORY) == "story"
+    assert history.encode("labels", ("ui", "backend", "api")) == "api,backend,ui"
+    assert history.encode("labels", ()) == ""
+    assert history.encode("archived", True) == "true"
+    assert history.encode("archived", False) == "false"
+    assert history.encode("due", dt.date(2024, 1, 2)) == "2024-01-02"
+    assert history.encode("estimate", 1.5) == "1.5"
+    assert history.encode("status", 12) == "12"
+    assert history.encode("assignee", "bob") == "bob"
+
+
+def test_state_of_covers_every_replayable_field() -> None:
+    state = history.state_of(make_issue())
+    assert list(state) == list(history.STATE_FIELDS)
+    assert state == {
+        "title": "Login fails",
+        "description": "Steps: *click*",
+        "type": "bug",
+        "priority": "high",
+        "status": "3",
+        "assignee": "bob",
+        "due": "2024-06-30",
+        "estimate": "2.5",
+        "parent": None,
+        "labels": "backend,ui",
+        "rank": "i",
+        "archived": "false",
+    }
+
+
+def test_snapshot_is_json_with_the_key_and_the_state() -> None:
+    issue = make_issue()
+    data = json.loads(history.snapshot(issue))
+    assert data.pop("key") == "TRK-42"
+    assert data == history.state_of(issue)
+
+
+def test_replay_applies_changes_in_order() -> None:
+    created = make_issue()
+    final = make_issue(
+        title="Login fails on Safari",
+        priority=Priority.HIGHEST,
+        status_id=4,
+        assignee=None,
+        labels=("ui",),
+        archived=True,
+        rank="j",
+    )
+    changes = [
+        change(1, history.CREATED, None, history.snapshot(created)),
+        change(2, "title", "Login fails", "Login fails on Safari"),
+        change(3, "priority", "high", "highest"),
+        change(4, "status", "3", "4"),
+        change(5, "rank", "i", "j"),
+        change(6, "assignee", "bob", None),
+        change(7, "labels", "backend,ui", "ui"),
+        change(8, "comment", None, "not a state field: ignored"),
+        change(9, "watch", None, "carol"),
+        change(10, "archived", "false", "true"),
+    ]
+    assert history.replay(changes) == history.state_of(final)
+
+
+def test_replay_of_a_deleted_or_never_created_issue_is_none() -> None:
+    created = change(1, history.CREATED, None, history.snapshot(make_issue()))
+    assert history.replay([]) is None
+    assert history.replay([change(1, "title", "a", "b")]) is None
+    assert history.replay([created, change(2, history.DELETED, "TRK-42", None)]) is None
+
+
+def test_changes_before_creation_do_not_leak_into_the_state() -> None:
+    issue = make_issue()
+    changes = [
+        change(1, "title", None, "stray"),
+        change(2, history.CREATED, None, history.snapshot(issue)),
+    ]
+    assert history.replay(changes) == history.state_of(issue)
