@@ -239,6 +239,7 @@ def describe_change(
         "archived": lambda: "archived the issue" if new == "true" else "restored the issue",
         "comment": lambda: f"commented: {_shorten(new)}",
         "comment.edited": lambda: "edited a comment",
+        "comment.deleted": lambda: "deleted a comment",
         "link": lambda: f"linked: {new}",
         "unlink": lambda: f"removed the link: {old}",
         "watch": lambda: "started watching" if new == change.actor else f"added watcher {new}",

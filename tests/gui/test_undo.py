@@ -133,3 +133,35 @@ def test_a_change_that_changes_nothing_is_not_undoable(
     assert store.edit_issue(issue, {"title": issue.title}) is not None
     assert store.move_issue(issue, issue.status_id) is not None
     assert store.undo_stack.count() == 0
+
+
+def test_undo_of_a_comment_deletes_it_and_redo_adds_it_again(
+    store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    issue = three_issues[0]
+    added = store.add_comment(issue.id, "Reproduced on **2.3**")
+    assert added is not None
+    assert store.undo_stack.undoText() == "Comment on TRK-1"
+    assert [c.body for c in gui_services.issues.detail(issue.id).comments] == [
+        "Reproduced on **2.3**"
+    ]
+
+    store.undo_stack.undo()
+    assert gui_services.issues.detail(issue.id).comments == ()
+    fields = [c.field for c in gui_services.feed.history(issue.id)]
+    assert fields[-2:] == ["comment", "comment.deleted"]
+
+    store.undo_stack.redo()
+    assert [c.body for c in gui_services.issues.detail(issue.id).comments] == [
+        "Reproduced on **2.3**"
+    ]
+
+
+def test_a_comment_that_cannot_be_added_leaves_nothing_to_undo(
+    qtbot: QtBot, store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    with qtbot.waitSignal(store.errorOccurred) as blocker:
+        assert store.add_comment(three_issues[0].id, "   ") is None
+    assert "comment" in blocker.args[0]
+    assert store.undo_stack.count() == 0
+    assert gui_services.issues.detail(three_issues[0].id).comments == ()

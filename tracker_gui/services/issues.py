@@ -460,6 +460,33 @@ class IssueService(ServiceBase):
         assert found is not None
         return found
 
+    def delete_comment(self, comment_id: int) -> Comment:
+        """Remove one's own comment (undo of adding it); the Change log keeps that it was there.
+
+        Returns the comment as it was."""
+        current = self.repo.comment(comment_id)
+        if current is None:
+            raise NotFoundError("that comment no longer exists")
+        if current.author != self.actor:
+            raise UserError("only the author can delete a comment")
+        issue = self.get(current.issue_id)
+        with self.db.transaction():
+            self.repo.delete_comment(comment_id)
+            events = self._commit_log(
+                [
+                    (
+                        issue.project_id,
+                        issue.id,
+                        self.actor,
+                        "comment.deleted",
+                        current.body[:200],
+                        None,
+                    )
+                ]
+            )
+        self.bus.publish(events)
+        return current
+
     def edit_comment(self, comment_id: int, body: str) -> Comment:
         text = validation.comment(body)
         current = self.repo.comment(comment_id)

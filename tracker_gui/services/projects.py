@@ -196,8 +196,9 @@ class ProjectService(ServiceBase):
         in_use = self.repo.count_in_status(status_id)
         if in_use and move_to is None:
             raise UserError(
-                f"{in_use} issue{'s' if in_use != 1 else ''} still use {status.name!r}: "
-                "move them to another status first (or pick one to move them to)"
+                f"{in_use} issue{'s still use' if in_use != 1 else ' still uses'} "
+                f"{status.name!r}: move {'them' if in_use != 1 else 'it'} to another status "
+                "first (or pick a status to move them to)"
             )
         if move_to is not None:
             target = self._status(move_to)

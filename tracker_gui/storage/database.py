@@ -201,6 +201,8 @@ def _lower(text: str | None) -> str | None:
 
 
 def _open_sqlite(path: Path, create: bool, quick_check: bool = True) -> Database:
+    if path.is_dir():  # before the size test: some file systems report a folder as 0 bytes
+        raise NotADatabaseError(f"{path} is a folder, not a database file")
     if not path.exists() or path.stat().st_size == 0:
         if not create:
             raise NoDatabaseYet(

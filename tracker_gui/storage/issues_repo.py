@@ -402,6 +402,9 @@ class IssueRepo:
             values["created_at"] = created_at
         return int(CommentRow.insert(**values).execute())
 
+    def delete_comment(self, comment_id: int) -> None:
+        CommentRow.delete().where(CommentRow.id == comment_id).execute()
+
     def update_comment(self, comment_id: int, body: str) -> None:
         CommentRow.update(body=body, edited_at=utcnow()).where(
             CommentRow.id == comment_id

@@ -44,7 +44,13 @@ from tracker_gui.interchange import (
     import_trello,
 )
 from tracker_gui.services import Services
-from tracker_gui.ui.undo import EditIssueCommand, MoveIssueCommand, Outcome
+from tracker_gui.ui.undo import (
+    AddCommentCommand,
+    CommentOutcome,
+    EditIssueCommand,
+    MoveIssueCommand,
+    Outcome,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -276,7 +282,13 @@ class Store(QObject):
         return outcome.issue
 
     def add_comment(self, issue_id: int, body: str) -> Comment | None:
-        return self.call(lambda: self.services.issues.comment(issue_id, body))
+        """Add a comment through the undo stack (Edit > Undo deletes it again)."""
+        issue = self.issue(issue_id)
+        if issue is None:
+            return None
+        outcome = CommentOutcome()
+        self.undo_stack.push(AddCommentCommand(self, issue, body, outcome))
+        return outcome.comment
 
     # -- writes without undo (the undo commands and conflict resolution use these) -------
     def edit_now(self, issue_id: int, version: int, changes: dict[str, Any]) -> Issue | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 from tracker_gui.domain import history
-from tracker_gui.domain.models import Issue
+from tracker_gui.domain.models import Comment, Issue
 
 if TYPE_CHECKING:
     from tracker_gui.ui.store import Store
@@ -164,3 +164,40 @@ class EditIssueCommand(QUndoCommand):
             )
             return None
         return self._store.edit_now(self.issue_id, current.version, values)
+
+
+class AddCommentCommand(QUndoCommand):
+    """Add a comment; undo deletes it again, redo adds the same text anew (a new comment)."""
+
+    def __init__(self, store: Store, issue: Issue, body: str, outcome: CommentOutcome) -> None:
+        super().__init__()
+        self._store = store
+        self._issue_id = issue.id
+        self._body = body
+        self._outcome = outcome
+        self._comment_id: int | None = None
+        self.setText(f"Comment on {issue.key}")
+
+    def redo(self) -> None:
+        comment = self._store.call(
+            lambda: self._store.services.issues.comment(self._issue_id, self._body)
+        )
+        if comment is None:
+            self.setObsolete(True)
+            return
+        self._comment_id = comment.id
+        self._outcome.comment = comment
+
+    def undo(self) -> None:
+        if self._comment_id is None:
+            return
+        comment_id = self._comment_id
+        gone = self._store.call(lambda: self._store.services.issues.delete_comment(comment_id))
+        if gone is None:
+            self.setObsolete(True)  # it could not be deleted: the error was shown
+        self._comment_id = None
+
+
+@dataclass
+class CommentOutcome:
+    comment: Comment | None = None

@@ -128,6 +128,8 @@ def describe(change: Change, names: _Names) -> tuple[str, str]:
         return f"commented on {key}: {snippet(new)}", "comment"
     if field == "comment.edited":
         return f"edited a comment on {key}", "comment"
+    if field == "comment.deleted":
+        return f"deleted a comment on {key}", "comment"
     if field == "title":
         return f"renamed {key} to '{snippet(new, 60)}'", "edit"
     if field == "description":

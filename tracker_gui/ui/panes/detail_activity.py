@@ -66,6 +66,8 @@ def describe_change(
         return "commented"
     if field == "comment.edited":
         return "edited a comment"
+    if field == "comment.deleted":
+        return "deleted a comment"
     if field in ("link", "unlink"):
         return f"linked: {new}" if field == "link" else f"removed the link: {old}"
     if field in ("watch", "unwatch"):
