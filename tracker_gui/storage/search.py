@@ -101,18 +101,14 @@ def _statuses(cond: Any) -> Any:
 
 
 def _status_named(value: str) -> Any:
-    """Statuses with that name; a category name (done, in progress) also matches that category
-    in projects that have no status of that name."""
+    """Statuses with that name; a category's own word (todo, in_progress or in-progress, done)
+    also means every status of that category ("In Progress", with a space, is a name only)."""
     name = value.lower()
     named = fn.lower(StatusRow.name) == name
-    category = re.sub(r"[\s-]+", "_", name)
+    category = name.replace("-", "_")
     if category not in set(StatusCategory):
         return named
-    same = StatusRow.alias("same_name")
-    taken = same.select(same.id).where(
-        (same.project == StatusRow.project) & (fn.lower(same.name) == name)
-    )
-    return named | ((StatusRow.category == category) & ~fn.EXISTS(taken))
+    return named | (StatusRow.category == category)
 
 
 def _next_monday(today: dt.date) -> dt.date:
