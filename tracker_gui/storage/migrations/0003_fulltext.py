@@ -1,4 +1,4 @@
-"""Version 2 (full text): a search index over title, description and comments, kept by triggers."""
+"""Version 3 (full text): a search index over title, description and comments, kept by triggers."""
 
 # SQLite: the FTS5 table `issue_fts` (porter + unicode61), rowid = issue id, one row per
 # issue with its comments joined; triggers on issue and comment keep it current.
