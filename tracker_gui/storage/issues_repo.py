@@ -119,14 +119,21 @@ class IssueRepo:
             by_rank = None
             if order is None and parsed is not None:
                 by_rank = search.ranked(query, parsed, not self.db.is_sqlite)
+            # A whole list in key order is sorted here: SQL would sort every matching row in a
+            # temporary b-tree on the joined project key, which costs more than Python's sort.
+            sort_here = by_rank is None and (order or "key") == "key" and limit is None
             # `is not None`, never truthiness: bool() of a peewee query runs it.
-            query = (
-                by_rank if by_rank is not None else query.order_by(*filtering.SORTS[order or "key"])
-            )
+            if by_rank is not None:
+                query = by_rank
+            elif not sort_here:
+                query = query.order_by(*filtering.SORTS[order or "key"])
             if limit is not None:
                 query = query.limit(limit).offset(offset)
             scope = filtering.base_query().select(IssueRow.id).where(condition)
-            return self._materialise(query, scope)
+            found = self._materialise(query, scope)
+            if sort_here:
+                found.sort(key=lambda i: (i.project_key, i.number))
+            return found
 
     def count(self, flt: IssueFilter, ctx: QueryContext | None = None) -> int:
         with self.db.reading():
