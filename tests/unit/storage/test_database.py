@@ -7,6 +7,8 @@ import os
 import pwd
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -449,3 +451,61 @@ def test_an_unreachable_postgres_server_is_a_one_line_storage_error(tmp_path: Pa
         open_database(url)
     assert "\n" not in str(info.value)
     assert info.value.hint
+
+
+_LAZY_DRIVER_SCRIPT = """
+import sys
+from tracker_gui.domain.models import NewIssue
+from tracker_gui.services import open_services
+
+assert "psycopg" not in sys.modules, "peewee pulled psycopg in on import"
+services = open_services(sys.argv[1], create=True, actor="alice")
+services.projects.ensure_project("TRK", "Tracker")
+issue = services.issues.create(NewIssue("TRK", "Made through the lazily given driver"))
+flow = services.projects.workflow(issue.project_id)
+moved = services.issues.move(issue.id, issue.version, flow.statuses[1].id)
+print("ok", moved.key, flow.status(moved.status_id).name)
+"""
+
+
+@pytest.mark.postgres
+def test_postgres_works_when_peewee_was_imported_without_psycopg(pg_cluster: PgCluster) -> None:
+    """Local files never load psycopg; opening PostgreSQL hands it to peewee on demand."""
+    url = pg_cluster.create_database("lazy_driver")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _LAZY_DRIVER_SCRIPT, url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=Path(__file__).resolve().parents[3],
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == ["ok", "TRK-1", "In", "Progress"]
+    finally:
+        pg_cluster.drop_database("lazy_driver")
+
+
+def test_a_local_file_never_loads_the_postgres_driver(tmp_path: Path) -> None:
+    """Once migrated, opening and reading a file imports neither psycopg nor asyncio."""
+    target = tmp_path / "local.db"
+    services = open_services(str(target), create=True)
+    services.projects.ensure_project("TRK", "Tracker")
+    services.close()
+    code = (
+        "import sys\n"
+        "from tracker_gui.services import open_services\n"
+        "s = open_services(sys.argv[1])\n"
+        "print(len(s.projects.projects()), 'psycopg' in sys.modules, 'asyncio' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[3],
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False", "False"]
