@@ -27,7 +27,7 @@ from tracker_gui.services import Services
 from tracker_gui.ui import theme
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.board.column_view import ColumnView
-from tracker_gui.ui.models.column_model import ColumnModel, IssueIdRole
+from tracker_gui.ui.models.column_model import PAGE_SIZE, ColumnModel, IssueIdRole
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 
@@ -343,7 +343,7 @@ def test_select_issue_pages_the_column_in(
     bulk_issues(board_services, 450, todo.id)
     board = make_board()
     model, view = cell(board, todo)
-    assert model.rowCount() == 200
+    assert model.rowCount() == PAGE_SIZE
     last = ranked_ids(board_services, todo.id)[-1]
     with qtbot.waitSignal(board.currentIssueChanged) as changed:
         assert board.select_issue(last)

@@ -129,7 +129,9 @@ def test_change_beyond_the_loaded_page_waits_for_fetch_more(
     with qtbot.assertNotEmitted(model.rowsInserted), qtbot.waitSignal(model.totalChanged):
         (late,) = add_issues(board_services, 1)  # appended after card 250: not loaded yet
     assert (model.rowCount(), model.total()) == (PAGE_SIZE, 251)
-    model.fetchMore(ROOT)
+    while model.canFetchMore(ROOT):  # scrolling to the bottom
+        model.fetchMore(ROOT)
+    assert model.rowCount() == 251
     assert ids(model)[-1] == late.id
 
 

@@ -28,7 +28,7 @@ IssueRole = Qt.ItemDataRole.UserRole + 1  # the Issue dataclass
 IssueIdRole = Qt.ItemDataRole.UserRole + 2  # int
 DoneRole = Qt.ItemDataRole.UserRole + 3  # bool: the column's status is "done" (nothing overdue)
 
-PAGE_SIZE = 200
+PAGE_SIZE = 60  # several screens of cards; fetchMore brings more while scrolling
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
