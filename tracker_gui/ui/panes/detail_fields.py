@@ -296,7 +296,11 @@ class FieldGrid(QWidget):
             (self.created_label, issue.created_at),
             (self.updated_label, issue.updated_at),
         ):
-            label.setText(f"{ui.full_time(moment)}  ·  {ui.ago(moment)}")
+            relative = ui.ago(moment)  # past a week this is just the date again
+            recent = relative.endswith(("ago", "now", "yesterday"))
+            label.setText(
+                f"{ui.full_time(moment)}  ·  {relative}" if recent else ui.full_time(moment)
+            )
 
     def note_saved(self, issue: Issue) -> None:
         """The pane saved a change: compare later edits with this version until it reloads."""
