@@ -11,7 +11,7 @@ import pytest
 from tests.unit.interchange.conftest import BAD, JIRA, TRELLO
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter
-from tracker_gui.errors import ValidationError
+from tracker_gui.errors import UserError, ValidationError
 from tracker_gui.interchange import (
     COLUMNS,
     ImportRejected,
@@ -23,7 +23,6 @@ from tracker_gui.interchange import (
     import_trello,
     preview,
 )
-from tracker_gui.interchange.query import parse_query
 from tracker_gui.services import Services
 
 SHEET = (
@@ -193,25 +192,22 @@ def test_export_then_import_gives_the_same_issues(services: Services, tmp_path: 
     assert out.read_text("utf-8") == copy.read_text("utf-8")
 
 
-def test_the_stopgap_query_words() -> None:
+def test_the_stopgap_query_words_still_read(services: Services) -> None:
+    """Export's earlier words keep working: they are rewritten into the query language."""
+    services.projects.ensure_project("WR", "Website")
     text = 'project:WR status:"In Progress" assignee:none label:ui label:x priority:high '
-    keys, values = parse_query(text + "type:bug archived:yes due-before:2024-06-01 login")
-    assert keys == ["WR"]
-    assert values == {
-        "status_names": ("In Progress",),
-        "unassigned": True,
-        "labels": ("ui", "x"),
-        "priorities": (Priority.HIGH,),
-        "types": (IssueType.BUG,),
-        "include_archived": True,
-        "due_before": dt.date(2024, 6, 1),
-        "text": "login",
-    }
-    with pytest.raises(ValidationError, match="unknown filter 'colour'"):
-        parse_query("colour:red")
-    with pytest.raises(ValidationError, match="priority:urgent"):
-        parse_query("priority:urgent")
-    assert parse_query("http://example.com 10:30") == ([], {"text": "http://example.com 10:30"})
+    flt = filter_from_query(services, text + "type:bug archived:yes due-before:2024-06-01 login")
+    assert flt.query == (
+        'project:WR status:"In Progress" assignee:none label:ui label:x priority:high '
+        "type:bug is:archived due<2024-06-01 login"
+    )
+    assert filter_from_query(services, "overdue-on:2024-01-02 x").query == (
+        "(due<2024-01-02 is:open) x"
+    )
+    with pytest.raises(UserError, match="unknown field 'colour'"):
+        filter_from_query(services, "colour:red")
+    with pytest.raises(UserError, match="urgent"):
+        filter_from_query(services, "priority:urgent")
 
 
 def test_an_empty_file_and_a_header_only_file(services: Services, tmp_path: Path) -> None:
