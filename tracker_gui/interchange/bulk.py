@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from tracker_gui.domain.models import IssueFilter
 from tracker_gui.errors import StorageError
 from tracker_gui.services import Services
 
@@ -18,18 +17,9 @@ def insert_issues(services: Services, rows: list[dict[str, Any]]) -> None:
         services.issues.repo.insert_many(rows[start : start + _ROWS_PER_INSERT])
 
 
-def ids_by_uid(
-    services: Services, project_id: int, uids: Collection[str], *, newest: bool
-) -> dict[str, int]:
-    """uid -> id of issues just written to one project.
-
-    `newest` says their numbers are the project's highest (a block reserved by this import),
-    so only that many rows are read; otherwise the whole project is (it is new and ours).
-    """
-    flt = IssueFilter(project_ids=(project_id,), include_archived=True)
-    repo = services.issues.repo
-    found = repo.search(flt, sort="-key", limit=len(uids)) if newest else repo.search(flt)
-    ids = {issue.uid: issue.id for issue in found if issue.uid in uids}
+def ids_by_uid(services: Services, uids: Collection[str]) -> dict[str, int]:
+    """uid -> id of issues just written (one indexed look-up per chunk of uids)."""
+    ids = services.issues.repo.ids_by_uid(uids)
     if len(ids) != len(uids):
         raise StorageError(
             "the import could not read back the issues it wrote; nothing was imported",

@@ -148,7 +148,7 @@ def write(services: Services, checked: Checked, report: ImportReport, ticker: Ti
                     done += len(rows)
                     ticker(done, total * 2)
                 uids = {i["uid"] for i in items}
-                issues.update(ids_by_uid(services, project_ids[key], uids, newest=False))
+                issues.update(ids_by_uid(services, uids))
         label_pairs: list[tuple[int, int]] = []
         ordered = [(p, i) for p in checked.projects for i in p["issues"]]
         for n, (doc, item) in enumerate(ordered, 1):

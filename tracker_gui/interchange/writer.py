@@ -136,7 +136,7 @@ class _Writer:
             return
         insert_issues(self.services, [self._row(issue) for _, issue, _ in self.queue])
         uids = {issue.uid for _, issue, _ in self.queue}
-        ids = ids_by_uid(self.services, project.id, uids, newest=not self.plan.keep_numbers)
+        ids = ids_by_uid(self.services, uids)
         for item, issue, label_ids in self.queue:
             issue_id = ids[issue.uid]
             if item.ref in self.referenced:

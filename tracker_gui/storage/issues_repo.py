@@ -338,6 +338,20 @@ class IssueRepo:
                 found.update((i, f"{key}-{number}") for i, key, number in rows(query))
         return found
 
+    def ids_by_uid(self, uids: Iterable[str]) -> dict[str, int]:
+        """uid -> id of the given issues, read from the uid index (after a bulk insert)."""
+        wanted = sorted(set(uids))
+        found: dict[str, int] = {}
+        with self.db.reading():
+            for start in range(0, len(wanted), _CHUNK):
+                query = (
+                    IssueRow.select(IssueRow.uid, IssueRow.id)
+                    .where(IssueRow.uid.in_(wanted[start : start + _CHUNK]))
+                    .tuples()
+                )
+                found.update(rows(query))
+        return found
+
     def ids_by_number(self, project_id: int, first: int, last: int) -> dict[int, int]:
         """number -> id for a project's issues numbered first..last (after a bulk insert)."""
         with self.db.reading():
