@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tracker_gui.domain import validation
-from tracker_gui.domain.enums import StatusCategory
+from tracker_gui.domain.enums import Role, StatusCategory
 from tracker_gui.domain.models import Label, Project, SavedFilter, Status, Transition, User
 from tracker_gui.domain.workflow import DEFAULT_WORKFLOW, Workflow
 from tracker_gui.errors import NotFoundError, UserError, ValidationError
@@ -53,6 +53,15 @@ class ProjectService(ServiceBase):
 
     def me(self) -> User:
         return self.catalog.user(self.actor) or User(0, self.actor, self.actor)
+
+    def my_role(self, project_id: int) -> Role | None:
+        """What the current login may do in a project; None when it may not even read it.
+
+        A local file has one user, who owns everything. On a shared PostgreSQL database the
+        answer comes from the project's membership (enforced there by row-level security).
+        """
+        del project_id  # every project of a local file (and of an unsecured server) is ours
+        return Role.ADMIN
 
     # -- projects ------------------------------------------------------------------------
     def ensure_project(self, key: str, name: str | None = None) -> tuple[Project, bool]:
