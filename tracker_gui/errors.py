@@ -58,3 +58,28 @@ class NotADatabaseError(StorageError):
 
 class PermissionDeniedError(StorageError):
     """The database refused the action for this login."""
+
+
+class ConnectionFailedError(StorageError):
+    """No session with the database server; `reason` says which known cause it was.
+
+    Reasons: password, role, database, host, refused, timeout, ssl, hba, lost, other.
+    """
+
+    UNREACHABLE = frozenset({"host", "refused", "timeout", "lost"})
+
+    def __init__(self, message: str, hint: str = "", reason: str = "other") -> None:
+        super().__init__(message, hint)
+        self.reason = reason
+
+    @property
+    def unreachable(self) -> bool:
+        """The server could not be reached (it may come back): the app goes offline."""
+        return self.reason in self.UNREACHABLE
+
+
+class ConnectionLostError(ConnectionFailedError):
+    """The server went away mid-session (terminated, restarted, network gone)."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message, hint, "lost")

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import peewee
 
-from tracker_gui import paths
+from tracker_gui import credentials, paths
 from tracker_gui.errors import NotADatabaseError, StorageError
 from tracker_gui.storage import _driver, tables
 from tracker_gui.storage.errors import translated
@@ -224,7 +224,7 @@ def _open_sqlite(path: Path, create: bool, quick_check: bool = True) -> Database
     return database
 
 
-def _postgres_params(url: str) -> tuple[str, dict[str, Any], str]:
+def _postgres_params(url: str, password: str | None = None) -> tuple[str, dict[str, Any], str]:
     from psycopg.conninfo import conninfo_to_dict
 
     try:
@@ -236,27 +236,21 @@ def _postgres_params(url: str) -> tuple[str, dict[str, Any], str]:
     host = str(params.get("host") or "localhost")
     shown_host = "local socket" if host.startswith("/") else host
     label = f"{user}@{shown_host}/{dbname}"
-    if "password" not in params:
-        password = _keyring_password(label)
-        if password:
-            params["password"] = password
+    if password is not None:  # given by the connect dialog: never part of a stored URL
+        params["password"] = password
+    elif "password" not in params:
+        key = credentials.key_for(user, host, params.get("port"), dbname)
+        stored = credentials.load_password(key)
+        if stored:
+            params["password"] = stored
     params.setdefault("connect_timeout", 10)
     params.setdefault("application_name", "tracker-gui")
     return dbname, params, label
 
 
-def _keyring_password(label: str) -> str | None:
-    try:
-        import keyring
-
-        return keyring.get_password("tracker-gui", label)
-    except Exception:  # no keychain backend is a normal state on servers and CI
-        return None
-
-
-def _open_postgres(url: str) -> Database:
+def _open_postgres(url: str, password: str | None = None) -> Database:
     _driver.enable_psycopg()
-    dbname, params, label = _postgres_params(url)
+    dbname, params, label = _postgres_params(url, password)
     db = peewee.PostgresqlDatabase(dbname, **params)
     safe = urlsplit(url)._replace(netloc=safe_netloc(url)).geturl()
     database = Database(db, "postgres", safe, label)
@@ -312,12 +306,19 @@ def migrate(database: Database) -> list[str]:
 
 
 def open_database(
-    target: str | os.PathLike[str], *, create: bool = False, quick_check: bool = True
+    target: str | os.PathLike[str],
+    *,
+    create: bool = False,
+    quick_check: bool = True,
+    password: str | None = None,
 ) -> Database:
-    """Open (and with `create`, make) a database, checked and migrated to the current schema."""
+    """Open (and with `create`, make) a database, checked and migrated to the current schema.
+
+    `password` (PostgreSQL) goes to the driver only; without it the keychain is asked.
+    """
     text = os.fspath(target)
     if is_url(text):
-        database = _open_postgres(text)
+        database = _open_postgres(text, password)
     else:
         database = _open_sqlite(Path(text).expanduser(), create, quick_check)
     try:
