@@ -22,7 +22,8 @@ from tracker_gui import APP_NAME, __version__, log, paths
 from tracker_gui.domain.models import IssueFilter
 from tracker_gui.errors import NotADatabaseError, StorageError, TrackerError
 from tracker_gui.services import Services, open_services
-from tracker_gui.ui import icons, theme
+from tracker_gui.storage import liveness
+from tracker_gui.ui import connection_monitor, icons, theme
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
@@ -180,6 +181,8 @@ class Session:
         theme.apply_theme(self.app, settings.get("ui/theme"))
         window = MainWindow(store, settings)
         window.openDatabaseRequested.connect(self._on_window_open_database_requested)
+        if not services.database.is_sqlite:  # a server can go away; a local file cannot
+            connection_monitor.install(window, store, lambda: liveness.ping(services.database))
         window.show()
         store.start_live_feed()
         store.start_integrity_check()

@@ -28,7 +28,7 @@ from tracker_gui.domain.models import (
     User,
 )
 from tracker_gui.domain.workflow import Workflow
-from tracker_gui.errors import ConflictError, TrackerError
+from tracker_gui.errors import ConflictError, ConnectionFailedError, TrackerError
 from tracker_gui.interchange import (
     DEFAULT_COLUMNS as DEFAULT_EXPORT_COLUMNS,
 )
@@ -62,6 +62,10 @@ IMPORTERS: dict[str, Callable[..., ImportReport]] = {
     "json": import_json,
 }
 Tick = Callable[[int, int], None]
+OFFLINE_WRITE = (
+    "Not saved: Tracker is offline (the database server cannot be reached). "
+    "What you entered is kept; save again once it reconnects."
+)
 BULK_KEEP = 200  # per-issue rows of a bulk write still sent on (the activity pane shows them)
 
 
@@ -108,6 +112,7 @@ class Store(QObject):
     conflictOccurred = Signal(object)  # ConflictError (with .current)
     busyChanged = Signal(bool)
     integrityProblem = Signal(str)  # emitted from the checking thread, delivered queued
+    connectionLost = Signal(str)  # the server went away (ui/connection_monitor.py takes over)
 
     POLL_MS = 1000
 
@@ -126,6 +131,7 @@ class Store(QObject):
         self._timer.timeout.connect(self._on_timer_timeout)
         self.integrityProblem.connect(self._on_self_integrity_problem)
         self._pending: PendingWrite | None = None
+        self.offline = False  # set by the connection monitor while the server is unreachable
 
     # -- life cycle ----------------------------------------------------------------------
     def start_live_feed(self) -> None:
@@ -179,11 +185,18 @@ class Store(QObject):
 
     # -- reads ---------------------------------------------------------------------------
     def _read(self, fn: Callable[[], T], fallback: T) -> T:
+        if self.offline:  # what is loaded stays on screen; no wait on a dead network
+            return fallback
         try:
             return fn()
         except TrackerError as exc:
+            self._note_unreachable(exc)
             self.errorOccurred.emit(str(exc))
             return fallback
+
+    def _note_unreachable(self, exc: TrackerError) -> None:
+        if isinstance(exc, ConnectionFailedError) and exc.unreachable:
+            self.connectionLost.emit(str(exc))
 
     def projects(self) -> list[Project]:
         return self._read(self.services.projects.projects, [])
@@ -249,13 +262,17 @@ class Store(QObject):
     # -- writes --------------------------------------------------------------------------
     def call(self, fn: Callable[[], T]) -> T | None:
         """Run one service write; user-facing failures become signals, never tracebacks."""
+        if self.offline:
+            self.errorOccurred.emit(OFFLINE_WRITE)
+            return None
         self.busyChanged.emit(True)
         try:
             return fn()
         except ConflictError as exc:
             self.conflictOccurred.emit(exc)
         except TrackerError as exc:
-            self.errorOccurred.emit(str(exc))
+            self._note_unreachable(exc)
+            self.errorOccurred.emit(OFFLINE_WRITE if self.offline else str(exc))
         finally:
             self.busyChanged.emit(False)
         return None

@@ -200,6 +200,8 @@ class DetailPane(QWidget):
     def _load(self, reset: bool) -> None:
         assert self._issue_id is not None
         detail = self._store.detail(self._issue_id)
+        if detail is None and self._store.offline:
+            return  # unreadable for now, not gone: keep what is shown (and any edit in progress)
         if detail is None:
             gone = self._detail.issue.key if self._detail else "This issue"
             self._detail = None
