@@ -19,11 +19,19 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox, QWid
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (before any Qt call: see the module)
 from tracker_gui import APP_NAME, __version__, log, paths
+from tracker_gui.credentials import ConnectionSpec
 from tracker_gui.domain.models import IssueFilter
-from tracker_gui.errors import NotADatabaseError, StorageError, TrackerError
-from tracker_gui.services import Services, open_services
+from tracker_gui.errors import (
+    ConnectionFailedError,
+    NotADatabaseError,
+    StorageError,
+    TrackerError,
+)
+from tracker_gui.services import Services, connect, open_services
 from tracker_gui.storage import liveness
+from tracker_gui.storage.database import open_database
 from tracker_gui.ui import connection_monitor, icons, theme
+from tracker_gui.ui.dialogs.connect import ConnectDialog, install_action
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
@@ -109,6 +117,14 @@ def open_target(target: str, parent: QWidget | None = None) -> Services | None:
             return services
         # The full-file quick_check runs in the background once the window is up.
         return open_services(target, quick_check=False)
+    except ConnectionFailedError as exc:
+        logger.warning("cannot open %s: %s", target, exc)
+        if exc.reason != "password" or not is_url(target):
+            _show_storage_error(exc, parent)
+            return None
+        # No (or a wrong) password stored: ask for it, with the rest filled in.
+        dialog = ask_connect(Settings(), parent, ConnectionSpec.from_url(target))
+        return dialog.services
     except StorageError as exc:
         logger.warning("cannot open %s: %s", target, exc)
         _show_storage_error(exc, parent)
@@ -118,6 +134,19 @@ def open_target(target: str, parent: QWidget | None = None) -> Services | None:
         box.setParent(parent, box.windowFlags())
         box.exec()
     return None
+
+
+def open_shared(url: str, password: str | None) -> Services:
+    """Open a shared PostgreSQL database; the password goes to the driver, never into the URL."""
+    return connect(open_database(url, password=password))
+
+
+def ask_connect(
+    settings: Settings, parent: QWidget | None, initial: ConnectionSpec | None = None
+) -> ConnectDialog:
+    dialog = ConnectDialog(settings, open_shared, parent, initial=initial)
+    dialog.exec()
+    return dialog
 
 
 class _Crash:
@@ -181,6 +210,7 @@ class Session:
         theme.apply_theme(self.app, settings.get("ui/theme"))
         window = MainWindow(store, settings)
         window.openDatabaseRequested.connect(self._on_window_open_database_requested)
+        install_action(window, window.actions_.open_database, self._on_connect_triggered)
         if not services.database.is_sqlite:  # a server can go away; a local file cannot
             connection_monitor.install(window, store, lambda: liveness.ping(services.database))
         window.show()
@@ -194,6 +224,22 @@ class Session:
             old_store.close()
         if old_services is not None:
             old_services.close()
+
+    def _on_connect_triggered(self) -> None:
+        """File > Connect to Shared Database: swap to it, or back to the local file."""
+        assert self.services is not None and self.window is not None
+        shared = not self.services.database.is_sqlite
+        dialog = ConnectDialog(
+            Settings(),
+            open_shared,
+            self.window,
+            connected_to=self.services.database.label if shared else None,
+        )
+        dialog.exec()
+        if dialog.services is not None:
+            self.start(dialog.services)
+        elif dialog.switch_local:
+            self._on_window_open_database_requested(str(paths.data_dir() / "tracker.db"))
 
     def _on_window_open_database_requested(self, target: str) -> None:
         services = open_target(target, self.window)

@@ -1,0 +1,164 @@
+"""File > Connect to Shared Database against a real password-checking server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import postgres_bindir
+from tests.support.fake_keyring import MemoryKeyring
+from tests.support.pgtcp import TcpCluster
+from tracker_gui import app as app_mod
+from tracker_gui import credentials
+from tracker_gui.app import Session, open_shared
+from tracker_gui.services import open_services
+from tracker_gui.ui.dialogs.connect import ConnectDialog
+from tracker_gui.ui.settings import Settings
+
+pytestmark = pytest.mark.postgres
+PASSWORD = "erin:p@ss/word"
+
+
+@pytest.fixture(scope="module")
+def tcp() -> Iterator[TcpCluster]:
+    postgres_bindir()
+    cluster = TcpCluster()
+    cluster.start()
+    cluster.add_login("erin", PASSWORD)
+    cluster.create_owned_database("shared", "erin")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def ring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    credentials._session_passwords.clear()
+    yield backend
+    keyring.set_keyring(previous)
+    credentials._session_passwords.clear()
+
+
+def fill(dialog: ConnectDialog, tcp: TcpCluster, password: str) -> None:
+    dialog.host_edit.setText("127.0.0.1")
+    dialog.port_spin.setValue(tcp.port_number)
+    dialog.db_edit.setText("shared")
+    dialog.user_edit.setText("erin")
+    dialog.password_edit.setText(password)
+
+
+def test_wrong_then_right_password_remembered_in_the_keychain_only(
+    qtbot: QtBot, tcp: TcpCluster, ring: MemoryKeyring, gui_settings: Settings, tmp_path: Path
+) -> None:
+    dialog = ConnectDialog(gui_settings, open_shared)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.ssl_box.currentText() == "prefer"
+    assert not dialog.ca_widget.isVisibleTo(dialog)
+    fill(dialog, tcp, "wrong")
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    assert dialog.error_title.isVisible()
+    assert dialog.error_title.text().startswith("Wrong password for erin@127.0.0.1")
+    assert dialog.focusWidget() is dialog.password_edit
+    assert dialog.services is None and ring.entries == {}
+    dialog.grab().save("/tmp/connect-wrong-password.png")
+
+    dialog.password_edit.setText(PASSWORD)
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == ConnectDialog.DialogCode.Accepted
+    assert dialog.services is not None
+    try:
+        assert dialog.services.actor == "erin"
+        assert PASSWORD not in dialog.services.database.target
+    finally:
+        dialog.services.close()
+    key = f"erin@127.0.0.1:{tcp.port_number}/shared"
+    assert ring.entries == {("tracker-gui", key): PASSWORD}
+    gui_settings.sync()
+    ini = next((tmp_path / "config").glob("*.ini")).read_text()
+    assert "erin" in ini and "127.0.0.1" in ini
+    assert PASSWORD not in ini and "p@ss" not in ini and "p%40ss" not in ini
+
+    # Next time: the recent connection is picked, the keychain supplies the password.
+    credentials._session_passwords.clear()
+    again = ConnectDialog(gui_settings, open_shared)
+    qtbot.addWidget(again)
+    assert again.user_edit.text() == "erin"
+    assert again.password_edit.text() == ""
+    assert again.password_edit.placeholderText() == "stored in the keychain"
+    assert again.try_connect()
+    assert again.services is not None
+    again.services.close()
+
+
+def test_verify_full_asks_for_a_ca_file(qtbot: QtBot, gui_settings: Settings) -> None:
+    dialog = ConnectDialog(gui_settings, open_shared)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.ssl_box.setCurrentText("verify-full")
+    assert dialog.ca_widget.isVisible()
+    dialog.host_edit.setText("db.example.org")
+    dialog.db_edit.setText("t")
+    dialog.user_edit.setText("u")
+    assert not dialog.try_connect()
+    assert dialog.error_title.text() == "Choose the CA file"
+    dialog.grab().save("/tmp/connect-verify-full.png")
+
+
+def test_connecting_swaps_the_window_and_switching_back_returns_to_the_file(
+    qtbot: QtBot,
+    tcp: TcpCluster,
+    ring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    tracker_home: Path,
+) -> None:
+    local = open_services(str(tracker_home / "data" / "tracker.db"), create=True, actor="erin")
+    local.projects.ensure_project("LOC", "Local")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    session = Session(app)
+    session.start(local)
+    first = session.window
+    assert first is not None
+    qtbot.addWidget(first)
+
+    def enter_and_connect(self: ConnectDialog) -> int:
+        fill(self, tcp, PASSWORD)
+        self.remember_box.setChecked(False)
+        return int(self.try_connect())
+
+    monkeypatch.setattr(app_mod.ConnectDialog, "exec", enter_and_connect)
+    action = first.findChild(type(first.actions_.open_database), "ConnectSharedAction")
+    assert action is not None
+    action.trigger()
+    shared = session.window
+    assert shared is not None and shared is not first
+    qtbot.addWidget(shared)
+    assert "erin@127.0.0.1/shared" in shared.windowTitle()
+    assert session.services is not None and not session.services.database.is_sqlite
+    assert local.database.peewee.is_closed()
+    assert ring.entries == {}  # not remembered: this session only
+
+    def switch_back(self: ConnectDialog) -> int:
+        assert self.local_button.isVisible() or self.local_button.isVisibleTo(self)
+        self.local_button.click()
+        return 1
+
+    monkeypatch.setattr(app_mod.ConnectDialog, "exec", switch_back)
+    connect_action = shared.findChild(type(shared.actions_.open_database), "ConnectSharedAction")
+    assert connect_action is not None
+    connect_action.trigger()
+    assert session.window is not shared
+    assert session.services is not None and session.services.database.is_sqlite
+    assert session.store is not None and [p.key for p in session.store.projects()] == ["LOC"]
+    qtbot.addWidget(session.window)
+    session.close()
