@@ -415,11 +415,14 @@ class MainWindow(DockedWindow):
             self,
             status_names=names,
             key_of=self._key_of,
+            history=self.store.history(current.id) if current is not None else (),
         )
         dialog.exec()
         choice = getattr(dialog, "choice", None)
         if choice == "overwrite" and pending is not None:
             self.store.overwrite(pending)
+        elif choice == "merge" and pending is not None and current is not None:
+            self.store.merge(pending, dialog.kept())
         elif current is not None:
             self.store.reload_issue(current.id)
         if current is not None:

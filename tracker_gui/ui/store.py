@@ -395,6 +395,16 @@ class Store(QObject):
             return None
         return pending.apply(current)
 
+    def merge(self, pending: PendingWrite, kept: dict[str, Any]) -> Issue | None:
+        """Apply only the `kept` fields of mine on the current version (theirs for the rest)."""
+        if pending.kind != "edit" or set(kept) == set(pending.mine):
+            return self.overwrite(pending) if kept else self.reload_issue(pending.issue_id)
+        current = self.issue(pending.issue_id)
+        if current is None:
+            self.errorOccurred.emit("the issue no longer exists")
+            return None
+        return self.edit_issue(current, kept) if kept else self.reload_issue(current.id)
+
     def reload_issue(self, issue_id: int) -> Issue | None:
         """Re-read one issue and tell every model about its current state."""
         updates = self._updates_for([issue_id])

@@ -1,9 +1,10 @@
-"""The dialog shown when a save lost a race: your values next to theirs; reload or overwrite."""
+"""The dialog shown when a save lost a race: yours next to theirs (who, when); reload, overwrite
+or merge field by field."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker_gui.domain.models import Issue
+from tracker_gui.domain.models import Change, Issue
 from tracker_gui.errors import ConflictError
 from tracker_gui.ui import theme
 from tracker_gui.ui.panes import detail_style as style
@@ -30,13 +32,15 @@ from tracker_gui.ui.panes import detail_widgets as ui
 
 RELOAD = "reload"
 OVERWRITE = "overwrite"
+MERGE = "merge"
 DELETED = "deleted"
 ATTRIBUTE = {"status": "status_id", "parent": "parent_id"}
 FIELD_NAMES = {"due": "Due date", "parent": "Parent issue"}
 
 
 class ConflictDialog(QDialog):
-    """`choice` is "reload" (discard mine, the default) or "overwrite" (apply mine on theirs)."""
+    """`choice` is "reload" (discard mine, the default), "overwrite" (apply mine on theirs) or
+    "merge" (apply only the fields whose "Keep mine" box is ticked: `kept()`)."""
 
     def __init__(
         self,
@@ -46,6 +50,7 @@ class ConflictDialog(QDialog):
         *,
         status_names: Mapping[int, str] | None = None,
         key_of: Callable[[int], str | None] | None = None,
+        history: Sequence[Change] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("ConflictDialog")
@@ -55,10 +60,12 @@ class ConflictDialog(QDialog):
         self.choice = RELOAD
         self._status_names = dict(status_names or {})
         self._key_of = key_of
+        self._history = sorted(history, key=lambda c: c.id)
+        self.keep_boxes: dict[str, QCheckBox] = {}
         current: Issue | None = error.current
         key = current.key if current is not None else "The issue"
         self.setWindowTitle(f"{key} changed while you were editing")
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(760)
 
         heading = QLabel(
             f"{key} was changed by someone else"
@@ -68,16 +75,19 @@ class ConflictDialog(QDialog):
         heading.setFont(ui.scaled_font(heading, 1.15, QFont.Weight.DemiBold))
         detail = style.muted(
             QLabel(
-                "Your change was not saved. Reload to keep their version, or overwrite it "
-                "with yours."
+                f"Your change was not saved. {self._last_change_text()}Reload to keep their "
+                "version, overwrite it with yours, or merge: tick the fields where yours wins."
                 if current is not None
                 else "Your change was not saved and cannot be applied any more."
             )
         )
         detail.setWordWrap(True)
-        self.table = QTableWidget(0, 3)
+        self.summary = detail
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("ConflictTable")
-        self.table.setHorizontalHeaderLabels(["Field", "Yours", "Theirs (now)"])
+        self.table.setHorizontalHeaderLabels(
+            ["Field", "Yours", "Theirs (now)", "Changed by", "Keep mine"]
+        )
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -91,6 +101,8 @@ class ConflictDialog(QDialog):
         header.setMinimumSectionSize(90)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         self._fill(current)
 
         self.reload_button = QPushButton("Reload (discard mine)")
@@ -100,10 +112,15 @@ class ConflictDialog(QDialog):
         self.overwrite_button.setObjectName("Primary")
         self.overwrite_button.setEnabled(current is not None and bool(self.mine))
         self.overwrite_button.clicked.connect(self._on_overwrite_button_clicked)
+        self.merge_button = QPushButton("Merge (keep ticked fields of mine)")
+        self.merge_button.setObjectName("MergeButton")
+        self.merge_button.setEnabled(current is not None and bool(self.keep_boxes))
+        self.merge_button.clicked.connect(self._on_merge_button_clicked)
         self.reload_button.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.reload_button)
+        buttons.addWidget(self.merge_button)
         buttons.addWidget(self.overwrite_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 16)
@@ -118,7 +135,7 @@ class ConflictDialog(QDialog):
         """(field, yours, theirs) as shown."""
         out = []
         for r in range(self.table.rowCount()):
-            cells = [self.table.item(r, c) for c in range(3)]
+            cells = [self.table.item(r, c) for c in range(3)]  # field, yours, theirs
             out.append(tuple(cell.text() if cell else "" for cell in cells))
         return out
 
@@ -132,7 +149,7 @@ class ConflictDialog(QDialog):
             row = self.table.rowCount()
             self.table.insertRow(row)
             name = FIELD_NAMES.get(field, field.capitalize())
-            cells = (name, yours, theirs)
+            cells = (name, yours, theirs, self._who_when(field) if current is not None else "")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -143,7 +160,54 @@ class ConflictDialog(QDialog):
                 elif yours == theirs:
                     item.setForeground(theme.colour("muted_text"))
                 self.table.setItem(row, col, item)
+            if current is not None and yours != theirs:
+                self._add_keep_box(row, field)
         self._fit_table()
+
+    def _add_keep_box(self, row: int, field: str) -> None:
+        box = QCheckBox()
+        box.setObjectName(f"Keep_{field}")
+        box.setChecked(True)
+        box.setToolTip("Ticked: your value is saved. Unticked: theirs stays.")
+        cell = QWidget()
+        lay = QHBoxLayout(cell)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(box, 0, Qt.AlignmentFlag.AlignCenter)
+        self.table.setCellWidget(row, 4, cell)
+        self.keep_boxes[field] = box
+
+    def kept(self) -> dict[str, Any]:
+        """The fields (and my values) a merge writes: ticked ones that differ from theirs."""
+        return {f: self.mine[f] for f, box in self.keep_boxes.items() if box.isChecked()}
+
+    def changed_by(self) -> list[str]:
+        """The "Changed by" cells as shown, one per field."""
+        return [
+            (self.table.item(r, 3) or QTableWidgetItem()).text()
+            for r in range(self.table.rowCount())
+        ]
+
+    def _newest(self, field: str) -> Change | None:
+        names = {field, ATTRIBUTE.get(field, field)}
+        return next((c for c in reversed(self._history) if c.field in names), None)
+
+    def _who_when(self, field: str) -> str:
+        change = self._newest(field)
+        if change is None:
+            return "—"
+        return f"{change.actor}, {self._when(change.at)}"
+
+    @staticmethod
+    def _when(at: dt.datetime) -> str:
+        local = at.astimezone() if at.tzinfo else at
+        today = dt.datetime.now(local.tzinfo).date()
+        return local.strftime("%H:%M" if local.date() == today else "%d %b %H:%M")
+
+    def _last_change_text(self) -> str:
+        if not self._history:
+            return ""
+        last = self._history[-1]
+        return f"Last changed by {last.actor} at {self._when(last.at)}. "
 
     def _fit_table(self) -> None:
         """Tall enough for every (wrapped) row: no inner scrolling, no empty space."""
@@ -186,6 +250,10 @@ class ConflictDialog(QDialog):
 
     def _on_reload_button_clicked(self) -> None:
         self.choice = RELOAD
+        self.accept()
+
+    def _on_merge_button_clicked(self) -> None:
+        self.choice = MERGE
         self.accept()
 
     def _on_overwrite_button_clicked(self) -> None:
