@@ -21,7 +21,7 @@ from tracker_gui.domain.models import Project
 from tracker_gui.errors import ConflictError
 from tracker_gui.interchange import ImportReport
 from tracker_gui.ui import actions as actions_mod
-from tracker_gui.ui import icons, theme
+from tracker_gui.ui import icons, permissions, theme
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.dialogs.conflict import ConflictDialog
 from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
@@ -215,6 +215,7 @@ class MainWindow(DockedWindow):
         self.store.errorOccurred.connect(self._on_store_error_occurred)
         self.store.conflictOccurred.connect(self._on_store_conflict_occurred)
         self.store.projectsChanged.connect(self._on_store_projects_changed)
+        self.store.rolesChanged.connect(self._on_store_roles_changed)
         theme.notifier.changed.connect(self._on_theme_changed)
 
     def show_issue(self, issue_id: int | None, raise_detail: bool = False) -> None:
@@ -289,6 +290,10 @@ class MainWindow(DockedWindow):
         project_id = self._current_project_id()
         if project_id is None:
             self._on_store_error_occurred("create a project first (Project > Project Settings)")
+            return
+        refused = permissions.refusal(self.store, project_id)
+        if refused:
+            self._on_store_error_occurred(refused)
             return
         dialog = NewIssueDialog(self.store, project_id, status_id, self)
         if dialog.exec() and dialog.created_issue is not None:
@@ -389,6 +394,14 @@ class MainWindow(DockedWindow):
             projects = self.store.projects()
             if projects:
                 self.open_board(projects[0].id)
+
+    def _on_store_roles_changed(self) -> None:
+        # The database refused a write: re-read the role, lock what it no longer allows and
+        # put every card back where the database has it.
+        for board in self.board_panes():
+            board.refresh()
+            permissions.apply_board(board, self.store)
+        self.detail_pane.reload()
 
     def _on_store_error_occurred(self, message: str) -> None:
         self.status.showMessage(message, 8000)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (before any Qt call: see the module)
+from tracker_gui.domain.enums import Role
 from tracker_gui.domain.models import (
     Change,
     Comment,
@@ -28,7 +29,12 @@ from tracker_gui.domain.models import (
     User,
 )
 from tracker_gui.domain.workflow import Workflow
-from tracker_gui.errors import ConflictError, ConnectionFailedError, TrackerError
+from tracker_gui.errors import (
+    ConflictError,
+    ConnectionFailedError,
+    PermissionDeniedError,
+    TrackerError,
+)
 from tracker_gui.interchange import (
     DEFAULT_COLUMNS as DEFAULT_EXPORT_COLUMNS,
 )
@@ -113,6 +119,7 @@ class Store(QObject):
     busyChanged = Signal(bool)
     integrityProblem = Signal(str)  # emitted from the checking thread, delivered queued
     connectionLost = Signal(str)  # the server went away (ui/connection_monitor.py takes over)
+    rolesChanged = Signal()  # the database refused a write: what this login may do is re-read
 
     POLL_MS = 1000
 
@@ -132,6 +139,7 @@ class Store(QObject):
         self.integrityProblem.connect(self._on_self_integrity_problem)
         self._pending: PendingWrite | None = None
         self.offline = False  # set by the connection monitor while the server is unreachable
+        self._roles: dict[int, Role | None] = {}
 
     # -- life cycle ----------------------------------------------------------------------
     def start_live_feed(self) -> None:
@@ -209,6 +217,28 @@ class Store(QObject):
     def statuses(self, project_id: int) -> list[Status]:
         return self.workflow(project_id).statuses
 
+    def role(self, project_id: int) -> Role | None:
+        """What this login may do in the project (cached until the database refuses a write)."""
+        if project_id in self._roles:
+            return self._roles[project_id]
+        if self.offline:
+            return Role.MEMBER  # not known yet: writes are refused while offline anyway
+        try:
+            role = self.services.projects.my_role(project_id)
+        except TrackerError as exc:
+            self._note_unreachable(exc)
+            return None
+        self._roles[project_id] = role
+        return role
+
+    def can_write(self, project_id: int) -> bool:
+        """Members and admins create, edit, move and comment; viewers only read."""
+        return self.role(project_id) in (Role.MEMBER, Role.ADMIN)
+
+    def can_admin(self, project_id: int) -> bool:
+        """Admins also change the workflow and the membership."""
+        return self.role(project_id) == Role.ADMIN
+
     def users(self) -> list[User]:
         return self._read(self.services.projects.users, [])
 
@@ -270,6 +300,10 @@ class Store(QObject):
             return fn()
         except ConflictError as exc:
             self.conflictOccurred.emit(exc)
+        except PermissionDeniedError as exc:
+            self._roles.clear()  # demoted mid-session: the UI asks again and hides what it must
+            self.errorOccurred.emit(str(exc))
+            self.rolesChanged.emit()
         except TrackerError as exc:
             self._note_unreachable(exc)
             self.errorOccurred.emit(OFFLINE_WRITE if self.offline else str(exc))

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker_gui.domain.models import IssueFilter, NewIssue, Project, Status
-from tracker_gui.ui import theme
+from tracker_gui.ui import permissions, theme
 from tracker_gui.ui.board.autoscroll import EdgeScroller
 from tracker_gui.ui.board.board_header import BoardHeader
 from tracker_gui.ui.board.card_delegate import CardDelegate
@@ -80,6 +80,10 @@ class BoardPane(QWidget):
         if project_id != self._project_id:
             self._project_id = project_id
             self._rebuild()
+
+    def refresh(self) -> None:
+        """Re-read every column from the database (after it refused a write)."""
+        self._rebuild()
 
     def swimlanes(self) -> str:
         return self._mode
@@ -202,6 +206,7 @@ class BoardPane(QWidget):
         self._current = None
         if keep is not None and not self.select_issue(keep):
             self.currentIssueChanged.emit(None)
+        permissions.apply_board(self, self._store)
 
     def _build_strip(self, lanes: bool) -> QWidget:
         strip = QWidget()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import IssueFilter, Label, Status
+from tracker_gui.ui.dialogs import project_settings_members as members
 from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.store import Store
@@ -508,6 +509,7 @@ class ProjectSettingsDialog(QDialog):
         layout.setContentsMargins(16, 16, 16, 12)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
+        self.members_tab = members.install(self, store, project_id)
         # Enter in a name or WIP field must not press "Move up" (a dialog's auto-default button).
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)

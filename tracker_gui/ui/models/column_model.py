@@ -22,6 +22,7 @@ from tracker_gui.domain.enums import Priority, StatusCategory
 from tracker_gui.domain.models import Issue, IssueFilter, Status
 from tracker_gui.ui.board.dnd import ISSUES_MIME, DraggedIssue, decode, encode
 from tracker_gui.ui.board.moves import Placement, run_moves
+from tracker_gui.ui.permissions import VIEWER_TEXT
 from tracker_gui.ui.store import IssueUpdate, Store
 
 IssueRole = Qt.ItemDataRole.UserRole + 1  # the Issue dataclass
@@ -276,6 +277,8 @@ class ColumnModel(QAbstractListModel):
         """Why these cards may not come into this column, or None when they may."""
         if not items:
             return "nothing to move"
+        if not self._store.can_write(self._status.project_id):
+            return VIEWER_TEXT
         flow = self._store.workflow(self._status.project_id)
         for item in items:
             if item.project_id != self._status.project_id:

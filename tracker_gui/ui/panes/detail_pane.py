@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.models import Change, Issue, IssueDetail
 from tracker_gui.errors import ConflictError
-from tracker_gui.ui import theme
+from tracker_gui.ui import permissions, theme
 from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.panes.detail_activity import CommentsSection, HistorySection
@@ -231,6 +231,7 @@ class DetailPane(QWidget):
             | {lk.target_id for lk in detail.links}
             | ({issue.parent_id} if issue.parent_id else set())
         )
+        permissions.apply_detail(self, self._store, issue.project_id)
         self.stack.setCurrentIndex(1)
 
     def _write(self, action: Callable[[Issue], Issue | None]) -> bool:
