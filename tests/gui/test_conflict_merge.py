@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from tracker_gui.domain.enums import Priority
@@ -28,7 +28,7 @@ def answer_when_shown(act: Callable[[ConflictDialog], None], seen: list[Conflict
             QTimer.singleShot(20, poll)
             return
         seen.append(dialog)
-        dialog.grab().save("/tmp/conflict-merge.png")
+        dialog.grab().save(f"/tmp/conflict-{dialog.windowTitle().split()[0]}.png")
         act(dialog)
 
     QTimer.singleShot(0, poll)
@@ -60,6 +60,11 @@ def test_merge_keeps_my_ticked_fields_and_their_others(
         assert who[0].startswith("bob, ") and who[1].startswith("bob, ")
         assert not who[2].startswith("bob")
         assert "Last changed by bob at " in dialog.summary.text()
+        assert dialog.windowTitle() == f"{stale.key} changed while you were editing"
+        assert any(
+            label.text() == f"{stale.key} was changed by bob"
+            for label in dialog.findChildren(QLabel)
+        )
         dialog.keep_boxes["title"].setChecked(False)
         qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
 

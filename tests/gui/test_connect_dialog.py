@@ -162,3 +162,45 @@ def test_connecting_swaps_the_window_and_switching_back_returns_to_the_file(
     assert session.store is not None and [p.key for p in session.store.projects()] == ["LOC"]
     qtbot.addWidget(session.window)
     session.close()
+
+
+def test_the_keychain_password_opens_a_url_without_asking(
+    tcp: TcpCluster, ring: MemoryKeyring
+) -> None:
+    url = f"postgresql://erin@127.0.0.1:{tcp.port_number}/shared"
+    key = f"erin@127.0.0.1:{tcp.port_number}/shared"
+    ring.entries[("tracker-gui", key)] = PASSWORD
+    services = app_mod.open_target(url)
+    assert services is not None
+    try:
+        assert services.actor == "erin"
+    finally:
+        services.close()
+
+
+def test_starting_on_a_url_with_no_password_asks_for_it_prefilled(
+    tcp: TcpCluster, ring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"postgresql://erin@127.0.0.1:{tcp.port_number}/shared?sslmode=prefer"
+    shown: list[tuple[str, str, int, str]] = []
+
+    def type_password(self: ConnectDialog) -> int:
+        shown.append(
+            (
+                self.host_edit.text(),
+                self.user_edit.text(),
+                self.port_spin.value(),
+                self.db_edit.text(),
+            )
+        )
+        self.password_edit.setText(PASSWORD)
+        return int(self.try_connect())
+
+    monkeypatch.setattr(app_mod.ConnectDialog, "exec", type_password)
+    services = app_mod.open_target(url)
+    assert shown == [("127.0.0.1", "erin", tcp.port_number, "shared")]
+    assert services is not None
+    try:
+        assert services.actor == "erin"
+    finally:
+        services.close()

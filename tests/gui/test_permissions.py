@@ -130,3 +130,74 @@ def test_a_member_demoted_mid_session_gets_a_plain_message_and_the_board_back(
     qtbot.waitUntil(lambda: cells["To Do"][0].rowCount() == 3)
     assert cells["In Progress"][0].rowCount() == 0
     assert all(not view.dragEnabled() for _m, view in cells.values())
+
+
+class FakeMembership:
+    """Stands in for the membership methods the secured-database branch adds to
+    ProjectService (`members`, `set_member_role`) until it is merged; keeps a real list."""
+
+    def __init__(self) -> None:
+        self.roles: dict[str, Role] = {"alice": Role.ADMIN, "bob": Role.VIEWER}
+
+    def members(self, project_id: int) -> list[tuple[str, Role]]:
+        return sorted(self.roles.items())
+
+    def set_member_role(self, project_id: int, username: str, role: Role | None) -> None:
+        if username == "mallory":
+            raise PermissionDeniedError("the database refused: no such login", "")
+        if role is None:
+            self.roles.pop(username, None)
+        else:
+            self.roles[username] = role
+
+
+def test_members_tab_lists_changes_and_removes(
+    qtbot: QtBot,
+    store: Store,
+    gui_services: Services,
+    trk: object,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = FakeMembership()
+    monkeypatch.setattr(gui_services.projects, "members", fake.members, raising=False)
+    monkeypatch.setattr(
+        gui_services.projects, "set_member_role", fake.set_member_role, raising=False
+    )
+    project_id = gui_services.projects.project("TRK").id
+    dialog = ProjectSettingsDialog(store, project_id)
+    qtbot.addWidget(dialog)
+    tab = dialog.members_tab
+    assert tab is not None
+    dialog.tabs.setCurrentWidget(tab)
+    dialog.show()
+    assert tab.members() == [("alice", "Admin"), ("bob", "Viewer")]
+
+    tab.name_edit.setText("carol")
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert fake.roles["carol"] == Role.MEMBER
+    assert tab.members() == [("alice", "Admin"), ("bob", "Viewer"), ("carol", "Member")]
+    assert tab.name_edit.text() == ""
+
+    assert tab.set_role("bob", None)
+    assert "bob" not in fake.roles
+    tab.name_edit.setText("mallory")
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    assert "refused" in tab.error_label.text()
+    assert tab.name_edit.text() == "mallory"
+    qtbot.wait(50)
+    dialog.grab().save("/tmp/members-tab.png")
+
+
+def test_without_membership_methods_there_is_no_members_tab(
+    qtbot: QtBot, store: Store, gui_services: Services, trk: object
+) -> None:
+    if hasattr(gui_services.projects, "members"):
+        pytest.skip("the membership methods have landed: the tab is always there now")
+    dialog = ProjectSettingsDialog(store, gui_services.projects.project("TRK").id)
+    qtbot.addWidget(dialog)
+    assert dialog.members_tab is None
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
+        "Statuses",
+        "Transitions",
+        "Labels",
+    ]

@@ -245,6 +245,15 @@ def _postgres_params(url: str, password: str | None = None) -> tuple[str, dict[s
             params["password"] = stored
     params.setdefault("connect_timeout", 10)
     params.setdefault("application_name", "tracker-gui")
+    # A pulled cable or a sleeping laptop must surface as an error in seconds, not hours.
+    for name, value in (
+        ("keepalives", 1),
+        ("keepalives_idle", 10),
+        ("keepalives_interval", 5),
+        ("keepalives_count", 3),
+        ("tcp_user_timeout", 20000),
+    ):
+        params.setdefault(name, value)
     return dbname, params, label
 
 

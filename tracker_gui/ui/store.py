@@ -231,6 +231,11 @@ class Store(QObject):
         self._roles[project_id] = role
         return role
 
+    def forget_roles(self) -> None:
+        """Membership changed: re-read the roles and let every pane re-apply them."""
+        self._roles.clear()
+        self.rolesChanged.emit()
+
     def can_write(self, project_id: int) -> bool:
         """Members and admins create, edit, move and comment; viewers only read."""
         return self.role(project_id) in (Role.MEMBER, Role.ADMIN)
@@ -576,6 +581,8 @@ class Store(QObject):
 
     def poll(self) -> int:
         """Read Change rows newer than the last seen (made elsewhere) and apply them."""
+        if self.offline:  # the connection monitor calls poll() once it is back
+            return 0
         try:
             version = self.services.feed.data_version()
             if version is not None and version == self._data_version:

@@ -68,7 +68,7 @@ class ConflictDialog(QDialog):
         self.setMinimumWidth(760)
 
         heading = QLabel(
-            f"{key} was changed by someone else"
+            f"{key} was changed by {self._history[-1].actor if self._history else 'someone else'}"
             if current is not None
             else "This issue was deleted by someone else"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -51,9 +52,11 @@ class MembersTab(QWidget):
         self.table.setHorizontalHeaderLabels(["Login", "Role"])
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(1, 140)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.table.verticalHeader().setDefaultSectionSize(38)
+        self.table.setShowGrid(False)
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("Login name of a team mate")
         self.role_box = self._role_combo(Role.MEMBER, removable=False)
@@ -83,6 +86,7 @@ class MembersTab(QWidget):
 
     def _role_combo(self, role: Role, *, removable: bool) -> QComboBox:
         box = QComboBox()
+        box.setMinimumWidth(120)
         for value, text in ROLE_TEXT.items():
             box.addItem(text, value.value)
         if removable:
@@ -123,6 +127,8 @@ class MembersTab(QWidget):
                 lambda: self._call("set_member_role", self._project_id, username, role) or True
             )
         style.show_error(self.error_label, errors[-1] if errors else "")
+        if not errors and username == self._store.me:
+            self._store.forget_roles()  # my own role changed: the window follows
         self.reload()
         return not errors
 
