@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,15 +57,21 @@ def fill(dialog: ConnectDialog, tcp: TcpCluster, password: str) -> None:
 
 
 def test_wrong_then_right_password_remembered_in_the_keychain_only(
-    qtbot: QtBot, tcp: TcpCluster, ring: MemoryKeyring, gui_settings: Settings, tmp_path: Path
+    qtbot: QtBot,
+    tcp: TcpCluster,
+    ring: MemoryKeyring,
+    gui_settings: Settings,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     dialog = ConnectDialog(gui_settings, open_shared)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.ssl_box.currentText() == "prefer"
     assert not dialog.ca_widget.isVisibleTo(dialog)
-    fill(dialog, tcp, "wrong")
+    fill(dialog, tcp, "Wr0ngPass!")
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
     assert dialog.error_title.isVisible()
     assert dialog.error_title.text().startswith("Wrong password for erin@127.0.0.1")
@@ -87,6 +94,9 @@ def test_wrong_then_right_password_remembered_in_the_keychain_only(
     ini = next((tmp_path / "config").glob("*.ini")).read_text()
     assert "erin" in ini and "127.0.0.1" in ini
     assert PASSWORD not in ini and "p@ss" not in ini and "p%40ss" not in ini
+
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert PASSWORD not in logged and "Wr0ngPass!" not in logged
 
     # Next time: the recent connection is picked, the keychain supplies the password.
     credentials._session_passwords.clear()

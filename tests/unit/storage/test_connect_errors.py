@@ -56,9 +56,12 @@ def test_wrong_password(tcp: TcpCluster) -> None:
 
 
 def test_unknown_login(tcp: TcpCluster) -> None:
-    error = failure(tcp.tcp_url("teamdb", "mallory"))
-    # scram hides whether the role exists: an unknown login reads as a wrong password.
-    assert error.reason in {"password", "role"}
+    # Over TCP scram hides whether the role exists: an unknown login reads as a wrong password.
+    assert failure(tcp.tcp_url("teamdb", "mallory")).reason == "password"
+    # Where the server does say so (here its trusted local socket), the message names it.
+    error = failure(f"postgresql://mallory@/teamdb?host={tcp.host}&port={tcp.port}")
+    assert error.reason == "role"
+    assert str(error).startswith("there is no login of that name on mallory@local socket/teamdb")
 
 
 def test_unknown_database(tcp: TcpCluster) -> None:
