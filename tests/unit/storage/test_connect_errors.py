@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from tests.conftest import postgres_bindir
 from tests.support.pgtcp import SERVER_NAME, TcpCluster, make_certificates
-from tracker_gui.errors import ConnectionFailedError
+from tracker_gui.errors import ConnectionFailedError, ConnectionLostError, PermissionDeniedError
 from tracker_gui.storage.database import open_database
 
 pytestmark = pytest.mark.postgres
@@ -142,3 +143,30 @@ def test_verify_full_with_the_right_ca_and_name_connects(
         assert row[0] is True
     finally:
         database.close()
+
+
+def test_a_refused_statement_is_permission_denied(tcp: TcpCluster) -> None:
+    with tcp.admin("teamdb") as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS secret (x int)")
+        conn.execute("REVOKE ALL ON secret FROM PUBLIC")
+    database = open_database(tcp.tcp_url("teamdb", "carol"), password=PASSWORD)
+    try:
+        with pytest.raises(PermissionDeniedError) as caught, database.reading():
+            database.peewee.execute_sql("SELECT * FROM secret")
+        assert str(caught.value).startswith("your login may not do this on carol@127.0.0.1")
+        assert "ask a project admin" in str(caught.value)
+    finally:
+        database.close()
+
+
+def test_a_terminated_session_is_a_lost_connection(tcp: TcpCluster) -> None:
+    database = open_database(tcp.tcp_url("teamdb", "carol"), password=PASSWORD)
+    try:
+        assert tcp.terminate("carol") >= 1
+        with pytest.raises(ConnectionLostError) as caught, database.reading():
+            database.peewee.execute_sql("SELECT 1")
+        assert caught.value.unreachable
+        assert str(caught.value).startswith("lost the connection to carol@127.0.0.1")
+    finally:
+        with contextlib.suppress(Exception):
+            database.close()
