@@ -22,7 +22,7 @@ from tracker_gui import APP_NAME, __version__, log, paths
 from tracker_gui.domain.models import IssueFilter
 from tracker_gui.errors import NotADatabaseError, StorageError, TrackerError
 from tracker_gui.services import Services, open_services
-from tracker_gui.ui import icons, theme
+from tracker_gui.ui import icons, live_setup, theme
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
@@ -172,6 +172,7 @@ class Session:
         self.services: Services | None = None
         self.store: Store | None = None
         self.window: MainWindow | None = None
+        self.live: live_setup.LiveWiring | None = None
 
     def start(self, services: Services) -> None:
         old_services, old_store, old_window = self.services, self.store, self.window
@@ -183,6 +184,9 @@ class Session:
         window.show()
         store.start_live_feed()
         store.start_integrity_check()
+        if self.live is not None:
+            self.live.close()
+        self.live = live_setup.install(store, window, settings)
         self.services, self.store, self.window = services, store, window
         if old_window is not None:
             old_window.close()
@@ -198,6 +202,8 @@ class Session:
             self.start(services)
 
     def close(self) -> None:
+        if self.live is not None:
+            self.live.close()
         if self.store is not None:
             self.store.close()
         if self.services is not None:
