@@ -2,7 +2,7 @@
 
 `python -m tests.e2e.live_client TARGET ACTOR STATUS KEY [KEY ...]` moves the issues (one
 transaction for several: a bulk move) and prints one JSON line: the wall-clock time right
-after the commit (when the bus publishes), so the test can measure how long client A took to show it.
+after the commit (when the bus publishes), so the test can time client A.
 """
 
 from __future__ import annotations

@@ -132,9 +132,12 @@ def move_elsewhere(a: ClientA, status: str, key: str, label: str) -> float:
     seen = wait_for(lambda: a.column_of(issue.id) == status, 30.0)
     committed = committed_at(proc)
     assert seen is not None, f"{key} never showed in {status} on client A"
-    latency = seen - committed
-    print(f"\n[live latency] {a.backend:8} {label:34} {latency * 1000:7.1f} ms")
-    return latency
+    return report_latency(a.backend, label, seen - committed)
+
+
+def report_latency(backend: str, label: str, seconds: float) -> float:
+    print(f"\n[live latency] {backend:8} {label:34} {seconds * 1000:7.1f} ms")
+    return seconds
 
 
 def test_a_move_by_another_process_shows_and_notifies_once(client_a: ClientA) -> None:
