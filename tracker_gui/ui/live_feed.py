@@ -52,7 +52,7 @@ class LiveFeed(QObject):
     SQLITE_POLL_MS = 250
     FALLBACK_POLL_MS = 1000
     SAFETY_POLL_MS = 30_000  # a silently dead network never makes the socket readable
-    BACKOFF_S = (1, 2, 4, 8, 15, 30)
+    BACKOFF_S: tuple[float, ...] = (1, 2, 4, 8, 15, 30)
     LOOKBACK = 100
     PAGE = 5000
 
@@ -199,7 +199,7 @@ class LiveFeed(QObject):
         self._timer.start(self.FALLBACK_POLL_MS)
         delay = self.BACKOFF_S[min(self._attempt, len(self.BACKOFF_S) - 1)]
         self._attempt += 1
-        self._retry.start(delay * 1000)
+        self._retry.start(int(delay * 1000))
         self._read(self._lookback())
 
     def _on_socket_activated(self) -> None:
