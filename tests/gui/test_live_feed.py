@@ -120,7 +120,7 @@ def pg_bob(pg_url: str, pg_store: Store) -> Iterator[Services]:
 def test_listen_unavailable_means_polling_then_live_once_it_connects(
     qtbot: QtBot, pg_store: Store, pg_bob: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(LiveFeed, "BACKOFF_S", (0.2, 0.2))
+    monkeypatch.setattr(LiveFeed, "BACKOFF_S", (0.5, 0.5))
     monkeypatch.setattr(LiveFeed, "FALLBACK_POLL_MS", 100)
     attempts: list[int] = []
     real = pg_store.services.feed.listen
@@ -136,20 +136,21 @@ def test_listen_unavailable_means_polling_then_live_once_it_connects(
     pg_store.live_feed = feed
     modes: list[str] = []
     feed.modeChanged.connect(modes.append)
+    arrived: list[Change] = []
+    feed.remoteChanges.connect(arrived.extend)
     feed.start()
     assert feed.mode == POLLING
     issue = pg_bob.issues.create(NewIssue("TRK", "Made while polling"))
-    qtbot.waitUntil(
-        lambda: pg_store.issue(issue.id) is not None and feed.cursor >= issue.id, timeout=3000
-    )
+    # Polled in while the live link is still down (the first retry is 0.5 s away).
+    qtbot.waitUntil(lambda: any(e.issue_id == issue.id for e in arrived), timeout=400)
+    assert feed.mode == POLLING
     qtbot.waitUntil(lambda: feed.mode == LIVE, timeout=5000)
     assert modes == [POLLING, LIVE]
     assert len(attempts) == 3
-    arrived: list[Change] = []
-    feed.remoteChanges.connect(arrived.extend)
-    moved = pg_bob.issues.move(issue.id, issue.version, status_id(pg_bob, issue, "Done"))
+    arrived.clear()
+    pg_bob.issues.move(issue.id, issue.version, status_id(pg_bob, issue, "Done"))
     qtbot.waitUntil(lambda: any(e.field == "status" for e in arrived), timeout=2000)
-    assert moved.status_id == status_id(pg_bob, issue, "Done")
+    assert pg_store.issue(issue.id).status_id == status_id(pg_bob, issue, "Done")
     feed.stop()
 
 
