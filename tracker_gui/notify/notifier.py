@@ -90,6 +90,19 @@ class Notifier:
                 log.exception("notification click handler failed")
 
     def close(self) -> None:
+        """Cancel what is still pending (a probe, a send) and stop the loop's thread."""
         if self._loop.is_running():
+            done = asyncio.run_coroutine_threadsafe(_cancel_pending(), self._loop)
+            try:
+                done.result(timeout=2)
+            except Exception:
+                log.debug("notifier shutdown", exc_info=True)
             self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=2)
+
+
+async def _cancel_pending() -> None:
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
