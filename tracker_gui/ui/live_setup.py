@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from tracker_gui import APP_NAME, resources
 from tracker_gui.notify.notifier import DesktopBackend, Notifier
+from tracker_gui.ui import theme
 from tracker_gui.ui.live_feed import MODE_TEXT, MODE_TIPS, POLLING
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.notify_bridge import NotifyBridge
@@ -96,7 +97,11 @@ class LiveWiring(QObject):
     def _on_feed_mode_changed(self, mode: str) -> None:
         self.mode_label.setText(MODE_TEXT.get(mode, ""))
         self.mode_label.setToolTip(MODE_TIPS.get(mode, ""))
-        self.mode_label.setProperty("warning", mode == POLLING)
+        # Polling means the live link is down: say it in the warning colour, not in grey.
+        warn = mode == POLLING
+        self.mode_label.setStyleSheet(
+            f"color: {theme.colour('warning').name()}; font-weight: 600;" if warn else ""
+        )
         self.mode_label.setVisible(bool(MODE_TEXT.get(mode)))
 
     def _on_issue_requested(self, issue_id: int) -> None:
