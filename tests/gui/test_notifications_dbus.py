@@ -81,9 +81,13 @@ def test_a_move_elsewhere_reaches_the_notification_server_and_a_click_opens_it(
     assert "default" in first.actions  # clickable
 
     # Dismissed (closed by the user): nothing opens.
+    requested: list[int] = []
+    wiring.bridge.issueRequested.connect(requested.append)
+    shown_before = window.detail_pane.issue_id()
     fake_server.close_notification(first.id, reason=2)
     qtbot.wait(300)
-    assert window.detail_pane.issue_id() is None
+    assert requested == []
+    assert window.detail_pane.issue_id() == shown_before
 
     other_services.issues.move(
         export.id, export.version, status_id(other_services, export, "In Progress")
@@ -94,7 +98,8 @@ def test_a_move_elsewhere_reaches_the_notification_server_and_a_click_opens_it(
     assert second.body == "bob moved “Export loses labels”"
 
     fake_server.click(second.id)
-    qtbot.waitUntil(lambda: window.detail_pane.issue_id() == export.id, timeout=5000)
+    qtbot.waitUntil(lambda: requested == [export.id], timeout=5000)
+    assert window.detail_pane.issue_id() == export.id
     assert window.detail_pane.key_label.text() == "TRK-2"
     assert window.docks["detail"].isVisible()
     # The tray history holds both, newest first.
