@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -197,3 +198,30 @@ def test_the_trigger_sends_ids_only(pg_store: Store, pg_bob: Services) -> None:
 def test_sqlite_has_no_listen(gui_services: Services) -> None:
     with pytest.raises(StorageError, match="no LISTEN"):
         gui_services.feed.listen()
+
+
+def test_the_app_session_wires_live_updates_and_rewires_on_open_database(
+    qtbot: QtBot, qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker_gui.app import Session
+    from tracker_gui.ui.notify_bridge import NONE
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path / 'no-bus'}")
+    session = Session(qapp)  # type: ignore[arg-type]
+    first = open_services(str(tmp_path / "one.db"), create=True, actor="alice")
+    first.projects.ensure_project("TRK", "Tracker")
+    session.start(first)
+    try:
+        assert session.window is not None and session.live is not None
+        assert session.store is not None and session.store.live_feed.mode == LOCAL
+        live = session.live
+        qtbot.waitUntil(lambda: live.bridge.channel == NONE, timeout=10_000)
+        assert "not available" in session.window.status.currentMessage()
+        second = open_services(str(tmp_path / "two.db"), create=True, actor="alice")
+        session.start(second)
+        assert session.live is not live
+        assert session.window.statusBar().findChild(QLabel, "LiveMode").text() == "Live"
+    finally:
+        session.close()
+        if session.window is not None:
+            session.window.close()
