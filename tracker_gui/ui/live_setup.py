@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from tracker_gui import APP_NAME, resources
-from tracker_gui.notify.notifier import DesktopBackend, Notifier
 from tracker_gui.ui import theme
 from tracker_gui.ui.live_feed import MODE_TEXT, MODE_TIPS, POLLING
 from tracker_gui.ui.main_window import MainWindow
@@ -16,6 +16,9 @@ from tracker_gui.ui.notify_bridge import NotifyBridge
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.tray import NotificationTray
+
+if TYPE_CHECKING:  # asyncio and desktop-notifier load after the window is shown
+    from tracker_gui.notify.notifier import Notifier
 
 log = logging.getLogger(__name__)
 STATUS_MESSAGE_MS = 15_000
@@ -28,6 +31,8 @@ def desktop_notifier() -> Notifier | None:
     except FileNotFoundError:
         icon = None
     try:
+        from tracker_gui.notify.notifier import DesktopBackend, Notifier
+
         return Notifier(DesktopBackend(APP_NAME, icon))
     except Exception:  # an import or platform failure must never stop the window opening
         log.exception("desktop notifications disabled")

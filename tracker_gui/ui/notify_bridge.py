@@ -13,16 +13,19 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from tracker_gui.domain.models import Change, IssueFilter
-from tracker_gui.notify.notifier import Notifier
 from tracker_gui.notify.policy import Batcher, Note, Prefs, StatusMove, relations_of, wanted
 from tracker_gui.notify.reminders import DueReminders, due_filter
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
+
+if TYPE_CHECKING:  # the notifier (and asyncio) loads after the window is up
+    from tracker_gui.notify.notifier import Notifier
 
 log = logging.getLogger(__name__)
 
