@@ -225,3 +225,20 @@ def test_the_app_session_wires_live_updates_and_rewires_on_open_database(
         session.close()
         if session.window is not None:
             session.window.close()
+
+
+@pytest.mark.postgres
+def test_anyone_may_notify_on_the_channel_so_junk_is_ignored(
+    qtbot: QtBot, pg_store: Store, pg_url: str, pg_bob: Services
+) -> None:
+    pg_store.start_live_feed()
+    arrived: list[Change] = []
+    pg_store.live_feed.remoteChanges.connect(arrived.extend)
+    with psycopg.connect(pg_url, autocommit=True) as other:
+        other.execute("NOTIFY tracker_change, 'DROP TABLE issue'")
+        other.execute("NOTIFY tracker_change, ''")
+    qtbot.wait(300)
+    assert pg_store.live_feed.mode == LIVE
+    assert arrived == []
+    issue = pg_bob.issues.create(NewIssue("TRK", "Real change"))
+    qtbot.waitUntil(lambda: any(e.issue_id == issue.id for e in arrived), timeout=2000)
