@@ -23,7 +23,7 @@ from tests.support.notify_recorder import RecordingBackend
 from tracker_gui.domain.models import NewIssue
 from tracker_gui.notify.notifier import Notifier
 from tracker_gui.services import Services, open_services
-from tracker_gui.ui.live_feed import LIVE, LOCAL, POLLING
+from tracker_gui.ui.live_feed import LIVE, LOCAL, POLLING, LiveFeed
 from tracker_gui.ui.models.column_model import ColumnModel, IssueRole
 from tracker_gui.ui.notify_bridge import NATIVE, NotifyBridge
 from tracker_gui.ui.settings import Settings
@@ -184,9 +184,13 @@ def test_a_bulk_move_elsewhere_is_one_notification(client_a: ClientA) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("shared", ["postgres"], indirect=True)
-def test_killing_the_listen_connection_loses_nothing(client_a: ClientA) -> None:
+def test_killing_the_listen_connection_loses_nothing(
+    client_a: ClientA, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Only PostgreSQL has a LISTEN connection to kill."""
     a = client_a
+    # The first reconnect waits long enough for client B's move to land while polling.
+    monkeypatch.setattr(LiveFeed, "BACKOFF_S", (6.0, 1.0))
     feed = a.store.live_feed
     listener = feed.listener
     assert listener is not None
@@ -194,8 +198,10 @@ def test_killing_the_listen_connection_loses_nothing(client_a: ClientA) -> None:
         admin.execute("SELECT pg_terminate_backend(%s)", (listener.backend_pid,))
     assert wait_for(lambda: feed.mode == POLLING, 5.0) is not None
 
-    # The next change still arrives (by polling while the link is down, or after reconnecting).
-    move_elsewhere(a, "In Progress", "TRK-3", "after pg_terminate_backend")
+    # The next change still arrives: polled in while the link is down.
+    latency = move_elsewhere(a, "In Progress", "TRK-3", "polling after pg_terminate_backend")
+    assert feed.mode == POLLING
+    assert latency < 2 * LiveFeed.FALLBACK_POLL_MS / 1000
     # It reconnects (backoff starts at 1 s) and is live again.
     assert wait_for(lambda: feed.mode == LIVE, 10.0) is not None
     assert feed.listener is not None and feed.listener.backend_pid != listener.backend_pid
