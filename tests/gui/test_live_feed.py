@@ -15,7 +15,7 @@ from tracker_gui.domain.models import Change, Issue, NewIssue
 from tracker_gui.errors import StorageError
 from tracker_gui.notify.notifier import Notifier
 from tracker_gui.services import Services, open_services
-from tracker_gui.storage.listen import Listener
+from tracker_gui.storage.listen import Listener, ListenerLost
 from tracker_gui.ui import live_setup
 from tracker_gui.ui.live_feed import LIVE, LOCAL, POLLING, LiveFeed
 from tracker_gui.ui.main_window import MainWindow
@@ -242,3 +242,15 @@ def test_anyone_may_notify_on_the_channel_so_junk_is_ignored(
     assert arrived == []
     issue = pg_bob.issues.create(NewIssue("TRK", "Real change"))
     qtbot.waitUntil(lambda: any(e.issue_id == issue.id for e in arrived), timeout=2000)
+
+
+@pytest.mark.postgres
+def test_a_listener_that_cannot_connect_is_a_clear_storage_error(
+    pg_store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    database = pg_store.services.database
+    params = dict(database.peewee.connect_params)
+    params["host"] = str(tmp_path)  # a folder with no server socket in it
+    monkeypatch.setattr(database.peewee, "connect_params", params)
+    with pytest.raises(ListenerLost, match=r"cannot listen on .*tracker_test"):
+        Listener.open(database)
