@@ -30,7 +30,7 @@ from tracker_gui.errors import (
 from tracker_gui.services import Services, connect, open_services
 from tracker_gui.storage import liveness
 from tracker_gui.storage.database import open_database
-from tracker_gui.ui import connection_monitor, icons, theme
+from tracker_gui.ui import connection_monitor, icons, live_setup, theme
 from tracker_gui.ui.dialogs.connect import ConnectDialog, install_action
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
@@ -202,6 +202,7 @@ class Session:
         self.services: Services | None = None
         self.store: Store | None = None
         self.window: MainWindow | None = None
+        self.live: live_setup.LiveWiring | None = None
 
     def start(self, services: Services) -> None:
         old_services, old_store, old_window = self.services, self.store, self.window
@@ -216,6 +217,9 @@ class Session:
         window.show()
         store.start_live_feed()
         store.start_integrity_check()
+        if self.live is not None:
+            self.live.close()
+        self.live = live_setup.install(store, window, settings)
         self.services, self.store, self.window = services, store, window
         if old_window is not None:
             old_window.close()
@@ -247,6 +251,8 @@ class Session:
             self.start(services)
 
     def close(self) -> None:
+        if self.live is not None:
+            self.live.close()
         if self.store is not None:
             self.store.close()
         if self.services is not None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from tracker_gui.domain.models import Change
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
+from tracker_gui.storage.listen import Listener
 
 
 class FeedService:
@@ -32,3 +33,7 @@ class FeedService:
     def data_version(self) -> int | None:
         """SQLite's data_version (moves when another connection commits); None on PostgreSQL."""
         return self.db.data_version() if self.db.is_sqlite else None
+
+    def listen(self) -> Listener:
+        """A LISTEN connection announcing new Change ids (PostgreSQL only; see storage.listen)."""
+        return Listener.open(self.db)

@@ -311,7 +311,8 @@ class MainWindow(DockedWindow):
             self.openDatabaseRequested.emit(path)
 
     def _on_preferences_triggered(self) -> None:
-        dialog = PreferencesDialog(self.settings, self)
+        names = [s.name for p in self.store.projects() for s in self.store.statuses(p.id)]
+        dialog = PreferencesDialog(self.settings, self, statuses=names)
         dialog.themeChanged.connect(self._on_preferences_theme_changed)
         dialog.exec()
 

@@ -42,6 +42,7 @@ DECLARED: dict[str, Setting] = {
         Setting(
             "notify/quiet_when_focused", bool, False, "No notifications while the window has focus"
         ),
+        Setting("notify/reminded", list, [], "Due-date reminders given today (issue id=ISO day)"),
     )
 }
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (before any Qt call: see the module)
@@ -73,6 +73,7 @@ OFFLINE_WRITE = (
     "What you entered is kept; save again once it reconnects."
 )
 BULK_KEEP = 200  # per-issue rows of a bulk write still sent on (the activity pane shows them)
+APPLIED_KEEP = 100_000  # applied Change ids remembered (to drop rows the feed reads twice)
 
 
 def coalesce_bulk(events: list[Change]) -> list[Change]:
@@ -121,8 +122,6 @@ class Store(QObject):
     connectionLost = Signal(str)  # the server went away (ui/connection_monitor.py takes over)
     rolesChanged = Signal()  # the database refused a write: what this login may do is re-read
 
-    POLL_MS = 1000
-
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -131,11 +130,14 @@ class Store(QObject):
         self._counts: dict[IssueFilter, dict[int, int]] = {}
         self._workflows: dict[int, Workflow] = {}
         self._last_seen = services.feed.last_id()
-        self._data_version = services.feed.data_version()
+        self._floor = self._last_seen
+        # Ids applied above the start point: the feed re-reads rows (its cursor is its own),
+        # and on PostgreSQL ids do not commit in order, so a high-water mark would drop rows.
+        self._applied: set[int] = set()
         self._unsubscribe = services.bus.subscribe(self._on_bus_events)
-        self._timer = QTimer(self)
-        self._timer.setInterval(self.POLL_MS)
-        self._timer.timeout.connect(self._on_timer_timeout)
+        from tracker_gui.ui.live_feed import LiveFeed
+
+        self.live_feed = LiveFeed(self)
         self.integrityProblem.connect(self._on_self_integrity_problem)
         self._pending: PendingWrite | None = None
         self.offline = False  # set by the connection monitor while the server is unreachable
@@ -143,8 +145,8 @@ class Store(QObject):
 
     # -- life cycle ----------------------------------------------------------------------
     def start_live_feed(self) -> None:
-        """Poll for changes made by other processes (SQLite data_version / Change ids)."""
-        self._timer.start()
+        """Follow changes made elsewhere (tracker_gui.ui.live_feed: data_version or LISTEN)."""
+        self.live_feed.start()
 
     def start_integrity_check(self) -> threading.Thread:
         """Run the file's quick_check off the GUI thread; damage is reported as an error.
@@ -170,7 +172,7 @@ class Store(QObject):
         self.errorOccurred.emit(message)
 
     def close(self) -> None:
-        self._timer.stop()
+        self.live_feed.stop()
         self._unsubscribe()
 
     @property
@@ -501,8 +503,8 @@ class Store(QObject):
         if importer is None:
             self.errorOccurred.emit(f"unknown import kind {kind!r}")
             return None
-        polling = self._timer.isActive()
-        self._timer.stop()  # progress pumps events: no feed poll inside the transaction
+        # Progress pumps events: no feed read inside the transaction.
+        paused = self.live_feed.pause()
         # The import publishes every row it logged, a page at a time; hold them and apply once.
         held: list[Change] = []
         self._unsubscribe()
@@ -530,9 +532,9 @@ class Store(QObject):
             self._unsubscribe = self.services.bus.subscribe(self._on_bus_events)
             self.busyChanged.emit(False)
             if held:
-                self._apply(coalesce_bulk(held))
-            if polling:
-                self._timer.start()
+                self.apply_changes(held, coalesce=True)
+            if paused:
+                self.live_feed.resume()
         return None
 
     def export_file(
@@ -576,31 +578,34 @@ class Store(QObject):
     def _on_bus_events(self, events: Sequence[Change]) -> None:
         self._apply(list(events))
 
-    def _on_timer_timeout(self) -> None:
-        self.poll()
-
     def poll(self) -> int:
-        """Read Change rows newer than the last seen (made elsewhere) and apply them."""
+        """Read Change rows made elsewhere now and apply them; how many were new."""
         if self.offline:  # the connection monitor calls poll() once it is back
             return 0
-        try:
-            version = self.services.feed.data_version()
-            if version is not None and version == self._data_version:
-                return 0
-            self._data_version = version
-            events = self.services.feed.changes_since(self._last_seen, limit=5000)
-        except TrackerError as exc:
-            log.warning("live feed: %s", exc)
-            return 0
-        self._apply(events)
-        return len(events)
+        return self.live_feed.poll_now()
+
+    def apply_changes(self, events: list[Change], *, coalesce: bool = False) -> list[Change]:
+        """Apply Change rows read from the log (the live feed); returns those not seen before.
+
+        With `coalesce`, a bulk write's rows are thinned (coalesce_bulk) but all count as seen.
+        """
+        fresh = [e for e in events if e.id > self._floor and e.id not in self._applied]
+        if fresh:
+            self._apply(coalesce_bulk(fresh) if coalesce else fresh)
+            self._applied.update(e.id for e in fresh)
+        return fresh
 
     def _apply(self, events: list[Change]) -> None:
-        events = [e for e in events if e.id > self._last_seen]
+        events = [e for e in events if e.id > self._floor and e.id not in self._applied]
         if not events:
             return
+        self._applied.update(e.id for e in events)
+        if len(self._applied) > APPLIED_KEEP:
+            newest = sorted(self._applied)[-APPLIED_KEEP // 2 :]
+            self._floor = newest[0] - 1
+            self._applied = set(newest)
         self._counts.clear()
-        self._last_seen = max(e.id for e in events)
+        self._last_seen = max(self._last_seen, *(e.id for e in events))
         projects = {e.project_id for e in events if e.issue_id is None}
         for pid in projects:
             self._workflows.pop(pid, None)

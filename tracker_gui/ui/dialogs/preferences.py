@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,7 +36,9 @@ class PreferencesDialog(QDialog):
 
     themeChanged = Signal(str)
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, parent: QWidget | None = None, statuses: Sequence[str] = ()
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("PreferencesDialog")
         self.setWindowTitle("Preferences")
@@ -65,6 +70,15 @@ class PreferencesDialog(QDialog):
             box = QCheckBox(text)
             box.setChecked(value in chosen)
             self.relation_boxes[value] = box
+        # Target statuses: none ticked means every status notifies.
+        wanted = [str(s) for s in settings.get("notify/statuses")]
+        names = list(dict.fromkeys([*statuses, *wanted]))
+        self.status_boxes: dict[str, QCheckBox] = {}
+        for name in names:
+            box = QCheckBox(name)
+            box.setObjectName(f"NotifyStatus_{name}")
+            box.setChecked(name in wanted)
+            self.status_boxes[name] = box
         self.quiet_box = QCheckBox("Stay quiet while the Tracker window is focused")
         self.quiet_box.setChecked(bool(settings.get("notify/quiet_when_focused")))
 
@@ -99,6 +113,15 @@ class PreferencesDialog(QDialog):
             row.setContentsMargins(20, 0, 0, 0)
             row.addWidget(box)
             layout.addLayout(row)
+        if self.status_boxes:
+            self.status_hint = style.muted(QLabel("Only when moved to (none ticked: any status):"))
+            layout.addWidget(self.status_hint)
+            grid = QGridLayout()
+            grid.setContentsMargins(20, 0, 0, 0)
+            grid.setHorizontalSpacing(16)
+            for index, box in enumerate(self.status_boxes.values()):
+                grid.addWidget(box, index // 3, index % 3)
+            layout.addLayout(grid)
         layout.addWidget(self.quiet_box)
         layout.addSpacing(12)
         layout.addLayout(buttons)
@@ -112,6 +135,9 @@ class PreferencesDialog(QDialog):
         self._settings.set("notify/enabled", self.enabled_box.isChecked())
         self._settings.set(
             "notify/relations", [v for v, box in self.relation_boxes.items() if box.isChecked()]
+        )
+        self._settings.set(
+            "notify/statuses", [n for n, box in self.status_boxes.items() if box.isChecked()]
         )
         self._settings.set("notify/quiet_when_focused", self.quiet_box.isChecked())
         self._settings.sync()
@@ -127,5 +153,5 @@ class PreferencesDialog(QDialog):
             self.themeChanged.emit(self.theme())
 
     def _on_enabled_box_toggled(self, on: bool) -> None:
-        for box in (*self.relation_boxes.values(), self.quiet_box):
+        for box in (*self.relation_boxes.values(), *self.status_boxes.values(), self.quiet_box):
             box.setEnabled(on)
