@@ -455,7 +455,8 @@ class IssueService(ServiceBase):
                     raise self._conflict(issue.id, "move")
                 who, pid = self.actor, issue.project_id
                 rows.append((pid, issue.id, who, "status", str(issue.status_id), str(status_id)))
-                rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
+                if new_rank != issue.rank:  # as move() does: an unchanged rank is no change
+                    rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
             events = self._commit_log(rows)
         self.bus.publish(events)
         return [self.get(i.id) for i, *_ in planned]

@@ -18,20 +18,21 @@ from tracker_gui.errors import ConflictError, NotFoundError, PermissionDeniedErr
 pytestmark = pytest.mark.postgres
 
 # Every app table, and how to find the rows that belong to project TRK.
+IN_TRK = "(SELECT id FROM issue WHERE project_id = {p})"
 TRK_ROWS = {
     "project": "SELECT id FROM project WHERE key = 'TRK'",
     "status": "SELECT id FROM status WHERE project_id = {p}",
     "transition": "SELECT id FROM transition WHERE project_id = {p}",
     "issue": "SELECT id FROM issue WHERE project_id = {p}",
     "label": "SELECT id FROM label WHERE project_id = {p}",
-    "comment": "SELECT id FROM comment WHERE issue_id IN (SELECT id FROM issue WHERE project_id = {p})",
-    "issue_link": "SELECT id FROM issue_link WHERE source_id IN (SELECT id FROM issue WHERE project_id = {p})",
-    "attachment": "SELECT id FROM attachment WHERE issue_id IN (SELECT id FROM issue WHERE project_id = {p})",
+    "comment": "SELECT id FROM comment WHERE issue_id IN " + IN_TRK,
+    "issue_link": "SELECT id FROM issue_link WHERE source_id IN " + IN_TRK,
+    "attachment": "SELECT id FROM attachment WHERE issue_id IN " + IN_TRK,
     "change": "SELECT id FROM change WHERE project_id = {p}",
     "project_member": "SELECT project_id FROM project_member WHERE project_id = {p}",
-    "issue_label": "SELECT issue_id FROM issue_label WHERE issue_id IN (SELECT id FROM issue WHERE project_id = {p})",
-    "watcher": "SELECT issue_id FROM watcher WHERE issue_id IN (SELECT id FROM issue WHERE project_id = {p})",
-    "issue_search": "SELECT issue_id FROM issue_search WHERE issue_id IN (SELECT id FROM issue WHERE project_id = {p})",
+    "issue_label": "SELECT issue_id FROM issue_label WHERE issue_id IN " + IN_TRK,
+    "watcher": "SELECT issue_id FROM watcher WHERE issue_id IN " + IN_TRK,
+    "issue_search": "SELECT issue_id FROM issue_search WHERE issue_id IN " + IN_TRK,
 }
 KEY_COLUMN = {
     "project_member": "project_id",

@@ -117,8 +117,8 @@ FUNCTIONS = [
                 ELSE '\\u' || lpad(to_hex(ascii(ch)), 4, '0') END, '' ORDER BY n)
             FROM regexp_split_to_table(p, '') WITH ORDINALITY AS t (ch, n)) || '"';
     END $$""",
-    # Python's repr(float) for the values an estimate can hold (0..100000).
-    """CREATE OR REPLACE FUNCTION tracker_float_text(p double precision) RETURNS text
+    # Python's repr(float) of an estimate as the app reads it (a float4 column, shortest text).
+    """CREATE OR REPLACE FUNCTION tracker_float_text(p real) RETURNS text
     LANGUAGE sql IMMUTABLE SET extra_float_digits = 1 AS $$
         SELECT CASE WHEN p::text ~ '^-?[0-9]+$' THEN p::text || '.0' ELSE p::text END $$""",
     """CREATE OR REPLACE FUNCTION tracker_priority_text(p integer) RETURNS text
