@@ -165,6 +165,13 @@ class IssueService(ServiceBase):
             current,
         )
 
+    def _unchanged(self, issue: Issue, expected_version: int, what: str) -> Issue:
+        """A call that changes nothing: fine, unless it was made from a stale version (then
+        another save came first and the caller's read-modify-write would be lost)."""
+        if issue.version != expected_version:
+            raise self._conflict(issue.id, what)
+        return issue
+
     def _resolve_parent(self, project_id: int, parent: Any, issue_id: int = 0) -> int | None:
         if parent in (None, "", 0):
             return None
@@ -311,7 +318,8 @@ class IssueService(ServiceBase):
                 else:
                     label_ids = None
             if not logged:
-                return issue
+                # Nothing to write, but a stale version still means someone saved first.
+                return self._unchanged(issue, expected_version, "edit")
             if not self.repo.update(issue_id, expected_version, values):
                 raise self._conflict(issue_id, "edit")
             if label_ids is not None:
@@ -388,7 +396,7 @@ class IssueService(ServiceBase):
             values["rank"] = new_rank
             rows.append((issue.project_id, issue_id, self.actor, "rank", issue.rank, new_rank))
         if not rows:
-            return issue
+            return self._unchanged(issue, expected_version, "move")
         with self.db.transaction():
             if not self.repo.update(issue_id, expected_version, values):
                 raise self._conflict(issue_id, "move")
@@ -623,7 +631,7 @@ class IssueService(ServiceBase):
     def archive(self, issue_id: int, expected_version: int, archived: bool = True) -> Issue:
         issue = self._current(issue_id, "archive")
         if issue.archived == archived:
-            return issue
+            return self._unchanged(issue, expected_version, "archive")
         with self.db.transaction():
             if not self.repo.update(issue_id, expected_version, {"archived": archived}):
                 raise self._conflict(issue_id, "archive")

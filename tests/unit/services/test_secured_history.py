@@ -98,7 +98,7 @@ def _rows(changes: list[Change]) -> list[Row]:
 def _run(services: Services) -> tuple[list[Row], list[Row]]:
     """(history rows, published events) of the script, without ids and times."""
     published: list[Change] = []
-    services.bus.subscribe(lambda events: published.extend(events))
+    services.bus.subscribe(published.extend)
     start = services.feed.last_id()
     _script(services)
     history = services.feed.changes_since(start, limit=10_000)
