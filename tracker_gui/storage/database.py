@@ -320,6 +320,16 @@ def _all_applied(database: Database) -> bool:
         return names <= {row[0] for row in cursor.fetchall()}
 
 
+def _may_migrate(database: Database) -> bool:
+    """A secured database is migrated only by setup-postgres (a superuser acting as owner)."""
+    with database.reading():
+        row = database.peewee.execute_sql(
+            "SELECT rolsuper OR pg_has_role(current_user, 'tracker_owner', 'USAGE')"
+            " FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+    return bool(row and row[0])
+
+
 def migrate(database: Database) -> list[str]:
     """Apply pending migrations; a SQLite file with data is backed up first."""
     if _all_applied(database):
@@ -331,6 +341,12 @@ def migrate(database: Database) -> list[str]:
         pending = [m.name for m in runner.status() if not m.applied and m.path]
     if not pending:
         return []
+    if database.server_managed and not _may_migrate(database):
+        raise StorageError(
+            f"{database.label} needs an update of its schema ({', '.join(pending)}) that only"
+            " an administrator may make",
+            "ask them to run `tracker-gui admin setup-postgres --url postgresql://SUPERUSER@...`",
+        )
     if database.is_sqlite and runner.applied():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         dest = (

@@ -1,4 +1,4 @@
-"""The server ends a client's session (pg_terminate_backend): a clear error, nothing lost, reconnect."""
+"""The server ends a session (pg_terminate_backend): a clear error, nothing lost, reconnect."""
 
 from __future__ import annotations
 
@@ -62,11 +62,10 @@ def test_terminated_inside_a_transaction_rolls_back_and_recovers(secured: Secure
     mem = secured.services("mem")
     issue = mem.issues.create(NewIssue("TRK", "kept"))
     db = mem.database
-    with pytest.raises(StorageError, match="lost the connection"):
-        with db.transaction():
-            db.peewee.execute_sql("UPDATE issue SET title = 'half done' WHERE id = %s", (issue.id,))
-            _kill(secured, "mem")
-            db.peewee.execute_sql("SELECT 1")
+    with pytest.raises(StorageError, match="lost the connection"), db.transaction():
+        db.peewee.execute_sql("UPDATE issue SET title = 'half done' WHERE id = %s", (issue.id,))
+        _kill(secured, "mem")
+        db.peewee.execute_sql("SELECT 1")
     assert not db.peewee.in_transaction()
     assert _stored_title(secured, issue.id) == ("kept", 1)
     assert db.ping() is True

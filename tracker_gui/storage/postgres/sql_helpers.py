@@ -69,8 +69,10 @@ FUNCTIONS = [
         IF p_role NOT IN ('viewer', 'member', 'admin') THEN
             RAISE EXCEPTION 'unknown role %', p_role USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_username AND rolcanlogin
-                       AND pg_has_role(p_username, 'tracker_users', 'MEMBER')) THEN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles AS r
+                       JOIN pg_auth_members AS m ON m.member = r.oid
+                       WHERE r.rolname = p_username AND r.rolcanlogin
+                         AND m.roleid = 'tracker_users'::regrole) THEN
             RAISE EXCEPTION 'no tracker login named %', p_username
                 USING ERRCODE = 'undefined_object',
                       HINT = 'create it with: tracker-gui admin add-user';
