@@ -89,3 +89,17 @@ def test_ping_says_false_while_the_server_refuses_and_reconnect_recovers(
     mem.database.reconnect()
     assert mem.database.ping() is True
     assert [p.key for p in mem.projects.projects()] == ["TRK"]
+
+
+def test_a_login_never_migrates_a_secured_database(secured: Secured) -> None:
+    """A newer app meeting an older secured schema says who must update it, and writes nothing."""
+    from tracker_gui.services import open_services
+
+    with superuser(secured) as conn:
+        conn.execute("DELETE FROM schema_migration WHERE name = '0003_fulltext'")
+    with pytest.raises(StorageError, match="only an administrator") as info:
+        open_services(secured.url("mem"))
+    assert "admin setup-postgres" in str(info.value)
+    with superuser(secured) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM schema_migration ORDER BY name")]
+    assert "0003_fulltext" not in names and "0001_initial" in names

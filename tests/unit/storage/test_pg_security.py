@@ -127,6 +127,7 @@ def test_non_member_sees_nothing_of_another_project_through_the_app(secured: Sec
     out = secured.services("out")
     assert [p.key for p in out.projects.projects()] == ["OPS"]
     assert {i.project_key for i in out.issues.search(IssueFilter())} == {"OPS"}
+    assert out.issues.search(IssueFilter(query="secret plan")) == []
     with pytest.raises(NotFoundError):
         out.issues.by_key("TRK-1")
     assert {c.project_id for c in out.feed.recent(500)} == {out.projects.project("OPS").id}
@@ -229,6 +230,7 @@ def test_viewer_reads_but_cannot_write(secured: Secured) -> None:
     vie = secured.services("vie")
     issue = vie.issues.by_key("TRK-1")
     assert issue.title == "Secret plan"
+    assert [i.key for i in vie.issues.search(IssueFilter(query="secret plan"))] == ["TRK-1"]
     assert vie.projects.my_role(issue.project_id) is Role.VIEWER
     before = _snapshot(secured)
     with pytest.raises(PermissionDeniedError):
