@@ -384,3 +384,29 @@ def test_setup_is_idempotent_and_keeps_the_data(secured: Secured) -> None:
     assert report.migrations == ()
     assert _snapshot(secured) == before
     assert pgerr.InsufficientPrivilege is not None
+
+
+def test_own_issue_cannot_reach_into_another_project(secured: Secured) -> None:
+    """Labels and parents of another project would leak its names into one's own history."""
+    project = _trk(secured)
+    with superuser(secured) as conn:
+        label = conn.execute("SELECT id FROM label WHERE project_id = %s", (project,)).fetchone()
+        theirs = conn.execute("SELECT id FROM issue WHERE project_id = %s", (project,)).fetchone()
+        mine = conn.execute(
+            "SELECT i.id FROM issue i JOIN project p ON p.id = i.project_id WHERE p.key = 'OPS'"
+        ).fetchone()
+    assert label and theirs and mine
+    before = _snapshot(secured)
+    with secured.raw("out") as conn:
+        errors = [
+            _refused(conn, "INSERT INTO issue_label VALUES (%s, %s)", mine[0], label[0]),
+            _refused(conn, "UPDATE issue SET parent_id = %s WHERE id = %s", theirs[0], mine[0]),
+            _refused(
+                conn,
+                "INSERT INTO issue_link (kind, source_id, target_id) VALUES ('blocks', %s, %s)",
+                mine[0],
+                theirs[0],
+            ),
+        ]
+    assert errors == ["InsufficientPrivilege", "CheckViolation", "InsufficientPrivilege"]
+    assert _snapshot(secured) == before

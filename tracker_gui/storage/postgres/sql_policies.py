@@ -25,6 +25,11 @@ def _issue_in(rank: int, column: str = "issue_id") -> str:
 
 
 ME = "public.tracker_my_user_id()"
+SAME_PROJECT_LABEL = (
+    "EXISTS (SELECT 1 FROM public.issue AS i JOIN public.label AS l ON l.project_id = i.project_id"
+    " WHERE i.id = issue_id AND l.id = label_id"
+    " AND i.project_id = ANY (public.tracker_projects(2)))"
+)
 
 # table -> [(command, USING, WITH CHECK)]; None leaves the clause out.
 POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
@@ -63,7 +68,8 @@ POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
     ],
     "issue_label": [
         ("SELECT", _issue_in(1), None),
-        ("INSERT", None, _issue_in(2)),
+        # Only a label of the issue's own project: another's names would show through.
+        ("INSERT", None, SAME_PROJECT_LABEL),
         ("DELETE", _issue_in(2), None),
     ],
     "watcher": [

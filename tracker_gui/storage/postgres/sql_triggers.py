@@ -32,6 +32,10 @@ FUNCTIONS = [
         RAISE EXCEPTION 'workflow: that status belongs to another project'
             USING ERRCODE = 'check_violation';
     END IF;
+    IF NEW.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.issue
+            WHERE id = NEW.parent_id AND project_id = NEW.project_id) THEN
+        RAISE EXCEPTION 'the parent must be in the same project' USING ERRCODE = 'check_violation';
+    END IF;
     NEW.reporter_id := coalesce(public.tracker_my_user_id(), NEW.reporter_id);
     UPDATE public.project SET next_number = next_number + 1 WHERE id = NEW.project_id
         RETURNING next_number - 1 INTO NEW.number;
@@ -52,6 +56,11 @@ FUNCTIONS = [
     NEW.version := OLD.version + 1;
     NEW.updated_at := {NOW};
     NEW.resolved_at := OLD.resolved_at;
+    IF NEW.parent_id IS DISTINCT FROM OLD.parent_id AND NEW.parent_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM public.issue
+                       WHERE id = NEW.parent_id AND project_id = OLD.project_id) THEN
+        RAISE EXCEPTION 'the parent must be in the same project' USING ERRCODE = 'check_violation';
+    END IF;
     IF NEW.archived IS DISTINCT FROM OLD.archived
        AND public.tracker_role_rank(OLD.project_id) < 3 THEN
         RAISE EXCEPTION 'permission denied: only a project admin may archive issues' {DENY};
