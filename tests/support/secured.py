@@ -63,8 +63,15 @@ class Secured:
         self.opened.clear()
 
 
-def make_secured(cluster: PgCluster, projects: tuple[str, ...] = ("TRK", "OPS")) -> Secured:
-    """Create, secure and populate a database: the projects (by the superuser) and the logins."""
+def make_secured(
+    cluster: PgCluster,
+    projects: tuple[str, ...] = ("TRK", "OPS"),
+    logins: dict[str, tuple[str, str]] | None = None,
+    prefix: str = "sec_",
+    names: dict[str, str] | None = None,
+) -> Secured:
+    """Create, secure and populate a database: the projects (by the superuser) and the logins
+    (short name -> (project, role); the login role is `prefix` + short name)."""
     name = f"tracker_sec_{os.getpid()}_{next(_numbers)}"
     cluster.create_database(name)
     secured = Secured(cluster, name)
@@ -72,9 +79,9 @@ def make_secured(cluster: PgCluster, projects: tuple[str, ...] = ("TRK", "OPS"))
     admin = open_services(secured.super_url)
     try:
         for key in projects:
-            admin.projects.ensure_project(key, f"Project {key}")
-        for short, (key, role) in LOGINS.items():
-            login = f"sec_{short}"
+            admin.projects.ensure_project(key, (names or {}).get(key, f"Project {key}"))
+        for short, (key, role) in (LOGINS if logins is None else logins).items():
+            login = f"{prefix}{short}"
             secured.logins[short] = login
             if not _role_exists(cluster, login):
                 provision.add_user(admin.database, login, "not-used-with-trust-auth")
