@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.support.pgcluster import PgCluster
-from tests.support.secured import Secured, drop, make_secured
+from tests.support.secured import Secured, drop, make_secured, superuser
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
 from tracker_gui.domain.models import Change, NewIssue
 from tracker_gui.services import Services, open_services
@@ -136,3 +136,6 @@ def test_triggers_write_the_history_the_services_write(
         assert have == want
     assert got == expected
     assert got_events == expected_events
+    # The deferred triggers' notes last one transaction: none may be left behind.
+    with superuser(secured) as conn:
+        assert conn.execute("SELECT count(*) FROM history_pending").fetchone() == (0,)
