@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from psycopg import sql
 
 from tests.support.pgcluster import PgCluster
 from tracker_gui.services import Services, open_services
@@ -117,4 +116,4 @@ def superuser(secured: Secured) -> psycopg.Connection[tuple[Any, ...]]:
     )
 
 
-__all__ = ["LOGINS", "Secured", "drop", "make_secured", "sql", "superuser"]
+__all__ = ["LOGINS", "Secured", "drop", "make_secured", "superuser"]
