@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker_gui import __version__, cli_format, cli_interchange, log, paths
+from tracker_gui import __version__, cli_admin, cli_format, cli_interchange, log, paths
 from tracker_gui.cli_format import Output
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
@@ -357,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = command("backup", cmd_backup, "copy a SQLite database safely, even while in use")
     cmd.add_argument("dest", metavar="DEST")
     cli_interchange.register(command)
+    cli_admin.register(command)
     return parser
 
 
@@ -384,12 +385,14 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
     from tracker_gui.services import open_services
     from tracker_gui.storage.database import is_url
 
-    target = args.db or paths.default_database()
+    target = getattr(args, "url", None) or args.db or paths.default_database()
     path = Path(target).expanduser()
     # For `init` to say whether it made the file; a URL is never "fresh".
     args.fresh = not is_url(target) and (not path.exists() or path.stat().st_size == 0)
     try:
         # One-shot reads skip the full-file scan (seconds on a big file); writes keep it.
+        if getattr(args, "before_open", None) is not None:  # admin setup-postgres
+            args.before_open(args)
         services = open_services(target, create=args.create, quick_check=not args.reads_only)
         try:
             out = args.handler(services, args)

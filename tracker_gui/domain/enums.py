@@ -54,6 +54,9 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+ROLE_RANK = {Role.VIEWER: 1, Role.MEMBER: 2, Role.ADMIN: 3}
+
+
 def parse_enum(cls: type[E], text: str, what: str) -> E:
     """Look an enum member up by value, with an error that lists the choices."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
+from tracker_gui.domain.enums import IssueType, LinkKind, Priority, Role, StatusCategory
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,3 +219,13 @@ class NewIssue:
     due: dt.date | None = None
     estimate: float | None = None
     watchers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One login's role in one project of a shared database (viewer / member / admin)."""
+
+    project_id: int
+    username: str
+    role: Role
+    display_name: str = ""

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from tracker_gui.domain import history, rank, validation
-from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
+from tracker_gui.domain.enums import ROLE_RANK, IssueType, LinkKind, Priority, Role, StatusCategory
 from tracker_gui.domain.models import (
     Comment,
     Issue,
@@ -21,6 +21,7 @@ from tracker_gui.domain.workflow import Workflow
 from tracker_gui.errors import (
     ConflictError,
     NotFoundError,
+    PermissionDeniedError,
     TransitionError,
     UserError,
     ValidationError,
@@ -30,6 +31,7 @@ from tracker_gui.services.bus import EventBus
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.issues_repo import IssueRepo
+from tracker_gui.storage.postgres.membership import MembershipRepo
 from tracker_gui.storage.tables import utcnow
 
 T = TypeVar("T")
@@ -60,6 +62,7 @@ class IssueService(ServiceBase):
         super().__init__(database, catalog, issues, bus, actor)
         # `assignee:me` in a query means whoever these services act as.
         issues.me = actor
+        self._members = MembershipRepo(database)
 
     # -- reads ---------------------------------------------------------------------------
     def get(self, issue_id: int) -> Issue:
@@ -141,15 +144,33 @@ class IssueService(ServiceBase):
             raise ConflictError(f"{what}: the issue was deleted by someone else", None)
         return found
 
-    def _conflict(self, issue_id: int, what: str) -> ConflictError:
+    def _conflict(
+        self, issue_id: int, what: str, need: Role = Role.MEMBER
+    ) -> ConflictError | PermissionDeniedError:
         current = self.repo.get(issue_id)
         if current is None:
             return ConflictError(f"{what}: the issue was deleted by someone else", None)
+        # Row-level security hides a row from a write the role may not make: zero rows
+        # then means "not allowed", not "changed by someone else".
+        role = self._members.my_role(current.project_id) if self.db.server_managed else None
+        if self.db.server_managed and (role is None or ROLE_RANK[role] < ROLE_RANK[need]):
+            shown = role.value if role is not None else "no role"
+            return PermissionDeniedError(
+                f"{what} {current.key}: not allowed for {self.actor} ({shown} in "
+                f"{current.project_key}; needs {need.value})"
+            )
         return ConflictError(
             f"{current.key} was changed by someone else (now version {current.version}); "
             "reload it and try again",
             current,
         )
+
+    def _unchanged(self, issue: Issue, expected_version: int, what: str) -> Issue:
+        """A call that changes nothing: fine, unless it was made from a stale version (then
+        another save came first and the caller's read-modify-write would be lost)."""
+        if issue.version != expected_version:
+            raise self._conflict(issue.id, what)
+        return issue
 
     def _resolve_parent(self, project_id: int, parent: Any, issue_id: int = 0) -> int | None:
         if parent in (None, "", 0):
@@ -297,7 +318,8 @@ class IssueService(ServiceBase):
                 else:
                     label_ids = None
             if not logged:
-                return issue
+                # Nothing to write, but a stale version still means someone saved first.
+                return self._unchanged(issue, expected_version, "edit")
             if not self.repo.update(issue_id, expected_version, values):
                 raise self._conflict(issue_id, "edit")
             if label_ids is not None:
@@ -374,7 +396,7 @@ class IssueService(ServiceBase):
             values["rank"] = new_rank
             rows.append((issue.project_id, issue_id, self.actor, "rank", issue.rank, new_rank))
         if not rows:
-            return issue
+            return self._unchanged(issue, expected_version, "move")
         with self.db.transaction():
             if not self.repo.update(issue_id, expected_version, values):
                 raise self._conflict(issue_id, "move")
@@ -441,7 +463,8 @@ class IssueService(ServiceBase):
                     raise self._conflict(issue.id, "move")
                 who, pid = self.actor, issue.project_id
                 rows.append((pid, issue.id, who, "status", str(issue.status_id), str(status_id)))
-                rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
+                if new_rank != issue.rank:  # as move() does: an unchanged rank is no change
+                    rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
             events = self._commit_log(rows)
         self.bus.publish(events)
         return [self.get(i.id) for i, *_ in planned]
@@ -608,7 +631,7 @@ class IssueService(ServiceBase):
     def archive(self, issue_id: int, expected_version: int, archived: bool = True) -> Issue:
         issue = self._current(issue_id, "archive")
         if issue.archived == archived:
-            return issue
+            return self._unchanged(issue, expected_version, "archive")
         with self.db.transaction():
             if not self.repo.update(issue_id, expected_version, {"archived": archived}):
                 raise self._conflict(issue_id, "archive")
@@ -632,7 +655,7 @@ class IssueService(ServiceBase):
         with self.db.transaction():
             children = self.repo.children(issue_id)
             if not self.repo.delete(issue_id, expected_version):
-                raise self._conflict(issue_id, "delete")
+                raise self._conflict(issue_id, "delete", Role.ADMIN)
             # Each child loses its parent: that is a change of the child, logged as one.
             rows: list[ChangeRow] = [
                 (issue.project_id, c.id, self.actor, "parent", str(issue_id), None)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from tracker_gui.domain import validation
 from tracker_gui.domain.enums import Role, StatusCategory
-from tracker_gui.domain.models import Label, Project, SavedFilter, Status, Transition, User
+from tracker_gui.domain.models import (
+    Label,
+    Member,
+    Project,
+    SavedFilter,
+    Status,
+    Transition,
+    User,
+)
 from tracker_gui.domain.workflow import DEFAULT_WORKFLOW, Workflow
 from tracker_gui.errors import NotFoundError, UserError, ValidationError
 from tracker_gui.services.base import ChangeRow, ServiceBase
+from tracker_gui.storage.postgres.membership import MembershipRepo
 from tracker_gui.storage.tables import utcnow
 
 KEEP = -1  # update_status(wip_limit=KEEP) leaves the limit as it is; None removes it
@@ -60,8 +70,23 @@ class ProjectService(ServiceBase):
         A local file has one user, who owns everything. On a shared PostgreSQL database the
         answer comes from the project's membership (enforced there by row-level security).
         """
-        del project_id  # every project of a local file (and of an unsecured server) is ours
-        return Role.ADMIN
+        return self._members.my_role(project_id)
+
+    def members(self, project_id: int) -> list[Member]:
+        """The project's members and their roles (empty on a local file or unsecured server)."""
+        return self._members.members(project_id)
+
+    def set_member_role(self, project_id: int, username: str, role: Role | None) -> None:
+        """Give `username` a role in the project, or remove them with None (project admins only).
+
+        The database refuses anyone else with PermissionDeniedError.
+        """
+        name = validation.username(username)
+        self._members.set_role(project_id, name, role)
+
+    @functools.cached_property
+    def _members(self) -> MembershipRepo:
+        return MembershipRepo(self.db)
 
     # -- projects ------------------------------------------------------------------------
     def ensure_project(self, key: str, name: str | None = None) -> tuple[Project, bool]:

@@ -50,6 +50,9 @@ class Database:
         self.kind = kind
         self.target = target
         self.label = label
+        # A secured PostgreSQL database (admin setup-postgres) sets versions, timestamps and
+        # writes the Change log itself in triggers: the repositories then leave those alone.
+        self.server_managed = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -58,8 +61,37 @@ class Database:
     @contextlib.contextmanager
     def bound(self) -> Iterator[None]:
         """Point the table classes at this database for the duration of the block."""
+        self._drop_broken_connection()
         with self.peewee.bind_ctx(tables.ALL_TABLES, bind_refs=False, bind_backrefs=False):
             yield
+
+    def _drop_broken_connection(self) -> None:
+        """Forget a PostgreSQL connection the server closed (restart, pg_terminate_backend):
+        the call that met the failure raised StorageError; the next one connects afresh."""
+        if self.is_sqlite or self.peewee.is_closed() or self.peewee.in_transaction():
+            return
+        conn = self.peewee.connection()
+        if getattr(conn, "closed", False) or getattr(conn, "broken", False):
+            log.info("connection to %s was lost; reconnecting", self.label)
+            with contextlib.suppress(Exception):
+                self.peewee.close()
+
+    def ping(self) -> bool:
+        """Whether the database answers now (reconnecting if the old connection is dead)."""
+        try:
+            with self.reading():
+                self.peewee.execute_sql("SELECT 1").fetchone()
+        except StorageError:
+            return False
+        return True
+
+    def reconnect(self) -> None:
+        """Drop the connection and open a new one; StorageError when the server is unreachable."""
+        with contextlib.suppress(Exception):
+            if not self.peewee.is_closed():
+                self.peewee.close()
+        with translated(self.label):
+            self.peewee.connect()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -265,6 +297,10 @@ def _open_postgres(url: str, password: str | None = None) -> Database:
     database = Database(db, "postgres", safe, label)
     with translated(label):
         db.connect()
+        row = db.execute_sql(
+            "SELECT to_regprocedure('public.tracker_security_version()') IS NOT NULL"
+        ).fetchone()
+        database.server_managed = bool(row and row[0])
     return database
 
 
@@ -287,6 +323,16 @@ def _all_applied(database: Database) -> bool:
         return names <= {row[0] for row in cursor.fetchall()}
 
 
+def _may_migrate(database: Database) -> bool:
+    """A secured database is migrated only by setup-postgres (a superuser acting as owner)."""
+    with database.reading():
+        row = database.peewee.execute_sql(
+            "SELECT rolsuper OR pg_has_role(current_user, 'tracker_owner', 'USAGE')"
+            " FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+    return bool(row and row[0])
+
+
 def migrate(database: Database) -> list[str]:
     """Apply pending migrations; a SQLite file with data is backed up first."""
     if _all_applied(database):
@@ -298,6 +344,12 @@ def migrate(database: Database) -> list[str]:
         pending = [m.name for m in runner.status() if not m.applied and m.path]
     if not pending:
         return []
+    if database.server_managed and not _may_migrate(database):
+        raise StorageError(
+            f"{database.label} needs an update of its schema ({', '.join(pending)}) that only"
+            " an administrator may make",
+            "ask them to run `tracker-gui admin setup-postgres --url postgresql://SUPERUSER@...`",
+        )
     if database.is_sqlite and runner.applied():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         dest = (

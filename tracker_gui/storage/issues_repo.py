@@ -20,6 +20,7 @@ from tracker_gui.domain.models import (
 from tracker_gui.domain.query import QueryContext, parse
 from tracker_gui.storage import bulk, convert, filtering, search
 from tracker_gui.storage.database import Database
+from tracker_gui.storage.postgres import writes
 from tracker_gui.storage.tables import (
     AttachmentRow,
     CommentRow,
@@ -306,7 +307,12 @@ class IssueRepo:
 
     # -- writes (inside Database.transaction) --------------------------------------------
     def next_number(self, project_id: int) -> int:
-        """Reserve the next issue number; the row lock serialises concurrent creators."""
+        """Reserve the next issue number; the row lock serialises concurrent creators.
+
+        A secured database numbers issues in its insert trigger: 0 here is a placeholder.
+        """
+        if self.db.server_managed:
+            return 0
         ProjectRow.update(next_number=ProjectRow.next_number + 1).where(
             ProjectRow.id == project_id
         ).execute()
@@ -314,6 +320,8 @@ class IssueRepo:
         return int(row.next_number) - 1
 
     def insert(self, values: dict[str, Any]) -> int:
+        if self.db.server_managed:
+            return writes.insert(self.db, IssueRow, writes.client_values(values))
         return int(IssueRow.insert(**values).execute())
 
     def insert_many(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -364,7 +372,12 @@ class IssueRepo:
 
     def update(self, issue_id: int, version: int, values: dict[str, Any]) -> bool:
         """Optimistic write: True when this exact version was updated, False on a conflict."""
-        values = {**values, "version": IssueRow.version + 1, "updated_at": utcnow()}
+        if self.db.server_managed:
+            # The trigger bumps version and updated_at; a labels-only edit still needs a SET.
+            values = writes.client_values(values, keep=frozenset({"archived"}))
+            values = values or {"title": IssueRow.title}
+        else:
+            values = {**values, "version": IssueRow.version + 1, "updated_at": utcnow()}
         changed = (
             IssueRow.update(**values)
             .where((IssueRow.id == issue_id) & (IssueRow.version == version))
@@ -373,9 +386,10 @@ class IssueRepo:
         return bool(changed == 1)
 
     def delete(self, issue_id: int, version: int) -> bool:
-        IssueRow.update(parent=None, version=IssueRow.version + 1, updated_at=utcnow()).where(
-            IssueRow.parent == issue_id
-        ).execute()
+        orphan: dict[str, Any] = {"parent": None}
+        if not self.db.server_managed:
+            orphan.update(version=IssueRow.version + 1, updated_at=utcnow())
+        IssueRow.update(**orphan).where(IssueRow.parent == issue_id).execute()
         gone = (
             IssueRow.delete()
             .where((IssueRow.id == issue_id) & (IssueRow.version == version))
@@ -421,15 +435,18 @@ class IssueRepo:
         }
         if created_at is not None:
             values["created_at"] = created_at
+        if self.db.server_managed:
+            return writes.insert(self.db, CommentRow, writes.client_values(values))
         return int(CommentRow.insert(**values).execute())
 
     def delete_comment(self, comment_id: int) -> None:
         CommentRow.delete().where(CommentRow.id == comment_id).execute()
 
     def update_comment(self, comment_id: int, body: str) -> None:
-        CommentRow.update(body=body, edited_at=utcnow()).where(
-            CommentRow.id == comment_id
-        ).execute()
+        values: dict[str, Any] = {"body": body}
+        if not self.db.server_managed:
+            values["edited_at"] = utcnow()
+        CommentRow.update(**values).where(CommentRow.id == comment_id).execute()
 
     def insert_link(self, kind: str, source_id: int, target_id: int) -> int:
         return int(LinkRow.insert(kind=kind, source=source_id, target=target_id).execute())
@@ -486,6 +503,8 @@ class IssueRepo:
         }
         if created_at is not None:
             values["created_at"] = created_at
+        if self.db.server_managed:
+            return writes.insert(self.db, AttachmentRow, writes.client_values(values))
         return int(AttachmentRow.insert(**values).execute())
 
     def move_status(
@@ -505,14 +524,11 @@ class IssueRepo:
         moved = []
         for issue_id, old_rank in found:
             last = rank_keys.between(last, None)
-            values: dict[str, Any] = {
-                "status": to_status,
-                "rank": last,
-                "version": IssueRow.version + 1,
-                "updated_at": utcnow(),
-            }
-            if resolved_at is not ...:
-                values["resolved_at"] = resolved_at
+            values: dict[str, Any] = {"status": to_status, "rank": last}
+            if not self.db.server_managed:
+                values.update(version=IssueRow.version + 1, updated_at=utcnow())
+                if resolved_at is not ...:
+                    values["resolved_at"] = resolved_at
             IssueRow.update(**values).where(IssueRow.id == issue_id).execute()
             moved.append((issue_id, old_rank, last))
         return moved

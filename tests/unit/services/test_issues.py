@@ -872,3 +872,17 @@ def test_history_replays_to_the_current_state_after_many_kinds_of_change(board: 
     s.issues.comment(issue.id, "not part of the state")
     issue = s.issues.edit(issue.id, issue.version, {"estimate": None, "type": "bug"})
     assert_replay_matches(s, board.get(issue))
+
+
+def test_a_stale_save_that_would_change_nothing_is_still_a_conflict(board: Board) -> None:
+    """Two read-modify-writes from the same version: the second must not pass as a no-op
+    just because the first already stored the value it wanted (its increment would be lost)."""
+    issue = board.new("counted", estimate=1.0)
+    first = board.services.issues.edit(issue.id, issue.version, {"estimate": 2.0})
+    with pytest.raises(ConflictError):
+        board.services.issues.edit(issue.id, issue.version, {"estimate": 2.0})
+    with pytest.raises(ConflictError):
+        board.services.issues.move(issue.id, issue.version, issue.status_id)
+    with pytest.raises(ConflictError):
+        board.services.issues.archive(issue.id, issue.version, False)
+    assert board.get(issue).version == first.version == 2

@@ -1,0 +1,157 @@
+"""`admin setup-postgres` and the other admin commands: roles, schema, security, logins."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from tracker_gui.errors import StorageError, UserError
+from tracker_gui.storage import database as dbmod
+from tracker_gui.storage.errors import translated
+from tracker_gui.storage.postgres import (
+    OWNER_ROLE,
+    USERS_ROLE,
+    sql_helpers,
+    sql_policies,
+    sql_triggers,
+)
+
+# Functions of migration 0003 that write issue_search: they must run as the owner.
+_SEARCH_TRIGGER_FUNCTIONS = ("tracker_issue_search_issue()", "tracker_issue_search_comment()")
+
+
+@dataclass(frozen=True)
+class SetupReport:
+    database: str
+    migrations: tuple[str, ...]
+    tables: int
+
+
+def _quote(db: dbmod.Database, name: str) -> str:
+    from psycopg import sql
+
+    return sql.Identifier(name).as_string(db.peewee.connection())
+
+
+def _literal(db: dbmod.Database, value: str) -> str:
+    from psycopg import sql
+
+    return sql.Literal(value).as_string(db.peewee.connection())
+
+
+def _require_superuser(db: dbmod.Database) -> None:
+    row = db.peewee.execute_sql(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = session_user"
+    ).fetchone()
+    if not (row and row[0]):
+        raise UserError(
+            "setup-postgres needs a superuser login (for example postgresql://postgres@host/db)"
+        )
+
+
+def _run(db: dbmod.Database, statements: list[str]) -> None:
+    # Straight to psycopg: with no parameters it leaves the `%` of format() alone.
+    cursor = db.peewee.connection().cursor()
+    for statement in statements:
+        cursor.execute(statement.encode())
+
+
+def setup_postgres(url: str) -> SetupReport:
+    """Create or refresh roles, schema, row-level security and triggers in one transaction."""
+    if not dbmod.is_url(url):
+        raise UserError("setup-postgres needs a postgresql:// URL")
+    db = dbmod._open_postgres(url)
+    try:
+        with translated(db.label), db.peewee.atomic():
+            _require_superuser(db)
+            dbname = str(db.peewee.execute_sql("SELECT current_database()").fetchone()[0])
+            _run(db, _role_statements())
+            _run(
+                db,
+                [
+                    f"GRANT USAGE, CREATE ON SCHEMA public TO {OWNER_ROLE}",
+                    _reassign_sql(),
+                    f"SET LOCAL ROLE {OWNER_ROLE}",
+                ],
+            )
+            applied = dbmod.migrate(db)
+            _run(db, sql_helpers.TABLES + sql_helpers.FUNCTIONS + sql_triggers.FUNCTIONS)
+            _run(db, sql_triggers.triggers())
+            _run(
+                db,
+                [
+                    f"ALTER FUNCTION {fn} SECURITY DEFINER SET search_path = pg_catalog, public"
+                    for fn in _SEARCH_TRIGGER_FUNCTIONS
+                ],
+            )
+            db.peewee.execute_sql("RESET ROLE")
+            _run(db, sql_policies.statements(_quote(db, dbname)))
+            tables = db.peewee.execute_sql(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind = 'r'"
+            ).fetchone()[0]
+    finally:
+        db.close()
+    return SetupReport(dbname, tuple(applied), int(tables))
+
+
+def _role_statements() -> list[str]:
+    return [
+        f"""DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+                CREATE ROLE {role} NOLOGIN;
+            END IF; END $$"""
+        for role in (OWNER_ROLE, USERS_ROLE)
+    ]
+
+
+def _reassign_sql() -> str:
+    """Hand every object of the public schema to the owner role (tables a plain open made)."""
+    return f"""DO $$ DECLARE r record; BEGIN
+        FOR r IN SELECT c.relname, c.relkind FROM pg_class c
+                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')
+                   AND pg_get_userbyid(c.relowner) <> '{OWNER_ROLE}' LOOP
+            EXECUTE format('ALTER %s public.%I OWNER TO {OWNER_ROLE}',
+                           CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                          ELSE 'TABLE' END, r.relname);
+        END LOOP;
+        FOR r IN SELECT p.oid::regprocedure AS sig FROM pg_proc p
+                 JOIN pg_namespace n ON n.oid = p.pronamespace
+                 WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '{OWNER_ROLE}' LOOP
+            EXECUTE format('ALTER FUNCTION %s OWNER TO {OWNER_ROLE}', r.sig);
+        END LOOP; END $$"""
+
+
+# -- logins and membership (as a superuser, or a role with CREATEROLE) ----------------------
+def add_user(db: dbmod.Database, name: str, password: str | None) -> str:
+    """Create a login role in the users' group; returns the password (generated if None)."""
+    chosen = password if password is not None else secrets.token_urlsafe(18)
+    if not chosen:
+        raise UserError("the password must not be empty")
+    with db.transaction():
+        exists = db.peewee.execute_sql(
+            "SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)
+        ).fetchone()
+        if exists:
+            raise UserError(f"a database role named {name!r} already exists")
+        db.peewee.execute_sql(
+            f"CREATE ROLE {_quote(db, name)} LOGIN PASSWORD {_literal(db, chosen)}"
+            f" IN ROLE {USERS_ROLE}"
+        )
+    return chosen
+
+
+def grant(db: dbmod.Database, name: str, project_key: str, role: str | None) -> None:
+    """Give `name` a role in a project (None revokes), through tracker_set_member()."""
+    if not db.server_managed:
+        raise StorageError(
+            "this database is not secured yet", "run `tracker-gui admin setup-postgres` first"
+        )
+    with db.transaction():
+        row = db.peewee.execute_sql(
+            "SELECT id FROM project WHERE key = %s", (project_key.strip().upper(),)
+        ).fetchone()
+        if row is None:
+            raise UserError(f"no project with key {project_key!r}")
+        db.peewee.execute_sql("SELECT tracker_set_member(%s, %s, %s)", (row[0], name, role))
