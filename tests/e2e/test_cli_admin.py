@@ -58,7 +58,7 @@ def test_team_setup_from_the_command_line(
         refused = cli("--db", ann_url, "add", "--project", "SEC", "--title", "sneaky")
         assert refused.code == 1 and "no project with key 'SEC'" in refused.err
         viewer = cli("--db", bo_url, "add", "--project", "TEAM", "--title", "viewer's")
-        assert viewer.code == 1 and "not allowed" in viewer.err
+        assert viewer.code == 1 and "may not do this" in viewer.err
         seen = cli("--db", bo_url, "--format", "json", "list")
         assert [i["key"] for i in json.loads(seen.out)] == ["TEAM-1"]
         members = cli("--db", ann_url, "admin", "members", "TEAM")

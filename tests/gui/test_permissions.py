@@ -186,18 +186,3 @@ def test_members_tab_lists_changes_and_removes(
     assert tab.name_edit.text() == "mallory"
     qtbot.wait(50)
     dialog.grab().save("/tmp/members-tab.png")
-
-
-def test_without_membership_methods_there_is_no_members_tab(
-    qtbot: QtBot, store: Store, gui_services: Services, trk: object
-) -> None:
-    if hasattr(gui_services.projects, "members"):
-        pytest.skip("the membership methods have landed: the tab is always there now")
-    dialog = ProjectSettingsDialog(store, gui_services.projects.project("TRK").id)
-    qtbot.addWidget(dialog)
-    assert dialog.members_tab is None
-    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
-        "Statuses",
-        "Transitions",
-        "Labels",
-    ]

@@ -13,6 +13,7 @@ from tracker_gui.errors import (
     ConnectionLostError,
     PermissionDeniedError,
     StorageError,
+    TransitionError,
     UserError,
     ValidationError,
 )
@@ -56,6 +57,12 @@ def _connection_error(exc: BaseException, where: str) -> StorageError | None:
     full = " ".join(str(inner).split())
     low = full.lower()
     if state == "42501" or "permission denied" in low or "row-level security" in low:
+        first = full.split(" CONTEXT:")[0]
+        if first.lower().startswith("permission denied: "):  # our own triggers say why
+            return PermissionDeniedError(
+                f"not allowed on {where}: {first[len('permission denied: ') :]}",
+                "ask a project admin",
+            )
         return PermissionDeniedError(
             f"your login may not do this on {where}",
             "your role in this project may have changed; ask a project admin",
@@ -139,6 +146,8 @@ def describe(exc: BaseException, where: str) -> StorageError | UserError:
     known = _connection_error(exc, where)
     if known is not None:
         return known
+    if low.startswith("workflow: "):  # a secured server's workflow trigger refused the move
+        return TransitionError(text[len("workflow: ") :].split(" CONTEXT:")[0])
     if "database is locked" in low or "database table is locked" in low:
         return StorageError(
             f"{where} is locked by another program", "close it or try again in a moment"

@@ -13,7 +13,7 @@ from tests.support.pgcluster import PgCluster
 from tests.support.secured import Secured, drop, make_secured, superuser
 from tracker_gui.domain.enums import LinkKind, Role, StatusCategory
 from tracker_gui.domain.models import IssueFilter, NewIssue
-from tracker_gui.errors import ConflictError, NotFoundError, PermissionDeniedError
+from tracker_gui.errors import ConflictError, NotFoundError, PermissionDeniedError, TransitionError
 
 pytestmark = pytest.mark.postgres
 
@@ -334,7 +334,7 @@ def test_wip_limit_is_enforced_by_the_database(secured: Secured) -> None:
         first = adm.issues.create(NewIssue("TRK", "fills the column"))
         second = adm.issues.create(NewIssue("TRK", "one too many"))
         adm.issues.move(first.id, first.version, doing.id)
-        with pytest.raises(Exception, match="WIP limit"):
+        with pytest.raises(TransitionError, match="WIP limit"):
             adm.issues.move(second.id, second.version, doing.id)
         assert adm.issues.get(second.id).status_id != doing.id
     finally:
