@@ -159,6 +159,8 @@ def test_members_tab_lists_changes_and_removes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fake = FakeMembership()
+    monkeypatch.setattr(gui_services.database, "server_managed", True)  # as on a secured server
+    as_role(monkeypatch, gui_services, Role.ADMIN)
     monkeypatch.setattr(gui_services.projects, "members", fake.members, raising=False)
     monkeypatch.setattr(
         gui_services.projects, "set_member_role", fake.set_member_role, raising=False

@@ -72,6 +72,11 @@ class ProjectService(ServiceBase):
         """
         return self._members.my_role(project_id)
 
+    @property
+    def has_membership(self) -> bool:
+        """Whether projects have members with roles (a secured shared database) at all."""
+        return self.db.server_managed
+
     def members(self, project_id: int) -> list[Member]:
         """The project's members and their roles (empty on a local file or unsecured server)."""
         return self._members.members(project_id)

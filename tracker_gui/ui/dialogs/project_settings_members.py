@@ -28,8 +28,7 @@ ROLE_TEXT = {Role.VIEWER: "Viewer", Role.MEMBER: "Member", Role.ADMIN: "Admin"}
 
 def supported(store: Store) -> bool:
     """Membership lives in the database's security layer: only where the services offer it."""
-    projects = store.services.projects
-    return hasattr(projects, "members") and hasattr(projects, "set_member_role")
+    return store.services.projects.has_membership
 
 
 def _pair(entry: Any) -> tuple[str, Role]:
