@@ -315,8 +315,11 @@ class IssueService(ServiceBase):
                     for field, old, new in logged
                 ]
             )
+            # Read back inside the transaction: a failed read after COMMIT would report
+            # an error for a write that happened.
+            edited = self.get(issue_id)
         self.bus.publish(events)
-        return self.get(issue_id)
+        return edited
 
     # -- move / reorder ------------------------------------------------------------------
     def move(
@@ -379,8 +382,9 @@ class IssueService(ServiceBase):
             if not self.repo.update(issue_id, expected_version, values):
                 raise self._conflict(issue_id, "move")
             events = self._commit_log(rows)
+            moved = self.get(issue_id)
         self.bus.publish(events)
-        return self.get(issue_id)
+        return moved
 
     def transition(self, issue_id: int, expected_version: int, status_name: str) -> Issue:
         issue = self.get(issue_id)
@@ -443,8 +447,9 @@ class IssueService(ServiceBase):
                 rows.append((pid, issue.id, who, "status", str(issue.status_id), str(status_id)))
                 rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
             events = self._commit_log(rows)
+            result = [self.get(i.id) for i, *_ in planned]
         self.bus.publish(events)
-        return [self.get(i.id) for i, *_ in planned]
+        return result
 
     # -- comments, links, watchers -------------------------------------------------------
     def comment(self, issue_id: int, body: str) -> Comment:
@@ -455,8 +460,8 @@ class IssueService(ServiceBase):
             events = self._commit_log(
                 [(issue.project_id, issue_id, self.actor, "comment", None, text[:200])]
             )
+            found = self.repo.comment(cid)
         self.bus.publish(events)
-        found = self.repo.comment(cid)
         assert found is not None
         return found
 
@@ -509,8 +514,8 @@ class IssueService(ServiceBase):
                     )
                 ]
             )
+            found = self.repo.comment(comment_id)
         self.bus.publish(events)
-        found = self.repo.comment(comment_id)
         assert found is not None
         return found
 
@@ -624,8 +629,9 @@ class IssueService(ServiceBase):
                     )
                 ]
             )
+            changed = self.get(issue_id)
         self.bus.publish(events)
-        return self.get(issue_id)
+        return changed
 
     def delete(self, issue_id: int, expected_version: int) -> None:
         issue = self._current(issue_id, "delete")
