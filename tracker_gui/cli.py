@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker_gui import __version__, cli_format, cli_interchange, log, paths
+from tracker_gui import __version__, cli_backup, cli_format, cli_interchange, log, paths
 from tracker_gui.cli_format import Output
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
@@ -220,13 +220,6 @@ def cmd_check(services: Services, args: argparse.Namespace) -> Output:
     return cli_format.check_output(services.database.label, problems)
 
 
-def cmd_backup(services: Services, args: argparse.Namespace) -> Output:
-    dest = services.database.backup_to(Path(args.dest).expanduser())
-    size = dest.stat().st_size
-    data = {"database": services.database.label, "backup": str(dest), "bytes": size}
-    return Output(f"backed up {services.database.label} to {dest} ({size:,} bytes)", data)
-
-
 # -- the parser -------------------------------------------------------------------------------
 _EPILOG = """\
 Without a command the window opens. Examples:
@@ -354,8 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = command("statuses", cmd_statuses, "list a project's statuses")
     cmd.add_argument("--project", required=True, metavar="KEY")
     command("check", cmd_check, "check the database for damage")
-    cmd = command("backup", cmd_backup, "copy a SQLite database safely, even while in use")
-    cmd.add_argument("dest", metavar="DEST")
+    cli_backup.register(command)
     cli_interchange.register(command)
     return parser
 
