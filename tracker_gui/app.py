@@ -23,6 +23,7 @@ from tracker_gui.domain.models import IssueFilter
 from tracker_gui.errors import NotADatabaseError, StorageError, TrackerError
 from tracker_gui.services import Services, open_services
 from tracker_gui.ui import icons, theme
+from tracker_gui.ui.backups import BackupScheduler
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
@@ -183,6 +184,9 @@ class Session:
         window.show()
         store.start_live_feed()
         store.start_integrity_check()
+        scheduler = BackupScheduler(window.backups, settings, window)
+        scheduler.failed.connect(store.errorOccurred)
+        scheduler.start()
         self.services, self.store, self.window = services, store, window
         if old_window is not None:
             old_window.close()

@@ -41,6 +41,8 @@ DECLARED: dict[str, Setting] = {
         Setting(
             "notify/quiet_when_focused", bool, False, "No notifications while the window has focus"
         ),
+        Setting("backup/enabled", bool, True, "Back up the local database daily"),
+        Setting("backup/keep", int, 10, "How many backups of the local database to keep"),
     )
 }
 
