@@ -508,7 +508,18 @@ class Store(QObject):
 
     # -- incremental updates -------------------------------------------------------------
     def _on_bus_events(self, events: Sequence[Change]) -> None:
-        self._apply(list(events))
+        batch = list(events)
+        first = min((e.id for e in batch), default=0)
+        if first > self._last_seen + 1:
+            # Another process committed between our last poll and this write: its Change ids
+            # lie below ours, and applying ours alone would move _last_seen past them.
+            try:
+                missed = self.services.feed.changes_since(self._last_seen, limit=5000)
+            except TrackerError as exc:
+                log.warning("live feed: %s", exc)
+            else:
+                batch = sorted({e.id: e for e in [*missed, *batch]}.values(), key=lambda e: e.id)
+        self._apply(batch)
 
     def _on_timer_timeout(self) -> None:
         self.poll()
