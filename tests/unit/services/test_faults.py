@@ -140,4 +140,6 @@ def test_a_fault_on_any_statement_leaves_the_database_unchanged(
             assert "could not be read or written" in message
         else:
             assert "connection" in message or "terminat" in message, message
+    sample = sorted(messages)[0] if messages else ""
     print(f"{backend} {fault_name} {operation}: failed at each of statements 1..{statements}")
+    print(f"  e.g. {sample}")
