@@ -68,7 +68,7 @@ def install(window: QMainWindow, service: BackupService, quit_action: QAction) -
     """Add File > Restore from Backup… (just above Quit); restoring reopens the database."""
     from tracker_gui.ui.dialogs.restore import RestoreDialog
 
-    action = QAction(icons.icon("open"), "&Restore from Backup…", window)
+    action = QAction(icons.icon("database"), "&Restore from Backup…", window)
     action.setObjectName("restore-backup")
     action.setStatusTip("Replace this database with one of its backups")
     action.setEnabled(service.available)
