@@ -382,11 +382,14 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
     args.fresh = not is_url(target) and (not path.exists() or path.stat().st_size == 0)
     try:
         # One-shot reads skip the full-file scan (seconds on a big file); writes keep it.
-        services = open_services(target, create=args.create, quick_check=not args.reads_only)
-        try:
-            out = args.handler(services, args)
-        finally:
-            services.close()
+        if getattr(args, "opens_target", False):  # restore: must work on a damaged file
+            out = args.handler(target, args)
+        else:
+            services = open_services(target, create=args.create, quick_check=not args.reads_only)
+            try:
+                out = args.handler(services, args)
+            finally:
+                services.close()
         if args.format == "json":
             cli_format.write(cli_format.dump(out.data))
         elif out.text:

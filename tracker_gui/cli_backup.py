@@ -65,22 +65,36 @@ def _confirmed(source: Path, label: str) -> bool | None:
     return answer.strip().lower() in ("y", "yes")
 
 
-def cmd_restore(services: Services, args: argparse.Namespace) -> Output:
-    from tracker_gui.services.backups import BackupService
+def cmd_restore(target: str, args: argparse.Namespace) -> Output:
+    """Opens the database itself: a file too damaged to open can still be restored."""
+    from tracker_gui.errors import StorageError
+    from tracker_gui.services import open_services
+    from tracker_gui.services.backups import BackupService, is_damaged, restore_damaged
 
     source = Path(args.file).expanduser()
     if not args.yes:
-        answer = _confirmed(source, services.database.label)
+        answer = _confirmed(source, target)
         if answer is None:
             return Output("", None, "restore replaces the whole database: confirm with --yes")
         if not answer:
             return Output("", None, "restore cancelled; nothing was changed")
-    before = BackupService(services.database).restore(source)
-    data = {"database": services.database.label, "restored": str(source), "saved": str(before.path)}
+    try:
+        services = open_services(target, create=True)
+    except StorageError:
+        if not is_damaged(target):
+            raise
+        kept = restore_damaged(target, source)
+        open_services(target).close()  # migrates a backup made by an older version
+        data = {"database": target, "restored": str(source), "saved": str(kept)}
+        return Output(f"restored {target} from {source}; the damaged file was kept as {kept}", data)
+    try:
+        label = services.database.label
+        before = BackupService(services.database).restore(source)
+    finally:
+        services.close()
+    data = {"database": label, "restored": str(source), "saved": str(before.path)}
     return Output(
-        f"restored {services.database.label} from {source}; "
-        f"what was there before is in {before.path}",
-        data,
+        f"restored {label} from {source}; what was there before is in {before.path}", data
     )
 
 
@@ -105,3 +119,4 @@ def register(command: Command) -> None:
     )
     cmd.add_argument("file", metavar="BACKUP")
     cmd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    cmd.set_defaults(opens_target=True)

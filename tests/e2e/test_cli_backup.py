@@ -67,3 +67,28 @@ def test_backups_of_postgres_are_refused(tmp_path: Path) -> None:
     run_process("--db", str(db), "init", cwd=tmp_path)
     none = run_process("--db", str(db), "backups", cwd=tmp_path)
     assert none.code == 0 and "no backups of" in none.out
+
+
+def test_a_database_too_damaged_to_open_is_restored_and_kept(
+    tmp_path: Path, tracker_home: Path
+) -> None:
+    db = tmp_path / "tracker.db"
+    run_process("--db", str(db), "init", cwd=tmp_path)
+    run_process("--db", str(db), "add", "--project", "TRK", "--title", "saved", cwd=tmp_path)
+    made = run_process("--db", str(db), "--format", "json", "backup", cwd=tmp_path)
+    saved = Path(json.loads(made.out)["backup"])
+    data = bytearray(db.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = b"\xa5" * (len(data) - page)  # every page after the first is garbage
+    db.write_bytes(bytes(data))
+    damaged = bytes(data)
+    refused = assert_one_line_error(run_process("--db", str(db), "list", cwd=tmp_path))
+    assert "restore a backup" in refused
+
+    done = run_process("--db", str(db), "restore", str(saved), "--yes", cwd=tmp_path)
+    assert done.code == 0, done
+    assert "the damaged file was kept as" in done.out
+    assert _titles(db, tmp_path) == ["saved"]
+    (kept,) = (tracker_home / "data" / "backups").glob("tracker-*-damaged.db")
+    assert kept.read_bytes() == damaged
+    assert not list(tmp_path.glob("*.restoring"))

@@ -9,7 +9,7 @@ from pathlib import Path
 from tracker_gui.errors import StorageError
 from tracker_gui.storage import backup
 from tracker_gui.storage.backup import DEFAULT_KEEP, BackupInfo
-from tracker_gui.storage.database import Database, migrate, quick_check_problems
+from tracker_gui.storage.database import Database, is_url, migrate, quick_check_problems
 
 log = logging.getLogger(__name__)
 
@@ -67,3 +67,14 @@ class BackupService:
         log.info("restored %s from %s (previous content in %s)", self.database.label, source,
                  before.path)  # fmt: skip
         return before
+
+
+def restore_damaged(target: str, source: Path) -> Path:
+    """Restore over a local file too damaged to open; returns where the damaged file went."""
+    return backup.replace_damaged(Path(target), source)
+
+
+def is_damaged(target: str) -> bool:
+    """Whether `target` is a local file that SQLite's quick_check finds damaged."""
+    path = Path(target).expanduser()
+    return not is_url(target) and path.is_file() and bool(quick_check_problems(path))

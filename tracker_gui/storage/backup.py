@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,3 +145,45 @@ def restore_into(database: Database, source: Path) -> None:
             reader.backup(database.peewee.connection())
         finally:
             reader.close()
+
+
+def replace_damaged(target: Path, source: Path) -> Path:
+    """Put a checked copy of `source` at `target` when `target` is too damaged to open.
+
+    The damaged file (with its -wal/-shm) is kept in the backups folder, never deleted; the
+    copy is written beside the target first and renamed over it, so a crash leaves either
+    the old file or the whole new one. Returns where the damaged file went.
+    """
+    source, target = Path(source).expanduser(), Path(target).expanduser()
+    if not source.is_file():
+        raise StorageError(f"no backup at {source}")
+    problems = quick_check_problems(source)
+    if problems:
+        raise StorageError(f"{source} is damaged: {problems[0]}", "pick another backup")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    kept = backups_dir() / f"{target.stem}-{stamp}-damaged.db"
+    partial = target.with_name(target.name + ".restoring")
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        reader = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+        writer = sqlite3.connect(partial)
+        try:
+            reader.backup(writer)
+        finally:
+            writer.close()
+            reader.close()
+        problems = quick_check_problems(partial)
+        if problems:
+            raise StorageError(f"the copy of {source} failed its check: {problems[0]}")
+        for suffix in ("", "-wal", "-shm"):
+            side = Path(str(target) + suffix)
+            if side.exists():
+                shutil.move(side, Path(str(kept) + suffix))
+        os.replace(partial, target)
+    except OSError as exc:
+        raise StorageError(f"cannot restore {target}: {exc.strerror or exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    log.info("replaced damaged %s with %s (damaged file kept as %s)", target, source, kept)
+    return kept
