@@ -125,3 +125,27 @@ def test_a_failing_scheduled_backup_reports_a_message(
     with qtbot.waitSignal(scheduler.failed) as failed:
         assert not scheduler.run_if_due()
     assert failed.args[0].startswith("the scheduled backup failed: cannot create the folder")
+
+
+def test_preferences_turn_backups_off_and_set_how_many(tmp_path: Path, qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint
+
+    from tracker_gui.ui.dialogs.preferences import PreferencesDialog
+
+    settings = Settings(tmp_path / "prefs.ini")
+    dialog = PreferencesDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    section = dialog.backups
+    assert section.enabled_box.isChecked() and section.keep_spin.value() == 10
+    dialog.grab().save("/tmp/preferences.png")
+    section.keep_spin.selectAll()
+    qtbot.keyClicks(section.keep_spin, "3")
+    box = section.enabled_box
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert not section.keep_spin.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    again = Settings(tmp_path / "prefs.ini")
+    assert again.get("backup/enabled") is False
+    assert again.get("backup/keep") == 3
