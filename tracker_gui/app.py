@@ -31,6 +31,7 @@ from tracker_gui.services import Services, connect, open_services
 from tracker_gui.storage import liveness
 from tracker_gui.storage.database import open_database
 from tracker_gui.ui import connection_monitor, icons, live_setup, theme
+from tracker_gui.ui.backups import BackupScheduler
 from tracker_gui.ui.dialogs.connect import ConnectDialog, install_action
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
@@ -220,6 +221,9 @@ class Session:
         if self.live is not None:
             self.live.close()
         self.live = live_setup.install(store, window, settings)
+        scheduler = BackupScheduler(window.backups, settings, window)
+        scheduler.failed.connect(store.errorOccurred)
+        scheduler.start()
         self.services, self.store, self.window = services, store, window
         if old_window is not None:
             old_window.close()

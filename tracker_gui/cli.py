@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker_gui import __version__, cli_admin, cli_format, cli_interchange, log, paths
+from tracker_gui import __version__, cli_admin, cli_backup, cli_format, cli_interchange, log, paths
 from tracker_gui.cli_format import Output
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
@@ -220,13 +220,6 @@ def cmd_check(services: Services, args: argparse.Namespace) -> Output:
     return cli_format.check_output(services.database.label, problems)
 
 
-def cmd_backup(services: Services, args: argparse.Namespace) -> Output:
-    dest = services.database.backup_to(Path(args.dest).expanduser())
-    size = dest.stat().st_size
-    data = {"database": services.database.label, "backup": str(dest), "bytes": size}
-    return Output(f"backed up {services.database.label} to {dest} ({size:,} bytes)", data)
-
-
 # -- the parser -------------------------------------------------------------------------------
 _EPILOG = """\
 Without a command the window opens. Examples:
@@ -354,8 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd = command("statuses", cmd_statuses, "list a project's statuses")
     cmd.add_argument("--project", required=True, metavar="KEY")
     command("check", cmd_check, "check the database for damage")
-    cmd = command("backup", cmd_backup, "copy a SQLite database safely, even while in use")
-    cmd.add_argument("dest", metavar="DEST")
+    cli_backup.register(command)
     cli_interchange.register(command)
     cli_admin.register(command)
     return parser
@@ -393,11 +385,14 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
         # One-shot reads skip the full-file scan (seconds on a big file); writes keep it.
         if getattr(args, "before_open", None) is not None:  # admin setup-postgres
             args.before_open(args)
-        services = open_services(target, create=args.create, quick_check=not args.reads_only)
-        try:
-            out = args.handler(services, args)
-        finally:
-            services.close()
+        if getattr(args, "opens_target", False):  # restore: must work on a damaged file
+            out = args.handler(target, args)
+        else:
+            services = open_services(target, create=args.create, quick_check=not args.reads_only)
+            try:
+                out = args.handler(services, args)
+            finally:
+                services.close()
         if args.format == "json":
             cli_format.write(cli_format.dump(out.data))
         elif out.text:

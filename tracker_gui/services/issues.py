@@ -337,8 +337,11 @@ class IssueService(ServiceBase):
                     for field, old, new in logged
                 ]
             )
+            # Read back inside the transaction: a failed read after COMMIT would report
+            # an error for a write that happened.
+            edited = self.get(issue_id)
         self.bus.publish(events)
-        return self.get(issue_id)
+        return edited
 
     # -- move / reorder ------------------------------------------------------------------
     def move(
@@ -401,8 +404,9 @@ class IssueService(ServiceBase):
             if not self.repo.update(issue_id, expected_version, values):
                 raise self._conflict(issue_id, "move")
             events = self._commit_log(rows)
+            moved = self.get(issue_id)
         self.bus.publish(events)
-        return self.get(issue_id)
+        return moved
 
     def transition(self, issue_id: int, expected_version: int, status_name: str) -> Issue:
         issue = self.get(issue_id)
@@ -466,8 +470,9 @@ class IssueService(ServiceBase):
                 if new_rank != issue.rank:  # as move() does: an unchanged rank is no change
                     rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
             events = self._commit_log(rows)
+            result = [self.get(i.id) for i, *_ in planned]
         self.bus.publish(events)
-        return [self.get(i.id) for i, *_ in planned]
+        return result
 
     # -- comments, links, watchers -------------------------------------------------------
     def comment(self, issue_id: int, body: str) -> Comment:
@@ -478,8 +483,8 @@ class IssueService(ServiceBase):
             events = self._commit_log(
                 [(issue.project_id, issue_id, self.actor, "comment", None, text[:200])]
             )
+            found = self.repo.comment(cid)
         self.bus.publish(events)
-        found = self.repo.comment(cid)
         assert found is not None
         return found
 
@@ -532,8 +537,8 @@ class IssueService(ServiceBase):
                     )
                 ]
             )
+            found = self.repo.comment(comment_id)
         self.bus.publish(events)
-        found = self.repo.comment(comment_id)
         assert found is not None
         return found
 
@@ -647,8 +652,9 @@ class IssueService(ServiceBase):
                     )
                 ]
             )
+            changed = self.get(issue_id)
         self.bus.publish(events)
-        return self.get(issue_id)
+        return changed
 
     def delete(self, issue_id: int, expected_version: int) -> None:
         issue = self._current(issue_id, "delete")

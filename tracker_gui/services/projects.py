@@ -307,11 +307,15 @@ class ProjectService(ServiceBase):
     # -- users and saved filters ---------------------------------------------------------
     def ensure_user(self, username: str, display_name: str = "", email: str = "") -> User:
         username = validation.username(username)
+        shown = validation.clean_text("display name", display_name, max_bytes=800).strip()
+        email = validation.clean_text("email", email, max_bytes=254).strip()
+        if len(shown) > 200:
+            raise ValidationError("display name", "display name is longer than 200 characters")
         found = self.catalog.user(username)
         if found:
             return found
         with self.db.transaction():
-            return self.catalog.insert_user(username, display_name or username, email)
+            return self.catalog.insert_user(username, shown or username, email)
 
     def saved_filters(self) -> list[SavedFilter]:
         me = self.catalog.user(self.actor)

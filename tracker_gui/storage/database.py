@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import getpass
 import logging
 import os
@@ -15,7 +14,7 @@ from urllib.parse import urlsplit
 
 import peewee
 
-from tracker_gui import credentials, paths
+from tracker_gui import credentials
 from tracker_gui.errors import NotADatabaseError, StorageError
 from tracker_gui.storage import _driver, tables
 from tracker_gui.storage.errors import translated
@@ -351,14 +350,11 @@ def migrate(database: Database) -> list[str]:
             "ask them to run `tracker-gui admin setup-postgres --url postgresql://SUPERUSER@...`",
         )
     if database.is_sqlite and runner.applied():
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        dest = (
-            paths.data_dir()
-            / "backups"
-            / f"{Path(database.target).stem}-{stamp}-before-{pending[0]}.db"
-        )
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        database.backup_to(dest)
+        # Checked, and named to the microsecond: a restart after a migration was killed
+        # must not collide with the backup that attempt took.
+        from tracker_gui.storage import backup
+
+        dest = backup.take(database, f"before-{pending[0]}")
         log.info("backed up %s to %s before migrating", database.target, dest)
     with database.reading():
         applied: list[str] = runner.up()

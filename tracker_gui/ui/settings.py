@@ -43,6 +43,8 @@ DECLARED: dict[str, Setting] = {
             "notify/quiet_when_focused", bool, False, "No notifications while the window has focus"
         ),
         Setting("notify/reminded", list, [], "Due-date reminders given today (issue id=ISO day)"),
+        Setting("backup/enabled", bool, True, "Back up the local database daily"),
+        Setting("backup/keep", int, 10, "How many backups of the local database to keep"),
     )
 }
 

@@ -576,6 +576,8 @@ class Store(QObject):
 
     # -- incremental updates -------------------------------------------------------------
     def _on_bus_events(self, events: Sequence[Change]) -> None:
+        # Rows another process committed below these ids are not lost: the live feed reads
+        # from its own cursor and _apply skips only ids it has applied (tests/gui/test_feed_gap).
         self._apply(list(events))
 
     def poll(self) -> int:

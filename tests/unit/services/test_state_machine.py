@@ -29,6 +29,7 @@ from tracker_gui.domain import history
 from tracker_gui.domain.enums import Priority
 from tracker_gui.domain.models import Change, IssueFilter, NewIssue
 from tracker_gui.services import open_services
+from tracker_gui.services.backups import BackupService
 
 USERS = (None, "bob", "carol")
 LABELS = ("Backend", "bug", "ui")
@@ -63,7 +64,10 @@ class IssueBoardMachine(RuleBasedStateMachine):
         super().__init__()
         self.issues: dict[int, ModelIssue] = {}
         self.order: dict[str, list[int]] = {name: [] for name in STATUSES}
-        self.s = open_services(type(self).open_target(), create=True, actor="alice")
+        self.target = type(self).open_target()
+        self.s = open_services(self.target, create=True, actor="alice")
+        # (backup file, model issues, model order) from the last `take_backup`.
+        self.saved: tuple[Path, dict[int, ModelIssue], dict[str, list[int]]] | None = None
         project, _ = self.s.projects.ensure_project("SM")
         for user in USERS[1:]:
             assert user is not None
@@ -203,6 +207,34 @@ class IssueBoardMachine(RuleBasedStateMachine):
         self.s.issues.delete(issue_id, self._version(issue_id))
         self.order[self.issues.pop(issue_id).status].remove(issue_id)
 
+    @rule()
+    def reopen(self) -> None:
+        """Close and open the database again, as quitting and restarting the app does."""
+        self.s.close()
+        self.s = open_services(self.target, actor="alice")
+
+    @precondition(lambda self: self.s.database.is_sqlite)
+    @rule()
+    def take_backup(self) -> None:
+        info = BackupService(self.s.database).backup_now("manual")
+        self.saved = (
+            info.path,
+            dict(self.issues),
+            {name: list(ids) for name, ids in self.order.items()},
+        )
+
+    @precondition(lambda self: self.saved is not None and self.saved[0].exists())
+    @rule()
+    def restore_backup(self) -> None:
+        """Restore the last backup: the database and the model go back to that moment."""
+        assert self.saved is not None
+        path, issues, order = self.saved
+        BackupService(self.s.database).restore(path)
+        self.issues = dict(issues)
+        self.order = {name: list(ids) for name, ids in order.items()}
+        self.s.close()
+        self.s = open_services(self.target, actor="alice")
+
     # -- checks ----------------------------------------------------------------------------
     @invariant()
     def database_matches_the_model(self) -> None:
@@ -302,4 +334,6 @@ def test_issue_board_matches_a_plain_model(
 def test_issue_board_matches_a_plain_model_at_length(
     request: pytest.FixtureRequest, backend: str, tmp_path: Path
 ) -> None:
-    run_machine(request, backend, tmp_path, max_examples=200, stateful_step_count=40)
+    """Longer runs, with shrinking: reopening and backup/restore (SQLite) between steps.
+    CI runs it in its `slow` step (.ci/run)."""
+    run_machine(request, backend, tmp_path, max_examples=50, stateful_step_count=40)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker_gui.ui.dialogs.backup_prefs import BackupSection
 from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.settings import Settings
@@ -124,6 +125,9 @@ class PreferencesDialog(QDialog):
             layout.addLayout(grid)
         layout.addWidget(self.quiet_box)
         layout.addSpacing(12)
+        self.backups = BackupSection(settings)
+        layout.addWidget(self.backups)
+        layout.addSpacing(12)
         layout.addLayout(buttons)
         self._on_enabled_box_toggled(self.enabled_box.isChecked())
 
@@ -140,6 +144,7 @@ class PreferencesDialog(QDialog):
             "notify/statuses", [n for n, box in self.status_boxes.items() if box.isChecked()]
         )
         self._settings.set("notify/quiet_when_focused", self.quiet_box.isChecked())
+        self.backups.save(self._settings)
         self._settings.sync()
         super().accept()
 
