@@ -24,7 +24,7 @@ _MARKS = re.compile(f"{START}(.*?){STOP}", re.S)
 _KEY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]{0,9})-(\d{1,9})\s*$")
 _NUMBER = re.compile(r"^\s*#?(\d{1,9})\s*$")
 # A shorter prefix matches too many terms to be worth a scan of the index while typing.
-MIN_PREFIX = 3
+MIN_PREFIX = 2
 SNIPPET_WORDS = 12
 
 
