@@ -28,6 +28,7 @@ DECLARED: dict[str, Setting] = {
         Setting("ui/swimlanes", str, "none", "Board swimlanes: none, assignee or priority"),
         Setting("ui/open_boards", list, [], "Project keys of the open board panes, in order"),
         Setting("ui/last_project", str, "", "Project shown when the window opens"),
+        Setting("ui/board_filters", list, [], "Saved filter each board is bound to: KEY=id"),
         Setting("window/geometry", bytes, b"", "Main window geometry (saveGeometry)"),
         Setting("window/state", bytes, b"", "Dock and toolbar layout (saveState)"),
         Setting("notify/enabled", bool, True, "Show desktop notifications"),
