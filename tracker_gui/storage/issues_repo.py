@@ -20,6 +20,7 @@ from tracker_gui.domain.models import (
 from tracker_gui.domain.query import QueryContext, parse
 from tracker_gui.storage import bulk, convert, filtering, search
 from tracker_gui.storage.database import Database
+from tracker_gui.storage.prepared import Prepared
 from tracker_gui.storage.tables import (
     AttachmentRow,
     CommentRow,
@@ -46,6 +47,26 @@ class IssueRepo:
         # Who `me` is and which day it is in queries: IssueService sets `me` to its actor.
         self.me: str | None = None
         self.clock: Callable[[], dt.date] = dt.date.today
+        # Hot single-row reads (every move reads its issue twice and its column's last rank).
+        self._by_id = Prepared(
+            database,
+            lambda issue: filtering.base_query(with_description=True).where(IssueRow.id == issue),
+        )
+        self._labels_of = Prepared(
+            database,
+            lambda issue: (
+                IssueLabelRow.select(IssueLabelRow.issue, LabelRow.name)
+                .join(LabelRow, on=(IssueLabelRow.label == LabelRow.id))
+                .where(IssueLabelRow.issue == issue)
+                .order_by(LabelRow.name)
+            ),
+        )
+        self._ranks = Prepared(
+            database,
+            lambda status: IssueRow.select(fn.MIN(IssueRow.rank), fn.MAX(IssueRow.rank)).where(
+                IssueRow.status == status
+            ),
+        )
 
     def query_context(self) -> QueryContext:
         if self.me is None:
@@ -86,9 +107,11 @@ class IssueRepo:
 
     def get(self, issue_id: int) -> Issue | None:
         with self.db.reading():
-            query = filtering.base_query(with_description=True).where(IssueRow.id == issue_id)
-            found = self._materialise(query)
-            return found[0] if found else None
+            found = self._by_id.rows(issue_id)
+            if not found:
+                return None
+            labels = tuple(name for _, name in self._labels_of.rows(issue_id))
+            return convert.issue(found[0], labels)
 
     def find_by_key(self, project_key: str, number: int) -> Issue | None:
         with self.db.reading():
@@ -153,13 +176,8 @@ class IssueRepo:
     def column_ranks(self, status_id: int) -> tuple[str | None, str | None]:
         """The first and last rank in a status, archived issues included (they keep their slot)."""
         with self.db.reading():
-            row = (
-                IssueRow.select(fn.MIN(IssueRow.rank), fn.MAX(IssueRow.rank))
-                .where(IssueRow.status == status_id)
-                .tuples()
-                .first()
-            )
-            return (row[0], row[1]) if row else (None, None)
+            found = self._ranks.rows(status_id)
+            return (found[0][0], found[0][1]) if found else (None, None)
 
     def rank_neighbour(
         self, status_id: int, rank: str, *, below: bool, exclude: int = 0
