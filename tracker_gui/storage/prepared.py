@@ -9,7 +9,8 @@ values put where the markers were. Only the values change, so nothing typed reac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from tracker_gui.storage.database import Database
@@ -54,3 +55,28 @@ class Prepared:
 
     def rows(self, *values: Any) -> Sequence[tuple[Any, ...]]:
         return list(self.run(*values).fetchall())
+
+
+class CompiledCache:
+    """SQL text compiled from peewee, kept by what it was compiled from (an LRU).
+
+    A filter and its options fully decide the SQL: compiling reads nothing from the database.
+    So a board that reloads, recounts or toggles back to an earlier filter sends the text it
+    already has instead of walking peewee's expression tree again.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        try:
+            self._entries.move_to_end(key)
+            return self._entries[key]
+        except KeyError:
+            pass
+        entry = build()
+        self._entries[key] = entry
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+        return entry
