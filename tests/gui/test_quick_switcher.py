@@ -39,7 +39,7 @@ def test_ctrl_k_type_words_and_enter_opens_the_issue(
     hit = switcher.hits()[0]
     assert hit.title == (("Crash when ", False), ("saving", True))
     assert switcher.view.isVisible() and not switcher.hint.isVisible()
-    assert switcher.count.text() == "1 issues"
+    assert switcher.count.text() == "1 issue"
     qtbot.keyClick(switcher.edit, Qt.Key.Key_Return)
     assert window.detail_pane.issue_id() == crash.id  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: not switcher.isVisible())

@@ -260,8 +260,8 @@ def main() -> int:
             terms = last_json(run(sys.executable, str(HERE / "headless.py"), "terms",
                                   targets[0][1]))  # fmt: skip
             for backend, target in targets:
-                print(f"… {backend} {size:,}: word {terms['word']!r} "
-                      f"({terms['word_hits']} hits), phrase {terms['phrase']!r}",
+                print(f"… {backend} {size:,}: word {terms['word']!r} ({terms['word_hits']}), "
+                      f"phrase {terms['phrase']!r} ({terms['phrase_hits']})",
                       file=sys.stderr, flush=True)  # fmt: skip
                 measure(table, target, backend, size, terms, args)
     minutes = (time.perf_counter() - began) / 60

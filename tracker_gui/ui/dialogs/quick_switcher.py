@@ -336,7 +336,9 @@ class QuickSwitcher(QDialog):
             self.hint.setText(EMPTY_HINT)
         else:
             self.hint.setText(f"No issue matches “{self._searched}”")
-        self.count.setText("" if not hits else f"{hits}{'+' if hits == LIMIT else ''} issues")
+        more = "+" if hits == LIMIT else ""
+        noun = "issue" if hits == 1 else "issues"
+        self.count.setText(f"{hits}{more} {noun}" if hits else "")
 
     def _move(self, step: int) -> None:
         rows = self.model.rowCount()
