@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tracker_gui.domain.enums import IssueType
+from tracker_gui.domain.highlight import mark, snippet
 from tracker_gui.domain.models import NewIssue, SearchHit
 from tracker_gui.services import Services
-from tracker_gui.storage.quick_find import segments
 
 
 def _fill(services: Services) -> None:
@@ -82,19 +80,17 @@ def test_user_markup_is_text(services: Services) -> None:
 def test_limit(services: Services) -> None:
     _fill(services)
     assert len(services.issues.find("filler", limit=3)) == 3
-    assert len(services.issues.find("filler")) == 8
+    # Title matches newest first: the same order on both backends.
+    assert [h.key for h in services.issues.find("filler")] == [f"WEB-{n}" for n in range(9, 1, -1)]
 
 
-@pytest.mark.parametrize(
-    ("marked", "expected"),
-    [
-        ("plain", (("plain", False),)),
-        ("\ue000a\ue001 b \ue000c\ue001", (("a", True), (" b ", False), ("c", True))),
-        ("\ue000a\ue001\ue000b\ue001", (("ab", True),)),
-        ("", ()),
-        (None, ()),
-        ("x\ny", (("x y", False),)),
-    ],
-)
-def test_segments(marked: str | None, expected: tuple[tuple[str, bool], ...]) -> None:
-    assert segments(marked) == expected
+def test_mark_and_snippet() -> None:
+    assert mark("Crashes on login", ["crash"]) == (("Crashes", True), (" on login", False))
+    assert mark("no match", ["zebra"]) == (("no match", False),)
+    long = "one two three four five six seven eight nine ten eleven twelve thirteen crash end"
+    cut = snippet(["", long], ["crash"])
+    assert ("crash", True) in cut
+    assert "".join(t for t, _ in cut).startswith("… eleven twelve thirteen crash")
+    # Nothing matches: the start of the first text that has any.
+    assert snippet(["", "Just\nsome text"], ["zebra"]) == (("Just some text", False),)
+    assert snippet(["", ""], ["x"]) == ()
