@@ -9,6 +9,7 @@ values put where the markers were. Only the values change, so nothing typed reac
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
@@ -68,15 +69,16 @@ class CompiledCache:
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()  # services may be shared with a worker thread
 
     def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        try:
-            self._entries.move_to_end(key)
-            return self._entries[key]
-        except KeyError:
-            pass
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
         entry = build()
-        self._entries[key] = entry
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        with self._lock:
+            self._entries[key] = entry
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
         return entry
