@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 import time
+from typing import Any
 
 STARTED = time.perf_counter()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -73,16 +74,32 @@ def _ms(fn: object) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-def interact(db: str, rounds: int) -> dict[str, list[float]]:
+def _parses(text: str) -> bool:
+    from tracker_gui.domain.query import QueryError, parse
+
+    try:
+        parse(text)
+    except QueryError:
+        return False
+    return True
+
+
+def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[float]]:
+    """Every in-app figure; each with the SQL it sent replayed raw (`*_raw`) for the ratio."""
     import dataclasses
+    import resource
 
     from PySide6.QtCore import QModelIndex, Qt
 
+    from tests.perf.rawsql import Raw, Recorder
     from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
     from tracker_gui.domain.models import IssueFilter
+    from tracker_gui.ui.dialogs.quick_switcher import QuickSwitcher
 
     app, services, store, window = _window(db)
     _wait_usable(app, window)
+    rec = Recorder(services)  # type: ignore[arg-type]
+    raw = Raw(db)
     board = window.main_board()  # type: ignore[attr-defined]
     project = board.project_id()
     base = IssueFilter(project_ids=(project,))
@@ -90,22 +107,65 @@ def interact(db: str, rounds: int) -> dict[str, list[float]]:
         dataclasses.replace(base, priorities=(Priority.HIGH, Priority.HIGHEST)),
         dataclasses.replace(base, types=(IssueType.BUG,)),
         dataclasses.replace(base, categories=(StatusCategory.IN_PROGRESS,)),
-        dataclasses.replace(base, assignees=(services.actor,), unassigned=True),
+        dataclasses.replace(base, assignees=(services.actor,), unassigned=True),  # type: ignore[attr-defined]
         base,
     ]
-    out: dict[str, list[float]] = {"filter_ms": [], "repaint_ms": [], "drop_commit_ms": []}
-    out.update(drop_repaint_ms=[], service_move_ms=[], detail_ms=[])
+    out: dict[str, list[float]] = {}
 
-    def refilter(flt: IssueFilter) -> None:
-        store.set_filter(flt)  # type: ignore[attr-defined]
+    def paint() -> None:
         app.processEvents()  # type: ignore[attr-defined]
         window.repaint()  # type: ignore[attr-defined]
 
+    def refilter(flt: IssueFilter) -> None:
+        store.set_filter(flt)  # type: ignore[attr-defined]
+        paint()
+
+    def timed(name: str, fn: Any, replay: bool = True) -> None:
+        """One sample of `fn` and, for the ratio, its statements replayed raw."""
+        statements: list[Any] = []
+        t0 = time.perf_counter()
+        if replay:
+            statements = rec.capture(fn)
+        else:
+            fn()
+        out.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
+        if replay and statements:
+            raw_ms = _ms(lambda: raw.replay(statements))
+            out.setdefault(name + "_raw", []).append(raw_ms)
+
     for i in range(rounds):
         chosen = filters[i % len(filters)]
-        out["filter_ms"].append(_ms(lambda f=chosen: refilter(f)))
-        out["repaint_ms"].append(_ms(window.repaint))  # type: ignore[attr-defined]
+        timed("filter_ms", lambda f=chosen: refilter(f))
+        out.setdefault("repaint_ms", []).append(_ms(window.repaint))  # type: ignore[attr-defined]
     refilter(base)
+    # Keystrokes: a query typed one character at a time; the filter pane applies every
+    # prefix that parses (the others only mark the box), so those are what is timed.
+    typed = f"{word} priority>=high"
+    prefixes = [typed[:n] for n in range(1, len(typed) + 1) if _parses(typed[:n])]
+    for _ in range(max(1, rounds // len(prefixes))):
+        for text in prefixes:
+            timed("keystroke_ms", lambda t=text: refilter(dataclasses.replace(base, query=t)))
+        refilter(base)
+    for _ in range(rounds):
+        timed("fts_word_ms", lambda: refilter(dataclasses.replace(base, query=word)))
+        refilter(base)
+        timed("fts_phrase_ms", lambda: refilter(dataclasses.replace(base, query=f'"{phrase}"')))
+        refilter(base)
+    for _ in range(max(3, rounds // 2)):
+        timed("board_load_ms", lambda: (board._rebuild(), paint()))
+    switcher = QuickSwitcher(store.find, None, window)  # type: ignore[attr-defined]
+    switcher.resize(640, 440)
+    switcher.show()
+
+    def find(text: str) -> None:
+        switcher.edit.setText(text)
+        switcher.search_now()
+        app.processEvents()  # type: ignore[attr-defined]
+        switcher.repaint()
+
+    for i in range(rounds):
+        timed("switcher_ms", lambda t=(word if i % 2 == 0 else phrase): find(t))
+    switcher.hide()
     cells = board.cells()
     source, target = cells[0][2], cells[1][2]
     for i in range(rounds):
@@ -114,26 +174,26 @@ def interact(db: str, rounds: int) -> dict[str, list[float]]:
         t0 = time.perf_counter()
         ok = back.dropMimeData(mime, Qt.DropAction.MoveAction, back.rowCount(), 0, QModelIndex())
         committed = time.perf_counter()
-        app.processEvents()  # type: ignore[attr-defined]
-        window.repaint()  # type: ignore[attr-defined]
+        paint()
         done = time.perf_counter()
         if not ok:
             raise SystemExit("a drop was refused")
-        out["drop_commit_ms"].append((committed - t0) * 1000)
-        out["drop_repaint_ms"].append((done - t0) * 1000)
+        out.setdefault("drop_commit_ms", []).append((committed - t0) * 1000)
+        out.setdefault("drop_repaint_ms", []).append((done - t0) * 1000)
     # The same move without any UI: what the services alone take (the baseline for a drop).
     statuses = [s.id for s in store.statuses(project)]  # type: ignore[attr-defined]
     issue = services.issues.column(statuses[0], base, 0, 1)[0]  # type: ignore[attr-defined]
     for i in range(rounds):
         current = services.issues.get(issue.id)  # type: ignore[attr-defined]
         target_status = statuses[(i + 1) % 2]
-        out["service_move_ms"].append(
+        out.setdefault("service_move_ms", []).append(
             _ms(lambda c=current, s=target_status: services.issues.move(c.id, c.version, s))  # type: ignore[attr-defined]
         )
     detail = window.dock("detail").pane()  # type: ignore[attr-defined]
     ids = [c.id for c in services.issues.column(statuses[0], base, 0, rounds)]  # type: ignore[attr-defined]
     for issue_id in ids:
-        out["detail_ms"].append(_ms(lambda i=issue_id: (detail.show_issue(i), app.processEvents())))  # type: ignore[attr-defined]
+        timed("detail_ms", lambda i=issue_id: (detail.show_issue(i), app.processEvents()))  # type: ignore[attr-defined]
+    out["rss_mb"] = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
     return out
 
 
@@ -145,7 +205,7 @@ def main() -> None:
     elif mode == "startup":
         result = startup(sys.argv[2])
     else:
-        result = interact(sys.argv[2], int(sys.argv[3]))
+        result = interact(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])
     print(json.dumps(result), flush=True)
     os._exit(0)  # skip teardown: only the measured part matters
 

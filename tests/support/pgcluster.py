@@ -32,9 +32,14 @@ _SERVER_SETTINGS = (
 class PgCluster:
     """A private PostgreSQL server in temporary directories, started and stopped on demand."""
 
-    def __init__(self, bindir: Path | None = None) -> None:
-        """Use the server binaries in ``bindir``, or those found by ``find_bindir``."""
+    def __init__(self, bindir: Path | None = None, *, durable: bool = False) -> None:
+        """Use the server binaries in ``bindir``, or those found by ``find_bindir``.
+
+        ``durable`` keeps PostgreSQL's default fsync and synchronous commit (the perf suite
+        measures commits as a real server makes them); tests leave them off for speed.
+        """
         self._bindir = bindir if bindir is not None else self.find_bindir()
+        self._durable = durable
         self._base: Path | None = None
         self._port: int | None = None
         self._running = False
@@ -117,7 +122,7 @@ class PgCluster:
                 ],
             )
             server_args = ["-k", str(self._socket_dir), "-p", str(self._port)]
-            for setting in _SERVER_SETTINGS:
+            for setting in _SERVER_SETTINGS[:1] if self._durable else _SERVER_SETTINGS:
                 server_args += ["-c", setting]
             self._run_checked(
                 "pg_ctl start",

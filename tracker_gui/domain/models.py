@@ -229,3 +229,27 @@ class Member:
     username: str
     role: Role
     display_name: str = ""
+
+
+# One run of text in a search hit: (text, True) where the search words matched.
+Segment = tuple[str, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One row of the quick switcher: an issue found by key or by words, with marked text.
+
+    Title and snippet come as segments, so the UI never parses markup out of user text.
+    """
+
+    issue_id: int
+    key: str
+    status: str
+    category: StatusCategory
+    title: tuple[Segment, ...]
+    snippet: tuple[Segment, ...] = ()
+    by_key: bool = False
+
+    @property
+    def plain_title(self) -> str:
+        return "".join(text for text, _ in self.title)

@@ -16,6 +16,7 @@ from tracker_gui.domain.models import (
     IssueDetail,
     IssueFilter,
     NewIssue,
+    SearchHit,
 )
 from tracker_gui.domain.workflow import Workflow
 from tracker_gui.errors import (
@@ -32,6 +33,7 @@ from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.issues_repo import IssueRepo
 from tracker_gui.storage.postgres.membership import MembershipRepo
+from tracker_gui.storage.quick_find import QuickFind
 from tracker_gui.storage.tables import utcnow
 
 T = TypeVar("T")
@@ -109,6 +111,12 @@ class IssueService(ServiceBase):
         return self.repo.search(
             flt, sort=sort, offset=offset, limit=limit, with_description=with_description
         )
+
+    def find(self, text: str, limit: int = 20, project_key: str | None = None) -> list[SearchHit]:
+        """The quick switcher's hits: the issue `TRK-12` (or `12` in `project_key`) names,
+        then issues whose title, description or comments hold the words, best first; the
+        word being typed also matches as a prefix. Matches come marked as segments."""
+        return QuickFind(self.db).find(text, project_key, limit)
 
     def keys_for(self, issue_ids: Iterable[int]) -> dict[int, str]:
         """id -> key (TRK-42) of the given issues; deleted ones are left out."""

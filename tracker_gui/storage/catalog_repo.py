@@ -20,6 +20,7 @@ from tracker_gui.errors import PermissionDeniedError
 from tracker_gui.storage import bulk, convert
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.postgres import writes
+from tracker_gui.storage.prepared import Prepared
 from tracker_gui.storage.tables import (
     ChangeRow,
     LabelRow,
@@ -37,6 +38,18 @@ class CatalogRepo:
 
     def __init__(self, database: Database) -> None:
         self.db = database
+        # Read on every move (the workflow check): compiled once.
+        self._statuses = Prepared(
+            database,
+            lambda project: (
+                StatusRow.select()
+                .where(StatusRow.project == project)
+                .order_by(StatusRow.position, StatusRow.id)
+            ),
+        )
+        self._transitions = Prepared(
+            database, lambda project: TransitionRow.select().where(TransitionRow.project == project)
+        )
 
     # -- users ---------------------------------------------------------------------------
     def users(self) -> list[User]:
@@ -95,11 +108,8 @@ class CatalogRepo:
     # -- workflow ------------------------------------------------------------------------
     def statuses(self, project_id: int) -> list[Status]:
         with self.db.reading():
-            query = (
-                StatusRow.select()
-                .where(StatusRow.project == project_id)
-                .order_by(StatusRow.position, StatusRow.id)
-            )
+            sql, params = self._statuses.statement(project_id)
+            query = StatusRow.raw(sql, *params)
             return [convert.status(r) for r in query]
 
     def status(self, status_id: int) -> Status | None:
@@ -137,7 +147,8 @@ class CatalogRepo:
 
     def transitions(self, project_id: int) -> list[Transition]:
         with self.db.reading():
-            query = TransitionRow.select().where(TransitionRow.project == project_id)
+            sql, params = self._transitions.statement(project_id)
+            query = TransitionRow.raw(sql, *params)
             return [convert.transition(r) for r in query]
 
     def replace_transitions(self, project_id: int, pairs: Iterable[tuple[int, int]]) -> None:

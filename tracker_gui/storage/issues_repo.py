@@ -21,6 +21,7 @@ from tracker_gui.domain.query import QueryContext, parse
 from tracker_gui.storage import bulk, convert, filtering, search
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.postgres import writes
+from tracker_gui.storage.prepared import CompiledCache, Prepared
 from tracker_gui.storage.tables import (
     AttachmentRow,
     CommentRow,
@@ -37,6 +38,11 @@ from tracker_gui.storage.tables import (
 )
 
 _CHUNK = 500
+_LABELS_SQL = (
+    'SELECT il."issue_id", l."name" FROM "issue_label" AS il '
+    'JOIN "label" AS l ON l."id" = il."label_id" '
+    'WHERE il."issue_id" IN ({marks}) ORDER BY l."name"'
+)
 
 
 class IssueRepo:
@@ -47,6 +53,27 @@ class IssueRepo:
         # Who `me` is and which day it is in queries: IssueService sets `me` to its actor.
         self.me: str | None = None
         self.clock: Callable[[], dt.date] = dt.date.today
+        self._compiled = CompiledCache()
+        # Hot single-row reads (every move reads its issue twice and its column's last rank).
+        self._by_id = Prepared(
+            database,
+            lambda issue: filtering.base_query(with_description=True).where(IssueRow.id == issue),
+        )
+        self._labels_of = Prepared(
+            database,
+            lambda issue: (
+                IssueLabelRow.select(IssueLabelRow.issue, LabelRow.name)
+                .join(LabelRow, on=(IssueLabelRow.label == LabelRow.id))
+                .where(IssueLabelRow.issue == issue)
+                .order_by(LabelRow.name)
+            ),
+        )
+        self._ranks = Prepared(
+            database,
+            lambda status: IssueRow.select(fn.MIN(IssueRow.rank), fn.MAX(IssueRow.rank)).where(
+                IssueRow.status == status
+            ),
+        )
 
     def query_context(self) -> QueryContext:
         if self.me is None:
@@ -57,39 +84,45 @@ class IssueRepo:
         return filtering.where(flt, not self.db.is_sqlite, ctx or self.query_context())
 
     # -- reads ---------------------------------------------------------------------------
-    def _labels_for(self, ids: Sequence[int], scope: Any = None) -> dict[int, tuple[str, ...]]:
-        """Label names per issue; `scope` (a query of issue ids) replaces long IN lists."""
+    def _labels_for(
+        self, ids: Sequence[int], scope: tuple[str, tuple[Any, ...]] | None = None
+    ) -> dict[int, tuple[str, ...]]:
+        """Label names per issue; `scope` (the SQL of the issue ids) replaces long IN lists."""
         found: dict[int, list[str]] = defaultdict(list)
-        base = (
-            IssueLabelRow.select(IssueLabelRow.issue, LabelRow.name)
-            .join(LabelRow, on=(IssueLabelRow.label == LabelRow.id))
-            .order_by(LabelRow.name)
-        )
         if scope is not None and len(ids) > _CHUNK:
             wanted = set(ids)
-            cursor = self.db.peewee.execute(base.where(IssueLabelRow.issue.in_(scope)))
+            scope_sql, scope_params = scope
+            cursor = self.db.peewee.execute_sql(
+                _LABELS_SQL.format(marks=scope_sql), list(scope_params)
+            )
             for issue_id, name in cursor:
                 if issue_id in wanted:
                     found[issue_id].append(name)
         else:
+            # Plain text with one placeholder per id: peewee would build (and walk) a node
+            # per id, which cost ~10x the query itself on a page of search hits.
             for start in range(0, len(ids), _CHUNK):
-                query = base.where(IssueLabelRow.issue.in_(ids[start : start + _CHUNK])).tuples()
-                for issue_id, name in rows(query):
+                chunk = list(ids[start : start + _CHUNK])
+                marks = ", ".join([self.db.peewee.param] * len(chunk))
+                cursor = self.db.peewee.execute_sql(_LABELS_SQL.format(marks=marks), chunk)
+                for issue_id, name in cursor:
                     found[issue_id].append(name)
         return {k: tuple(v) for k, v in found.items()}
 
-    def _materialise(self, query: Any, scope: Any = None) -> list[Issue]:
+    def _materialise(self, query: Any) -> list[Issue]:
         """Issues from a base_query: raw driver tuples, since peewee's per-value converters
         cost ~3x the query itself on a 100,000-issue list and convert.issue parses anyway."""
         found = list(self.db.peewee.execute(query))
-        labels = self._labels_for([r[0] for r in found], scope)
+        labels = self._labels_for([r[0] for r in found])
         return [convert.issue(r, labels.get(r[0], ())) for r in found]
 
     def get(self, issue_id: int) -> Issue | None:
         with self.db.reading():
-            query = filtering.base_query(with_description=True).where(IssueRow.id == issue_id)
-            found = self._materialise(query)
-            return found[0] if found else None
+            found = self._by_id.rows(issue_id)
+            if not found:
+                return None
+            labels = tuple(name for _, name in self._labels_of.rows(issue_id))
+            return convert.issue(found[0], labels)
 
     def find_by_key(self, project_key: str, number: int) -> Issue | None:
         with self.db.reading():
@@ -112,29 +145,48 @@ class IssueRepo:
         """`sort=None` lets the query decide: its `sort:` term, else relevance to its words
         (bm25 | ts_rank) when it has any, else key order."""
         ctx = ctx or self.query_context()
+        options = (sort, offset, limit, with_description)
         with self.db.reading():
-            condition = self._where(flt, ctx)
-            query = filtering.base_query(with_description).where(condition)
-            parsed = parse(flt.query) if flt.query else None
-            order = sort or (parsed.sort if parsed is not None else None)
-            by_rank = None
-            if order is None and parsed is not None:
-                by_rank = search.ranked(query, parsed, not self.db.is_sqlite)
-            # A whole list in key order is sorted here: SQL would sort every matching row in a
-            # temporary b-tree on the joined project key, which costs more than Python's sort.
-            sort_here = by_rank is None and (order or "key") == "key" and limit is None
-            # `is not None`, never truthiness: bool() of a peewee query runs it.
-            if by_rank is not None:
-                query = by_rank
-            elif not sort_here:
-                query = query.order_by(*filtering.SORTS[order or "key"])
-            if limit is not None:
-                query = query.limit(limit).offset(offset)
-            scope = filtering.base_query().select(IssueRow.id).where(condition)
-            found = self._materialise(query, scope)
+            sql, params, scope, sort_here = self._compiled.get(
+                ("search", flt, ctx, options), lambda: self._compile_search(flt, ctx, *options)
+            )
+            found_rows = list(self.db.peewee.execute_sql(sql, list(params)))
+            labels = self._labels_for([r[0] for r in found_rows], scope)
+            found = [convert.issue(r, labels.get(r[0], ())) for r in found_rows]
             if sort_here:
                 found.sort(key=lambda i: (i.project_key, i.number))
             return found
+
+    def _compile_search(
+        self,
+        flt: IssueFilter,
+        ctx: QueryContext,
+        sort: str | None,
+        offset: int,
+        limit: int | None,
+        with_description: bool,
+    ) -> tuple[str, tuple[Any, ...], tuple[str, tuple[Any, ...]], bool]:
+        """The SQL of one search, the SQL of its matching ids, and whether Python sorts it."""
+        condition = self._where(flt, ctx)
+        query = filtering.base_query(with_description).where(condition)
+        parsed = parse(flt.query) if flt.query else None
+        order = sort or (parsed.sort if parsed is not None else None)
+        by_rank = None
+        if order is None and parsed is not None:
+            by_rank = search.ranked(query, parsed, not self.db.is_sqlite)
+        # A whole list in key order is sorted here: SQL would sort every matching row in a
+        # temporary b-tree on the joined project key, which costs more than Python's sort.
+        sort_here = by_rank is None and (order or "key") == "key" and limit is None
+        # `is not None`, never truthiness: bool() of a peewee query runs it.
+        if by_rank is not None:
+            query = by_rank
+        elif not sort_here:
+            query = query.order_by(*filtering.SORTS[order or "key"])
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        sql, params = query.sql()
+        scope_sql, scope_params = filtering.base_query().select(IssueRow.id).where(condition).sql()
+        return sql, tuple(params), (scope_sql, tuple(scope_params)), sort_here
 
     def count(self, flt: IssueFilter, ctx: QueryContext | None = None) -> int:
         with self.db.reading():
@@ -142,25 +194,27 @@ class IssueRepo:
             return int(query.scalar() or 0)
 
     def count_by_status(self, flt: IssueFilter, ctx: QueryContext | None = None) -> dict[int, int]:
-        with self.db.reading():
+        ctx = ctx or self.query_context()
+
+        def build() -> tuple[str, tuple[Any, ...]]:
             query = (
                 filtering.count_query(flt, IssueRow.status, fn.COUNT(IssueRow.id))
                 .where(self._where(flt, ctx))
                 .group_by(IssueRow.status)
-                .tuples()
             )
-            return {status_id: n for status_id, n in rows(query)}
+            sql, params = query.sql()
+            return sql, tuple(params)
+
+        with self.db.reading():
+            sql, params = self._compiled.get(("counts", flt, ctx), build)
+            cursor = self.db.peewee.execute_sql(sql, list(params))
+            return {status_id: n for status_id, n in cursor}
 
     def column_ranks(self, status_id: int) -> tuple[str | None, str | None]:
         """The first and last rank in a status, archived issues included (they keep their slot)."""
         with self.db.reading():
-            row = (
-                IssueRow.select(fn.MIN(IssueRow.rank), fn.MAX(IssueRow.rank))
-                .where(IssueRow.status == status_id)
-                .tuples()
-                .first()
-            )
-            return (row[0], row[1]) if row else (None, None)
+            found = self._ranks.rows(status_id)
+            return (found[0][0], found[0][1]) if found else (None, None)
 
     def rank_neighbour(
         self, status_id: int, rank: str, *, below: bool, exclude: int = 0

@@ -32,6 +32,7 @@ class Actions:
     undo: QAction
     redo: QAction
     find: QAction
+    quick_switch: QAction
     preferences: QAction
     new_board: QAction
     reset_layout: QAction
@@ -82,6 +83,8 @@ def build(window: QMainWindow, store: Store) -> Actions:
     redo.setShortcuts(std.Redo)
     redo.setIcon(icons.icon("redo"))
     find = _action(window, "&Find…", "search", std.Find, "Search and filter issues")
+    # Ctrl+F stays the filter box (find within the board); Ctrl+K jumps to any issue.
+    quick_switch = _action(window, "&Go to Issue…", "search", "Ctrl+K", "Jump to an issue")
     preferences = _action(window, "&Preferences…", "settings", std.Preferences, "Preferences")
     preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
     new_board = _action(window, "New &Board Pane…", "board", None, "Open a board for a project")
@@ -118,6 +121,7 @@ def build(window: QMainWindow, store: Store) -> Actions:
     edit_menu.addActions([undo, redo])
     edit_menu.addSeparator()
     edit_menu.addAction(find)
+    edit_menu.addAction(quick_switch)
     edit_menu.addSeparator()
     edit_menu.addAction(preferences)
     view_menu = bar.addMenu("&View")
@@ -172,6 +176,7 @@ def build(window: QMainWindow, store: Store) -> Actions:
         undo=undo,
         redo=redo,
         find=find,
+        quick_switch=quick_switch,
         preferences=preferences,
         new_board=new_board,
         reset_layout=reset_layout,

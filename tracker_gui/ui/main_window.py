@@ -31,6 +31,7 @@ from tracker_gui.ui.dialogs.import_review import summary as import_summary
 from tracker_gui.ui.dialogs.new_issue import NewIssueDialog
 from tracker_gui.ui.dialogs.preferences import PreferencesDialog
 from tracker_gui.ui.dialogs.project_settings import ProjectSettingsDialog
+from tracker_gui.ui.dialogs.quick_switcher import QuickSwitcher
 from tracker_gui.ui.docked_window import BOARD_PREFIX, DockedWindow
 from tracker_gui.ui.docks import PaneDock
 from tracker_gui.ui.panes.activity_pane import ActivityPane
@@ -59,6 +60,7 @@ class MainWindow(DockedWindow):
         self.setWindowIcon(icons.app_icon())
         self.filter_pane = FilterPane(store)
         self.detail_pane = DetailPane(store)
+        self._switcher: QuickSwitcher | None = None
         self.list_pane = IssueListPane(store)
         self.activity_pane = ActivityPane(store)
         self.add_dock("filter", "Filter", "filter", self.filter_pane)
@@ -200,6 +202,7 @@ class MainWindow(DockedWindow):
         a.open_database.triggered.connect(self._on_open_database_triggered)
         a.quit.triggered.connect(self.close)
         a.find.triggered.connect(self._on_find_triggered)
+        a.quick_switch.triggered.connect(self._on_quick_switch_triggered)
         a.preferences.triggered.connect(self._on_preferences_triggered)
         a.new_board.triggered.connect(self._on_new_board_triggered)
         a.reset_layout.triggered.connect(self.reset_layout)
@@ -276,6 +279,19 @@ class MainWindow(DockedWindow):
         dock.show()
         dock.raise_()
         self.filter_pane.focus_text()
+
+    def _on_quick_switch_triggered(self) -> QuickSwitcher:
+        project = self._project(self._current_project_id() or 0)
+        # One switcher per window, reused: it opens empty each time.
+        if self._switcher is None:
+            self._switcher = QuickSwitcher(self.store.find, None, self)
+            self._switcher.issueChosen.connect(self._on_switcher_issue_chosen)
+        self._switcher.reset(project.key if project else None)
+        self._switcher.popup_over(self)
+        return self._switcher
+
+    def _on_switcher_issue_chosen(self, issue_id: int) -> None:
+        self.show_issue(issue_id, raise_detail=True)
 
     def _current_project_id(self) -> int | None:
         board = self.main_board()

@@ -29,6 +29,7 @@ DECLARED: dict[str, Setting] = {
         Setting("ui/open_boards", list, [], "Project keys of the open board panes, in order"),
         Setting("ui/last_project", str, "", "Project shown when the window opens"),
         Setting("db/recent", list, [], "Recent shared databases, newest first (JSON; no password)"),
+        Setting("ui/board_filters", list, [], "Saved filter each board is bound to: KEY=id"),
         Setting("window/geometry", bytes, b"", "Main window geometry (saveGeometry)"),
         Setting("window/state", bytes, b"", "Dock and toolbar layout (saveState)"),
         Setting("notify/enabled", bool, True, "Show desktop notifications"),

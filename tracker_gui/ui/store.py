@@ -25,6 +25,7 @@ from tracker_gui.domain.models import (
     NewIssue,
     Project,
     SavedFilter,
+    SearchHit,
     Status,
     User,
 )
@@ -254,6 +255,10 @@ class Store(QObject):
 
     def issue(self, issue_id: int) -> Issue | None:
         return self._read(lambda: self.services.issues.get(issue_id), None)
+
+    def find(self, text: str, project_key: str | None = None, limit: int = 20) -> list[SearchHit]:
+        """The quick switcher's hits (by key, then words), matches marked as segments."""
+        return self._read(lambda: self.services.issues.find(text, limit, project_key), [])
 
     def issue_by_key(self, key: str) -> Issue | None:
         return self._read(lambda: self.services.issues.by_key(key), None)

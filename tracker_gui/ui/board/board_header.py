@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from tracker_gui.ui.board.binding import FilterButton
 from tracker_gui.ui.board.card_style import board_colours
 from tracker_gui.ui.board.column_view import MOVE_HINT
 from tracker_gui.ui.board.swimlanes import MODES
@@ -32,6 +33,7 @@ class BoardHeader(QWidget):
         self.keys = QToolButton()
         self.keys.setAutoRaise(True)
         self.keys.setToolTip(SHORTCUTS)
+        self.filter_button = FilterButton()
         self.group_label = QLabel("Swimlanes")
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
@@ -41,6 +43,7 @@ class BoardHeader(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.summary)
         layout.addStretch(1)
+        layout.addWidget(self.filter_button)
         layout.addWidget(self.keys)
         layout.addSpacing(8)
         layout.addWidget(self.group_label)
@@ -77,6 +80,7 @@ class BoardHeader(QWidget):
     def restyle(self) -> None:
         c = board_colours()
         self.keys.setIcon(icon("info", "muted_text"))
+        self.filter_button.restyle()
         self.title.setStyleSheet(f"color: {c.text.name()}; font-size: 15pt; font-weight: 600;")
         self.summary.setStyleSheet(f"color: {c.muted.name()};")
         self.group_label.setStyleSheet(f"color: {c.muted.name()};")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
@@ -16,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker_gui.domain.models import IssueFilter, NewIssue, Project, Status
+from tracker_gui.domain.models import IssueFilter, NewIssue, Project, SavedFilter, Status
 from tracker_gui.ui import permissions, theme
 from tracker_gui.ui.board.autoscroll import EdgeScroller
+from tracker_gui.ui.board.binding import BoardScope, store_binding, stored_binding
 from tracker_gui.ui.board.board_header import BoardHeader
 from tracker_gui.ui.board.card_delegate import CardDelegate
 from tracker_gui.ui.board.card_style import board_colours
@@ -64,6 +66,8 @@ class BoardPane(QWidget):
         self._syncing = False
         self._counter = BoardCounter(store, self._grid, self)
         self._counter.countsChanged.connect(self._refresh_counts)
+        self._bound = BoardScope()
+        self._counter.bound = self._bound
         self._build_chrome()
         store.issuesChanged.connect(self._on_store_issues_changed)
         store.filterChanged.connect(self._on_store_filter_changed)
@@ -96,6 +100,28 @@ class BoardPane(QWidget):
         if mode != self._mode:
             self._mode = mode
             self._rebuild()
+
+    def bound_filter(self) -> SavedFilter | None:
+        """The saved filter this board is bound to (it shows only that filter's issues)."""
+        return self._bound.saved
+
+    def bind_filter(self, filter_id: int | None) -> None:
+        """Bind the board to a saved filter (None: the whole project); kept in the settings."""
+        project = self._project()
+        if project is not None:
+            store_binding(self._settings, project.key, filter_id)
+        self._rebuild()
+
+    def _resolve_binding(self, project: Project | None) -> None:
+        """The bound saved filter, read again: it may have been renamed, edited or deleted."""
+        choices = self._store.saved_filters()
+        wanted = stored_binding(self._settings, project.key) if project else None
+        self._bound.saved = next((f for f in choices if f.id == wanted), None)
+        self._bound.excluded.clear()
+        self.header.filter_button.show_choice(self._bound.saved, choices)
+
+    def _on_filter_menu_about_to_show(self) -> None:
+        self._resolve_binding(self._project())
 
     def current_issue(self) -> int | None:
         return self._current
@@ -135,6 +161,8 @@ class BoardPane(QWidget):
     def _build_chrome(self) -> None:
         self.header = BoardHeader(self._mode, BOARD_MARGIN)
         self.header.laneModeChosen.connect(self.set_swimlanes)
+        self.header.filter_button.filterChosen.connect(self.bind_filter)
+        self.header.filter_button.menu().aboutToShow.connect(self._on_filter_menu_about_to_show)
         self.strip = QScrollArea()  # column headers; scrolls sideways with the body
         self.strip.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -180,10 +208,11 @@ class BoardPane(QWidget):
         self._teardown()
         project = self._project()
         self.header.set_title(project.name if project else "", project.key if project else "")
+        self._resolve_binding(project)
         self._statuses = list(self._store.workflow(self._project_id).statuses)
         self._delegate.set_people(self._store.users())
         self._delegate.set_labels(self._store.labels(self._project_id))
-        scope = board_scope(self._store.filter, self._project_id)
+        scope = self._bound.apply(board_scope(self._store.filter, self._project_id))
         ids = [s.id for s in self._statuses]
         lanes = shown_lanes(self._store, self._mode, scope, ids)
         if not lanes:
@@ -251,7 +280,7 @@ class BoardPane(QWidget):
         row.setSpacing(COLUMN_SPACING)
         for status in self._statuses:
             total = self._counter.total((status.id, lane))
-            cell = make_cell(self._store, status, lane, total, self._delegate)
+            cell = make_cell(self._store, status, lane, total, self._delegate, self._bound)
             self._grid.add(cell)
             self._wire(cell)
             row.addWidget(cell.frame)
@@ -311,6 +340,7 @@ class BoardPane(QWidget):
     def _on_store_issues_changed(self, updates: list[IssueUpdate]) -> None:
         # The board connected before its models, so this runs before they apply the updates:
         # the tally can still see which cards were loaded where.
+        self._exclude_unbound(updates)
         self._counter.note(updates)
         mine = [
             u.issue
@@ -324,6 +354,18 @@ class BoardPane(QWidget):
         lost = [i for i in mine if not i.archived and self._grid.key_for(state_of(i)) is None]
         if self._lane_headers and lost:
             QTimer.singleShot(0, self, self._rebuild)
+
+    def _exclude_unbound(self, updates: list[IssueUpdate]) -> None:
+        """Which updated issues fail the bound filter: the column models leave them out."""
+        self._bound.excluded.clear()
+        if not self._bound.query:
+            return
+        shown = [u.issue_id for u in updates if u.visible and u.issue is not None]
+        if not shown:
+            return
+        scope = self._bound.apply(board_scope(self._store.filter, self._project_id))
+        kept = self._store.search(dataclasses.replace(scope, issue_ids=tuple(shown)))
+        self._bound.excluded.update(set(shown) - {i.id for i in kept})
 
     def _on_store_filter_changed(self, _flt: IssueFilter) -> None:
         if self._mode != "none":

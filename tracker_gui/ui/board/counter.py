@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from tracker_gui.domain.models import Change
+from tracker_gui.ui.board.binding import BoardScope
 from tracker_gui.ui.board.grid import CellGrid
 from tracker_gui.ui.board.swimlanes import board_scope
 from tracker_gui.ui.board.tally import CellKey, Tally
@@ -26,6 +27,7 @@ class BoardCounter(QObject):
         self._store = store
         self._grid = grid
         self._tally = Tally()
+        self.bound = BoardScope()  # the board's saved filter, set by the board
         self._recount_timer = QTimer(self)
         self._recount_timer.setSingleShot(True)
         self._recount_timer.setInterval(RECOUNT_MS)
@@ -50,7 +52,7 @@ class BoardCounter(QObject):
 
     def recount(self) -> None:
         """Count again: one counts_by_status per lane (one in all without lanes)."""
-        scope = board_scope(self._store.filter, self._grid.project_id)
+        scope = self.bound.apply(board_scope(self._store.filter, self._grid.project_id))
         by_lane: dict[Lane | None, dict[int, int]] = {}
         for cell in self._grid:
             if cell.lane not in by_lane:
@@ -63,7 +65,7 @@ class BoardCounter(QObject):
         self.countsChanged.emit()
 
     def _settle(self, changes: Sequence[Change]) -> None:
-        flt = board_scope(self._store.filter, self._grid.project_id)
+        flt = self.bound.apply(board_scope(self._store.filter, self._grid.project_id))
         touched, exact = self._tally.resolve(changes, self._grid.key_for, flt.is_empty())
         for cell in self._grid:
             if cell.key in touched:

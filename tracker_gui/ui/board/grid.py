@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QStyledItemDelegate, QVBoxLayout
 
 from tracker_gui.domain.models import Issue, Status
+from tracker_gui.ui.board.binding import BoardScope
 from tracker_gui.ui.board.card_style import CARD_MARGIN_X, CARD_WIDTH
 from tracker_gui.ui.board.column_header import ColumnFrame
 from tracker_gui.ui.board.column_view import ColumnView
@@ -108,7 +109,12 @@ class CellGrid:
 
 
 def make_cell(
-    store: Store, status: Status, lane: Lane | None, total: int, delegate: QStyledItemDelegate
+    store: Store,
+    status: Status,
+    lane: Lane | None,
+    total: int,
+    delegate: QStyledItemDelegate,
+    bound: BoardScope | None = None,
 ) -> Cell:
     """A column (or lane cell): rounded frame, card list view and its model."""
     frame = ColumnFrame("bottom" if lane is None else "all")
@@ -120,6 +126,7 @@ def make_cell(
         lane=lane,
         page_size=LANE_PAGE if lane else PAGE_SIZE,
         lazy=lane is not None,  # lanes load their cards when scrolled into view
+        bound=bound,
         parent=frame,
     )
     view = ColumnView(frame)

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 
 from tracker_gui.domain.enums import Priority, StatusCategory
 from tracker_gui.domain.models import Issue, IssueFilter, Status
+from tracker_gui.ui.board.binding import BoardScope
 from tracker_gui.ui.board.dnd import ISSUES_MIME, DraggedIssue, decode, encode
 from tracker_gui.ui.board.moves import Placement, run_moves
 from tracker_gui.ui.permissions import VIEWER_TEXT
@@ -89,10 +90,12 @@ class ColumnModel(QAbstractListModel):
         lane: Lane | None = None,
         page_size: int = PAGE_SIZE,
         lazy: bool = False,
+        bound: BoardScope | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
+        self._bound = bound
         self._status = status
         self._lane = lane
         self._page_size = page_size
@@ -120,7 +123,8 @@ class ColumnModel(QAbstractListModel):
         return self._lane
 
     def scope(self) -> IssueFilter:
-        return self._lane.scope(self._store.filter) if self._lane else self._store.filter
+        flt = self._bound.apply(self._store.filter) if self._bound else self._store.filter
+        return self._lane.scope(flt) if self._lane else flt
 
     def total(self) -> int:
         """How many cards the column holds (loaded or not)."""
@@ -381,6 +385,7 @@ class ColumnModel(QAbstractListModel):
         return (
             issue is not None
             and update.visible
+            and (self._bound is None or update.issue_id not in self._bound.excluded)
             and issue.status_id == self._status.id
             and (self._lane is None or self._lane.matches(issue))
         )
