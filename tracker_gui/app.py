@@ -28,7 +28,6 @@ from tracker_gui.errors import (
     TrackerError,
 )
 from tracker_gui.services import Services, connect, open_services
-from tracker_gui.storage import liveness
 from tracker_gui.storage.database import open_database
 from tracker_gui.ui import connection_monitor, icons, live_setup, theme
 from tracker_gui.ui.backups import BackupScheduler
@@ -214,7 +213,7 @@ class Session:
         window.openDatabaseRequested.connect(self._on_window_open_database_requested)
         install_action(window, window.actions_.open_database, self._on_connect_triggered)
         if not services.database.is_sqlite:  # a server can go away; a local file cannot
-            connection_monitor.install(window, store, lambda: liveness.ping(services.database))
+            connection_monitor.install(window, store, services.database.ping)
         window.show()
         store.start_live_feed()
         store.start_integrity_check()

@@ -13,7 +13,6 @@ from tests.support.pgtcp import TcpCluster
 from tracker_gui.app import visible_cards
 from tracker_gui.domain.models import NewIssue
 from tracker_gui.services import Services, connect
-from tracker_gui.storage import liveness
 from tracker_gui.storage.database import open_database
 from tracker_gui.ui import connection_monitor
 from tracker_gui.ui.connection_monitor import ConnectionMonitor
@@ -52,9 +51,7 @@ def test_server_gone_then_back(
     store = Store(team)
     window = MainWindow(store, gui_settings)
     qtbot.addWidget(window)
-    monitor: ConnectionMonitor = connection_monitor.install(
-        window, store, lambda: liveness.ping(team.database)
-    )
+    monitor: ConnectionMonitor = connection_monitor.install(window, store, team.database.ping)
     monitor._backoff = (100, 200, 400)
     window.resize(1300, 850)
     window.show()
@@ -106,7 +103,7 @@ def test_terminated_sessions_reconnect_without_a_restart(
     qtbot: QtBot, tcp: TcpCluster, team: Services
 ) -> None:
     store = Store(team)
-    monitor = ConnectionMonitor(store, lambda: liveness.ping(team.database))
+    monitor = ConnectionMonitor(store, team.database.ping)
     assert tcp.terminate("dave") >= 1
     # The next read finds the dead session; the monitor reconnects on its first retry.
     assert store.issue_by_key("TRK-2") is None

@@ -76,13 +76,25 @@ class Database:
                 self.peewee.close()
 
     def ping(self) -> bool:
-        """Whether the database answers now (reconnecting if the old connection is dead)."""
-        try:
-            with self.reading():
-                self.peewee.execute_sql("SELECT 1").fetchone()
-        except StorageError:
-            return False
-        return True
+        """Whether the database answers now; a connection found dead is replaced once.
+
+        Never raises: the connection monitor calls it on a timer while the server is away.
+        """
+        for attempt in (1, 2):
+            try:
+                with self.reading():
+                    self.peewee.execute_sql("SELECT 1").fetchone()
+                return True
+            except StorageError as exc:
+                log.info("ping %s (attempt %d): %s", self.label, attempt, exc)
+                self._forget_connection()
+        return False
+
+    def _forget_connection(self) -> None:
+        with contextlib.suppress(Exception):
+            self.peewee.close()
+        if not self.peewee.is_closed():
+            self.peewee.dispose()  # still "in a transaction" on a dead socket: reset peewee
 
     def reconnect(self) -> None:
         """Drop the connection and open a new one; StorageError when the server is unreachable."""
