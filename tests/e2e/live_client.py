@@ -1,35 +1,52 @@
-"""Client B of the two-client live tests: a separate process that moves issues and says when.
+"""Client B of the two-client live tests: a separate process that drags issues and says when.
 
-`python -m tests.e2e.live_client TARGET ACTOR STATUS KEY [KEY ...]` moves the issues (one
-transaction for several: a bulk move) and prints one JSON line: the wall-clock time right
-after the commit (when the bus publishes), so the test can time client A.
+`python -m tests.e2e.live_client TARGET ACTOR STATUS KEY [KEY ...]` opens its own board models
+(offscreen Qt: one ColumnModel per status, as client B's window has) and drops the issues on
+the STATUS column the way a mouse drop does (several at once: a multi-card drag, one bulk
+move). It prints one JSON line: the wall-clock time right after the commit (when the bus
+publishes), so the test can time client A.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication
+
 from tracker_gui.services import open_services
+from tracker_gui.ui.models.column_model import ColumnModel
+from tracker_gui.ui.store import Store
 
 
 def main(argv: list[str]) -> int:
     target, actor, status_name, *keys = argv
+    app = QApplication.instance() or QApplication([])
     services = open_services(target, actor=actor, quick_check=False)
     # The bus publishes right after the commit: the moment client A could first see it.
     published: list[float] = []
     services.bus.subscribe(lambda _events: published.append(time.time()))
+    store = Store(services)
     try:
         issues = [services.issues.by_key(key) for key in keys]
-        workflow = services.projects.workflow(issues[0].project_id)
-        status = next(s for s in workflow.statuses if s.name == status_name)
-        if len(issues) == 1:
-            services.issues.move(issues[0].id, issues[0].version, status.id)
-        else:
-            services.issues.bulk_move([(i.id, i.version, status.id) for i in issues])
+        statuses = store.statuses(issues[0].project_id)
+        columns = {s.id: ColumnModel(store, s) for s in statuses}
+        source = columns[issues[0].status_id]
+        rows = [source.row_of(issue.id) for issue in issues]
+        assert all(row >= 0 for row in rows), "client B's board does not show every card"
+        target_column = next(columns[s.id] for s in statuses if s.name == status_name)
+        mime = source.mimeData([source.index(row, 0) for row in rows])
+        dropped = target_column.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+        assert dropped and published, "client B's drop was refused"
         committed = published[0]
+        app.processEvents()
     finally:
+        store.close()
         services.close()
     print(json.dumps({"committed": committed, "moved": keys}), flush=True)
     return 0

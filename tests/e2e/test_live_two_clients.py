@@ -1,4 +1,4 @@
-"""Two real clients on one database: B (another process) moves, A's board and notifier follow.
+"""Two real clients on one database: B (another process) drags, A's board and notifier follow.
 
 Client A is this process: the real Qt store, one ColumnModel per status (offscreen), and the
 notification bridge with a recording backend. Client B is `tests.e2e.live_client` run as a
