@@ -141,8 +141,23 @@ class ColumnHeader(ColumnFrame):
         self.restyle()
 
     def set_count(self, count: int) -> None:
+        if count == self._count:
+            return
+        was_over = self.over_limit()
         self._count = count
-        self.restyle()
+        if self.over_limit() != was_over:
+            self.restyle()  # the pill and the column tint change colour
+        else:
+            self._show_count()  # style sheets are costly: a new number needs none
+
+    def _show_count(self) -> None:
+        limit = self._status.wip_limit
+        self.count.setText(f"{self._count} / {limit}" if limit else str(self._count))
+        if limit:
+            state = "over the" if self.over_limit() else "within the"
+            self.count.setToolTip(f"{self._count} issues, {state} WIP limit of {limit}")
+        else:
+            self.count.setToolTip(f"{self._count} issues")
 
     def over_limit(self) -> bool:
         limit = self._status.wip_limit
@@ -151,15 +166,9 @@ class ColumnHeader(ColumnFrame):
     def restyle(self) -> None:
         """Apply counts and colours (also after a theme change)."""
         c = board_colours()
-        limit = self._status.wip_limit
-        self.count.setText(f"{self._count} / {limit}" if limit else str(self._count))
+        self._show_count()
         over = self.over_limit()
         self.setProperty("overLimit", over)
-        if limit:
-            state = "over the" if over else "within the"
-            self.count.setToolTip(f"{self._count} issues, {state} WIP limit of {limit}")
-        else:
-            self.count.setToolTip(f"{self._count} issues")
         dot = QColor(self._status.colour) if self._status.colour else c.muted
         self.dot.setStyleSheet(f"background: {dot.name()}; border-radius: 5px;")
         self.name.setStyleSheet(
