@@ -1,7 +1,8 @@
 """Screenshots of the real window on a demo database: `python tests/gui/screenshots.py OUTDIR`.
 
-Writes board.png, detail.png, filter.png, list.png and dark.png (1600x1000). The README embeds
-docs/screenshots/board.png: regenerate with `python tests/gui/screenshots.py docs/screenshots`.
+Writes board.png, detail.png, filter.png, list.png, switcher.png and dark.png (1600x1000).
+The README embeds docs/screenshots/board.png and switcher.png: regenerate with
+`python tests/gui/screenshots.py docs/screenshots`.
 """
 
 from __future__ import annotations
@@ -65,12 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tracker-shots-") as scratch:
         os.environ["TRACKER_HOME"] = scratch
         os.environ.pop("TRACKER_DB", None)
+        from PySide6.QtCore import QPoint
+        from PySide6.QtGui import QPainter
         from PySide6.QtWidgets import QApplication
 
         from tracker_gui.app import make_application, visible_cards
         from tracker_gui.services import open_services
         from tracker_gui.services.demo import fill_demo
         from tracker_gui.ui import theme
+        from tracker_gui.ui.dialogs.quick_switcher import QuickSwitcher
         from tracker_gui.ui.main_window import MainWindow
         from tracker_gui.ui.settings import Settings
         from tracker_gui.ui.store import Store
@@ -119,6 +123,26 @@ def main(argv: list[str] | None = None) -> int:
         window.filter_pane.text_edit.clear()
         window.filter_pane.apply()
         settle(app, 1.2)  # the filter's debounce, then the board's recount
+
+        switcher = window.actions_.quick_switch
+        switcher.trigger()
+        palette = window.findChild(QuickSwitcher)
+        palette.edit.setText("login crash")
+        settle(app, 0.6)  # the switcher's debounce, then its paint
+        # A popup is its own top-level window: paint it onto the window's grab where it sits.
+        canvas = window.grab()
+        painter = QPainter(canvas)
+        painter.drawPixmap(
+            palette.mapTo(window, QPoint(0, 0))
+            if palette.parent() is window
+            else window.mapFromGlobal(palette.mapToGlobal(QPoint(0, 0))),
+            palette.grab(),
+        )
+        painter.end()
+        if not canvas.save(str(outdir / "switcher.png")):
+            raise OSError("could not write switcher.png")
+        print(outdir / "switcher.png")
+        palette.close()
 
         theme.apply_theme(app, "dark")
         settle(app, 0.5)

@@ -246,6 +246,8 @@ class QuickSwitcher(QDialog):
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # The delegate elides to the width: a sideways scroll bar would only waste a row.
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.clicked.connect(self._on_view_clicked)
         self.hint = QLabel(EMPTY_HINT)
         self.hint.setObjectName("QuickSwitcherHint")
