@@ -17,20 +17,14 @@ Command = Callable[..., argparse.ArgumentParser]
 
 
 def cmd_backup(services: Services, args: argparse.Namespace) -> Output:
-    from tracker_gui.services.backups import BackupService
-
     target = args.to or args.dest
-    info = BackupService(services.database).backup_now(
-        "manual", Path(target).expanduser() if target else None
-    )
+    info = services.backups.backup_now("manual", Path(target).expanduser() if target else None)
     data = {"database": services.database.label, "backup": str(info.path), "bytes": info.size}
     return Output(f"backed up {services.database.label} to {info.path} ({info.size:,} bytes)", data)
 
 
 def cmd_backups(services: Services, args: argparse.Namespace) -> Output:
-    from tracker_gui.services.backups import BackupService
-
-    found = BackupService(services.database).list_backups()
+    found = services.backups.list_backups()
     rows = [
         {
             "path": str(b.path),
@@ -69,7 +63,7 @@ def cmd_restore(target: str, args: argparse.Namespace) -> Output:
     """Opens the database itself: a file too damaged to open can still be restored."""
     from tracker_gui.errors import StorageError
     from tracker_gui.services import open_services
-    from tracker_gui.services.backups import BackupService, is_damaged, restore_damaged
+    from tracker_gui.services.backups import is_damaged, restore_damaged
 
     source = Path(args.file).expanduser()
     if not args.yes:
@@ -89,7 +83,7 @@ def cmd_restore(target: str, args: argparse.Namespace) -> Output:
         return Output(f"restored {target} from {source}; the damaged file was kept as {kept}", data)
     try:
         label = services.database.label
-        before = BackupService(services.database).restore(source)
+        before = services.backups.restore(source)
     finally:
         services.close()
     data = {"database": label, "restored": str(source), "saved": str(before.path)}

@@ -17,7 +17,6 @@ from tracker_gui.interchange.plan import PlannedIssue, PlannedUser, ProjectPlan,
 from tracker_gui.interchange.report import BadFile, ImportReport, Ticker
 from tracker_gui.interchange.values import ranks_after
 from tracker_gui.services import Services
-from tracker_gui.services.backups import BackupService
 from tracker_gui.services.projects import DEFAULT_COLOURS
 from tracker_gui.storage.tables import utcnow
 
@@ -176,7 +175,7 @@ def write(
     """One transaction; events go out only after it commits."""
     if services.database.is_sqlite:
         # A checked copy first: an import is the one write too big to undo by hand.
-        BackupService(services.database).backup_now("before-import")
+        services.backups.backup_now("before-import")
     before = services.projects.catalog.last_change_id()
     w = _Writer(services, plan, report)
     with services.database.transaction():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker_gui.services.backups import BackupService
 from tracker_gui.services.bus import EventBus
 from tracker_gui.services.feed import FeedService
 from tracker_gui.services.issues import IssueService
@@ -21,6 +22,7 @@ class Services:
     projects: ProjectService
     issues: IssueService
     feed: FeedService
+    backups: BackupService
 
     @property
     def actor(self) -> str:
@@ -44,6 +46,7 @@ def connect(database: Database, actor: str | None = None) -> Services:
         projects=ProjectService(database, catalog, repo, bus, who),
         issues=IssueService(database, catalog, repo, bus, who),
         feed=FeedService(database, catalog),
+        backups=BackupService(database),
     )
 
 

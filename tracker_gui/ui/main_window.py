@@ -20,7 +20,6 @@ from tracker_gui import __version__
 from tracker_gui.domain.models import Project
 from tracker_gui.errors import ConflictError
 from tracker_gui.interchange import ImportReport
-from tracker_gui.services.backups import BackupService
 from tracker_gui.ui import actions as actions_mod
 from tracker_gui.ui import backups as backups_ui
 from tracker_gui.ui import icons, permissions, theme
@@ -74,7 +73,8 @@ class MainWindow(DockedWindow):
         self.setStatusBar(self.status)
         self.notice = InlineNotice(self)
         self._connect()
-        self.backups = BackupService(store.services.database, int(settings.get("backup/keep")))
+        self.backups = store.services.backups
+        self.backups.keep = int(settings.get("backup/keep"))
         self.restore_action = backups_ui.install(self, self.backups, self.actions_.quit)
         self._pane_actions: list[QAction] = []
 
