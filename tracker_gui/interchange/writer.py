@@ -205,6 +205,7 @@ def write(
         w.flush()
         ticker(plan.issue_count, plan.issue_count, force=True)  # a late cancel still rolls back
     try:
+        services.database.refresh_statistics()
         publish(services, before)
     except StorageError as exc:
         # The import has committed: reporting a failure now would invite a duplicate import.

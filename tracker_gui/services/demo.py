@@ -355,6 +355,7 @@ def fill_demo(
             [(project.id, None, services.actor, "demo", None, f"{issues} issues")]
         )
     services.bus.publish(summary)
+    services.database.refresh_statistics()
     return DemoReport(
         project_key=project.key,
         issues=issues,
