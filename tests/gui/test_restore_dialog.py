@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -91,14 +92,22 @@ def test_no_backups_yet_says_so(qtbot: QtBot, gui_services: Services) -> None:
 
 
 def test_the_schedule_backs_up_when_due_and_honours_the_settings(
-    qtbot: QtBot, gui_services: Services, tmp_path: Path, tracker_home: Path
+    qtbot: QtBot,
+    gui_services: Services,
+    tmp_path: Path,
+    tracker_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from tracker_gui.ui import backups as backups_ui
+
+    monkeypatch.setattr(backups_ui, "START_DELAY_MS", 50)
     settings = Settings(tmp_path / "s.ini")
     service = BackupService(gui_services.database)
     scheduler = BackupScheduler(service, settings)
-    with qtbot.waitSignal(scheduler.backedUp) as made:
-        scheduler.start()  # none yet: one right after start
+    with qtbot.waitSignal(scheduler.backedUp, timeout=10_000) as made:
+        scheduler.start()  # none yet: one soon after start, off the GUI thread
     assert Path(made.args[0]).exists()
+    assert scheduler._worker is not None and scheduler._worker.name == "scheduled-backup"
     assert scheduler.timer.isActive()
     assert not scheduler.run_if_due()  # the last is fresh
     settings.set("backup/keep", 2)

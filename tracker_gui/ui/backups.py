@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -19,10 +20,16 @@ log = logging.getLogger(__name__)
 EVERY = dt.timedelta(days=1)
 # Checked hourly: a laptop asleep at the daily mark still gets its backup when it wakes.
 CHECK_MS = 60 * 60 * 1000
+# The first check waits for the window: copying a large file must not delay its first paint.
+START_DELAY_MS = 15 * 1000
 
 
 class BackupScheduler(QObject):
-    """Takes a backup at start when the last is older than a day, then daily."""
+    """Takes a backup soon after start when the last is older than a day, then daily.
+
+    The copy and its check run on a worker thread (seconds for a large file); the window's
+    own connection is never used there, and the results come back as queued signals.
+    """
 
     backedUp = Signal(str)  # the new backup's path
     failed = Signal(str)  # a one-line message for the user
@@ -34,21 +41,38 @@ class BackupScheduler(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
         self.timer.timeout.connect(self._on_timer_timeout)
+        self._worker: threading.Thread | None = None
 
     def start(self) -> None:
         if not self.service.available:
             return
         self.timer.start()
-        QTimer.singleShot(0, self.run_if_due)
+        QTimer.singleShot(START_DELAY_MS, self, self.run_in_background)
 
     def stop(self) -> None:
         self.timer.stop()
+
+    def run_in_background(self) -> threading.Thread | None:
+        """Start `run_if_due` on a worker thread (None when one is still running or off)."""
+        if self._worker is not None and self._worker.is_alive():
+            return None
+        if not self.settings.get("backup/enabled"):  # settings are read on this thread only
+            return None
+        self.service.keep = int(self.settings.get("backup/keep"))
+        self._worker = threading.Thread(
+            target=self._backup_if_due, name="scheduled-backup", daemon=True
+        )
+        self._worker.start()
+        return self._worker
 
     def run_if_due(self) -> bool:
         """Back up now if enabled and due; returns whether a backup was taken."""
         if not self.settings.get("backup/enabled"):
             return False
         self.service.keep = int(self.settings.get("backup/keep"))
+        return self._backup_if_due()
+
+    def _backup_if_due(self) -> bool:
         try:
             if not self.service.due(EVERY):
                 return False
@@ -61,7 +85,7 @@ class BackupScheduler(QObject):
         return True
 
     def _on_timer_timeout(self) -> None:
-        self.run_if_due()
+        self.run_in_background()
 
 
 def install(window: QMainWindow, service: BackupService, quit_action: QAction) -> QAction:
