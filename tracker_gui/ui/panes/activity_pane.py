@@ -155,6 +155,10 @@ class ActivityPane(QWidget):
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setUniformItemSizes(False)
+        # Rows wrap rich text, so each needs its own height: lay them out a screenful at a
+        # time while the event loop is idle instead of all 200 before the first paint.
+        self.view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.view.setBatchSize(25)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.activated.connect(self._on_view_activated)
         self.empty = QLabel("No activity yet.\nChanges by anyone show up here.")
