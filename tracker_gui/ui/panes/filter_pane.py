@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -106,6 +107,8 @@ class FilterPane(QWidget):
             picker.changed.connect(self._on_picker_changed)
             picker_flow.add(picker)
 
+        self._flows = (chips, pickers)
+
         self.clear_button = QToolButton()
         self.clear_button.setObjectName("Flat")
         self.clear_button.setText("Clear all")
@@ -200,6 +203,15 @@ class FilterPane(QWidget):
         button.setAutoRaise(True)
         button.clicked.connect(slot)
         return button
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A box layout squeezes a wrapping row to its one-line minimum when the dock is
+        # short, which cut the last row of chips off: hold each at its height for this width.
+        for flow in self._flows:
+            layout = flow.layout()
+            if layout is not None:
+                flow.setMinimumHeight(layout.heightForWidth(max(1, event.size().width() - 24)))
+        super().resizeEvent(event)
 
     def _layout(self, chips: QWidget, pickers: QWidget) -> None:
         outer = QVBoxLayout(self)
