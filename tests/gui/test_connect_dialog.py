@@ -6,15 +6,14 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import postgres_bindir
-from tests.support.fake_keyring import MemoryKeyring
-from tests.support.pgtcp import TcpCluster
+from tests.support.fake_keyring import MemoryKeyring, memory_keyring
+from tests.support.pgtcp import TcpCluster, cluster_with_owner
 from tracker_gui import app as app_mod
 from tracker_gui import credentials
 from tracker_gui.app import Session, open_shared
@@ -29,23 +28,14 @@ PASSWORD = "erin:p@ss/word"
 @pytest.fixture(scope="module")
 def tcp() -> Iterator[TcpCluster]:
     postgres_bindir()
-    cluster = TcpCluster()
-    cluster.start()
-    cluster.add_login("erin", PASSWORD)
-    cluster.create_owned_database("shared", "erin")
-    yield cluster
-    cluster.stop()
+    with cluster_with_owner("erin", PASSWORD, "shared") as cluster:
+        yield cluster
 
 
 @pytest.fixture
 def ring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    credentials._session_passwords.clear()
-    yield backend
-    keyring.set_keyring(previous)
-    credentials._session_passwords.clear()
+    with memory_keyring() as backend:
+        yield backend
 
 
 def fill(dialog: ConnectDialog, tcp: TcpCluster, password: str) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import postgres_bindir
-from tests.support.pgtcp import TcpCluster
+from tests.support.pgtcp import TcpCluster, cluster_with_owner
 from tracker_gui.app import visible_cards
 from tracker_gui.domain.models import NewIssue
 from tracker_gui.services import Services, connect
@@ -27,12 +27,8 @@ PASSWORD = "dave's password"
 @pytest.fixture(scope="module")
 def tcp() -> Iterator[TcpCluster]:
     postgres_bindir()
-    cluster = TcpCluster()
-    cluster.start()
-    cluster.add_login("dave", PASSWORD)
-    cluster.create_owned_database("offline", "dave")
-    yield cluster
-    cluster.stop()
+    with cluster_with_owner("dave", PASSWORD, "offline") as cluster:
+        yield cluster
 
 
 @pytest.fixture

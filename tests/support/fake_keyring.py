@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
+import keyring
 from keyring.backend import KeyringBackend
+
+from tracker_gui import credentials
 
 
 class MemoryKeyring(KeyringBackend):
@@ -25,3 +31,17 @@ class MemoryKeyring(KeyringBackend):
 
         if self.entries.pop((service, username), None) is None:
             raise PasswordDeleteError(username)
+
+
+@contextlib.contextmanager
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """A MemoryKeyring installed for the block; passwords kept for the session are forgotten."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    credentials._session_passwords.clear()
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+        credentials._session_passwords.clear()

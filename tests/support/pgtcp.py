@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -143,3 +145,16 @@ class TcpCluster(PgCluster):
                     sql.Identifier(name), sql.Identifier(owner)
                 )
             )
+
+
+@contextlib.contextmanager
+def cluster_with_owner(login: str, password: str, database: str) -> Iterator[TcpCluster]:
+    """A started TCP cluster with a password login that owns `database`; stopped after."""
+    cluster = TcpCluster()
+    cluster.start()
+    try:
+        cluster.add_login(login, password)
+        cluster.create_owned_database(database, login)
+        yield cluster
+    finally:
+        cluster.stop()

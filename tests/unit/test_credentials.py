@@ -8,20 +8,15 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from tests.support.fake_keyring import MemoryKeyring
+from tests.support.fake_keyring import MemoryKeyring, memory_keyring
 from tracker_gui import credentials
 from tracker_gui.credentials import ConnectionSpec
 
 
 @pytest.fixture
 def ring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    credentials._session_passwords.clear()
-    yield backend
-    keyring.set_keyring(previous)
-    credentials._session_passwords.clear()
+    with memory_keyring() as backend:
+        yield backend
 
 
 @pytest.fixture
