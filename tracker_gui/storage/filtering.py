@@ -46,6 +46,8 @@ ISSUE_COLUMNS = (
     Reporter.username.alias("reporter_name"),
 )
 
+# Each ends in a unique column: ranks repeat across columns and projects, and without a
+# last tie-break PostgreSQL may return equal rows in either order (a CI run caught it).
 SORTS: dict[str, tuple[Any, ...]] = {
     "rank": (IssueRow.rank, IssueRow.id),
     "key": (ProjectRow.key, IssueRow.number),
@@ -54,14 +56,14 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "-updated": (IssueRow.updated_at.desc(), IssueRow.id.desc()),
     "created": (IssueRow.created_at, IssueRow.id),
     "-created": (IssueRow.created_at.desc(), IssueRow.id.desc()),
-    "priority": (IssueRow.priority, IssueRow.rank),
-    "-priority": (IssueRow.priority.desc(), IssueRow.rank),
+    "priority": (IssueRow.priority, IssueRow.rank, IssueRow.id),
+    "-priority": (IssueRow.priority.desc(), IssueRow.rank, IssueRow.id),
     "title": (IssueRow.title, IssueRow.id),
     "-title": (IssueRow.title.desc(), IssueRow.id),
     "due": (IssueRow.due, IssueRow.id),
     "-due": (IssueRow.due.desc(), IssueRow.id.desc()),
-    "status": (StatusRow.position, IssueRow.rank),
-    "-status": (StatusRow.position.desc(), IssueRow.rank.desc()),
+    "status": (StatusRow.position, IssueRow.rank, IssueRow.id),
+    "-status": (StatusRow.position.desc(), IssueRow.rank.desc(), IssueRow.id.desc()),
     "type": (IssueRow.type, IssueRow.id),
     "-type": (IssueRow.type.desc(), IssueRow.id.desc()),
     "assignee": (Assignee.username, IssueRow.id),
