@@ -130,8 +130,7 @@ class Store(QObject):
         self._filter = IssueFilter()
         self._counts: dict[IssueFilter, dict[int, int]] = {}
         self._workflows: dict[int, Workflow] = {}
-        self._last_seen = services.feed.last_id()
-        self._floor = self._last_seen
+        self._floor = services.feed.last_id()  # rows up to here were read with the models
         # Ids applied above the start point: the feed re-reads rows (its cursor is its own),
         # and on PostgreSQL ids do not commit in order, so a high-water mark would drop rows.
         self._applied: set[int] = set()
@@ -582,8 +581,8 @@ class Store(QObject):
     # -- incremental updates -------------------------------------------------------------
     def _on_bus_events(self, events: Sequence[Change]) -> None:
         # Rows another process committed below these ids are not lost: the live feed reads
-        # from its own cursor and _apply skips only ids it has applied (tests/gui/test_feed_gap).
-        self._apply(list(events))
+        # from its own cursor, and only ids already applied are skipped (tests/gui/test_feed_gap).
+        self.apply_changes(list(events))
 
     def poll(self) -> int:
         """Read Change rows made elsewhere now and apply them; how many were new."""
@@ -598,21 +597,20 @@ class Store(QObject):
         """
         fresh = [e for e in events if e.id > self._floor and e.id not in self._applied]
         if fresh:
-            self._apply(coalesce_bulk(fresh) if coalesce else fresh)
-            self._applied.update(e.id for e in fresh)
+            self._mark_applied(fresh)
+            self._publish(coalesce_bulk(fresh) if coalesce else fresh)
         return fresh
 
-    def _apply(self, events: list[Change]) -> None:
-        events = [e for e in events if e.id > self._floor and e.id not in self._applied]
-        if not events:
-            return
+    def _mark_applied(self, events: list[Change]) -> None:
         self._applied.update(e.id for e in events)
         if len(self._applied) > APPLIED_KEEP:
             newest = sorted(self._applied)[-APPLIED_KEEP // 2 :]
             self._floor = newest[0] - 1
             self._applied = set(newest)
+
+    def _publish(self, events: list[Change]) -> None:
+        """Turn applied Change rows into the store's signals (models update incrementally)."""
         self._counts.clear()
-        self._last_seen = max(self._last_seen, *(e.id for e in events))
         projects = {e.project_id for e in events if e.issue_id is None}
         for pid in projects:
             self._workflows.pop(pid, None)
