@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, NewIssue, Project
 from tracker_gui.services import Services, open_services
+from tracker_gui.ui.panes.filter_pane import FilterPane
 from tracker_gui.ui.store import Store
 
 TODAY = dt.date.today()
@@ -100,6 +101,17 @@ def world_fixture(tmp_path: Path, qtbot: QtBot) -> Iterator[World]:
     for extra in world.opened:
         extra.close()
     services.close()
+
+
+@pytest.fixture(name="filter_pane")
+def filter_pane_fixture(world: World, qtbot: QtBot) -> FilterPane:
+    """Import `filter_pane_fixture` (with `world_fixture`) to get a shown `filter_pane`."""
+    widget = FilterPane(world.store)
+    qtbot.addWidget(widget)
+    widget.resize(320, 640)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
 
 
 def keys(issues: list[Issue]) -> set[str]:

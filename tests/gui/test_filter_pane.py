@@ -15,6 +15,7 @@ from tests.gui._fixtures_panes import (
     TODAY,
     World,
     click_menu_item,
+    filter_pane_fixture,  # noqa: F401 (provides the `filter_pane` fixture)
     keys,
     when_modal,
     world_fixture,  # noqa: F401 (provides the `world` fixture)
@@ -28,13 +29,8 @@ pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
-def pane(world: World, qtbot: QtBot) -> FilterPane:
-    widget = FilterPane(world.store)
-    qtbot.addWidget(widget)
-    widget.resize(320, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def pane(filter_pane: FilterPane) -> FilterPane:
+    return filter_pane
 
 
 def emissions(world: World) -> list[IssueFilter]:

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui._fixtures_panes import (
     OFFSCREEN_NOISE,
     World,
+    filter_pane_fixture,  # noqa: F401 (provides the `filter_pane` fixture)
     keys,
     world_fixture,  # noqa: F401 (provides the `world` fixture)
 )
@@ -24,13 +25,8 @@ pytestmark = OFFSCREEN_NOISE
 
 
 @pytest.fixture
-def pane(world: World, qtbot: QtBot) -> FilterPane:
-    widget = FilterPane(world.store)
-    qtbot.addWidget(widget)
-    widget.resize(320, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def pane(filter_pane: FilterPane) -> FilterPane:
+    return filter_pane
 
 
 @pytest.fixture
