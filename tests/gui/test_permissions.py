@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from tracker_gui.domain.enums import Role
-from tracker_gui.domain.models import Issue
+from tracker_gui.domain.models import Issue, Member
 from tracker_gui.errors import PermissionDeniedError
 from tracker_gui.services import Services
 from tracker_gui.storage.errors import describe
@@ -133,14 +133,14 @@ def test_a_member_demoted_mid_session_gets_a_plain_message_and_the_board_back(
 
 
 class FakeMembership:
-    """Stands in for the membership methods the secured-database branch adds to
-    ProjectService (`members`, `set_member_role`) until it is merged; keeps a real list."""
+    """Stands in for ProjectService.members / set_member_role on a local file (the real ones
+    need a secured server: tests/gui/test_secured_window.py drives them); keeps a real list."""
 
     def __init__(self) -> None:
         self.roles: dict[str, Role] = {"alice": Role.ADMIN, "bob": Role.VIEWER}
 
-    def members(self, project_id: int) -> list[tuple[str, Role]]:
-        return sorted(self.roles.items())
+    def members(self, project_id: int) -> list[Member]:
+        return [Member(project_id, name, role) for name, role in sorted(self.roles.items())]
 
     def set_member_role(self, project_id: int, username: str, role: Role | None) -> None:
         if username == "mallory":

@@ -31,13 +31,6 @@ def supported(store: Store) -> bool:
     return store.services.projects.has_membership
 
 
-def _pair(entry: Any) -> tuple[str, Role]:
-    """(username, role) from a tuple or a dataclass with `username` and `role`."""
-    if isinstance(entry, tuple):
-        return str(entry[0]), Role(str(entry[1]))
-    return str(entry.username), Role(str(entry.role))
-
-
 class MembersTab(QWidget):
     """The member list; an admin changes a role or removes someone, a row at a time."""
 
@@ -104,8 +97,9 @@ class MembersTab(QWidget):
         return out
 
     def reload(self) -> None:
-        entries = self._store.call(lambda: self._call("members", self._project_id)) or []
-        pairs = sorted(_pair(e) for e in entries)
+        projects = self._store.services.projects
+        entries = self._store.call(lambda: projects.members(self._project_id)) or []
+        pairs = sorted((m.username, m.role) for m in entries)
         self.table.setRowCount(0)
         for name, role in pairs:
             row = self.table.rowCount()
@@ -116,15 +110,11 @@ class MembersTab(QWidget):
             box.activated.connect(lambda _i, n=name, b=box: self._on_role_box_activated(n, b))
             self.table.setCellWidget(row, 1, box)
 
-    def _call(self, name: str, *args: Any) -> Any:
-        return getattr(self._store.services.projects, name)(*args)
-
     def set_role(self, username: str, role: Role | None) -> bool:
         """Change (None: remove) a member's role through the database; False when refused."""
         with style.errors_from(self._store) as errors:
-            self._store.call(
-                lambda: self._call("set_member_role", self._project_id, username, role) or True
-            )
+            projects = self._store.services.projects
+            self._store.call(lambda: projects.set_member_role(self._project_id, username, role))
         style.show_error(self.error_label, errors[-1] if errors else "")
         if not errors and username == self._store.me:
             self._store.forget_roles()  # my own role changed: the window follows
