@@ -63,11 +63,8 @@ class CatalogRepo:
 
     def insert_user(self, username: str, display_name: str, email: str = "") -> User:
         values = {"username": username, "display_name": display_name, "email": email}
-        if self.db.server_managed:
-            uid = writes.insert(self.db, UserRow, values)
-        else:
-            uid = UserRow.insert(**values).execute()
-        return User(int(uid), username, display_name or username, email)
+        uid = writes.insert_row(self.db, UserRow, values)
+        return User(uid, username, display_name or username, email)
 
     def update_user(self, user_id: int, display_name: str, email: str) -> None:
         UserRow.update(display_name=display_name, email=email).where(

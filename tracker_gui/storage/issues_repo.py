@@ -374,9 +374,7 @@ class IssueRepo:
         return int(row.next_number) - 1
 
     def insert(self, values: dict[str, Any]) -> int:
-        if self.db.server_managed:
-            return writes.insert(self.db, IssueRow, writes.client_values(values))
-        return int(IssueRow.insert(**values).execute())
+        return writes.insert_row(self.db, IssueRow, values)
 
     def insert_many(self, rows: Iterable[dict[str, Any]]) -> None:
         """Bulk insert of generated or imported issues; every dict has the same keys."""
@@ -489,9 +487,7 @@ class IssueRepo:
         }
         if created_at is not None:
             values["created_at"] = created_at
-        if self.db.server_managed:
-            return writes.insert(self.db, CommentRow, writes.client_values(values))
-        return int(CommentRow.insert(**values).execute())
+        return writes.insert_row(self.db, CommentRow, values)
 
     def delete_comment(self, comment_id: int) -> None:
         CommentRow.delete().where(CommentRow.id == comment_id).execute()
@@ -557,9 +553,7 @@ class IssueRepo:
         }
         if created_at is not None:
             values["created_at"] = created_at
-        if self.db.server_managed:
-            return writes.insert(self.db, AttachmentRow, writes.client_values(values))
-        return int(AttachmentRow.insert(**values).execute())
+        return writes.insert_row(self.db, AttachmentRow, values)
 
     def move_status(
         self, from_status: int, to_status: int, resolved_at: Any = ...

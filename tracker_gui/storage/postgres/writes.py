@@ -43,6 +43,14 @@ def insert(database: Database, model: Any, values: dict[str, Any]) -> int:
     return int(database.peewee.execute_sql(sql, params).fetchone()[0])
 
 
+def insert_row(database: Database, model: Any, values: dict[str, Any]) -> int:
+    """INSERT one row and return its id: all of `values` on a local file or plain server; on a
+    secured database only the columns a client may name (its triggers set the rest)."""
+    if database.server_managed:
+        return insert(database, model, client_values(values))
+    return int(model.insert(**values).execute())
+
+
 def changes_of_transaction(database: Database) -> list[Change]:
     """The Change rows the triggers wrote in this transaction so far, oldest first.
 
