@@ -121,28 +121,36 @@ class PgCluster:
                     "--no-locale",
                 ],
             )
-            server_args = ["-k", str(self._socket_dir), "-p", str(self._port)]
-            for setting in _SERVER_SETTINGS[:1] if self._durable else _SERVER_SETTINGS:
-                server_args += ["-c", setting]
-            self._run_checked(
-                "pg_ctl start",
-                [
-                    str(self._bindir / "pg_ctl"),
-                    "-D",
-                    str(self._data_dir),
-                    "-l",
-                    str(self._log_file),
-                    "-w",
-                    "-o",
-                    # pg_ctl hands this string to a shell, hence the quoting.
-                    shlex.join(server_args),
-                    "start",
-                ],
-            )
+            self._pg_ctl_start(self._socket_args())
             self._running = True
         except BaseException:
             self.stop()
             raise
+
+    def _socket_args(self) -> list[str]:
+        """The server's arguments: the unix socket only, the port, and the test settings."""
+        args = ["-k", str(self._socket_dir), "-p", str(self._port)]
+        for setting in _SERVER_SETTINGS[:1] if self._durable else _SERVER_SETTINGS:
+            args += ["-c", setting]
+        return args
+
+    def _pg_ctl_start(self, server_args: list[str]) -> None:
+        assert self._bindir is not None
+        self._run_checked(
+            "pg_ctl start",
+            [
+                str(self._bindir / "pg_ctl"),
+                "-D",
+                str(self._data_dir),
+                "-l",
+                str(self._log_file),
+                "-w",
+                "-o",
+                # pg_ctl hands this string to a shell, hence the quoting.
+                shlex.join(server_args),
+                "start",
+            ],
+        )
 
     def stop(self) -> None:
         """Stop the server at once and delete its files; safe to call more than once."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import shlex
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,7 +69,7 @@ class TcpCluster(PgCluster):
         self.halt()
         self.resume()
 
-    def _server_args(self) -> list[str]:
+    def _server_args(self) -> list[str]:  # TCP on loopback, and TLS when given a cert
         args = ["-k", str(self._socket_dir), "-p", str(self.port_number)]
         args += ["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]
         if self.cert is not None:
@@ -93,21 +92,7 @@ class TcpCluster(PgCluster):
 
     def resume(self) -> None:
         """Start the stopped server again on the same port."""
-        assert self._bindir is not None
-        self._run_checked(
-            "pg_ctl start",
-            [
-                str(self._bindir / "pg_ctl"),
-                "-D",
-                str(self._data_dir),
-                "-l",
-                str(self._log_file),
-                "-w",
-                "-o",
-                shlex.join(self._server_args()),
-                "start",
-            ],
-        )
+        self._pg_ctl_start(self._server_args())
         self._running = True
 
     def admin(self, dbname: str = "postgres") -> psycopg.Connection[tuple[object, ...]]:
