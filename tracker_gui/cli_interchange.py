@@ -26,6 +26,7 @@ def cmd_import(services: Services, args: argparse.Namespace) -> Output:
         dry_run=args.dry_run,
         encoding=args.encoding,
         create_statuses=args.create_statuses,
+        rename_projects=args.rename_projects,
         progress=terminal_progress(sys.stderr),
     )
     return Output(out.text, out.data, out.error)
@@ -79,6 +80,11 @@ def register(command: Command) -> None:
     )
     cmd.add_argument(
         "--create-statuses", action="store_true", help="add missing statuses instead of refusing"
+    )
+    cmd.add_argument(
+        "--rename-projects",
+        action="store_true",
+        help="json only: a project whose key is taken here gets the next free one (TRK -> TRK2)",
     )
     cmd = command(
         "export",
