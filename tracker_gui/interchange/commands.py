@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from tracker_gui.errors import UserError
@@ -76,6 +77,8 @@ def run_import(
         return Outcome("", None, "a JSON backup restores its own projects: drop --project")
     if kind not in IMPORT_KINDS:
         return Outcome("", None, f"unknown kind {kind!r} (use {', '.join(IMPORT_KINDS)})")
+    if not Path(path).is_file():
+        return Outcome("", None, f"no file at {os.fspath(path)}")
     common: dict[str, Any] = {"dry_run": dry_run, "progress": progress}
     report: ImportReport
     try:

@@ -21,7 +21,7 @@ from tracker_gui.interchange import apply, json_apply
 from tracker_gui.interchange.json_export import FORMAT, VERSION
 from tracker_gui.interchange.json_refs import ref_problem
 from tracker_gui.interchange.report import BadFile, Cancelled, ImportReport, Progress, Ticker
-from tracker_gui.interchange.shape import get, obj, objects
+from tracker_gui.interchange.shape import get, obj, objects, texts
 from tracker_gui.interchange.textio import read_json
 from tracker_gui.services import Services
 
@@ -241,10 +241,10 @@ class Checker:
         if get(issue, "version", int, where, 1) < 1:
             self.report.error(f"{where}.version", "must be 1 or more")
         get(issue, "archived", bool, where, False)
-        for name in get(issue, "labels", list, where, []):
+        for name in texts(issue, "labels", where):
             if name not in labels:
                 self.report.error(f"{where}.labels", f"no label {name!r} in the project")
-        for name in get(issue, "watchers", list, where, []):
+        for name in texts(issue, "watchers", where):
             self.user(f"{where}.watchers", name)
         for c_where, comment in objects(issue, "comments", where):
             self.user(f"{c_where}.author", get(comment, "author", str, c_where))

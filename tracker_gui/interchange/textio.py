@@ -77,6 +77,23 @@ def check_bytes(path: Path, encoding: str = "utf-8", tick: ByteTicker | None = N
                 tick(offset, size)
 
 
+_INT64 = 2**63 - 1
+
+
+class _TooLarge(ValueError):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.shown = text if len(text) <= 24 else f"a number of {len(text.lstrip('-')):,} digits"
+
+
+def _whole_number(text: str) -> int:
+    """Whole numbers a database column can hold (64 bits); Python's int() would refuse more
+    than 4,300 digits with a bare ValueError, and SQLite anything past 64 bits."""
+    if len(text) > 20 or abs(int(text)) > _INT64:
+        raise _TooLarge(text)
+    return int(text)
+
+
 def read_json(path: Path) -> Any:
     """Parse a UTF-8 JSON file; BadFile names the byte, or the line and column, of a fault."""
     data = path.read_bytes()
@@ -89,11 +106,13 @@ def read_json(path: Path) -> Any:
             _where(path, exc.start), f"not valid UTF-8 ({exc.reason}); JSON must be UTF-8"
         ) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_whole_number)
     except json.JSONDecodeError as exc:
         raise BadFile(
             f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}"
         ) from None
+    except _TooLarge as exc:
+        raise BadFile(str(path), f"{exc.shown} is too large for a whole number") from None
     except RecursionError:
         raise BadFile(str(path), "not valid JSON: nested too deeply") from None
 
