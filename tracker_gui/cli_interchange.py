@@ -65,7 +65,9 @@ def register(command: Command) -> None:
         description="Import a Trello board (its JSON export), a Jira CSV export, any CSV file "
         "(columns are matched by their names), or a JSON backup made by `export json`. The "
         "whole file is checked first and written in one transaction: a problem anywhere "
-        "means nothing is written.",
+        "means nothing is written. A backup's projects must be new here: a new database's "
+        "unused project makes way for them, and --rename-projects imports them under free "
+        "keys when theirs are taken.",
     )
     cmd.add_argument("kind", choices=("trello", "jira", "csv", "json"))
     cmd.add_argument("file", metavar="FILE")

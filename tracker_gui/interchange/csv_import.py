@@ -119,9 +119,14 @@ def preview(path: str | os.PathLike[str], encoding: str = "utf-8", rows: int = 5
     shown = encoding if problem is None else (suggestion or "latin-1")
     try:
         header, records = open_table(target, shown, (), check=False)
-        first = [r.cells for _, r in zip(range(rows), records, strict=False)]
     except BadFile as exc:
         return Preview(encoding, [], [], {}, problem or str(exc), suggestion)
+    first: list[list[str]] = []
+    try:  # a malformed record: the header and the rows before it still show
+        for _, record in zip(range(rows), records, strict=False):
+            first.append(record.cells)
+    except BadFile as exc:
+        problem = problem or str(exc)
     return Preview(encoding, header.names, first, guess_mapping(header.names), problem, suggestion)
 
 
