@@ -31,7 +31,8 @@ class BackupService:
         """A checked copy; into the backups folder (rotated to `keep`) unless `dest` is given."""
         path = backup.take(self.database, reason, dest)
         if dest is None:
-            backup.rotate(self.database, self.keep)
+            # The copy just checked is the newest good one, whatever the folder's names say.
+            backup.rotate(self.database, self.keep, spare=(path,))
         return BackupInfo(path, dt.datetime.now(), reason, path.stat().st_size, None)
 
     def list_backups(self) -> list[BackupInfo]:

@@ -141,3 +141,16 @@ def test_postgres_backups_are_refused_with_a_hint(
 
 def _all(services: Services) -> IssueFilter:
     return IssueFilter(include_archived=True)
+
+
+def test_rotation_never_removes_the_backup_just_taken(local: Services) -> None:
+    service = BackupService(local.database, keep=1)
+    first = service.backup_now().path
+    # A file dated in the future (a clock that was wrong) sorts first: it must not push the
+    # backup just taken, the newest good one, out of the keep limit.
+    future = backups_dir() / "tracker-1-29991231-235959-000000-manual.db"
+    future.write_bytes(b"not a database")
+    made = service.backup_now().path
+    assert made.exists()
+    assert [b.path for b in service.list_backups()] == [future, made]
+    assert not first.exists()
