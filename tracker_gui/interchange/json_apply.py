@@ -194,9 +194,9 @@ def write(services: Services, checked: Checked, report: ImportReport, ticker: Ti
 
 
 def untouched_default(services: Services) -> Project | None:
-    """A local database's only project, still as `init` or the window's first start made it."""
-    if not services.database.is_sqlite:
-        return None  # a shared database's projects are the admin's to remove
+    """The database's only project, still as `init` or the window's first start made it."""
+    if services.database.server_managed:
+        return None  # a secured database keeps its history: its projects are the admin's
     workflow = [(name, category.value) for name, category in DEFAULT_WORKFLOW]
     return fresh.untouched_only_project(services.database, workflow)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,7 +60,11 @@ def _titles(services: Services, key: str) -> list[str]:
     return sorted(i.title for i in found)
 
 
-def test_a_backup_restores_into_a_fresh_database(fresh: Services, backup: Path) -> None:
+def test_a_backup_restores_into_a_fresh_database(
+    make_services: Callable[..., Services], backup: Path
+) -> None:
+    fresh = make_services("zed", create=True)  # SQLite, and PostgreSQL without the security
+    fresh.projects.ensure_project("TRK", "Tracker")
     report = import_json(fresh, backup)
     assert report.committed and report.ok
     assert report.replaced == "TRK"
@@ -218,3 +223,23 @@ def test_cli_explains_a_clash_and_renames_on_request(
     again = cli("--db", db, "--format", "json", "import", "json", str(backup), "--rename-projects")
     assert again.code == 1  # the same backup twice: its issues are here already
     assert "was this backup imported already?" in again.out
+
+
+@pytest.mark.postgres
+def test_a_secured_databases_project_is_never_removed(pg_cluster: Any, backup: Path) -> None:
+    """The history of a secured database is append-only: even an unused project stays (the
+    admin's to remove); the backup comes in under new keys instead."""
+    from tests.support.secured import drop, make_secured
+
+    secured = make_secured(pg_cluster, projects=("TRK",), logins={})
+    try:
+        admin = open_services(secured.super_url)  # the one who restores a shared database
+        secured.opened.append(admin)
+        with pytest.raises(ImportRejected, match="project TRK already exists here"):
+            import_json(admin, backup)
+        report = import_json(admin, backup, rename_projects=True)
+        assert report.committed and report.renamed == {"TRK": "TRK2"}
+        assert report.replaced is None
+        assert sorted(_keys(admin)) == ["TRK", "TRK2", "WEB"]
+    finally:
+        drop(secured)
