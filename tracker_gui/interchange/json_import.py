@@ -10,6 +10,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -389,14 +390,13 @@ class Checker:
         self.report.renamed = dict(renamed)
 
 
+@dataclass
 class BackupReport(ImportReport):
     """A JSON import's report, with what happened to project keys that were taken here."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.clashes: dict[str, str] = {}  # a key taken here -> the next free one
-        self.renamed: dict[str, str] = {}  # the file's key -> the key it was imported under
-        self.replaced: str | None = None  # the untouched default project that makes way
+    clashes: dict[str, str] = field(default_factory=dict)  # taken here -> the next free one
+    renamed: dict[str, str] = field(default_factory=dict)  # the file's key -> the key given
+    replaced: str | None = None  # the untouched default project that makes way
 
     def as_dict(self) -> dict[str, object]:
         return {**super().as_dict(), "renamed": dict(self.renamed)}

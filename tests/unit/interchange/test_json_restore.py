@@ -11,7 +11,6 @@ import pytest
 
 from tests.e2e.helpers import Cli
 from tests.unit.interchange.conftest import TRELLO, sha256
-from tracker_gui.cli import main
 from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.errors import UserError
 from tracker_gui.interchange import (
@@ -174,19 +173,6 @@ def test_the_project_used_between_check_and_write_is_not_removed(
 
 
 # -- the command line -------------------------------------------------------------------------
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
-    from tests.e2e.helpers import Result
-
-    def run(*argv: str) -> Result:
-        capsys.readouterr()
-        code = main(list(argv))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
-
-
 def test_cli_import_json_into_a_database_made_by_init(
     cli: Cli, backup: Path, tmp_path: Path
 ) -> None:

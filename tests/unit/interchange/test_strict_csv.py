@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import Result
+from tests.e2e.helpers import Cli
 from tests.unit.interchange.conftest import Check
-from tracker_gui.cli import main
 from tracker_gui.interchange import ImportRejected, import_csv, import_jira
 from tracker_gui.interchange.table import open_table
 from tracker_gui.services import Services
@@ -89,28 +86,17 @@ def test_jira_shares_the_strict_reader(assert_unchanged: Check, tmp_path: Path) 
     assert_unchanged(attempt)
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    def call(*argv: str) -> Result:
-        capsys.readouterr()
-        code = main(list(argv))
-        out = capsys.readouterr()
-        return Result(code, out.out, out.err)
-
-    return call
-
-
 @pytest.mark.parametrize("dry", [True, False], ids=["dry-run", "import"])
 def test_cli_shows_the_same_error_with_and_without_dry_run(
-    run: Callable[..., Any], tmp_path: Path, dry: bool
+    cli: Cli, tmp_path: Path, dry: bool
 ) -> None:
     db = str(tmp_path / "t.db")
-    assert run("--db", db, "init").code == 0
+    assert cli("--db", db, "init").code == 0
     path = _sixty_rows(tmp_path, 'Broken,"starts a quote that never ends')
     argv = ["--db", db, "import", "csv", str(path), "--project", "TRK"]
-    got = run(*argv, *(["--dry-run"] if dry else []))
+    got = cli(*argv, *(["--dry-run"] if dry else []))
     assert got.code == 1
     assert f"error: line 2: {UNCLOSED}" in got.out.splitlines()
     assert got.err_lines == [f"tracker-gui: error: {path} was not imported: 1 problem"]
-    listed = run("--db", db, "--format", "json", "list")
+    listed = cli("--db", db, "--format", "json", "list")
     assert listed.out.strip() == "[]"
