@@ -318,9 +318,7 @@ def test_a_missing_import_file_is_one_line(cli: Cli, import_db: str, tmp_path: P
     assert got.err_lines == [f"tracker-gui: error: no file at {tmp_path / 'nope.csv'}"]
 
 
-def test_a_database_path_too_long_for_the_file_system_is_one_line(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_a_database_path_too_long_for_the_file_system_is_one_line(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / ("x" * 5000)
     got = cli("--db", str(path), "list")
     assert got.code == 1 and len(got.err_lines) == 1
