@@ -380,7 +380,10 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
     target = getattr(args, "url", None) or args.db or paths.default_database()
     path = Path(target).expanduser()
     # For `init` to say whether it made the file; a URL is never "fresh".
-    args.fresh = not is_url(target) and (not path.exists() or path.stat().st_size == 0)
+    try:
+        args.fresh = not is_url(target) and (not path.exists() or path.stat().st_size == 0)
+    except OSError:  # a name too long for the file system: opening it says so in one line
+        args.fresh = False
     try:
         # One-shot reads skip the full-file scan (seconds on a big file); writes keep it.
         if getattr(args, "before_open", None) is not None:  # admin setup-postgres
@@ -411,6 +414,11 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
     except KeyboardInterrupt:
         cli_format.fail("interrupted; nothing was changed by the unfinished command")
         return 130
+    except OSError as exc:
+        # The file system refused (a name too long, no permission): the environment's to fix.
+        where = f"{exc.filename}: " if exc.filename else ""
+        cli_format.fail(f"{where}{exc.strerror or exc}")
+        return EXIT_ERROR
     except Exception as exc:
         return _bug(exc, f"{PROG} {args.command}", log_path)
     if out.error:

@@ -26,6 +26,7 @@ def cmd_import(services: Services, args: argparse.Namespace) -> Output:
         dry_run=args.dry_run,
         encoding=args.encoding,
         create_statuses=args.create_statuses,
+        rename_projects=args.rename_projects,
         progress=terminal_progress(sys.stderr),
     )
     return Output(out.text, out.data, out.error)
@@ -64,7 +65,9 @@ def register(command: Command) -> None:
         description="Import a Trello board (its JSON export), a Jira CSV export, any CSV file "
         "(columns are matched by their names), or a JSON backup made by `export json`. The "
         "whole file is checked first and written in one transaction: a problem anywhere "
-        "means nothing is written.",
+        "means nothing is written. A backup's projects must be new here: a new database's "
+        "unused project makes way for them, and --rename-projects imports them under free "
+        "keys when theirs are taken.",
     )
     cmd.add_argument("kind", choices=("trello", "jira", "csv", "json"))
     cmd.add_argument("file", metavar="FILE")
@@ -79,6 +82,11 @@ def register(command: Command) -> None:
     )
     cmd.add_argument(
         "--create-statuses", action="store_true", help="add missing statuses instead of refusing"
+    )
+    cmd.add_argument(
+        "--rename-projects",
+        action="store_true",
+        help="json only: a project whose key is taken here gets the next free one (TRK -> TRK2)",
     )
     cmd = command(
         "export",

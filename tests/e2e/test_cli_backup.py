@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.e2e.helpers import assert_one_line_error, run_process
+from tests.e2e.helpers import Cli, assert_one_line_error, run_process
 
 
 def _titles(db: Path, cwd: Path) -> list[str]:
@@ -92,3 +92,27 @@ def test_a_database_too_damaged_to_open_is_restored_and_kept(
     (kept,) = (tracker_home / "data" / "backups").glob("tracker-*-damaged.db")
     assert kept.read_bytes() == damaged
     assert not list(tmp_path.glob("*.restoring"))
+
+
+def test_restoring_the_oldest_of_ten_backups_keeps_it(
+    cli: Cli, db: Path, tracker_home: Path
+) -> None:
+    assert cli("--db", str(db), "init").code == 0
+    assert cli("--db", str(db), "add", "--project", "TRK", "--title", "oldest").code == 0
+    made = []
+    for _ in range(10):  # the default keep limit
+        out = cli("--db", str(db), "--format", "json", "backup")
+        assert out.code == 0, out
+        made.append(Path(json.loads(out.out)["backup"]))
+    cli("--db", str(db), "add", "--project", "TRK", "--title", "later")
+
+    done = cli("--db", str(db), "restore", str(made[0]), "--yes")
+    assert done.code == 0, done
+    assert "no backup at" not in done.err
+    assert made[0].exists()
+    listed = cli("--db", str(db), "--format", "json", "backups")
+    paths = [Path(b["path"]) for b in json.loads(listed.out)]
+    assert made[0] in paths and paths[0].name.endswith("-before-restore.db")
+    assert made[1] not in paths  # the keep limit still prunes the others, after the restore
+    titles = json.loads(cli("--db", str(db), "--format", "json", "list").out)
+    assert [i["title"] for i in titles] == ["oldest"]

@@ -64,6 +64,30 @@ def test_restore_from_the_file_menu_brings_the_backup_back_and_reopens(
     assert kinds == ["before-restore", "auto"]
 
 
+def test_restoring_the_oldest_backup_in_the_dialog_keeps_it(
+    qtbot: QtBot, gui_services: Services
+) -> None:
+    gui_services.issues.create(NewIssue("TRK", "in the oldest"))
+    service = BackupService(gui_services.database, keep=2)
+    oldest = service.backup_now("auto").path
+    gui_services.issues.create(NewIssue("TRK", "in the newer"))
+    service.backup_now("auto")
+    dialog = RestoreDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.table.rowCount() == 2
+    dialog.table.selectRow(1)  # the oldest, at the keep limit
+    dialog.confirm = lambda text: True
+    with qtbot.waitSignal(dialog.restored):
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert not dialog.message.isVisible()
+    assert _titles(gui_services) == ["in the oldest"]
+    assert oldest.exists()
+    listed = service.list_backups()
+    assert [b.reason for b in listed] == ["before-restore", "auto"]
+    assert listed[1].path == oldest
+
+
 def test_a_damaged_backup_is_refused_in_the_dialog(
     qtbot: QtBot, gui_services: Services, tmp_path: Path
 ) -> None:

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from tracker_gui.errors import UserError
@@ -48,6 +49,10 @@ def terminal_progress(stream: TextIO = sys.stderr) -> Progress | None:
 def _refused(report: ImportReport) -> Outcome:
     problems = len(report.errors) + report.hidden_errors
     error = f"{report.path} was not imported: {problems} problem{'s' if problems != 1 else ''}"
+    clashes = getattr(report, "clashes", None)
+    if clashes and not getattr(report, "renamed", None):
+        shown = ", ".join(f"{old} -> {new}" for old, new in clashes.items())
+        error += f" (project keys taken here: --rename-projects imports under new keys, {shown})"
     return Outcome("\n".join(report.lines()), report.as_dict(), error)
 
 
@@ -60,19 +65,25 @@ def run_import(
     dry_run: bool = False,
     encoding: str = "utf-8",
     create_statuses: bool = False,
+    rename_projects: bool = False,
     progress: Progress | None = None,
 ) -> Outcome:
     """Import (or with `dry_run`, only check) one file; every problem found is listed."""
+    if rename_projects and kind != "json":
+        return Outcome("", None, "--rename-projects is for a JSON backup's projects")
     if kind == "csv" and not project:
         return Outcome("", None, "a CSV import needs --project KEY (where the issues go)")
     if kind == "json" and project:
         return Outcome("", None, "a JSON backup restores its own projects: drop --project")
     if kind not in IMPORT_KINDS:
         return Outcome("", None, f"unknown kind {kind!r} (use {', '.join(IMPORT_KINDS)})")
+    if not Path(path).is_file():
+        return Outcome("", None, f"no file at {os.fspath(path)}")
     common: dict[str, Any] = {"dry_run": dry_run, "progress": progress}
+    report: ImportReport
     try:
         if kind == "json":
-            report = import_json(services, path, **common)
+            report = import_json(services, path, rename_projects=rename_projects, **common)
         else:
             common["create_statuses"] = create_statuses
             if kind == "trello":

@@ -24,6 +24,7 @@ from tracker_gui.interchange.values import (
     parse_datetime,
     parse_priority,
     parse_type,
+    unescape_cell,
     username_for,
 )
 from tracker_gui.services import Services
@@ -118,9 +119,14 @@ def preview(path: str | os.PathLike[str], encoding: str = "utf-8", rows: int = 5
     shown = encoding if problem is None else (suggestion or "latin-1")
     try:
         header, records = open_table(target, shown, (), check=False)
-        first = [r.cells for _, r in zip(range(rows), records, strict=False)]
     except BadFile as exc:
         return Preview(encoding, [], [], {}, problem or str(exc), suggestion)
+    first: list[list[str]] = []
+    try:  # a malformed record: the header and the rows before it still show
+        for _, record in zip(range(rows), records, strict=False):
+            first.append(record.cells)
+    except BadFile as exc:
+        problem = problem or str(exc)
     return Preview(encoding, header.names, first, guess_mapping(header.names), problem, suggestion)
 
 
@@ -203,7 +209,7 @@ def _issue(
     header: Header, row: Row, columns: dict[str, str], plan: ProjectPlan, report: ImportReport
 ) -> PlannedIssue:
     def text(fld: str) -> str:
-        return header.first(row, columns[fld]) if fld in columns else ""
+        return unescape_cell(header.first(row, columns[fld])) if fld in columns else ""
 
     def parsed(fld: str, parse: Callable[[str], T], default: T) -> T:
         value = text(fld)
@@ -228,7 +234,11 @@ def _issue(
             kind = parse_type(text("type"))
         except ValueError as exc:
             report.warn(f"row {row.number}, column {columns['type']!r}", f"{exc}: a task")
-    cells = header.every(row, columns["labels"]) if "labels" in columns else []
+    cells = (
+        [unescape_cell(c) for c in header.every(row, columns["labels"])]
+        if "labels" in columns
+        else []
+    )
     return PlannedIssue(
         ref=f"row {row.number}",
         where=f"row {row.number}",

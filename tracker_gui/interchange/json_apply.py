@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker_gui.domain.enums import Priority
+from tracker_gui.domain.models import Project
+from tracker_gui.domain.workflow import DEFAULT_WORKFLOW
+from tracker_gui.errors import UserError
 from tracker_gui.interchange.bulk import CHUNK, ids_by_uid, insert_issues
 from tracker_gui.interchange.json_refs import RefsIn
 from tracker_gui.interchange.report import ImportReport, Ticker
 from tracker_gui.interchange.writer import BulkChange, publish
 from tracker_gui.services import Services
+from tracker_gui.storage import fresh
 
 Doc = dict[str, Any]
 _FLUSH = 2000
@@ -25,6 +29,7 @@ class Checked:
     projects: list[Doc]
     saved_filters: list[Doc]
     history: list[Doc]
+    replaces: int | None = None  # an untouched default project the backup's projects replace
 
 
 def _time(text: str | None) -> dt.datetime | None:
@@ -100,6 +105,8 @@ def write(services: Services, checked: Checked, report: ImportReport, ticker: Ti
     db, catalog, repo = services.database, services.projects.catalog, services.issues.repo
     before = catalog.last_change_id()
     with db.transaction():
+        if checked.replaces is not None:
+            _remove_unused(services, checked.replaces)
         users = {}
         for user in checked.users:
             found = catalog.user(user["username"]) or catalog.insert_user(
@@ -184,6 +191,22 @@ def write(services: Services, checked: Checked, report: ImportReport, ticker: Ti
         ticker(total * 2, total * 2, force=True)  # a late cancel still rolls back
     report.project = ", ".join(project_ids) or None
     publish(services, before)
+
+
+def untouched_default(services: Services) -> Project | None:
+    """The database's only project, still as `init` or the window's first start made it."""
+    if services.database.server_managed:
+        return None  # a secured database keeps its history: its projects are the admin's
+    workflow = [(name, category.value) for name, category in DEFAULT_WORKFLOW]
+    return fresh.untouched_only_project(services.database, workflow)
+
+
+def _remove_unused(services: Services, project_id: int) -> None:
+    """Checked again inside the transaction: someone may have used it since the check."""
+    found = untouched_default(services)
+    if found is None or found.id != project_id:
+        raise UserError("the database changed while the backup was checked; nothing was imported")
+    fresh.remove_project(services.database, project_id)
 
 
 def _history(

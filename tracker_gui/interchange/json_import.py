@@ -10,6 +10,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from tracker_gui.interchange import apply, json_apply
 from tracker_gui.interchange.json_export import FORMAT, VERSION
 from tracker_gui.interchange.json_refs import ref_problem
 from tracker_gui.interchange.report import BadFile, Cancelled, ImportReport, Progress, Ticker
-from tracker_gui.interchange.shape import get, obj, objects
+from tracker_gui.interchange.shape import get, obj, objects, texts
 from tracker_gui.interchange.textio import read_json
 from tracker_gui.services import Services
 
@@ -37,19 +38,27 @@ def import_json(
     path: str | os.PathLike[str],
     *,
     dry_run: bool = False,
+    rename_projects: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
-) -> ImportReport:
-    """Load a whole-database export; its projects must not exist here yet."""
-    report = ImportReport("json", str(path), dry_run=dry_run)
+) -> BackupReport:
+    """Load a whole-database export; its projects must not exist here yet.
+
+    A fresh database's untouched default project makes way for the backup's projects; a real
+    project with a key the file also uses is a clash, or with `rename_projects` the file's
+    project gets the next free key (TRK -> TRK2).
+    """
+    report = BackupReport("json", str(path), dry_run=dry_run)
     try:
         doc = obj(read_json(Path(path)), "the file")
-        checked = Checker(services, report).document(doc)
+        checked = Checker(services, report, rename_projects).document(doc)
     except BadFile as exc:
         report.error(exc.where, exc.detail)
-        return apply.refuse(report)
+        apply.refuse(report)
+        return report
     if report.errors or report.hidden_errors:
-        return apply.refuse(report)
+        apply.refuse(report)  # raises unless a dry run
+        return report
     if not dry_run:
         json_apply.write(services, checked, report, Ticker(progress, cancelled))
         report.committed = True
@@ -59,9 +68,12 @@ def import_json(
 class Checker:
     """Walks the document once; structure errors raise BadFile, broken rules are collected."""
 
-    def __init__(self, services: Services, report: ImportReport) -> None:
+    def __init__(
+        self, services: Services, report: BackupReport, rename_projects: bool = False
+    ) -> None:
         self.services = services
         self.report = report
+        self.rename_projects = rename_projects
         self.usernames: set[str] = set()
         self.uids: dict[str, str] = {}  # uid -> where it is defined
 
@@ -109,7 +121,8 @@ class Checker:
         self.parents(projects)
         filters = [self.saved_filter(where, f) for where, f in objects(doc, "saved_filters", "")]
         history = [self.change(where, c, statuses) for where, c in objects(doc, "history", "")]
-        self.against_database(users, projects)
+        replaces = self.against_database(users, projects)
+        self.rename(projects, history)
         for name in ("projects", "users"):
             self.report.created[name] += len(users if name == "users" else projects)
         issues = [i for p in projects for i in p["issues"]]
@@ -118,7 +131,7 @@ class Checker:
             self.report.created[part] += sum(len(i[part]) for i in issues)
         self.report.created["saved filters"] += len(filters)
         self.report.created["history rows"] += len(history)
-        return json_apply.Checked(users, projects, filters, history)
+        return json_apply.Checked(users, projects, filters, history, replaces)
 
     def users(self, doc: Doc) -> list[Doc]:
         out = []
@@ -229,10 +242,10 @@ class Checker:
         if get(issue, "version", int, where, 1) < 1:
             self.report.error(f"{where}.version", "must be 1 or more")
         get(issue, "archived", bool, where, False)
-        for name in get(issue, "labels", list, where, []):
+        for name in texts(issue, "labels", where):
             if name not in labels:
                 self.report.error(f"{where}.labels", f"no label {name!r} in the project")
-        for name in get(issue, "watchers", list, where, []):
+        for name in texts(issue, "watchers", where):
             self.user(f"{where}.watchers", name)
         for c_where, comment in objects(issue, "comments", where):
             self.user(f"{c_where}.author", get(comment, "author", str, c_where))
@@ -327,12 +340,25 @@ class Checker:
                 self.report.error(f"{where}.{side}", problem)
         return item
 
-    def against_database(self, users: list[Doc], projects: list[Doc]) -> None:
+    def against_database(self, users: list[Doc], projects: list[Doc]) -> int | None:
+        """Clashes with what is here; returns the id of an untouched project to remove."""
         catalog = self.services.projects.catalog
+        unused = json_apply.untouched_default(self.services) if projects else None
+        if unused is not None:
+            self.report.replaced = unused.key
+        here = {p.key for p in catalog.projects(include_archived=True)}
+        taken = here | {p["key"] for p in projects}
         for where, project in enumerate(projects):
-            if catalog.project_by_key(project["key"]) is not None:
+            key = project["key"]
+            if (unused is not None and key == unused.key) or catalog.project_by_key(key) is None:
+                continue
+            new = next_free_key(key, taken)
+            taken.add(new)
+            self.report.clashes[key] = new
+            if not self.rename_projects:
                 self.report.error(
-                    f"projects[{where}].key", f"project {project['key']} already exists here"
+                    f"projects[{where}].key",
+                    f"project {key} already exists here: import under new keys to add it as {new}",
                 )
         for user in users:
             found = catalog.user(user["username"])
@@ -346,7 +372,55 @@ class Checker:
         if repo.count(flt):
             taken = {i.uid for i in repo.search(flt)}
             for uid in sorted(taken & set(self.uids)):
-                self.report.error(f"{self.uids[uid]}.uid", f"an issue with uid {uid} exists here")
+                self.report.error(
+                    f"{self.uids[uid]}.uid",
+                    f"an issue with uid {uid} exists here (was this backup imported already?)",
+                )
+        return unused.id if unused is not None else None
+
+    def rename(self, projects: list[Doc], history: list[Doc]) -> None:
+        """Give each clashing project its new key, in the projects and in their history."""
+        if not self.rename_projects or not self.report.clashes:
+            return
+        renamed = self.report.clashes
+        for project in projects:
+            project["key"] = renamed.get(project["key"], project["key"])
+        for item in history:
+            item["project"] = renamed.get(item["project"], item["project"])
+        self.report.renamed = dict(renamed)
+
+
+@dataclass
+class BackupReport(ImportReport):
+    """A JSON import's report, with what happened to project keys that were taken here."""
+
+    clashes: dict[str, str] = field(default_factory=dict)  # taken here -> the next free one
+    renamed: dict[str, str] = field(default_factory=dict)  # the file's key -> the key given
+    replaced: str | None = None  # the untouched default project that makes way
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "renamed": dict(self.renamed)}
+
+    def lines(self) -> list[str]:
+        out = super().lines()
+        if not self.ok:
+            return out
+        extra = [f"renamed {old} -> {new}" for old, new in self.renamed.items()]
+        if self.replaced is not None:
+            verb = "removed" if self.committed else "would remove"
+            extra.append(f"{verb} the unused project {self.replaced} (made with the database)")
+        return out[:1] + extra + out[1:]
+
+
+def next_free_key(key: str, taken: set[str]) -> str:
+    """TRK -> TRK2, TRK3, ...: the first not in `taken`, cut to fit the 10-character limit."""
+    n = 2
+    while True:
+        suffix = str(n)
+        candidate = key[: 10 - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
 
 
 def _exact_key(key: str) -> None:

@@ -135,6 +135,8 @@ def ref_problem(value: Any, statuses: set[str], uids: set[str]) -> str | None:
         ):
             return f"{kind} must be a list"
         return next((p for r in flat if (p := ref_problem(r, statuses, uids))), None)
+    if kind in ("status", "issue") and not isinstance(inner, str):
+        return f"{kind} must be text"
     if kind == "status":
         return None if inner in statuses else f"no status {inner!r} in the project"
     if kind == "issue":

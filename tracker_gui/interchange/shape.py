@@ -42,11 +42,16 @@ def get(
     where: str,
     default: Any = _MISSING,
 ) -> Any:
-    """container[key] checked against `kind`; missing (or null, with a default) gives default."""
+    """container[key] checked against `kind`; missing (or null, with a default) gives default.
+
+    The default is also stored in `container`: what reads the document after the check (the
+    writer) finds the value the check saw, never a null where a list or number belongs.
+    """
     path = f"{where}.{key}" if where else key
     if key not in container or (container[key] is None and default is not _MISSING):
         if default is _MISSING:
             raise BadFile(path, f"missing (expected {_describe(kind)})")
+        container[key] = default
         return default
     value = container[key]
     if not is_a(value, kind):
@@ -59,3 +64,13 @@ def objects(container: dict[str, Any], key: str, where: str) -> list[tuple[str, 
     path = f"{where}.{key}" if where else key
     values = get(container, key, list, where, [])
     return [(f"{path}[{i}]", obj(v, f"{path}[{i}]")) for i, v in enumerate(values)]
+
+
+def texts(container: dict[str, Any], key: str, where: str) -> list[str]:
+    """A list of text values under `key` (missing = empty)."""
+    values = get(container, key, list, where, [])
+    path = f"{where}.{key}" if where else key
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise BadFile(f"{path}[{i}]", f"expected text, found {_found(value)}")
+    return values

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker_gui.interchange.report import BadFile
-from tracker_gui.interchange.textio import check_bytes, csv_rows
+from tracker_gui.interchange.textio import check_bytes, csv_records
 
 Tick = Callable[[int, int], None]
 
@@ -62,9 +62,9 @@ def open_table(
     """Check every byte first (encoding, NUL), then stream the records after the header."""
     if check:
         check_bytes(path, encoding, tick)
-    records = csv_rows(path, encoding, tick)
+    records = csv_records(path, encoding, tick)
     try:
-        _, names = next(records)
+        _, _, names = next(records)
     except StopIteration:
         raise BadFile(str(path), "the file is empty") from None
     header = Header(names)
@@ -78,15 +78,16 @@ def open_table(
     return header, _rows(header, records)
 
 
-def _rows(header: Header, records: Iterator[tuple[int, list[str]]]) -> Iterator[Row]:
+def _rows(header: Header, records: Iterator[tuple[int, int, list[str]]]) -> Iterator[Row]:
     width = len(header.names)
-    for number, cells in records:
+    for number, line, cells in records:
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
+        if len(cells) > width:
             raise BadFile(
-                f"row {number}",
-                f"{len(cells)} cells but the header names {width} columns (a stray quote?)",
+                f"line {line}",
+                f"row {number} has {len(cells)} cells but the header names {width} columns "
+                "(a stray quote or comma?)",
             )
         yield Row(number, cells)
 

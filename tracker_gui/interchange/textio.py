@@ -77,6 +77,23 @@ def check_bytes(path: Path, encoding: str = "utf-8", tick: ByteTicker | None = N
                 tick(offset, size)
 
 
+_INT64 = 2**63 - 1
+
+
+class _TooLarge(ValueError):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.shown = text if len(text) <= 24 else f"a number of {len(text.lstrip('-')):,} digits"
+
+
+def _whole_number(text: str) -> int:
+    """Whole numbers a database column can hold (64 bits); Python's int() would refuse more
+    than 4,300 digits with a bare ValueError, and SQLite anything past 64 bits."""
+    if len(text) > 20 or abs(int(text)) > _INT64:
+        raise _TooLarge(text)
+    return int(text)
+
+
 def read_json(path: Path) -> Any:
     """Parse a UTF-8 JSON file; BadFile names the byte, or the line and column, of a fault."""
     data = path.read_bytes()
@@ -89,11 +106,13 @@ def read_json(path: Path) -> Any:
             _where(path, exc.start), f"not valid UTF-8 ({exc.reason}); JSON must be UTF-8"
         ) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_whole_number)
     except json.JSONDecodeError as exc:
         raise BadFile(
             f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}"
         ) from None
+    except _TooLarge as exc:
+        raise BadFile(str(path), f"{exc.shown} is too large for a whole number") from None
     except RecursionError:
         raise BadFile(str(path), "not valid JSON: nested too deeply") from None
 
@@ -102,27 +121,51 @@ def csv_rows(
     path: Path, encoding: str = "utf-8", tick: ByteTicker | None = None
 ) -> Iterator[tuple[int, list[str]]]:
     """(spreadsheet row number, cells) for every record; the header is row 1."""
+    for number, _line, cells in csv_records(path, encoding, tick):
+        yield number, cells
+
+
+# What the csv module says, and what a person can do about it.
+_CSV_FAULTS = {
+    "unexpected end of data": "a quoted cell is never closed (a stray quote?)",
+    "',' expected after '\"'": (
+        'text after a cell\'s closing quote (a quote inside a quoted cell is written twice: "")'
+    ),
+}
+
+
+def csv_records(
+    path: Path, encoding: str = "utf-8", tick: ByteTicker | None = None
+) -> Iterator[tuple[int, int, list[str]]]:
+    """(row number, the physical line the record starts on, cells) for every record.
+
+    Strict: a quote never closed (which the csv module otherwise lets run to the end of the
+    file, swallowing every row after it) or text after a closing quote is a BadFile naming
+    the line where that record starts.
+    """
     size = path.stat().st_size
     raw = path.open("rb")
     try:
         text = io.TextIOWrapper(raw, encoding=codec_name(encoding), newline="", errors="strict")
-        reader = csv.reader(text)
+        reader = csv.reader(text, strict=True)
         number = 0
         while True:
+            start = reader.line_num + 1
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise BadFile(f"row {number + 1}", f"not valid CSV: {exc}") from None
+                fault = _CSV_FAULTS.get(str(exc), f"not valid CSV: {exc}")
+                raise BadFile(f"line {start}", f"row {number + 1}: {fault}") from None
             except UnicodeDecodeError as exc:
                 raise BadFile(str(path), f"not valid {encoding} text: {exc.reason}") from None
             number += 1
             if tick is not None and number % 256 == 0:
                 tick(raw.tell(), size)
-            yield number, cells
+            yield number, start, cells
     finally:
         raw.close()
 
 
-__all__ = ["BadFile", "check_bytes", "codec_name", "csv_rows", "read_json"]
+__all__ = ["BadFile", "check_bytes", "codec_name", "csv_records", "csv_rows", "read_json"]

@@ -19,7 +19,7 @@ from tracker_gui.interchange.report import (
     Progress,
     Ticker,
 )
-from tracker_gui.interchange.shape import get, obj, objects
+from tracker_gui.interchange.shape import get, obj, objects, texts
 from tracker_gui.interchange.textio import read_json
 from tracker_gui.interchange.values import TRELLO_COLOURS, guess_category, parse_datetime
 from tracker_gui.services import Services
@@ -205,7 +205,7 @@ def _card(
     actions: _Actions,
     report: ImportReport,
 ) -> PlannedIssue:
-    member_ids = get(card, "idMembers", list, where, [])
+    member_ids = texts(card, "idMembers", where)
     people = [members[m] for m in member_ids if m in members]
     if len(people) < len(member_ids):
         report.warn(f"{where}.idMembers", "a member is not on the board's member list: skipped")
@@ -218,7 +218,7 @@ def _card(
         description=_description(card, where),
         assignee=people[0] if people else None,
         reporter=reporter,
-        labels=tuple(labels[i] for i in get(card, "idLabels", list, where, []) if i in labels),
+        labels=tuple(labels[i] for i in texts(card, "idLabels", where) if i in labels),
         due=_date(card.get("due"), f"{where}.due"),
         created_at=_created(card["id"], created),
         updated_at=_time(card.get("dateLastActivity"), f"{where}.dateLastActivity"),

@@ -10,6 +10,10 @@ import unicodedata
 from tracker_gui.domain import rank, validation
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 
+# A spreadsheet reads a cell starting with one of these as a formula: the CSV export puts a
+# `'` before such a text cell, and the CSV import takes exactly that `'` off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 JIRA_PRIORITIES = {
     "highest": Priority.HIGHEST,
     "blocker": Priority.HIGHEST,
@@ -158,3 +162,10 @@ def ranks_after(last: str | None, count: int) -> list[str]:
         last = rank.between(last, None)
         keys.append(last)
     return keys
+
+
+def unescape_cell(text: str) -> str:
+    """A cell without the `'` the export put before a formula-like text; any other `'` stays."""
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
+        return text[1:]
+    return text

@@ -31,7 +31,8 @@ class BackupService:
         """A checked copy; into the backups folder (rotated to `keep`) unless `dest` is given."""
         path = backup.take(self.database, reason, dest)
         if dest is None:
-            backup.rotate(self.database, self.keep)
+            # The copy just checked is the newest good one, whatever the folder's names say.
+            backup.rotate(self.database, self.keep, spare=(path,))
         return BackupInfo(path, dt.datetime.now(), reason, path.stat().st_size, None)
 
     def list_backups(self) -> list[BackupInfo]:
@@ -60,10 +61,14 @@ class BackupService:
         problems = quick_check_problems(source)
         if problems:
             raise StorageError(f"{source} is damaged: {problems[0]}", "pick another backup")
-        before = self.backup_now("before-restore")
+        # Not rotated yet: pruning now could delete `source` itself (the oldest) before it is read.
+        path = backup.take(self.database, "before-restore")
+        before = BackupInfo(path, dt.datetime.now(), "before-restore", path.stat().st_size, None)
         backup.restore_into(self.database, source)
         # An older backup may predate the current schema.
         migrate(self.database)
+        # Only after a restore that worked, and never the backup just restored nor `before`.
+        backup.rotate(self.database, self.keep, spare=(source, path))
         log.info("restored %s from %s (previous content in %s)", self.database.label, source,
                  before.path)  # fmt: skip
         return before

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,10 +79,21 @@ def take(database: Database, reason: str = "manual", dest: Path | None = None) -
     return dest
 
 
-def rotate(database: Database, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` backups of this database; returns what was deleted."""
+def rotate(database: Database, keep: int, spare: Collection[Path] = ()) -> list[Path]:
+    """Delete all but the newest `keep` backups of this database; returns what was deleted.
+
+    The newest always stays (it was checked when taken), and so does every path in `spare`
+    (the backup a restore just read from); they count towards `keep`, and the rest of the
+    places go to the newest others.
+    """
     mine = [b.path for b in listing(database, count_issues=False)]
-    doomed = mine[max(keep, 1) :]
+    spared = {p.resolve() for p in spare}
+    kept = set(mine[:1]) | {p for p in mine if p.resolve() in spared}
+    for path in mine:
+        if len(kept) >= keep:
+            break
+        kept.add(path)
+    doomed = [p for p in mine if p not in kept]
     for path in doomed:
         path.unlink(missing_ok=True)
         log.info("removed old backup %s", path)

@@ -301,6 +301,16 @@ def _postgres_params(url: str, password: str | None = None) -> tuple[str, dict[s
         params: dict[str, Any] = dict(conninfo_to_dict(url))
     except Exception as exc:
         raise StorageError(f"cannot read the database URL: {exc}") from exc
+    port = str(params.get("port") or "5432")
+    try:  # the label and the keychain entry read the URL's own port too
+        _ = urlsplit(url).port
+        valid = len(port) <= 5 and port.isascii() and port.isdigit() and 0 < int(port) < 65536
+    except ValueError:
+        valid, port = False, url.partition("//")[2].partition("/")[0].rpartition(":")[2]
+    if not valid:
+        raise StorageError(
+            f"cannot read the database URL: the port {port!r} is not a number from 1 to 65535"
+        )
     dbname = str(params.pop("dbname", "") or "")
     user = str(params.get("user") or getpass.getuser())
     host = str(params.get("host") or "localhost")

@@ -410,6 +410,16 @@ class MainWindow(DockedWindow):
         self.status.showMessage(message, 8000)
 
     def _on_store_projects_changed(self) -> None:
+        # A restored backup replaces a project: its board follows the key (the old id may
+        # even be given to another project).
+        ids = {p.key: p.id for p in self.store.projects()}
+        for dock in self._boards:
+            board, key = dock.pane(), dock.objectName().removeprefix(BOARD_PREFIX)
+            if (
+                isinstance(board, BoardPane)
+                and ids.get(key, board.project_id()) != board.project_id()
+            ):
+                board.set_project(ids[key])
         self._rebuild_view_menu()
         if not self._boards:
             projects = self.store.projects()

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import Cli, Result
 from tests.unit.helpers import row_counts
+from tracker_gui.cli import main
 from tracker_gui.interchange import import_trello
 from tracker_gui.interchange.json_export import build
 from tracker_gui.services import Services
@@ -64,3 +66,16 @@ def assert_unchanged(
             assert content(seeded) == rows
 
     return check
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """`cli("import", ...)` runs the command line's main() in this process."""
+
+    def run(*argv: str) -> Result:
+        capsys.readouterr()
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run

@@ -84,5 +84,5 @@ def test_a_stray_quote_is_reported_with_its_row(tmp_path: Path) -> None:
     path = tmp_path / "quote.csv"
     path.write_text('Title,Status\nok,To Do\nbroken "quote,x,y,z\n', "utf-8")
     _, rows = open_table(path, "utf-8", [])
-    with pytest.raises(BadFile, match=r"row 3: 4 cells but the header names 2 columns"):
+    with pytest.raises(BadFile, match=r"line 3: row 3 has 4 cells but the header names 2 columns"):
         list(rows)

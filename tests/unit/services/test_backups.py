@@ -69,6 +69,37 @@ def test_restore_brings_the_backup_back_and_keeps_what_was_there(local: Services
     assert before.reason == "before-restore"
 
 
+def test_restoring_the_oldest_backup_at_the_keep_limit_keeps_it(local: Services) -> None:
+    service = BackupService(local.database, keep=3)
+    made = [service.backup_now().path for _ in range(3)]
+    local.issues.create(NewIssue("TRK", "made after the backups"))
+    before = service.restore(made[0])  # the oldest: pruning first would delete it
+    assert [i.title for i in local.issues.search(_all(local))] == ["keep me"]
+    listed = [b.path for b in service.list_backups()]
+    assert made[0] in listed and made[0].exists()  # the one just restored
+    assert listed[0] == before.path  # the newest good one: what was there before
+    # Pruned after the restore: the keep limit holds for the others.
+    assert listed == [before.path, made[2], made[0]]
+    again = service.restore(made[0])  # and it can be restored once more
+    assert made[0].exists() and again.path.exists()
+
+
+def test_a_failed_restore_prunes_nothing(local: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker_gui.storage import backup
+
+    service = BackupService(local.database, keep=2)
+    made = [service.backup_now().path for _ in range(2)]
+
+    def broken(database: object, source: Path) -> None:
+        raise StorageError("the disk is full")
+
+    monkeypatch.setattr(backup, "restore_into", broken)
+    with pytest.raises(StorageError, match="the disk is full"):
+        service.restore(made[0])
+    assert all(p.exists() for p in made)
+    assert [b.reason for b in service.list_backups()] == ["before-restore", "manual", "manual"]
+
+
 def test_a_damaged_backup_is_refused_and_nothing_changes(local: Services, tmp_path: Path) -> None:
     service = BackupService(local.database)
     good = service.backup_now().path
@@ -110,3 +141,16 @@ def test_postgres_backups_are_refused_with_a_hint(
 
 def _all(services: Services) -> IssueFilter:
     return IssueFilter(include_archived=True)
+
+
+def test_rotation_never_removes_the_backup_just_taken(local: Services) -> None:
+    service = BackupService(local.database, keep=1)
+    first = service.backup_now().path
+    # A file dated in the future (a clock that was wrong) sorts first: it must not push the
+    # backup just taken, the newest good one, out of the keep limit.
+    future = backups_dir() / "tracker-1-29991231-235959-000000-manual.db"
+    future.write_bytes(b"not a database")
+    made = service.backup_now().path
+    assert made.exists()
+    assert [b.path for b in service.list_backups()] == [future, made]
+    assert not first.exists()

@@ -33,6 +33,11 @@ from tracker_gui.ui.dialogs.import_widgets import (
     SeverityRole,
     TaskProgress,
     WhereRole,
+    backup_keys_note,
+    counted,
+    plural,
+    size_text,
+    summary,
 )
 from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.panes import detail_widgets as ui
@@ -53,9 +58,10 @@ KINDS = {
     "csv": ImportKind("csv", "CSV file", "CSV files (*.csv *.txt);;All files (*)", True),
     "json": ImportKind("json", "Tracker backup", "Tracker backup (*.json);;All files (*)", False),
 }
-COUNT_ORDER = ("issues", "subtasks", "comments", "labels", "links", "attachments", "watchers",
-               "users", "statuses", "projects", "history rows")  # fmt: skip
-SINGULAR = {"statuses": "status", "history rows": "history row", "watchers": "watcher"}
+BACKUP_NOTE = (
+    "A backup restores its own projects, users and history. A new database's empty project "
+    "makes way for it; a project whose key is taken here can come in under a new key."
+)
 EXTRA_STYLE = """
 QLabel#Banner {{ border-radius: 6px; padding: 8px 10px; color: {text}; }}
 QLabel#Banner[tone="success"] {{ background: {success_soft}; border: 1px solid {success}; }}
@@ -74,35 +80,17 @@ class ImportOptions:
     mapping: dict[str, str] | None = None
     encoding: str | None = None
     create_statuses: bool = False
+    rename_projects: bool = False  # JSON: a project whose key is taken here gets a free one
 
     def kwargs(self, kind: str) -> dict[str, Any]:
         if kind == "json":
-            return {}
+            return {"rename_projects": self.rename_projects}
         out: dict[str, Any] = {"project": self.project, "create_statuses": self.create_statuses}
         if kind in ("csv", "jira") and self.encoding:
             out["encoding"] = self.encoding
         if kind == "csv":
             out["mapping"] = self.mapping
         return out
-
-
-def counted(report: ImportReport) -> list[tuple[str, int]]:
-    """(what, how many) of a report, the things people count first first."""
-    rank = {name: n for n, name in enumerate(COUNT_ORDER)}
-    found = [(what, n) for what, n in report.created.items() if n]
-    return sorted(found, key=lambda pair: (rank.get(pair[0], len(rank)), pair[0]))
-
-
-def plural(n: int, what: str) -> str:
-    word = what if n != 1 else SINGULAR.get(what, what.removesuffix("s"))
-    return f"{n:,} {word}"
-
-
-def summary(report: ImportReport) -> str:
-    """One line on what an import did: "Imported 13 issues into WR"."""
-    issues = plural(report.created.get("issues", 0) + report.created.get("subtasks", 0), "issues")
-    verb = "Imported" if report.committed else "Would import"
-    return f"{verb} {issues} into {report.project}" if report.project else f"{verb} {issues}"
 
 
 class ImportReviewDialog(QDialog):
@@ -149,6 +137,11 @@ class ImportReviewDialog(QDialog):
         self.create_statuses_check = QCheckBox("Create statuses the project lacks")
         self.create_statuses_check.setChecked(self.options.create_statuses)
         self.create_statuses_check.toggled.connect(self._on_create_statuses_check_toggled)
+        self.rename_check = QCheckBox("Import under new keys")
+        self.rename_check.setObjectName("RenameProjects")
+        self.rename_check.setChecked(self.options.rename_projects)
+        self.rename_check.setVisible(self.options.rename_projects)
+        self.rename_check.toggled.connect(self._on_rename_check_toggled)
         self.banner = QLabel()
         self.banner.setObjectName("Banner")
         self.banner.setWordWrap(True)
@@ -194,7 +187,7 @@ class ImportReviewDialog(QDialog):
         theme.notifier.changed.connect(self._on_theme_changed)
 
     def _layout(self) -> None:
-        where = style.muted(QLabel(f"{self.path.name} · {_size_text(self.path)}"))
+        where = style.muted(QLabel(f"{self.path.name} · {size_text(self.path)}"))
         where.setToolTip(str(self.path))
         target = QGridLayout()
         target.setHorizontalSpacing(12)
@@ -209,8 +202,10 @@ class ImportReviewDialog(QDialog):
             target.addLayout(row, 0, 1)
             target.addWidget(self.create_statuses_check, 1, 1)
         else:
-            note = "A backup restores its own projects, users and history; none may exist here yet."
-            target.addWidget(style.muted(QLabel(note)), 0, 0)
+            note = style.muted(QLabel(BACKUP_NOTE))
+            note.setWordWrap(True)
+            target.addWidget(note, 0, 0, 1, 2)
+            target.addWidget(self.rename_check, 1, 0, 1, 2)
         target.setColumnStretch(1, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
@@ -247,6 +242,7 @@ class ImportReviewDialog(QDialog):
             self.options.mapping,
             self.options.encoding,
             self.create_statuses_check.isChecked(),
+            self.rename_check.isChecked(),
         )
 
     def problem_rows(self) -> list[tuple[str, str]]:
@@ -329,6 +325,8 @@ class ImportReviewDialog(QDialog):
             text = self._jira_keys_note(report)
             self.keys_note.setText(text)
             self.keys_note.setVisible(bool(text))
+        elif self.kind.name == "json":
+            self._show_backup_keys(report)
         total = sum(n for _, n in counted(report))
         ready = report.ok and total > 0 and not report.committed
         self.import_button.setEnabled(ready)
@@ -357,6 +355,15 @@ class ImportReviewDialog(QDialog):
         if key:
             return f"The issues get new numbers in {key}; each description ends with its Jira key."
         return ""
+
+    def _show_backup_keys(self, report: ImportReport) -> None:
+        """Offer new keys when the backup's project keys are taken here; say what they became."""
+        clashes: dict[str, str] = getattr(report, "clashes", {})
+        renaming = self.rename_check.isChecked()
+        self.rename_check.setVisible(not report.committed and (bool(clashes) or renaming))
+        text = backup_keys_note(report, renaming)
+        self.keys_note.setText(text)
+        self.keys_note.setVisible(bool(text))
 
     def _fill_counts(self, report: ImportReport) -> None:
         while self.counts_grid.count():
@@ -409,6 +416,7 @@ class ImportReviewDialog(QDialog):
         self.heading.setText(f"Imported {self.kind.title}")
         self.key_edit.setEnabled(False)
         self.create_statuses_check.hide()
+        self.rename_check.hide()
         self._update_key_hint()
         self.back_button.hide()
         self.import_button.hide()
@@ -482,6 +490,10 @@ class ImportReviewDialog(QDialog):
         if not self.completed:
             self.check()
 
+    def _on_rename_check_toggled(self, _checked: bool) -> None:
+        if not self.completed:
+            self.check()
+
     def _on_import_button_clicked(self) -> None:
         self.run_import()
 
@@ -492,18 +504,3 @@ class ImportReviewDialog(QDialog):
     def _on_theme_changed(self, _dark: bool) -> None:
         if self.report is not None:
             self._fill_problems(self.report)
-
-
-def _size_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return "unreadable"
-    if size < 1024:
-        return f"{size:,} bytes"
-    scaled = size / 1024
-    for unit in ("KB", "MB"):
-        if scaled < 1024:
-            return f"{scaled:,.1f} {unit}"
-        scaled /= 1024
-    return f"{scaled:,.1f} GB"

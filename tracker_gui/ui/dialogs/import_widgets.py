@@ -1,4 +1,4 @@
-"""Widgets the import and export dialogs share: the progress dialog and the problem list."""
+"""Widgets and words the import and export dialogs share: progress, problems, counts, notes."""
 
 from __future__ import annotations
 
@@ -19,12 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker_gui.interchange import ImportReport
 from tracker_gui.ui import icons, theme
 from tracker_gui.ui.panes import detail_style as style
 
 SeverityRole = Qt.ItemDataRole.UserRole + 1  # "error" | "warning" | "more" on a problem row
 WhereRole = Qt.ItemDataRole.UserRole + 2  # where the problem is ("row 3, column 'Due'")
 MessageRole = Qt.ItemDataRole.UserRole + 3  # what is wrong there
+COUNT_ORDER = ("issues", "subtasks", "comments", "labels", "links", "attachments", "watchers",
+               "users", "statuses", "projects", "history rows")  # fmt: skip
+SINGULAR = {"statuses": "status", "history rows": "history row", "watchers": "watcher"}
 TONES = {"error": "danger", "warning": "warning", "more": "muted_text"}
 PROGRESS_STYLE = """
 QProgressBar#TaskBar {{
@@ -176,3 +180,54 @@ class ProblemDelegate(QStyledItemDelegate):
             box = QRect(x, top + where.height() + 2, self._text_width(), body.height())
             painter.drawText(box, wrap, str(index.data(MessageRole) or ""))
         painter.restore()
+
+
+def size_text(path: Path) -> str:
+    """A file's size as people read it ("12.5 KB"); "unreadable" when it cannot be read."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return "unreadable"
+    if size < 1024:
+        return f"{size:,} bytes"
+    scaled = size / 1024
+    for unit in ("KB", "MB"):
+        if scaled < 1024:
+            return f"{scaled:,.1f} {unit}"
+        scaled /= 1024
+    return f"{scaled:,.1f} GB"
+
+
+def counted(report: ImportReport) -> list[tuple[str, int]]:
+    """(what, how many) of a report, the things people count first first."""
+    rank = {name: n for n, name in enumerate(COUNT_ORDER)}
+    found = [(what, n) for what, n in report.created.items() if n]
+    return sorted(found, key=lambda pair: (rank.get(pair[0], len(rank)), pair[0]))
+
+
+def plural(n: int, what: str) -> str:
+    word = what if n != 1 else SINGULAR.get(what, what.removesuffix("s"))
+    return f"{n:,} {word}"
+
+
+def summary(report: ImportReport) -> str:
+    """One line on what an import did: "Imported 13 issues into WR"."""
+    issues = plural(report.created.get("issues", 0) + report.created.get("subtasks", 0), "issues")
+    verb = "Imported" if report.committed else "Would import"
+    return f"{verb} {issues} into {report.project}" if report.project else f"{verb} {issues}"
+
+
+def backup_keys_note(report: ImportReport, renaming: bool) -> str:
+    """What a backup's import does with project keys: taken ones, new ones, the empty default."""
+    clashes: dict[str, str] = getattr(report, "clashes", {})
+    replaced: str | None = getattr(report, "replaced", None)
+    pairs = ", ".join(f"{old} → {new}" for old, new in clashes.items())
+    if clashes and renaming:
+        if report.committed:
+            return f"Imported under new keys: {pairs}."
+        return f"The backup's projects get new keys here: {pairs}."
+    if clashes:
+        return f"Some of the backup's project keys are taken here ({pairs})."
+    if replaced and report.ok:
+        return f"The empty project {replaced}, made with this database, makes way for the backup."
+    return ""
