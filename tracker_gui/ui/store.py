@@ -609,11 +609,21 @@ class Store(QObject):
             self._applied = set(newest)
 
     def _publish(self, events: list[Change]) -> None:
-        """Turn applied Change rows into the store's signals (models update incrementally)."""
+        """Turn applied Change rows into the store's signals (models update incrementally).
+
+        Per-issue updates go out first, re-reads (a workflow, a bulk write) after: an update
+        is a delta against what the views hold, so one sent after a re-read that already
+        includes it would count its card twice (issue 14 item 9: an import into an open
+        board left every column one too high per imported issue).
+        """
         self._counts.clear()
         projects = {e.project_id for e in events if e.issue_id is None}
         for pid in projects:
             self._workflows.pop(pid, None)
+        ids = sorted({e.issue_id for e in events if e.issue_id is not None})
+        if ids:
+            self.issuesChanged.emit(self._updates_for(ids))
+        for pid in projects:
             self.workflowChanged.emit(pid)
         if any(e.field == "project" for e in events):
             self.projectsChanged.emit()
@@ -621,9 +631,6 @@ class Store(QObject):
             # Generated or imported issues log one summary row: every view re-queries.
             self.projectsChanged.emit()
             self.filterChanged.emit(self._filter)
-        ids = sorted({e.issue_id for e in events if e.issue_id is not None})
-        if ids:
-            self.issuesChanged.emit(self._updates_for(ids))
         self.changesArrived.emit(events)
 
     def _updates_for(self, ids: list[int]) -> list[IssueUpdate]:
