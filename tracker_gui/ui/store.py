@@ -22,6 +22,7 @@ from tracker_gui.domain.models import (
     IssueDetail,
     IssueFilter,
     Label,
+    MoveTo,
     NewIssue,
     Project,
     SavedFilter,
@@ -53,6 +54,8 @@ from tracker_gui.interchange import (
 from tracker_gui.services import Services
 from tracker_gui.ui.undo import (
     AddCommentCommand,
+    BulkMoveCommand,
+    BulkOutcome,
     CommentOutcome,
     EditIssueCommand,
     MoveIssueCommand,
@@ -343,6 +346,12 @@ class Store(QObject):
         self.undo_stack.push(MoveIssueCommand(self, issue, status_id, after_id, before_id, outcome))
         return outcome.issue
 
+    def bulk_move(self, moves: list[MoveTo], text: str) -> list[Issue] | None:
+        """A multi-card drop as one user action: one service call, one undo step (`text`)."""
+        outcome = BulkOutcome()
+        self.undo_stack.push(BulkMoveCommand(self, moves, text, outcome))
+        return outcome.issues
+
     def add_comment(self, issue_id: int, body: str) -> Comment | None:
         """Add a comment through the undo stack (Edit > Undo deletes it again)."""
         issue = self.issue(issue_id)
@@ -387,6 +396,30 @@ class Store(QObject):
                 exact_rank=exact_rank,
             )
         )
+
+    def bulk_move_now(self, moves: list[MoveTo], text: str) -> list[Issue] | None:
+        """All or none of `moves` in one transaction (IssueService.bulk_move)."""
+        if not moves:
+            return []
+        first = moves[0]
+        self._pending = PendingWrite(
+            "move",
+            first.issue_id,
+            {"status": self._status_name_of(first.status_id)},
+            lambda _current: self._bulk_again(moves, text),
+        )
+        return self.call(lambda: self.services.issues.bulk_move(moves))
+
+    def _bulk_again(self, moves: list[MoveTo], text: str) -> Issue | None:
+        """Keep mine after a conflict: the same drop on the cards' current versions."""
+        current = {i.id: i for i in self.issues_by_ids([m.issue_id for m in moves])}
+        fresh = [
+            dataclasses.replace(m, version=current[m.issue_id].version)
+            for m in moves
+            if m.issue_id in current
+        ]
+        done = self.bulk_move(fresh, text) if fresh else None
+        return done[0] if done else None
 
     def place_issue(
         self, issue_id: int, status_id: int, rank: str, *, expect_status: int | None = None
