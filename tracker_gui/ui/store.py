@@ -297,6 +297,12 @@ class Store(QObject):
             self._counts[scope] = cached
         return dict(cached)
 
+    def changes_in_sets(
+        self, change_sets: Sequence[str], fields: Sequence[str] = ()
+    ) -> list[Change]:
+        """Every row (of `fields`) of whole change sets, oldest first."""
+        return self._read(lambda: self.services.feed.changes_in_sets(change_sets, fields), [])
+
     def recent_changes(self, limit: int = 200) -> list[Change]:
         return self._read(lambda: self.services.feed.recent(limit), [])
 
