@@ -326,7 +326,9 @@ class ActivityModel(QAbstractListModel):
             return
         self._names.learn(fresh)
         # A later read of an action already shown (its rows 29-30) joins that entry.
-        shown = {e.change.change_set: n for n, e in enumerate(recent) if e.change.change_set}
+        shown: dict[str | None, int] = {
+            e.change.change_set: n for n, e in enumerate(recent) if e.change.change_set
+        }
         entries = []
         for group in grouped(fresh):
             row = shown.get(group[0].change_set)
