@@ -159,11 +159,12 @@ class NotifyBridge(QObject):
 
         The feed reads committed rows a page at a time, so one action's rows can arrive in
         two reads (rows 1-28, then 29-30). A set's transaction committed all of its rows at
-        once: at its first row, read its status rows whole; its later rows are skipped.
-        Rows without a set (older history) pass as they are.
+        once: at its first status row, read its status rows whole; its later rows are
+        skipped. Rows without a set (older history) pass as they are.
         """
         loose = [e for e in events if e.change_set is None]
-        fresh = self._told.new_sets(e.change_set for e in events)
+        # Only sets with a status row here cost a read (a comment or an edit notifies nothing).
+        fresh = self._told.new_sets(e.change_set for e in events if e.field == "status")
         if not fresh:
             return loose
         whole = self._store.changes_in_sets(fresh, fields=("status",))

@@ -152,6 +152,25 @@ def test_a_raw_update_outside_the_app_gets_no_change_set(secured: Secured) -> No
     assert (row.field, row.new, row.change_set) == ("title", "by hand", None)
 
 
+@pytest.mark.postgres
+def test_a_login_cannot_store_a_change_set_that_is_not_a_uuid(secured: Secured) -> None:
+    """As the attacker: a member sets the setting by hand and types SQL with their login."""
+    import psycopg
+
+    mem = secured.services("mem")
+    issue = mem.issues.create(NewIssue("TRK", "typed at"))
+    start = mem.feed.last_id()
+    with secured.raw("mem") as conn:
+        conn.execute("SELECT set_config('tracker.change_set', 'x'' OR 1=1 --', false)")
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("UPDATE issue SET title = 'by hand' WHERE id = %s", (issue.id,))
+        with pytest.raises(psycopg.errors.StringDataRightTruncation):
+            conn.execute("SELECT set_config('tracker.change_set', repeat('a', 40), false)")
+            conn.execute("UPDATE issue SET title = 'by hand' WHERE id = %s", (issue.id,))
+    assert _since(mem, start) == []
+    assert mem.issues.get(issue.id).title == "typed at"
+
+
 # -- migration 0006 on a database made before it --------------------------------------------
 def test_an_older_database_gains_the_column_with_null_history(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -18,10 +18,19 @@ INDEX = 'CREATE INDEX IF NOT EXISTS "change_change_set" ON "change" ("change_set
 )
 
 
+# Any login may set tracker.change_set for its own transactions: the database keeps what it
+# stores a UUID (a login can still tag its own rows with an id it has seen; see the docs).
+UUID_CHECK = (
+    "change_set IS NULL OR change_set ~ "
+    "'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'"
+)
+
+
 def up(migrator, db):
     if isinstance(db, peewee.PostgresqlDatabase):
         db.execute_sql(
             f'ALTER TABLE "change" ADD COLUMN "change_set" varchar(36) DEFAULT {DEFAULT}'
+            f' CONSTRAINT "change_change_set_uuid" CHECK ({UUID_CHECK})'
         )
     else:
         db.execute_sql('ALTER TABLE "change" ADD COLUMN "change_set" VARCHAR(36)')
