@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -118,3 +119,69 @@ def test_pane_opens_the_issue_of_an_activated_row(
         pane.view.activated.emit(index)
     assert blocker.args == [three_issues[2].id]
     assert pane.view.visualRect(index).height() >= 40
+
+
+# -- one user action, one entry (change sets) ---------------------------------------------
+def bulk_done(services: Services, issues: list[Issue]) -> None:
+    done = services.projects.statuses(issues[0].project_id)[-1]
+    current = [services.issues.get(i.id) for i in issues]
+    services.issues.bulk_move([(i.id, i.version, done.id) for i in current])
+
+
+def test_a_bulk_move_elsewhere_is_one_entry(
+    store: Store, make_issue: Callable[..., Issue], other_services: Services
+) -> None:
+    issues = [make_issue(f"card {n}") for n in range(30)]
+    model = ActivityModel(store)
+    before = model.rowCount()
+    bulk_done(other_services, issues)
+    store.poll()
+    assert model.rowCount() == before + 1
+    assert texts(model)[0] == "bob moved 30 issues to Done: TRK-1, TRK-2, TRK-3 and 27 more"
+    assert model.index(0, 0).data(IssueIdRole) is None  # about several issues
+    # Opened afresh, the log reads the same.
+    assert texts(ActivityModel(store))[0] == texts(model)[0]
+
+
+def test_an_action_read_in_two_pages_stays_one_entry(
+    store: Store, make_issue: Callable[..., Issue], other_services: Services
+) -> None:
+    issues = [make_issue(f"card {n}") for n in range(30)]
+    model = ActivityModel(store)
+    before = model.rowCount()
+    start = store.services.feed.last_id()
+    bulk_done(other_services, issues)
+    rows = store.services.feed.changes_since(start)
+    cut = [n for n, r in enumerate(rows) if r.field == "status"][28]
+    store.apply_changes(rows[:cut])
+    assert texts(model)[0].startswith("bob moved 28 issues to Done")
+    store.apply_changes(rows[cut:])
+    assert model.rowCount() == before + 1
+    assert texts(model)[0].startswith("bob moved 30 issues to Done")
+
+
+def test_a_limit_that_cuts_an_action_still_shows_it_whole(
+    store: Store, make_issue: Callable[..., Issue], gui_services: Services
+) -> None:
+    issues = [make_issue(f"card {n}") for n in range(30)]
+    bulk_done(gui_services, issues)
+    model = ActivityModel(store, initial=40)  # 30 status rows and 30 hidden rank rows
+    assert texts(model)[0] == "alice moved 30 issues to Done: TRK-1, TRK-2, TRK-3 and 27 more"
+
+
+def test_an_import_and_an_edit_of_two_fields_are_one_entry_each(
+    store: Store, three_issues: list[Issue], gui_services: Services, tmp_path: Path
+) -> None:
+    model = ActivityModel(store)
+    before = model.rowCount()
+    first = three_issues[0]
+    gui_services.issues.edit(first.id, first.version, {"title": "Write it", "priority": "high"})
+    csv = tmp_path / "in.csv"
+    csv.write_text("title,status\none,To Do\ntwo,Done\nthree,In Progress\n", encoding="utf-8")
+    report = store.import_file("csv", csv, project="TRK")
+    assert report is not None and report.committed
+    assert model.rowCount() == before + 2
+    assert texts(model)[:2] == [
+        "alice imported into TRK: csv file in.csv",
+        "alice renamed TRK-1 to 'Write it' and changed the priority of TRK-1 from medium to high",
+    ]

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from tests.support.notify_recorder import RecordingBackend
-from tracker_gui.domain.models import Issue, NewIssue
+from tracker_gui.domain.models import Change, Issue, NewIssue
 from tracker_gui.notify.notifier import Notifier
 from tracker_gui.services import Services
 from tracker_gui.ui.notify_bridge import NATIVE, TRAY, NotifyBridge
@@ -177,3 +177,45 @@ def test_without_desktop_notifications_the_tray_shows_the_message_and_a_click_op
     with qtbot.waitSignal(bridge.issueRequested) as opened:
         tray.messageClicked.emit()
     assert opened.args == [issue.id]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_one_change_set_read_in_two_pages_is_one_notification(
+    qtbot: QtBot,
+    make_bridge: Callable[..., NotifyBridge],
+    recorder: RecordingBackend,
+    store: Store,
+    make_issue: Callable[..., Issue],
+    other_services: Services,
+) -> None:
+    """Issue 14 item 10: a bulk move of 30 arrived as 28 + 2 when a read split its rows."""
+    issues = [make_issue(f"card {n}") for n in range(30)]
+    clock = FakeClock()
+    bridge = make_bridge(clock=clock)
+    done = next(s for s in store.statuses(issues[0].project_id) if s.name == "Done")
+    start = store.services.feed.last_id()
+    other_services.issues.bulk_move([(i.id, i.version, done.id) for i in issues])
+    rows = store.services.feed.changes_since(start)
+    cut = [n for n, r in enumerate(rows) if r.field == "status"][28]
+    assert len({r.change_set for r in rows}) == 1
+
+    def read(page: list[Change]) -> None:  # what the live feed does with each page it reads
+        store.live_feed.remoteChanges.emit(store.apply_changes(page, coalesce=True))
+
+    read(rows[:cut])  # rows of cards 1-28
+    clock.now += 1.0  # the burst window is long past when the next page comes
+    qtbot.waitUntil(lambda: len(recorder.sent) >= 1, timeout=3000)
+    read(rows[cut:])  # rows of cards 29-30
+    clock.now += 1.0
+    qtbot.wait(600)
+    assert bridge.batcher.pending == 0
+    [note] = recorder.sent
+    assert note.summary == "30 issues changed status"
+    assert sorted(note.issue_ids) == sorted(i.id for i in issues)

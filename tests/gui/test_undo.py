@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from tracker_gui.domain.models import Issue, IssueFilter
@@ -165,3 +168,46 @@ def test_a_comment_that_cannot_be_added_leaves_nothing_to_undo(
     assert "comment" in blocker.args[0]
     assert store.undo_stack.count() == 0
     assert gui_services.issues.detail(three_issues[0].id).comments == ()
+
+
+def test_a_multi_card_drop_is_one_action_and_one_undo_step(
+    store: Store, make_issue: Callable[..., Issue], gui_services: Services, other_services: Services
+) -> None:
+    from tracker_gui.ui.models.column_model import ColumnModel
+
+    cards = [make_issue(f"card {n}") for n in range(5)]
+    todo, doing = store.statuses(cards[0].project_id)[:2]
+    source, target = ColumnModel(store, todo), ColumnModel(store, doing)
+    calls: list[int] = []
+    real = gui_services.issues.bulk_move
+    gui_services.issues.bulk_move = lambda moves: calls.append(len(moves)) or real(moves)  # type: ignore[method-assign]
+
+    def sets_since(start: int) -> set[str | None]:
+        return {c.change_set for c in gui_services.feed.changes_since(start)}
+
+    start = gui_services.feed.last_id()
+    mime = source.mimeData([source.index(r, 0) for r in (0, 2, 4)])
+    assert target.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    assert calls == [3], "one service call for the whole drop"
+    assert column(gui_services, doing.id) == ["TRK-1", "TRK-3", "TRK-5"]
+    assert len(sets_since(start)) == 1
+    assert store.undo_stack.count() == 1
+    assert store.undo_stack.undoText() == "Move 3 issues to In Progress"
+
+    start = gui_services.feed.last_id()
+    store.undo_stack.undo()
+    assert column(gui_services, todo.id) == [f"TRK-{n}" for n in range(1, 6)]
+    assert column(gui_services, doing.id) == []
+    assert calls == [3, 3] and len(sets_since(start)) == 1
+
+    store.undo_stack.redo()
+    assert column(gui_services, doing.id) == ["TRK-1", "TRK-3", "TRK-5"]
+
+    # Someone moves one of the cards meanwhile: undo refuses rather than overwrite it.
+    moved = other_services.issues.get(cards[2].id)
+    other_services.issues.move(moved.id, moved.version, todo.id)
+    store.poll()
+    conflicts: list[ConflictError] = []
+    store.conflictOccurred.connect(conflicts.append)
+    store.undo_stack.undo()
+    assert conflicts and column(gui_services, doing.id) == ["TRK-1", "TRK-5"]

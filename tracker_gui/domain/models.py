@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, Role, StatusCategory
 
@@ -156,6 +157,27 @@ class Change:
     field: str
     old: str | None
     new: str | None
+    # One user action (a multi-card drop, a bulk edit, an import): what was done together
+    # is told together. None on rows older than schema version 6 and on generated history.
+    change_set: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MoveTo:
+    """One issue of a bulk move: where it goes, from the version the user started from.
+
+    Between `after_id` and `before_id` (neither: the end of a new column, or where it is),
+    or at `exact_rank` (undo puts a card back). `edits` (a swimlane's assignee or priority)
+    are applied first.
+    """
+
+    issue_id: int
+    version: int
+    status_id: int
+    after_id: int | None = None
+    before_id: int | None = None
+    exact_rank: str | None = None
+    edits: tuple[tuple[str, Any], ...] = ()
 
 
 # What the feed and the store pass around: a Change read back after commit.

@@ -43,7 +43,8 @@ class _Writer:
         self.referenced = plan.referenced | {r for ln in plan.links for r in (ln.source, ln.target)}
 
     def flush(self) -> None:
-        self.catalog.append_changes_bulk(self.log)
+        # The whole import is one action: one change set (its transaction's).
+        self.catalog.append_changes_bulk(self.log, self.services.database.change_set)
         self.repo.add_labels_many(self.pairs)
         self.log, self.pairs = [], []
 

@@ -118,11 +118,34 @@ def compose(moves: Iterable[StatusMove]) -> list[Note]:
     ]
 
 
+class ToldSets:
+    """Change sets already handed on (bounded): a set is told once, whole.
+
+    A transaction's rows commit together, so once one row of a change set is seen all of
+    them can be read; rows of that set that a later read brings are then skipped.
+    """
+
+    def __init__(self, keep: int = 2000) -> None:
+        self._keep = keep
+        self._told: dict[str, None] = {}
+
+    def new_sets(self, change_sets: Iterable[str | None]) -> list[str]:
+        """The sets among these not told yet (in first-seen order); marks them told."""
+        fresh = [cs for cs in dict.fromkeys(change_sets) if cs and cs not in self._told]
+        for cs in fresh:
+            self._told[cs] = None
+        while len(self._told) > self._keep:
+            del self._told[next(iter(self._told))]
+        return fresh
+
+
 class Batcher:
     """Collects moves for BURST_WINDOW_S after the first one, then hands out the notes.
 
-    The window starts at the first move (it does not slide), so a steady trickle of changes
-    is still told within about `window` seconds. `clock` is injectable for tests.
+    Whole change sets come in at once (the bridge reads a set's rows together), so the
+    window only joins separate actions that arrive close together. It starts at the first
+    move (it does not slide), so a steady trickle of changes is still told within about
+    `window` seconds. `clock` is injectable for tests.
     """
 
     def __init__(

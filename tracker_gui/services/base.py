@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 
 from tracker_gui.domain import validation
 from tracker_gui.domain.models import Change, User
@@ -29,6 +30,7 @@ class ServiceBase:
         self.repo = issues
         self.bus = bus
         self.actor = actor
+        self._held: list[Change] | None = None  # events of the action in progress
 
     def _user_id(self, username: str | None, *, create: bool = False) -> int | None:
         """A user's id (inside a transaction); `create` adds unknown local users."""
@@ -55,3 +57,26 @@ class ServiceBase:
 
     def _commit_log(self, rows: Sequence[ChangeRow]) -> list[Change]:
         return self.catalog.append_changes(rows)
+
+    @contextlib.contextmanager
+    def _action(self) -> Iterator[None]:
+        """One user action made of several service calls: one transaction, one change set,
+        and the events of every call published together once it has committed."""
+        if self._held is not None:
+            yield
+            return
+        self._held = []
+        try:
+            with self.db.transaction():
+                yield
+            events = self._held
+        finally:
+            self._held = None
+        self.bus.publish(events)
+
+    def _publish(self, events: Sequence[Change]) -> None:
+        """After a call's commit, or (inside an action) when the action commits."""
+        if self._held is not None:
+            self._held.extend(events)
+        else:
+            self.bus.publish(events)

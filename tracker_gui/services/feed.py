@@ -21,6 +21,13 @@ class FeedService:
         """Change rows with an id above `change_id`, oldest first (what the live feed reads)."""
         return self.catalog.changes_since(change_id, limit, project_ids)
 
+    def changes_in_sets(
+        self, change_sets: Sequence[str], fields: Sequence[str] = ()
+    ) -> list[Change]:
+        """All rows (of `fields`) of whole change sets: a set commits at once, so once one of
+        its rows is seen they can all be read, however the feed's pages cut it."""
+        return self.catalog.changes_in_sets(change_sets, fields)
+
     def recent(self, limit: int = 200, project_ids: Sequence[int] = ()) -> list[Change]:
         return self.catalog.recent_changes(limit, project_ids)
 

@@ -15,6 +15,7 @@ from tracker_gui.domain.models import (
     Issue,
     IssueDetail,
     IssueFilter,
+    MoveTo,
     NewIssue,
     SearchHit,
 )
@@ -27,6 +28,7 @@ from tracker_gui.errors import (
     UserError,
     ValidationError,
 )
+from tracker_gui.services import bulk_moves
 from tracker_gui.services.base import ChangeRow, ServiceBase
 from tracker_gui.services.bus import EventBus
 from tracker_gui.storage.catalog_repo import CatalogRepo
@@ -270,7 +272,7 @@ class IssueService(ServiceBase):
             events = self._commit_log(
                 [(project.id, issue_id, self.actor, history.CREATED, None, history.snapshot(issue))]
             )
-        self.bus.publish(events)
+        self._publish(events)
         return issue
 
     # -- edit ----------------------------------------------------------------------------
@@ -348,7 +350,7 @@ class IssueService(ServiceBase):
             # Read back inside the transaction: a failed read after COMMIT would report
             # an error for a write that happened.
             edited = self.get(issue_id)
-        self.bus.publish(events)
+        self._publish(events)
         return edited
 
     # -- move / reorder ------------------------------------------------------------------
@@ -413,7 +415,7 @@ class IssueService(ServiceBase):
                 raise self._conflict(issue_id, "move")
             events = self._commit_log(rows)
             moved = self.get(issue_id)
-        self.bus.publish(events)
+        self._publish(events)
         return moved
 
     def transition(self, issue_id: int, expected_version: int, status_name: str) -> Issue:
@@ -441,14 +443,18 @@ class IssueService(ServiceBase):
             raise ConflictError("the column changed while you were moving; try again", None)
         return rank.between(above, below)
 
-    def bulk_move(self, moves: Sequence[tuple[int, int, int]]) -> list[Issue]:
-        """(issue id, version, status id) for many issues in one transaction: all or none.
+    def bulk_move(self, moves: Sequence[tuple[int, int, int]] | Sequence[MoveTo]) -> list[Issue]:
+        """Many issues in one transaction and one change set (one user action): all or none.
 
-        Each moved issue is appended to its new column in the order given, with a rank of
-        its own, and its change is logged like a single move (status, rank, resolved time).
+        (issue id, version, status id) tuples append each issue to its new column in the
+        order given, with a rank of its own, logged like a single move (status, rank,
+        resolved time). MoveTo items (a multi-card drop, its undo) are placed in order, each
+        between its neighbours, after its lane edits, exactly as move() and edit() would.
         """
+        if any(isinstance(m, MoveTo) for m in moves):
+            return bulk_moves.place_all(self, [m for m in moves if isinstance(m, MoveTo)])
         planned = []
-        for issue_id, version, status_id in moves:
+        for issue_id, version, status_id in moves:  # type: ignore[misc]
             issue = self._current(issue_id, "move")
             flow = self._workflow(issue.project_id)
             if status_id not in {s.id for s in flow.statuses}:
@@ -479,7 +485,7 @@ class IssueService(ServiceBase):
                     rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
             events = self._commit_log(rows)
             result = [self.get(i.id) for i, *_ in planned]
-        self.bus.publish(events)
+        self._publish(events)
         return result
 
     # -- comments, links, watchers -------------------------------------------------------
@@ -492,7 +498,7 @@ class IssueService(ServiceBase):
                 [(issue.project_id, issue_id, self.actor, "comment", None, text[:200])]
             )
             found = self.repo.comment(cid)
-        self.bus.publish(events)
+        self._publish(events)
         assert found is not None
         return found
 
@@ -520,7 +526,7 @@ class IssueService(ServiceBase):
                     )
                 ]
             )
-        self.bus.publish(events)
+        self._publish(events)
         return current
 
     def edit_comment(self, comment_id: int, body: str) -> Comment:
@@ -546,7 +552,7 @@ class IssueService(ServiceBase):
                 ]
             )
             found = self.repo.comment(comment_id)
-        self.bus.publish(events)
+        self._publish(events)
         assert found is not None
         return found
 
@@ -571,7 +577,7 @@ class IssueService(ServiceBase):
                     )
                 ]
             )
-        self.bus.publish(events)
+        self._publish(events)
 
     def unlink(self, issue_id: int, kind: LinkKind, other_key: str) -> None:
         issue = self.get(issue_id)
@@ -593,7 +599,7 @@ class IssueService(ServiceBase):
                     )
                 ]
             )
-        self.bus.publish(events)
+        self._publish(events)
 
     def watch(self, issue_id: int, username: str | None = None, on: bool = True) -> None:
         issue = self.get(issue_id)
@@ -622,7 +628,7 @@ class IssueService(ServiceBase):
                 if changed
                 else []
             )
-        self.bus.publish(events)
+        self._publish(events)
 
     def attach(self, issue_id: int, name: str, data: bytes) -> None:
         name = validation.name("attachment name", name, limit=255)
@@ -638,7 +644,7 @@ class IssueService(ServiceBase):
             events = self._commit_log(
                 [(issue.project_id, issue_id, self.actor, "attachment", None, name)]
             )
-        self.bus.publish(events)
+        self._publish(events)
 
     # -- archive / delete ----------------------------------------------------------------
     def archive(self, issue_id: int, expected_version: int, archived: bool = True) -> Issue:
@@ -661,7 +667,7 @@ class IssueService(ServiceBase):
                 ]
             )
             changed = self.get(issue_id)
-        self.bus.publish(events)
+        self._publish(events)
         return changed
 
     def delete(self, issue_id: int, expected_version: int) -> None:
@@ -677,7 +683,7 @@ class IssueService(ServiceBase):
             ]
             rows.append((issue.project_id, issue_id, self.actor, history.DELETED, issue.key, None))
             events = self._commit_log(rows)
-        self.bus.publish(events)
+        self._publish(events)
 
 
 def _fields(flt: IssueFilter) -> dict[str, Any]:

@@ -224,6 +224,7 @@ class CatalogRepo:
         if self.db.server_managed:
             return writes.changes_of_transaction(self.db)
         at = utcnow()
+        change_set = self.db.change_set
         out = []
         for project_id, issue_id, actor, field, old, new in rows:
             cid = ChangeRow.insert(
@@ -234,16 +235,37 @@ class CatalogRepo:
                 field=field,
                 old=old,
                 new=new,
+                change_set=change_set,
             ).execute()
-            out.append(Change(int(cid), project_id, issue_id, actor, at, field, old, new))
+            out.append(
+                Change(int(cid), project_id, issue_id, actor, at, field, old, new, change_set)
+            )
         return out
 
     def append_changes_bulk(
-        self, rows: Sequence[tuple[int, int | None, str, str, str | None, str | None, Any]]
+        self,
+        rows: Sequence[tuple[int, int | None, str, str, str | None, str | None, Any]],
+        change_set: str | None = None,
     ) -> None:
-        """Bulk history for generated data: (project, issue, actor, field, old, new, at)."""
-        keys = ("project", "issue_id", "actor", "field", "old", "new", "at")
-        bulk.insert(self.db, ChangeRow, keys, rows)
+        """Bulk history: (project, issue, actor, field, old, new, at) rows.
+
+        `change_set` names the action (an import passes its transaction's); generated or
+        restored history leaves it None, written as NULL on both backends.
+        """
+        keys = ("project", "issue_id", "actor", "field", "old", "new", "at", "change_set")
+        bulk.insert(self.db, ChangeRow, keys, [(*row, change_set) for row in rows])
+
+    def changes_in_sets(
+        self, change_sets: Sequence[str], fields: Sequence[str] = (), limit: int = 10_000
+    ) -> list[Change]:
+        """Every row of these change sets (only `fields` when given), oldest first."""
+        if not change_sets:
+            return []
+        with self.db.reading():
+            query = ChangeRow.select().where(ChangeRow.change_set.in_(list(change_sets)))
+            if fields:
+                query = query.where(ChangeRow.field.in_(list(fields)))
+            return [convert.change(r) for r in query.order_by(ChangeRow.id).limit(limit)]
 
     def changes_since(
         self, change_id: int, limit: int = 1000, project_ids: Sequence[int] = ()

@@ -152,6 +152,7 @@ def change(row: Any) -> Change:
         field=row.field,
         old=row.old,
         new=row.new,
+        change_set=row.change_set,
     )
 
 

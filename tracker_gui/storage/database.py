@@ -7,6 +7,8 @@ import getpass
 import logging
 import os
 import sqlite3
+import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -54,6 +56,8 @@ class Database:
         # A secured PostgreSQL database (admin setup-postgres) sets versions, timestamps and
         # writes the Change log itself in triggers: the repositories then leave those alone.
         self.server_managed = False
+        # Per thread, like peewee's connection state: the change set of the open transaction.
+        self._action = threading.local()
 
     @property
     def is_sqlite(self) -> bool:
@@ -119,11 +123,35 @@ class Database:
         with translated(self.label):
             self.peewee.connect()
 
+    @property
+    def change_set(self) -> str | None:
+        """The change set of the write transaction open on this thread (None outside one)."""
+        return getattr(self._action, "change_set", None)
+
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction (BEGIN IMMEDIATE on SQLite); driver errors become app errors."""
+    def transaction(self, change_set: str | None = None) -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE on SQLite); driver errors become app errors.
+
+        The outermost one is one user action: it carries a change set, `change_set` when
+        given (a queued action pushed later keeps its own), else a fresh UUID. A nested
+        block (a savepoint) is part of the enclosing action and keeps its set.
+        """
         with translated(self.label), self.bound(), self.peewee.atomic():
-            yield
+            if self.change_set is not None:
+                yield
+                return
+            self._action.change_set = change_set or str(uuid.uuid4())
+            try:
+                if self.server_managed:
+                    # The history triggers write the Change rows: the column's DEFAULT
+                    # (migration 0006) reads this setting, which ends with the transaction.
+                    self.peewee.execute_sql(
+                        "SELECT set_config('tracker.change_set', %s, true)",
+                        (self._action.change_set,),
+                    )
+                yield
+            finally:
+                self._action.change_set = None
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -216,6 +216,8 @@ class ChangeRow(Base):
     field = CharField(max_length=40)
     old = TextField(null=True)
     new = TextField(null=True)
+    # The UUID of the user action (one service transaction) that wrote the row (version 6).
+    change_set = CharField(max_length=36, null=True)
 
     class Meta:
         table_name = "change"

@@ -1,7 +1,8 @@
 """Qt side of notifications: remote status changes and due dates in, notes out, clicks back.
 
 Status changes come only from the live feed's `remoteChanges` (rows this window wrote go
-through the bus and never reach it), so the user's own changes never notify. The notes
+through the bus and never reach it), so the user's own changes never notify. One change set
+(a bulk move, an import) is one notification however the feed's reads cut its rows. The notes
 go to desktop-notifier (tracker_gui.notify.Notifier), or to `QSystemTrayIcon.showMessage`
 where no notification service answers; where neither works, `unavailable` says so once.
 """
@@ -19,7 +20,15 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from tracker_gui.domain.models import Change, IssueFilter
-from tracker_gui.notify.policy import Batcher, Note, Prefs, StatusMove, relations_of, wanted
+from tracker_gui.notify.policy import (
+    Batcher,
+    Note,
+    Prefs,
+    StatusMove,
+    ToldSets,
+    relations_of,
+    wanted,
+)
 from tracker_gui.notify.reminders import DueReminders, due_filter
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
@@ -80,6 +89,7 @@ class NotifyBridge(QObject):
         self._queued: list[Note] = []
         self._last_tray_note: Note | None = None
         self.batcher = Batcher(clock=clock)
+        self._told = ToldSets()
         self.reminders = DueReminders(today)
         self.reminders.restore(self._stored_reminders())
         self._flush = QTimer(self)
@@ -144,11 +154,28 @@ class NotifyBridge(QObject):
             )
         return moves
 
+    def whole_sets(self, events: list[Change]) -> list[Change]:
+        """`events` with every change set completed, each set once.
+
+        The feed reads committed rows a page at a time, so one action's rows can arrive in
+        two reads (rows 1-28, then 29-30). A set's transaction committed all of its rows at
+        once: at its first status row, read its status rows whole; its later rows are
+        skipped. Rows without a set (older history) pass as they are.
+        """
+        loose = [e for e in events if e.change_set is None]
+        # Only sets with a status row here cost a read (a comment or an edit notifies nothing).
+        fresh = self._told.new_sets(e.change_set for e in events if e.field == "status")
+        if not fresh:
+            return loose
+        whole = self._store.changes_in_sets(fresh, fields=("status",))
+        return sorted([*loose, *whole], key=lambda e: e.id)
+
     def _on_feed_remote_changes(self, events: list[Change]) -> None:
         prefs = self.prefs()
         if not prefs.enabled:
             return
         focused = self._focused()
+        events = self.whole_sets(events)
         moves = [m for m in self.moves_for(events) if wanted(m, prefs, focused=focused)]
         if moves:
             self.batcher.add(moves)

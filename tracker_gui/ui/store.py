@@ -22,6 +22,7 @@ from tracker_gui.domain.models import (
     IssueDetail,
     IssueFilter,
     Label,
+    MoveTo,
     NewIssue,
     Project,
     SavedFilter,
@@ -53,6 +54,8 @@ from tracker_gui.interchange import (
 from tracker_gui.services import Services
 from tracker_gui.ui.undo import (
     AddCommentCommand,
+    BulkMoveCommand,
+    BulkOutcome,
     CommentOutcome,
     EditIssueCommand,
     MoveIssueCommand,
@@ -294,6 +297,12 @@ class Store(QObject):
             self._counts[scope] = cached
         return dict(cached)
 
+    def changes_in_sets(
+        self, change_sets: Sequence[str], fields: Sequence[str] = ()
+    ) -> list[Change]:
+        """Every row (of `fields`) of whole change sets, oldest first."""
+        return self._read(lambda: self.services.feed.changes_in_sets(change_sets, fields), [])
+
     def recent_changes(self, limit: int = 200) -> list[Change]:
         return self._read(lambda: self.services.feed.recent(limit), [])
 
@@ -343,6 +352,12 @@ class Store(QObject):
         self.undo_stack.push(MoveIssueCommand(self, issue, status_id, after_id, before_id, outcome))
         return outcome.issue
 
+    def bulk_move(self, moves: list[MoveTo], text: str) -> list[Issue] | None:
+        """A multi-card drop as one user action: one service call, one undo step (`text`)."""
+        outcome = BulkOutcome()
+        self.undo_stack.push(BulkMoveCommand(self, moves, text, outcome))
+        return outcome.issues
+
     def add_comment(self, issue_id: int, body: str) -> Comment | None:
         """Add a comment through the undo stack (Edit > Undo deletes it again)."""
         issue = self.issue(issue_id)
@@ -387,6 +402,30 @@ class Store(QObject):
                 exact_rank=exact_rank,
             )
         )
+
+    def bulk_move_now(self, moves: list[MoveTo], text: str) -> list[Issue] | None:
+        """All or none of `moves` in one transaction (IssueService.bulk_move)."""
+        if not moves:
+            return []
+        first = moves[0]
+        self._pending = PendingWrite(
+            "move",
+            first.issue_id,
+            {"status": self._status_name_of(first.status_id)},
+            lambda _current: self._bulk_again(moves, text),
+        )
+        return self.call(lambda: self.services.issues.bulk_move(moves))
+
+    def _bulk_again(self, moves: list[MoveTo], text: str) -> Issue | None:
+        """Keep mine after a conflict: the same drop on the cards' current versions."""
+        current = {i.id: i for i in self.issues_by_ids([m.issue_id for m in moves])}
+        fresh = [
+            dataclasses.replace(m, version=current[m.issue_id].version)
+            for m in moves
+            if m.issue_id in current
+        ]
+        done = self.bulk_move(fresh, text) if fresh else None
+        return done[0] if done else None
 
     def place_issue(
         self, issue_id: int, status_id: int, rank: str, *, expect_status: int | None = None
@@ -609,11 +648,21 @@ class Store(QObject):
             self._applied = set(newest)
 
     def _publish(self, events: list[Change]) -> None:
-        """Turn applied Change rows into the store's signals (models update incrementally)."""
+        """Turn applied Change rows into the store's signals (models update incrementally).
+
+        Per-issue updates go out first, re-reads (a workflow, a bulk write) after: an update
+        is a delta against what the views hold, so one sent after a re-read that already
+        includes it would count its card twice (issue 14 item 9: an import into an open
+        board left every column one too high per imported issue).
+        """
         self._counts.clear()
         projects = {e.project_id for e in events if e.issue_id is None}
         for pid in projects:
             self._workflows.pop(pid, None)
+        ids = sorted({e.issue_id for e in events if e.issue_id is not None})
+        if ids:
+            self.issuesChanged.emit(self._updates_for(ids))
+        for pid in projects:
             self.workflowChanged.emit(pid)
         if any(e.field == "project" for e in events):
             self.projectsChanged.emit()
@@ -621,9 +670,6 @@ class Store(QObject):
             # Generated or imported issues log one summary row: every view re-queries.
             self.projectsChanged.emit()
             self.filterChanged.emit(self._filter)
-        ids = sorted({e.issue_id for e in events if e.issue_id is not None})
-        if ids:
-            self.issuesChanged.emit(self._updates_for(ids))
         self.changesArrived.emit(events)
 
     def _updates_for(self, ids: list[int]) -> list[IssueUpdate]:

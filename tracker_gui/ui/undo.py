@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 from tracker_gui.domain import history
-from tracker_gui.domain.models import Comment, Issue
+from tracker_gui.domain.models import Comment, Issue, MoveTo
 
 if TYPE_CHECKING:
     from tracker_gui.ui.store import Store
@@ -201,3 +201,82 @@ class AddCommentCommand(QUndoCommand):
 @dataclass
 class CommentOutcome:
     comment: Comment | None = None
+
+
+@dataclass
+class BulkOutcome:
+    """What the first redo() of a bulk move produced (None: refused, nothing moved)."""
+
+    issues: list[Issue] | None = None
+
+
+class BulkMoveCommand(QUndoCommand):
+    """A multi-card drop: one service call (one transaction, one change set) each way.
+
+    Undo puts every card back in its old status at its old rank (and lane field) in one bulk
+    call; a card someone moved or re-laned since makes it refuse, through the conflict flow,
+    rather than overwrite their change.
+    """
+
+    def __init__(self, store: Store, moves: list[MoveTo], text: str, outcome: BulkOutcome) -> None:
+        super().__init__()
+        self._store = store
+        self._moves = moves
+        self._outcome = outcome
+        self._first = True
+        self._fields = sorted({f for m in moves for f, _ in m.edits})
+        self._before: dict[int, Issue] = {}
+        self._after: dict[int, Issue] = {}
+        self.setText(text)
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            ids = [m.issue_id for m in self._moves]
+            self._before = {i.id: i for i in self._store.issues_by_ids(ids)}
+            done = self._store.bulk_move_now(self._moves, self.text())
+            self._outcome.issues = done
+            if done is None or all(
+                d.version == m.version for d, m in zip(done, self._moves, strict=True)
+            ):
+                self.setObsolete(True)  # refused, or nothing changed: nothing to undo
+                return
+            self._after = {i.id: i for i in done}
+            return
+        self._after = self._put(self._after, expect=self._before)
+
+    def undo(self) -> None:
+        self._before = self._put(self._before, expect=self._after)
+
+    def _put(self, target: dict[int, Issue], expect: dict[int, Issue]) -> dict[int, Issue]:
+        """Every card to its state in `target`, if each is still as in `expect`."""
+        current = {i.id: i for i in self._store.issues_by_ids(list(target))}
+        fields = ["status_id", *self._fields]
+        for issue_id, want in expect.items():
+            now = current.get(issue_id)
+            if now is None or any(getattr(now, f) != getattr(want, f) for f in fields):
+                if now is not None:
+                    self._store.report_conflict(
+                        now,
+                        f"{now.key} was changed by someone else since; the cards were "
+                        "left where they are to avoid overwriting their change",
+                        kind="move",
+                        mine={"status": self._store.status_name(now.project_id, want.status_id)},
+                    )
+                self.setObsolete(True)
+                return target
+        moves = [
+            MoveTo(
+                issue_id,
+                current[issue_id].version,
+                state.status_id,
+                exact_rank=state.rank,
+                edits=tuple((f, field_value(state, f)) for f in self._fields),
+            )
+            for issue_id, state in target.items()
+        ]
+        done = self._store.bulk_move_now(moves, self.text())
+        if done is None:
+            self.setObsolete(True)
+            return target
+        return {i.id: i for i in done}

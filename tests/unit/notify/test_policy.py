@@ -8,6 +8,7 @@ from tracker_gui.notify.policy import (
     Batcher,
     Prefs,
     StatusMove,
+    ToldSets,
     compose,
     relations_of,
     wanted,
@@ -126,3 +127,11 @@ def test_the_batcher_tells_separate_bursts_separately() -> None:
     batcher.add([move(2, "In Review")])
     clock.now += 0.5
     assert [n.summary for n in batcher.take()] == ["TRK-2 moved to In Review"]
+
+
+def test_a_change_set_is_told_once_and_the_memory_stays_bounded() -> None:
+    told = ToldSets(keep=3)
+    assert told.new_sets(["a", None, "a", "b"]) == ["a", "b"]
+    assert told.new_sets(["b", "c"]) == ["c"]  # b's later rows (a second read): skipped
+    assert told.new_sets(["d"]) == ["d"]
+    assert told.new_sets(["a"]) == ["a"]  # the oldest was forgotten past `keep`

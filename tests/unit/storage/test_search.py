@@ -346,6 +346,9 @@ def test_version_1_databases_get_the_index_with_their_old_issues(
     only_first.mkdir()
     real = database_module.MIGRATIONS_DIR
     (only_first / "0001_initial.py").write_text((real / "0001_initial.py").read_text())
+    # Today's services write each Change row's change set (0006): the old file gets that
+    # column too, so they can write its history; the full-text migrations stay pending.
+    (only_first / "0006_change_set.py").write_text((real / "0006_change_set.py").read_text())
     monkeypatch.setattr(database_module, "MIGRATIONS_DIR", only_first)
     path = tmp_path / "old.db"
     old = open_services(str(path), create=True, actor="alice")
@@ -378,6 +381,9 @@ def test_postgres_version_1_databases_get_the_index(
     only_first.mkdir()
     real = database_module.MIGRATIONS_DIR
     (only_first / "0001_initial.py").write_text((real / "0001_initial.py").read_text())
+    # Today's services write each Change row's change set (0006): the old file gets that
+    # column too, so they can write its history; the full-text migrations stay pending.
+    (only_first / "0006_change_set.py").write_text((real / "0006_change_set.py").read_text())
     monkeypatch.setattr(database_module, "MIGRATIONS_DIR", only_first)
     target = new_target(migrated=False)  # type: ignore[operator]
     old = open_services(target, create=True, actor="alice")

@@ -66,10 +66,11 @@ class BoardCounter(QObject):
 
     def _settle(self, changes: Sequence[Change]) -> None:
         flt = self.bound.apply(board_scope(self._store.filter, self._grid.project_id))
-        touched, exact = self._tally.resolve(changes, self._grid.key_for, flt.is_empty())
+        _touched, exact = self._tally.resolve(changes, self._grid.key_for, flt.is_empty())
+        # Every cell, not only those a card entered or left: a model guesses +1 for an update
+        # of a card beyond its loaded page, which may be an edit of a card it already counted.
         for cell in self._grid:
-            if cell.key in touched:
-                cell.model.set_total(self._tally.totals.get(cell.key, 0))
+            cell.model.set_total(self._tally.totals.get(cell.key, 0))
         self.countsChanged.emit()
         if not exact and not self._grid.fully_loaded():
             self._recount_timer.start()

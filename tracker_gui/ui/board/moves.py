@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tracker_gui.domain.models import MoveTo
 from tracker_gui.ui.board.dnd import DraggedIssue
 from tracker_gui.ui.store import Store
 
@@ -31,38 +32,33 @@ def describe(placements: Sequence[Placement], status_name: str) -> str:
 
 
 def run_moves(store: Store, placements: Sequence[Placement], status_name: str) -> int:
-    """Perform the placements in order; stops at the first refusal. Returns how many moved.
+    """Perform the placements as one user action; returns how many moved (all or none).
 
-    Each store write pushes its own undo command; several (or an edit plus a move) are wrapped
-    in one macro so Undo puts the whole drop back. Versions are the ones the user saw when the
-    drag started: a card someone changed meanwhile raises a conflict instead of moving blindly.
+    One card without a lane edit is a plain move. Several (or an edit plus a move) are one
+    bulk move: one service call, one transaction, one change set (so others are told of the
+    drop once) and one undo step. Versions are the ones the user saw when the drag started:
+    a card someone changed meanwhile raises a conflict instead of moving blindly.
     """
     if not placements:
         return 0
-    current = {i.id: i for i in store.issues_by_ids([p.item.id for p in placements])}
-    stack = store.undo_stack
-    grouped = len(placements) > 1 or any(p.edits for p in placements)
-    if grouped:
-        stack.beginMacro(describe(placements, status_name))
-    moved = 0
-    try:
-        for step in placements:
-            issue = current.get(step.item.id)
-            if issue is None:
-                break
-            issue = dataclasses.replace(issue, version=step.item.version)
-            if step.edits:
-                edited = store.edit_issue(issue, dict(step.edits))
-                if edited is None:
-                    break
-                issue = edited
-            if store.move_issue(issue, step.status_id, step.after_id, step.before_id) is None:
-                break
-            moved += 1
-    finally:
-        if grouped:
-            stack.endMacro()
-            if moved == 0:  # nothing happened: drop the empty macro from the history
-                stack.command(stack.index() - 1).setObsolete(True)
-                stack.undo()
-    return moved
+    if len(placements) == 1 and not placements[0].edits:
+        step = placements[0]
+        current = store.issues_by_ids([step.item.id])
+        if not current:
+            return 0
+        issue = dataclasses.replace(current[0], version=step.item.version)
+        moved = store.move_issue(issue, step.status_id, step.after_id, step.before_id)
+        return 0 if moved is None else 1
+    moves = [
+        MoveTo(
+            p.item.id,
+            p.item.version,
+            p.status_id,
+            after_id=p.after_id,
+            before_id=p.before_id,
+            edits=p.edits,
+        )
+        for p in placements
+    ]
+    done = store.bulk_move(moves, describe(placements, status_name))
+    return len(done) if done else 0

@@ -27,13 +27,36 @@ SNIPPET = 80
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    change: Change
+    """One user action: the visible rows of one change set (or one row without a set)."""
+
+    change: Change  # the row that speaks for the entry: its actor, time and issue
     action: str
     icon: str
+    changes: tuple[Change, ...] = ()
 
     @property
     def text(self) -> str:
         return f"{self.change.actor} {self.action}"
+
+    @property
+    def issue_id(self) -> int | None:
+        """The issue the entry is about; None when it is about several."""
+        ids = {c.issue_id for c in self.changes} or {self.change.issue_id}
+        return self.change.issue_id if len(ids) == 1 else None
+
+
+def grouped(changes: list[Change]) -> list[list[Change]]:
+    """Rows (oldest first) as actions: one group per change set, a row without a set alone;
+    groups ordered by their newest row."""
+    groups: dict[object, list[Change]] = {}
+    for change in changes:
+        key = change.change_set if change.change_set is not None else ("row", change.id)
+        groups.setdefault(key, []).append(change)
+    return sorted(groups.values(), key=lambda g: g[-1].id)
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def snippet(text: str | None, limit: int = SNIPPET) -> str:
@@ -206,6 +229,33 @@ def _describe_project(change: Change, names: _Names) -> tuple[str, str]:
     return f"changed {field} in {project}", "settings"
 
 
+BULK_SUMMARIES = frozenset({"import", "demo"})
+KEYS_SHOWN = 3
+
+
+def describe_set(rows: list[Change], names: _Names) -> tuple[Change, str, str]:
+    """(the row that speaks for it, sentence without the actor, icon) for one action."""
+    summary = next((c for c in rows if c.field in BULK_SUMMARIES), None)
+    if summary is not None:  # an import: its summary row says it (rows may be thinned)
+        return (summary, *describe(summary, names))
+    if len(rows) == 1:
+        return (rows[0], *describe(rows[0], names))
+    issues = list(dict.fromkeys(c.issue_id for c in rows if c.issue_id is not None))
+    if len(issues) <= 1:  # one issue, several fields (an edit dialog's save)
+        parts = [describe(c, names)[0] for c in rows]
+        return rows[-1], _listed(parts), describe(rows[0], names)[1]
+    keys = [names.key(i) for i in issues]
+    shown = ", ".join(keys[:KEYS_SHOWN])
+    if len(keys) > KEYS_SHOWN:
+        shown += f" and {len(keys) - KEYS_SHOWN} more"
+    moves = [c for c in rows if c.field == "status"]
+    if moves and {c.issue_id for c in moves} == set(issues):  # a multi-card drop, a bulk move
+        targets = {c.new for c in moves}
+        where = f" to {names.status(moves[-1].new)}" if len(targets) == 1 else ""
+        return moves[-1], f"moved {len(issues)} issues{where}: {shown}", "board"
+    return rows[-1], f"changed {len(issues)} issues: {shown}", "edit"
+
+
 class ActivityModel(QAbstractListModel):
     """Recent changes, newest first; names are resolved when changes arrive, never in data()."""
 
@@ -215,15 +265,20 @@ class ActivityModel(QAbstractListModel):
         self._names = _Names(store)
         self._rows: list[Entry] = []
         changes = [c for c in store.recent_changes(initial) if c.field not in HIDDEN_FIELDS]
+        if changes and changes[0].change_set is not None:
+            # The limit may cut the oldest action in two: read that one whole.
+            cut = changes[0].change_set
+            whole = [c for c in store.changes_in_sets([cut]) if c.field not in HIDDEN_FIELDS]
+            changes = [*whole, *(c for c in changes if c.change_set != cut)]
         self._names.learn(changes)
-        self._rows = [self._entry(c) for c in reversed(changes)]
+        self._rows = [self._entry(g) for g in reversed(grouped(changes))]
         store.changesArrived.connect(self._on_store_changes_arrived)
         store.issuesChanged.connect(self._on_store_issues_changed)
         store.workflowChanged.connect(self._on_store_workflow_changed)
 
-    def _entry(self, change: Change) -> Entry:
-        action, icon = describe(change, self._names)
-        return Entry(change, action, icon)
+    def _entry(self, rows: list[Change]) -> Entry:
+        speaker, action, icon = describe_set(rows, self._names)
+        return Entry(speaker, action, icon, tuple(rows))
 
     def entry(self, row: int) -> Entry | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -251,7 +306,7 @@ class ActivityModel(QAbstractListModel):
         if role == ChangeRole:
             return entry.change
         if role == IssueIdRole:
-            return entry.change.issue_id
+            return entry.issue_id
         if role == ActorRole:
             return entry.change.actor
         if role == ActionRole:
@@ -264,12 +319,28 @@ class ActivityModel(QAbstractListModel):
 
     # -- updates -------------------------------------------------------------------------
     def _on_store_changes_arrived(self, changes: list[Change]) -> None:
-        known = {e.change.id for e in self._rows[:50]}
+        recent = self._rows[:50]
+        known = {c.id for e in recent for c in (e.changes or (e.change,))}
         fresh = [c for c in changes if c.field not in HIDDEN_FIELDS and c.id not in known]
         if not fresh:
             return
         self._names.learn(fresh)
-        entries = [self._entry(c) for c in reversed(fresh)]
+        # A later read of an action already shown (its rows 29-30) joins that entry.
+        shown: dict[str | None, int] = {
+            e.change.change_set: n for n, e in enumerate(recent) if e.change.change_set
+        }
+        entries = []
+        for group in grouped(fresh):
+            row = shown.get(group[0].change_set)
+            if row is None:
+                entries.append(self._entry(group))
+                continue
+            old = self._rows[row]
+            self._rows[row] = self._entry(sorted([*old.changes, *group], key=lambda c: c.id))
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
+        if not entries:
+            return
+        entries.reverse()
         self.beginInsertRows(QModelIndex(), 0, len(entries) - 1)
         self._rows[0:0] = entries
         self.endInsertRows()
