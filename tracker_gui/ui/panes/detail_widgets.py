@@ -344,7 +344,12 @@ class HeadingEdit(QTextEdit):
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
-        if event.reason() != Qt.FocusReason.PopupFocusReason:  # not for its own context menu
+        # Not for its own context menu, nor when the window loses the focus (another app, a
+        # dialog, closing): what was typed stays, unsaved, until Enter or a click elsewhere.
+        if event.reason() not in (
+            Qt.FocusReason.PopupFocusReason,
+            Qt.FocusReason.ActiveWindowFocusReason,
+        ):
             self.editingFinished.emit()
 
 
