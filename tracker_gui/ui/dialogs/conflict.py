@@ -408,6 +408,7 @@ class FieldConflictDialog(QDialog):
         editor.setObjectName(f"{name}Text")
         editor.setPlainText(text)
         editor.setReadOnly(True)
+        editor.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the buttons have it until "Edit mine"
         lines = TEXT_FIELDS[self.conflict.field]
         editor.setFixedHeight(editor.fontMetrics().lineSpacing() * lines + 16)
         column.addWidget(editor)
@@ -429,6 +430,7 @@ class FieldConflictDialog(QDialog):
             self.accept()
             return
         self.mine_edit.setReadOnly(False)
+        self.mine_edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.mine_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.edit_button.setEnabled(False)
         self.keep_mine_button.setText("Save edited")
