@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -202,6 +203,43 @@ def test_a_title_changed_elsewhere_before_the_live_feed_ran_asks_too(
     assert seen[0].heading.text() == "bob changed the title of TRK-1"
     assert desk.stored().title == "Mine"
     assert desk.conflicts == []
+
+
+def leave_window(widget: QWidget) -> None:
+    """What the title sees when the user switches to another app (or the window closes)."""
+    QApplication.sendEvent(
+        widget, QFocusEvent(QEvent.Type.FocusOut, Qt.FocusReason.ActiveWindowFocusReason)
+    )
+
+
+def test_switching_away_saves_quietly_or_keeps_the_text_when_it_conflicts(
+    desk: Desk, qtbot: QtBot, on_dialog: OnDialog
+) -> None:
+    pane = desk.pane
+    seen = on_dialog(lambda d: click(qtbot, d.keep_theirs_button))
+    type_into(qtbot, pane.title_edit, "Mine, saved on leaving")
+    leave_window(pane.title_edit)
+    assert desk.stored().title == "Mine, saved on leaving"
+    assert seen == []
+
+    type_into(qtbot, pane.title_edit, "Mine again")
+    bob = desk.other("bob")
+    bob.issues.edit(desk.issue.id, desk.stored().version, {"title": "Theirs"})
+    leave_window(pane.title_edit)
+    assert seen == [], "no question while the user is away"
+    assert desk.stored().title == "Theirs"
+    assert pane.title_edit.text() == "Mine again"
+    assert pane.error_label.text() == (
+        "Not saved yet: bob changed the title meanwhile. Press Enter to compare."
+    )
+    desk.store.poll()
+    qtbot.waitUntil(lambda: "bob renamed it to “Theirs”" in pane.history.lines())
+    assert pane.title_edit.text() == "Mine again"
+    pane.title_edit.setFocus()
+    qtbot.keyClick(pane.title_edit, Qt.Key.Key_Return)
+    assert [(d.mine_text, d.theirs_text) for d in seen] == [("Mine again", "Theirs")]
+    assert desk.stored().title == "Theirs" and pane.title_edit.text() == "Theirs"
+    assert pane.error_label.text() == ""
 
 
 # -- (b) another field changed elsewhere: saved without a dialog, theirs stays --------------

@@ -38,6 +38,7 @@ from tracker_gui.ui.panes.detail_sections import (
 from tracker_gui.ui.store import IssueUpdate, Store
 
 CONFLICT_TEXT = "Not saved: someone else changed this issue meanwhile. It now shows their version."
+LATER_TEXT = "Not saved yet: {who} changed the {field} meanwhile. Press Enter to compare."
 EXTRA_STYLE = """
 QTextEdit#TitleEdit {{
     border: 1px solid transparent; border-radius: 6px; padding: 0 2px;
@@ -191,25 +192,26 @@ class DetailPane(QWidget):
         if self._issue_id is not None:
             self._load(reset=False)
 
-    def save_field(self, field: str, base: Any, mine: Any) -> Saved:
+    def save_field(self, field: str, base: Any, mine: Any, *, ask: bool = True) -> Saved:
         """Save `mine` for one field whose editor started from `base`.
 
         If the stored value is still `base`, it is saved on the current version (someone
         changing another field meanwhile is no conflict). If it changed, the conflict dialog
-        shows mine and theirs with who and when; the user keeps one, or edits mine.
+        shows mine and theirs with who and when; the user keeps one, or edits mine. Without
+        `ask` (nobody at the window) a conflict writes nothing and says so inline.
         """
         if self._detail is None or self._saving:
             return Saved(saving.FAILED)
         self._saving = True
         try:
-            return self._save_field(self._detail.issue.id, field, base, mine)
+            return self._save_field(self._detail.issue.id, field, base, mine, ask)
         finally:
             self._saving = False
             if self._reload_wanted:
                 self._reload_wanted = False
                 self._reload_timer.start()
 
-    def _save_field(self, issue_id: int, field: str, base: Any, mine: Any) -> Saved:
+    def _save_field(self, issue_id: int, field: str, base: Any, mine: Any, ask: bool) -> Saved:
         while True:  # again when theirs changed once more while the dialog was open
             state = self._store.field_state(issue_id, field)
             if state is None:
@@ -227,10 +229,15 @@ class DetailPane(QWidget):
                 if self._write(functools.partial(self._store_write, state.issue, field, mine)):
                     return Saved(saving.SAVED, mine)
                 return Saved(saving.FAILED)
+            if not ask:
+                who = state.changed_by or "someone else"
+                style.show_error(self.error_label, LATER_TEXT.format(who=who, field=field))
+                return Saved(saving.LATER)
             found = dialog.FieldConflict(
                 state.issue.key, field, mine, state.value, state.changed_by, state.changed_at
             )
             choice, value = self._ask(found)
+            style.show_error(self.error_label, "")
             if choice == dialog.KEEP_THEIRS:
                 self._reload_timer.start()
                 return Saved(saving.THEIRS, state.value)
@@ -340,7 +347,9 @@ class DetailPane(QWidget):
         text = self.title_edit.text().strip()
         if text == self._title_base.strip():
             return
-        saved = self.save_field("title", self._title_base, text)
+        saved = self.save_field(
+            "title", self._title_base, text, ask=not self.title_edit.window_left
+        )
         if saved.settled:
             self.title_edit.setText(saved.value)
             self._title_base = saved.value
