@@ -24,7 +24,7 @@ from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, NewIssue
 from tracker_gui.errors import ConflictError
 from tracker_gui.services import Services, open_services
-from tracker_gui.ui.dialogs.conflict import FieldConflictDialog
+from tracker_gui.ui.dialogs.conflict import WORDS, FieldConflictDialog
 from tracker_gui.ui.panes.detail_pane import DetailPane
 from tracker_gui.ui.store import Store
 
@@ -53,6 +53,9 @@ class Desk:
 
     def stored(self) -> Issue:
         return self.services.issues.get(self.issue.id)
+
+    def project_id(self) -> int:
+        return self.issue.project_id
 
 
 @pytest.fixture
@@ -416,3 +419,54 @@ def test_a_description_saves_without_a_dialog_when_another_field_changed(
     assert seen == [] and desk.conflicts == []
     stored = desk.stored()
     assert (stored.title, stored.description) == ("Theirs", "Mine: steps")
+
+
+@pytest.mark.parametrize("name", ["status", "labels", "estimate", "assignee", "parent"])
+def test_every_field_editor_asks_when_its_field_changed_elsewhere(
+    desk: Desk, qtbot: QtBot, on_dialog: OnDialog, name: str
+) -> None:
+    """bob's value is shown as the field shows it (by name, key, hours); keep mine wins."""
+    fields = desk.pane.fields
+    statuses = {s.name: s.id for s in desk.services.projects.workflow(desk.project_id()).statuses}
+    other = desk.services.issues.create(NewIssue("TRK", "Another"))
+    third = desk.services.issues.create(NewIssue("TRK", "A third"))
+    bob = desk.other("bob")
+    version = desk.stored().version
+    if name == "status":
+        bob.issues.move(desk.issue.id, version, statuses["Done"])
+    else:
+        theirs = {"labels": ("backend",), "estimate": 8.0, "assignee": "bob", "parent": other.key}
+        bob.issues.edit(desk.issue.id, version, {name: theirs[name]})
+    # The feed has not run: alice's editor still starts from what she saw.
+    seen = on_dialog(lambda d: click(qtbot, d.keep_mine_button))
+    editor = {
+        "labels": fields.labels_edit,
+        "estimate": fields.estimate_spin,
+        "parent": fields.parent_edit,
+    }
+    typed = {"labels": "ui", "estimate": "2", "parent": third.key.lower()}
+    if name == "status":
+        choose(qtbot, fields.status_combo, "In Progress")
+    elif name == "assignee":
+        choose(qtbot, fields.assignee_combo, "Unassigned")
+    else:
+        type_into(qtbot, editor[name], typed[name])
+        qtbot.keyClick(editor[name], Qt.Key.Key_Return)
+    shown = {
+        "status": ("In Progress", "Done"),
+        "labels": ("ui", "backend"),
+        "estimate": ("2 h", "8 h"),
+        "assignee": ("Unassigned", "bob"),
+        "parent": (third.key, other.key),
+    }
+    assert [(d.conflict.field, d.mine_text, d.theirs_text) for d in seen] == [(name, *shown[name])]
+    assert seen[0].heading.text() == f"bob changed the {WORDS.get(name, name)} of TRK-1"
+    stored = desk.stored()
+    mine = {
+        "status": stored.status_id == statuses["In Progress"],
+        "labels": stored.labels == ("ui",),
+        "estimate": stored.estimate == 2.0,
+        "assignee": stored.assignee is None,
+        "parent": stored.parent_id == third.id,
+    }
+    assert mine[name], stored
