@@ -322,6 +322,19 @@ def test_live_updates_keep_the_assignee_being_typed_and_refresh_the_rest(
     assert desk.stored().assignee == "alice"
 
 
+def test_escape_after_a_held_back_live_update_shows_theirs(desk: Desk, qtbot: QtBot) -> None:
+    pane = desk.pane
+    type_into(qtbot, pane.title_edit, "Mine, half typed")
+    bob = desk.other("bob")
+    bob.issues.edit(desk.issue.id, desk.stored().version, {"title": "Theirs"})
+    desk.store.poll()
+    qtbot.waitUntil(lambda: "bob renamed it to “Theirs”" in pane.history.lines())
+    assert pane.title_edit.text() == "Mine, half typed"
+    qtbot.keyClick(pane.title_edit, Qt.Key.Key_Escape)
+    assert pane.title_edit.text() == "Theirs"
+    assert desk.stored().title == "Theirs"
+
+
 # -- (d) a comment being edited is compared with the comment's own text ---------------------
 @pytest.mark.parametrize("answer", ["theirs", "mine"])
 def test_a_comment_edited_elsewhere_meanwhile_asks(

@@ -346,6 +346,11 @@ class DetailPane(QWidget):
             return
         text = self.title_edit.text().strip()
         if text == self._title_base.strip():
+            stored = self._detail.issue.title
+            if not self.title_edit.isModified() and stored != self._title_base:
+                # Escape after a live update was held back: show what is stored now.
+                self.title_edit.setText(stored)
+                self._title_base = stored
             return
         saved = self.save_field(
             "title", self._title_base, text, ask=not self.title_edit.window_left
