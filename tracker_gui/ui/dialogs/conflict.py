@@ -345,7 +345,8 @@ class FieldConflictDialog(QDialog):
             )
         )
         self.summary.setWordWrap(True)
-        self.who_label = QLabel(f"Changed by {who}" + (f" at {when}" if when else ""))
+        by = conflict.changed_by or "someone else"
+        self.who_label = QLabel(f"Changed by {by}" + (f" at {when}" if when else ""))
         self.who_label.setObjectName("ChangedBy")
         names = dict(status_names or {})
         self.mine_text = shown(field, conflict.mine, names, key_of, limit=10**9)
