@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from tracker_gui.domain.enums import Priority
 from tracker_gui.domain.models import Issue
 from tracker_gui.services import Services
-from tracker_gui.ui.dialogs.conflict import ConflictDialog
+from tracker_gui.ui.dialogs.conflict import ConflictDialog, FieldConflictDialog
 from tracker_gui.ui.store import Store
 
 Make = Callable[..., object]
@@ -97,3 +97,47 @@ def test_reload_writes_nothing_of_mine(
     qtbot.waitUntil(lambda: window.detail_pane.title_edit.text() == "Theirs")  # type: ignore[attr-defined]
     assert gui_services.issues.get(stale.id).title == "Theirs"
     assert seen[0].choice == "reload"
+
+
+def test_in_the_window_a_title_conflict_asks_for_that_field_only(
+    qtbot: QtBot,
+    make_window: Make,
+    store: Store,
+    three_issues: list[Issue],
+    other_services: Services,
+    gui_services: Services,
+) -> None:
+    """The detail pane's own dialog comes, not the window's generic one; keep mine saves mine
+    on bob's version and keeps bob's other change."""
+    window = make_window()
+    issue = three_issues[0]
+    window.show_issue(issue.id, raise_detail=True)  # type: ignore[attr-defined]
+    pane = window.detail_pane  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: pane.title_edit.text() == issue.title)
+    pane.title_edit.setFocus()
+    pane.title_edit.selectAll()
+    qtbot.keyClicks(pane.title_edit, "Mine")
+    theirs = other_services.issues.get(issue.id)
+    other_services.issues.edit(
+        issue.id, theirs.version, {"title": "Theirs", "priority": Priority.HIGHEST}
+    )
+    store.poll()
+    generic: list[object] = []  # the window opens its generic dialog on this signal
+    store.conflictOccurred.connect(generic.append)
+    fields: list[FieldConflictDialog] = []
+
+    def keep_mine() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, FieldConflictDialog):
+            fields.append(dialog)
+            qtbot.mouseClick(dialog.keep_mine_button, Qt.MouseButton.LeftButton)
+        else:
+            QTimer.singleShot(20, keep_mine)
+
+    QTimer.singleShot(0, keep_mine)
+    qtbot.keyClick(pane.title_edit, Qt.Key.Key_Return)
+    assert [(d.mine_text, d.theirs_text) for d in fields] == [("Mine", "Theirs")]
+    assert fields[0].parent() is window
+    now = gui_services.issues.get(issue.id)
+    assert (now.title, now.priority) == ("Mine", Priority.HIGHEST)
+    assert generic == []

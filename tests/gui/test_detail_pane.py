@@ -288,27 +288,33 @@ def test_reloads_when_another_process_changes_the_issue(
     assert pane.empty_title.text() == "TRK-1 is gone"
 
 
-def test_conflicting_edit_emits_conflict_and_the_dialog_resolves_it(
+def test_another_field_changed_elsewhere_saves_and_a_stale_write_still_conflicts(
     world: World, pane: DetailPane, qtbot: QtBot
 ) -> None:
     pane.show_issue(world.issues["bug"].id)
+    stale = world.fresh("bug")
     bob = world.connect("bob")
-    bob.issues.edit(world.issues["bug"].id, world.fresh("bug").version, {"title": "Theirs"})
+    bob.issues.edit(stale.id, stale.version, {"title": "Theirs"})
     # No poll: the pane still holds the old version, as when the live feed has not run yet.
     conflicts: list[ConflictError] = []
     world.store.conflictOccurred.connect(conflicts.append)
     choose(qtbot, pane.fields.priority_combo, "Lowest")
+    assert conflicts == [], "the priority editor started from High, still stored: no conflict"
+    now = world.fresh("bug")
+    assert (now.title, now.priority) == ("Theirs", Priority.LOWEST)
+    assert pane.error_label.text() == ""
+
+    # A write on a version someone else has moved past is refused (the window's generic dialog).
+    assert world.store.edit_issue(stale, {"title": "Mine"}) is None
     assert len(conflicts) == 1
     error = conflicts[0]
     assert error.current is not None and error.current.title == "Theirs"
-    assert world.fresh("bug").priority == Priority.HIGH, "nothing overwritten silently"
-    assert "someone else" in pane.error_label.text()
-    qtbot.waitUntil(lambda: pane.title_edit.text() == "Theirs")
+    assert world.fresh("bug").title == "Theirs", "nothing overwritten silently"
 
-    mine = {"priority": "lowest", "title": "Mine"}
+    mine = {"priority": "high", "title": "Mine"}
     dialog = ConflictDialog(error, mine)
     qtbot.addWidget(dialog)
-    assert dialog.rows() == [("Priority", "Lowest", "High"), ("Title", "Mine", "Theirs")]
+    assert dialog.rows() == [("Priority", "High", "Lowest"), ("Title", "Mine", "Theirs")]
     qtbot.mouseClick(dialog.overwrite_button, Qt.MouseButton.LeftButton)
     assert dialog.choice == "overwrite" and dialog.result() == ConflictDialog.DialogCode.Accepted
 
@@ -320,7 +326,7 @@ def test_conflicting_edit_emits_conflict_and_the_dialog_resolves_it(
     # "overwrite" applies mine on the version the error carries: it now succeeds.
     assert world.store.edit_issue(error.current, mine) is not None
     now = world.fresh("bug")
-    assert (now.title, now.priority) == ("Mine", Priority.LOWEST)
+    assert (now.title, now.priority) == ("Mine", Priority.HIGH)
 
 
 def test_conflict_dialog_names_statuses(world: World, qtbot: QtBot) -> None:

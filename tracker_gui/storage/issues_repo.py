@@ -12,6 +12,7 @@ from peewee import fn
 from tracker_gui.domain import rank as rank_keys
 from tracker_gui.domain.models import (
     Attachment,
+    Change,
     Comment,
     Issue,
     IssueFilter,
@@ -24,6 +25,7 @@ from tracker_gui.storage.postgres import writes
 from tracker_gui.storage.prepared import CompiledCache, Prepared
 from tracker_gui.storage.tables import (
     AttachmentRow,
+    ChangeRow,
     CommentRow,
     IssueLabelRow,
     IssueRow,
@@ -584,3 +586,14 @@ class IssueRepo:
     def status_project(self, status_id: int) -> int | None:
         row = StatusRow.select(StatusRow.project).where(StatusRow.id == status_id).first()
         return row.project_id if row else None
+
+    def last_change(self, issue_id: int, fields: Sequence[str]) -> Change | None:
+        """The newest Change row of the issue for any of `fields` (who set it last, and when)."""
+        with self.db.reading():
+            row = (
+                ChangeRow.select()
+                .where((ChangeRow.issue_id == issue_id) & ChangeRow.field.in_(list(fields)))
+                .order_by(ChangeRow.id.desc())
+                .first()
+            )
+            return convert.change(row) if row else None

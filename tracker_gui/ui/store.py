@@ -52,6 +52,12 @@ from tracker_gui.interchange import (
     import_trello,
 )
 from tracker_gui.services import Services
+from tracker_gui.services.field_state import (
+    CommentState,
+    FieldState,
+    comment_state,
+    field_state,
+)
 from tracker_gui.ui.undo import (
     AddCommentCommand,
     BulkMoveCommand,
@@ -267,6 +273,14 @@ class Store(QObject):
 
     def detail(self, issue_id: int) -> IssueDetail | None:
         return self._read(lambda: self.services.issues.detail(issue_id), None)
+
+    def field_state(self, issue_id: int, field: str) -> FieldState | None:
+        """A field as stored now and who set it last: what an editor compares its start with."""
+        return self._read(lambda: field_state(self.services.issues, issue_id, field), None)
+
+    def comment_state(self, comment_id: int) -> CommentState | None:
+        """A comment's text as stored now (a comment editor compares its start with it)."""
+        return self._read(lambda: comment_state(self.services.issues, comment_id), None)
 
     def column_page(
         self, status_id: int, offset: int, limit: int, flt: IssueFilter | None = None

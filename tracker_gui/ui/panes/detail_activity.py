@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -15,12 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from tracker_gui.domain.models import Change, Comment, IssueDetail, User
+from tracker_gui.ui.dialogs import conflict as dialog
 from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.panes.detail_sections import SubmitEdit, clear_layout, flat_button
-from tracker_gui.ui.store import Store
+from tracker_gui.ui.store import OFFLINE_WRITE, Store
 
 HISTORY_PAGE = 50
+Ask = Callable[[dialog.FieldConflict], tuple[str, Any]]  # shows the conflict dialog
 SKIPPED_FIELDS = {"rank"}
 
 
@@ -81,15 +84,30 @@ def describe_change(
 
 
 class CommentCard(QFrame):
-    """One comment: avatar, author, time, Markdown body; Edit when it is mine."""
+    """One comment: avatar, author, time, Markdown body; Edit when it is mine.
+
+    Saving an edit compares the text the editor opened with against the comment's own text as
+    stored now: changed elsewhere (the author in another window), the user sees both first.
+    """
 
     def __init__(
-        self, comment: Comment, user: User | None, mine: bool, store: Store, parent: QWidget
+        self,
+        comment: Comment,
+        user: User | None,
+        mine: bool,
+        store: Store,
+        parent: QWidget,
+        *,
+        key: str = "",
+        ask: Ask | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("Card")
         self.comment = comment
         self._store = store
+        self._key = key
+        self._ask = ask
+        self.base = comment.body
         name = user.display_name if user else comment.author
         face = QLabel()
         face.setPixmap(ui.avatar(comment.author, user.initials if user else comment.author, 24))
@@ -144,6 +162,7 @@ class CommentCard(QFrame):
         return not self.writing.isHidden()
 
     def _on_edit_button_clicked(self) -> None:
+        self.base = self.comment.body
         self.editor.setPlainText(self.comment.body)
         self.body.hide()
         self.writing.show()
@@ -156,22 +175,56 @@ class CommentCard(QFrame):
         self.edit_button.show()
 
     def _on_save_button_clicked(self) -> None:
-        body, cid = self.editor.toPlainText(), self.comment.id
+        body, base = self.editor.toPlainText(), self.base
+        while True:  # again when it changed once more while the dialog was open
+            with style.errors_from(self._store) as errors:
+                state = self._store.comment_state(self.comment.id)
+            if state is None:
+                gone = OFFLINE_WRITE if self._store.offline else "that comment no longer exists"
+                style.show_error(self.error_label, errors[-1] if errors else gone)
+                return
+            theirs = state.comment.body
+            if theirs == body:
+                self._settle(state.comment)
+                return
+            if theirs == base or self._ask is None:
+                break
+            choice, value = self._ask(
+                dialog.FieldConflict(
+                    self._key, "comment", body, theirs, state.changed_by, state.changed_at
+                )
+            )
+            if choice == dialog.KEEP_THEIRS:
+                self._settle(state.comment)
+                return
+            if choice not in (dialog.KEEP_MINE, dialog.EDITED):
+                return
+            body, base = value, theirs
+            self.editor.setPlainText(body)
+        cid, text = self.comment.id, body
         issues = self._store.services.issues
         with style.errors_from(self._store) as errors:
-            self._store.call(lambda: issues.edit_comment(cid, body))
+            saved = self._store.call(lambda: issues.edit_comment(cid, text))
         style.show_error(self.error_label, errors[-1] if errors else "")
-        if not errors:
-            self.body.set_markdown(body)
-            self._on_cancel_button_clicked()
+        if saved is not None:
+            self._settle(saved)
+
+    def _settle(self, comment: Comment) -> None:
+        """Show `comment` as stored and leave editing."""
+        self.comment = comment
+        self.base = comment.body
+        self.body.set_markdown(comment.body)
+        style.show_error(self.error_label, "")
+        self._on_cancel_button_clicked()
 
 
 class CommentsSection(QWidget):
     """The thread, oldest first, and a box to add one (Ctrl+Enter sends)."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, ask: Ask | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._ask = ask
         self._issue_id: int | None = None
         self.cards: list[CommentCard] = []
         self.title = ui.section_title("Comments")
@@ -216,7 +269,15 @@ class CommentsSection(QWidget):
         self.cards = []
         for comment in detail.comments:
             mine = comment.author == self._store.me
-            card = CommentCard(comment, users.get(comment.author), mine, self._store, self)
+            card = CommentCard(
+                comment,
+                users.get(comment.author),
+                mine,
+                self._store,
+                self,
+                key=detail.issue.key,
+                ask=self._ask,
+            )
             self.thread_rows.addWidget(card)
             self.cards.append(card)
         self.title.setText(f"Comments ({len(detail.comments)})" if detail.comments else "Comments")

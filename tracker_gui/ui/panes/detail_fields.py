@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -24,13 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from tracker_gui.domain.enums import IssueType, Priority
-from tracker_gui.domain.models import Issue, IssueDetail, Status, User
+from tracker_gui.domain.models import IssueDetail, Status, User
 from tracker_gui.domain.workflow import Workflow
 from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.panes import detail_widgets as ui
+from tracker_gui.ui.panes.detail_saving import PICK, Save, same
 
-Edit = Callable[[dict[str, Any]], bool]
-Move = Callable[[int], bool]
 NO_DATE = QDate(2000, 1, 1)
 
 
@@ -163,17 +161,21 @@ class DueEdit(QStackedWidget):
 
 
 class FieldGrid(QWidget):
-    """Label / editor rows; each editor saves itself through `edit` or `move` when it commits."""
+    """Label / editor rows; each editor saves itself through `save` when it commits.
+
+    Each editor remembers the value it last showed from the store (`bases`): a save starts
+    from it, and a refresh never replaces what the user is choosing or typing.
+    """
 
     issueClicked = Signal(int)
 
-    def __init__(self, edit: Edit, move: Move, parent: QWidget | None = None) -> None:
+    def __init__(self, save: Save, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("FieldGrid")
-        self._edit = edit
-        self._move = move
+        self._save = save
         self._detail: IssueDetail | None = None
         self._users: list[User] = []
+        self.bases: dict[str, Any] = {}
 
         self.status_combo = QComboBox()
         self.status_combo.setObjectName("StatusField")
@@ -260,33 +262,45 @@ class FieldGrid(QWidget):
 
     # -- showing -----------------------------------------------------------------------------
     def show_detail(
-        self, detail: IssueDetail, flow: Workflow, users: list[User], labels: list[str]
+        self,
+        detail: IssueDetail,
+        flow: Workflow,
+        users: list[User],
+        labels: list[str],
+        reset: bool = True,
     ) -> None:
+        """Show the issue; on a refresh (`reset` False) an editor in use keeps the user's value."""
         self._detail = detail
         self._users = users
         issue = detail.issue
-        self.status_combo.clear()
-        allowed = [flow.status(issue.status_id)] if issue.status_id in _ids(flow) else []
-        allowed += flow.targets(issue.status_id)
-        for status in sorted(allowed, key=lambda s: (s.position, s.id)):
-            self.status_combo.addItem(status_icon(status), status.name, status.id)
-        self.status_combo.setCurrentIndex(self.status_combo.findData(issue.status_id))
-        self.status_combo.setToolTip(
-            "Only the moves the workflow allows are listed" if flow.restricted else ""
-        )
-        self.type_combo.setCurrentIndex(self.type_combo.findData(issue.type.value))
-        self.priority_combo.setCurrentIndex(self.priority_combo.findData(issue.priority.label))
-        fill_users(self.assignee_combo, users)
-        self._show_assignee(issue.assignee)
-        if not self.labels_edit.hasFocus():
-            self.labels_edit.setText(", ".join(issue.labels))
+        if reset or not _busy(self.status_combo):
+            self.status_combo.clear()
+            allowed = [flow.status(issue.status_id)] if issue.status_id in _ids(flow) else []
+            allowed += flow.targets(issue.status_id)
+            for status in sorted(allowed, key=lambda s: (s.position, s.id)):
+                self.status_combo.addItem(status_icon(status), status.name, status.id)
+            self.status_combo.setCurrentIndex(self.status_combo.findData(issue.status_id))
+            self.status_combo.setToolTip(
+                "Only the moves the workflow allows are listed" if flow.restricted else ""
+            )
+            self.bases["status"] = issue.status_id
+        if reset or not _busy(self.type_combo):
+            self._show("type", issue.type.value)
+        if reset or not _busy(self.priority_combo):
+            self._show("priority", issue.priority.label)
+        line = self.assignee_combo.lineEdit()
+        if reset or not (_busy(self.assignee_combo) or (line is not None and _typing(line))):
+            fill_users(self.assignee_combo, users)
+            self._show("assignee", issue.assignee)
+        if reset or not _typing(self.labels_edit):
+            self._show("labels", issue.labels)
         self._completer.model().setStringList(labels)  # type: ignore[attr-defined]
-        if not self.due_edit.date_edit.hasFocus():
-            self.due_edit.set_due(issue.due)
-        if not self.estimate_spin.hasFocus():
-            self.estimate_spin.setValue(issue.estimate or 0.0)
-        if not self.parent_edit.hasFocus():
-            self.parent_edit.setText(detail.parent_key or "")
+        if reset or not self.due_edit.date_edit.hasFocus():
+            self._show("due", issue.due)
+        if reset or not self.estimate_spin.hasFocus():
+            self._show("estimate", issue.estimate)
+        if reset or not _typing(self.parent_edit):
+            self._show("parent", detail.parent_key)
         self.parent_link.setVisible(bool(issue.parent_id))
         if issue.parent_id and detail.parent_key:
             self.parent_link.setText(ui.issue_anchor(issue.parent_id, "Open"))
@@ -302,10 +316,24 @@ class FieldGrid(QWidget):
                 f"{ui.full_time(moment)}  ·  {relative}" if recent else ui.full_time(moment)
             )
 
-    def note_saved(self, issue: Issue) -> None:
-        """The pane saved a change: compare later edits with this version until it reloads."""
-        if self._detail is not None:
-            self._detail = dataclasses.replace(self._detail, issue=issue)
+    def _show(self, field: str, value: Any) -> None:
+        """Put a stored value in the field's editor; the next save of it starts from there."""
+        if field == "type":
+            self.type_combo.setCurrentIndex(self.type_combo.findData(str(value)))
+        elif field == "priority":
+            label = str(getattr(value, "label", value))
+            self.priority_combo.setCurrentIndex(self.priority_combo.findData(label))
+        elif field == "assignee":
+            self._show_assignee(value)
+        elif field == "labels":
+            self.labels_edit.setText(", ".join(value or ()))
+        elif field == "due":
+            self.due_edit.set_due(value)
+        elif field == "estimate":
+            self.estimate_spin.setValue(value or 0.0)
+        elif field == "parent":
+            self.parent_edit.setText(value or "")
+        self.bases[field] = value
 
     def _show_assignee(self, username: str | None) -> None:
         index = self.assignee_combo.findData(username or "")
@@ -313,29 +341,40 @@ class FieldGrid(QWidget):
             self.assignee_combo.addItem(username or "", username or "")
             index = self.assignee_combo.count() - 1
         self.assignee_combo.setCurrentIndex(index)
+        line = self.assignee_combo.lineEdit()
+        if line is not None:
+            line.setModified(False)
 
     # -- committing --------------------------------------------------------------------------
+    def _commit(self, field: str, mine: Any, editor: QWidget) -> None:
+        """Save `mine` if it differs from where the editor started; then show what is stored."""
+        if self._detail is None or field not in self.bases:
+            return
+        base = self.bases[field]
+        if same(field, base, mine):
+            return
+        saved = self._save(field, base, mine)
+        if not saved.settled:
+            return
+        if field == "status":
+            self.bases[field] = saved.value  # the pane's reload rebuilds the allowed moves
+        else:
+            self._show(field, saved.value)
+        if saved.outcome == PICK:
+            editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _on_status_combo_activated(self, index: int) -> None:
-        sid = self.status_combo.itemData(index)
-        if self._detail is not None and sid != self._detail.issue.status_id:
-            self._move(int(sid))
+        self._commit("status", self.status_combo.itemData(index), self.status_combo)
 
     def _on_type_combo_activated(self, index: int) -> None:
-        value = self.type_combo.itemData(index)
-        if self._detail is not None and value != self._detail.issue.type.value:
-            self._edit({"type": value})
+        self._commit("type", self.type_combo.itemData(index), self.type_combo)
 
     def _on_priority_combo_activated(self, index: int) -> None:
-        value = self.priority_combo.itemData(index)
-        if self._detail is not None and value != self._detail.issue.priority.label:
-            self._edit({"priority": value})
+        self._commit("priority", self.priority_combo.itemData(index), self.priority_combo)
 
     def _commit_assignee(self) -> None:
-        if self._detail is None:
-            return
         value = combo_username(self.assignee_combo, self._users)
-        if value != self._detail.issue.assignee:
-            self._edit({"assignee": value})
+        self._commit("assignee", value, self.assignee_combo)
 
     def _on_assignee_combo_activated(self, _index: int) -> None:
         self._commit_assignee()
@@ -344,31 +383,27 @@ class FieldGrid(QWidget):
         self._commit_assignee()
 
     def _on_labels_edit_finished(self) -> None:
-        if self._detail is None:
-            return
-        names = split_labels(self.labels_edit.text())
-        if sorted(n.casefold() for n in names) != sorted(
-            n.casefold() for n in self._detail.issue.labels
-        ):
-            self._edit({"labels": names})
+        self._commit("labels", split_labels(self.labels_edit.text()), self.labels_edit)
 
     def _on_due_edit_committed(self) -> None:
-        if self._detail is not None and self.due_edit.due() != self._detail.issue.due:
-            self._edit({"due": self.due_edit.due()})
+        self._commit("due", self.due_edit.due(), self.due_edit.date_edit)
 
     def _on_estimate_spin_finished(self) -> None:
-        if self._detail is None:
-            return
-        value = self.estimate_spin.value() or None
-        if value != self._detail.issue.estimate:
-            self._edit({"estimate": value})
+        self._commit("estimate", self.estimate_spin.value() or None, self.estimate_spin)
 
     def _on_parent_edit_finished(self) -> None:
-        if self._detail is None:
-            return
         key = self.parent_edit.text().strip().upper() or None
-        if key != (self._detail.parent_key or None):
-            self._edit({"parent": key})
+        self._commit("parent", key, self.parent_edit)
+
+
+def _busy(combo: QComboBox) -> bool:
+    """A combo whose list is open: the user is choosing."""
+    return combo.view().isVisible()
+
+
+def _typing(line: QLineEdit) -> bool:
+    """A line edit with the focus or with text the user typed and has not saved."""
+    return line.hasFocus() or line.isModified()
 
 
 def _ids(flow: Workflow) -> set[int]:

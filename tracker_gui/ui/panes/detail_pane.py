@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -21,10 +22,13 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.models import Change, Issue, IssueDetail
 from tracker_gui.errors import ConflictError
 from tracker_gui.ui import permissions, theme
+from tracker_gui.ui.dialogs import conflict as dialog
+from tracker_gui.ui.panes import detail_saving as saving
 from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.panes.detail_activity import CommentsSection, HistorySection
 from tracker_gui.ui.panes.detail_fields import FieldGrid
+from tracker_gui.ui.panes.detail_saving import Saved
 from tracker_gui.ui.panes.detail_sections import (
     DescriptionSection,
     LinksSection,
@@ -34,6 +38,7 @@ from tracker_gui.ui.panes.detail_sections import (
 from tracker_gui.ui.store import IssueUpdate, Store
 
 CONFLICT_TEXT = "Not saved: someone else changed this issue meanwhile. It now shows their version."
+LATER_TEXT = "Not saved yet: {who} changed the {field} meanwhile. Press Enter to compare."
 EXTRA_STYLE = """
 QTextEdit#TitleEdit {{
     border: 1px solid transparent; border-radius: 6px; padding: 0 2px;
@@ -58,6 +63,9 @@ class DetailPane(QWidget):
         self._issue_id: int | None = None
         self._detail: IssueDetail | None = None
         self._related: set[int] = set()
+        self._title_base = ""  # the title as last shown from the store: the edit starts there
+        self._saving = False  # a save (maybe waiting on its conflict dialog) is under way
+        self._reload_wanted = False
         style.install_style(self, EXTRA_STYLE)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -73,12 +81,12 @@ class DetailPane(QWidget):
         self.title_edit.setFont(ui.scaled_font(self.title_edit, 1.45, QFont.Weight.DemiBold))
         self.title_edit.editingFinished.connect(self._on_title_edit_finished)
         self.error_label = style.error_label()
-        self.fields = FieldGrid(self.edit, self.save_status)
-        self.description = DescriptionSection(self.edit)
+        self.fields = FieldGrid(self.save_field)
+        self.description = DescriptionSection(self.save_field)
         self.subtasks = SubtasksSection()
         self.links = LinksSection(store)
         self.watchers = WatchersSection(store)
-        self.comments = CommentsSection(store)
+        self.comments = CommentsSection(store, self._ask)
         self.history = HistorySection(store)
         for source in (self.fields, self.description, self.subtasks, self.links):
             source.issueClicked.connect(self.issueActivated)
@@ -184,12 +192,76 @@ class DetailPane(QWidget):
         if self._issue_id is not None:
             self._load(reset=False)
 
-    def edit(self, changes: dict[str, Any]) -> bool:
-        """Save field changes through the store; False (and the reason inline) when refused."""
-        return self._write(lambda issue: self._store.edit_issue(issue, changes))
+    def save_field(self, field: str, base: Any, mine: Any, *, ask: bool = True) -> Saved:
+        """Save `mine` for one field whose editor started from `base`.
 
-    def save_status(self, status_id: int) -> bool:
-        return self._write(lambda issue: self._store.move_issue(issue, status_id))
+        If the stored value is still `base`, it is saved on the current version (someone
+        changing another field meanwhile is no conflict). If it changed, the conflict dialog
+        shows mine and theirs with who and when; the user keeps one, or edits mine. Without
+        `ask` (nobody at the window) a conflict writes nothing and says so inline.
+        """
+        if self._detail is None or self._saving:
+            return Saved(saving.FAILED)
+        self._saving = True
+        try:
+            return self._save_field(self._detail.issue.id, field, base, mine, ask)
+        finally:
+            self._saving = False
+            if self._reload_wanted:
+                self._reload_wanted = False
+                self._reload_timer.start()
+
+    def _save_field(self, issue_id: int, field: str, base: Any, mine: Any, ask: bool) -> Saved:
+        while True:  # again when theirs changed once more while the dialog was open
+            state = self._store.field_state(issue_id, field)
+            if state is None:
+                if self._store.offline:  # the write path says "not saved: offline"
+                    shown = self._detail.issue if self._detail is not None else None
+                    if shown is not None:
+                        self._write(functools.partial(self._store_write, shown, field, mine))
+                else:
+                    self._reload_timer.start()  # gone: the reload says so
+                return Saved(saving.FAILED)
+            if saving.same(field, state.value, mine):
+                self._adopt(state.issue)
+                return Saved(saving.SAVED, state.value)
+            if saving.same(field, state.value, base):
+                if self._write(functools.partial(self._store_write, state.issue, field, mine)):
+                    return Saved(saving.SAVED, mine)
+                return Saved(saving.FAILED)
+            if not ask:
+                who = state.changed_by or "someone else"
+                style.show_error(self.error_label, LATER_TEXT.format(who=who, field=field))
+                return Saved(saving.LATER)
+            found = dialog.FieldConflict(
+                state.issue.key, field, mine, state.value, state.changed_by, state.changed_at
+            )
+            choice, value = self._ask(found)
+            style.show_error(self.error_label, "")
+            if choice == dialog.KEEP_THEIRS:
+                self._reload_timer.start()
+                return Saved(saving.THEIRS, state.value)
+            if choice == dialog.EDIT_AGAIN:
+                self._reload_timer.start()
+                return Saved(saving.PICK, state.value)
+            if choice not in (dialog.KEEP_MINE, dialog.EDITED):
+                return Saved(saving.LATER)
+            # Decided with theirs in view: theirs is now the value this edit starts from.
+            base, mine = state.value, value
+
+    def _store_write(self, current: Issue, field: str, mine: Any) -> Issue | None:
+        if field == "status":
+            return self._store.move_issue(current, int(mine))
+        return self._store.edit_issue(current, {field: mine})
+
+    def _ask(self, found: dialog.FieldConflict) -> tuple[str, Any]:
+        project = self._detail.issue.project_id if self._detail is not None else None
+        return saving.ask(self, self._store, found, project)
+
+    def _adopt(self, issue: Issue) -> None:
+        """Keep the newest version read: a later write goes on it."""
+        if self._detail is not None and issue.version >= self._detail.issue.version:
+            self._detail = dataclasses.replace(self._detail, issue=issue)
 
     # -- loading -----------------------------------------------------------------------------
     def _show_empty(self, title: str, hint: str) -> None:
@@ -215,9 +287,10 @@ class DetailPane(QWidget):
         self.type_label.setPixmap(ui.type_icon(issue.type).pixmap(18, 18))
         self.type_label.setToolTip(issue.type.value.capitalize())
         self.key_label.setText(issue.key)
-        if reset or not (self.title_edit.hasFocus() and self.title_edit.isModified()):
+        if reset or not self.title_edit.isModified():  # unsaved typing is never replaced
             self.title_edit.setText(issue.title)
-        self.fields.show_detail(detail, flow, users, labels)
+            self._title_base = issue.title
+        self.fields.show_detail(detail, flow, users, labels, reset)
         self.description.show_text(issue.description)
         self.subtasks.show_detail(detail, flow)
         self.links.show_detail(detail)
@@ -234,15 +307,14 @@ class DetailPane(QWidget):
         permissions.apply_detail(self, self._store, issue.project_id)
         self.stack.setCurrentIndex(1)
 
-    def _write(self, action: Callable[[Issue], Issue | None]) -> bool:
+    def _write(self, action: Callable[[], Issue | None]) -> bool:
         if self._detail is None:
             return False
         with style.errors_from(self._store) as errors:
-            updated = action(self._detail.issue)
+            updated = action()
         if updated is not None:
             # Keep the version current now: a second edit may come before the reload runs.
             self._detail = dataclasses.replace(self._detail, issue=updated)
-            self.fields.note_saved(updated)
             style.show_error(self.error_label, "")
             return True
         style.show_error(self.error_label, errors[-1] if errors else CONFLICT_TEXT)
@@ -262,14 +334,30 @@ class DetailPane(QWidget):
 
     # -- slots -------------------------------------------------------------------------------
     def _on_reload_timer_timeout(self) -> None:
+        if self._saving:  # not under an open conflict dialog: after the save ends
+            self._reload_wanted = True
+            return
         self.reload()
 
     def _on_title_edit_finished(self) -> None:
         if self._detail is None:
             return
+        if self._saving:  # the conflict dialog took the focus
+            return
         text = self.title_edit.text().strip()
-        if text != self._detail.issue.title and self.edit({"title": text}):
-            self.title_edit.setText(text)
+        if text == self._title_base.strip():
+            stored = self._detail.issue.title
+            if not self.title_edit.isModified() and stored != self._title_base:
+                # Escape after a live update was held back: show what is stored now.
+                self.title_edit.setText(stored)
+                self._title_base = stored
+            return
+        saved = self.save_field(
+            "title", self._title_base, text, ask=not self.title_edit.window_left
+        )
+        if saved.settled:
+            self.title_edit.setText(saved.value)
+            self._title_base = saved.value
 
     def _on_store_issues_changed(self, updates: list[IssueUpdate]) -> None:
         if self._touches({u.issue_id for u in updates}, []):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -24,9 +23,8 @@ from tracker_gui.domain.models import IssueDetail, Link
 from tracker_gui.domain.workflow import Workflow
 from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.panes import detail_widgets as ui
+from tracker_gui.ui.panes.detail_saving import Save
 from tracker_gui.ui.store import Store
-
-Edit = Callable[[dict[str, Any]], bool]
 
 
 def clear_layout(layout: QVBoxLayout) -> None:
@@ -84,14 +82,19 @@ class SubmitEdit(QPlainTextEdit):
 
 
 class DescriptionSection(QWidget):
-    """Rendered Markdown; Edit switches to a plain-text editor with Save / Cancel."""
+    """Rendered Markdown; Edit switches to a plain-text editor with Save / Cancel.
+
+    The editor saves from the text it opened with (`base`), however the stored text moves on
+    meanwhile (live updates refresh the rendered view only).
+    """
 
     issueClicked = Signal(int)
 
-    def __init__(self, edit: Edit, parent: QWidget | None = None) -> None:
+    def __init__(self, save: Save, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._edit = edit
+        self._save = save
         self._text = ""
+        self.base = ""
         self.edit_button = flat_button("Edit", "edit", "Edit the description")
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.view = ui.MarkdownView()
@@ -148,6 +151,7 @@ class DescriptionSection(QWidget):
         self.edit_button.show()
 
     def _on_edit_button_clicked(self) -> None:
+        self.base = self._text
         self.editor.setPlainText(self._text)
         self.reading.hide()
         self.writing.show()
@@ -156,8 +160,12 @@ class DescriptionSection(QWidget):
 
     def _on_save_button_clicked(self) -> None:
         text = self.editor.toPlainText()
-        if text == self._text or self._edit({"description": text}):
-            self.show_text(text)
+        if text == self.base:
+            self.reset()
+            return
+        saved = self._save("description", self.base, text)
+        if saved.settled:
+            self.show_text(saved.value)
             self.reset()
 
     def _on_cancel_button_clicked(self) -> None:

@@ -300,6 +300,7 @@ class HeadingEdit(QTextEdit):
         self.document().setDocumentMargin(2)
         self.document().documentLayout().documentSizeChanged.connect(self._on_layout_size_changed)
         self._original = ""
+        self.window_left = False  # True while editingFinished is emitted for a window switch
 
     def text(self) -> str:
         return self.toPlainText().replace("\n", " ")
@@ -345,7 +346,11 @@ class HeadingEdit(QTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         if event.reason() != Qt.FocusReason.PopupFocusReason:  # not for its own context menu
+            # The window lost the focus (another app, a dialog, closing): the user is not here
+            # to answer a question, so a listener should save quietly or keep the text.
+            self.window_left = event.reason() == Qt.FocusReason.ActiveWindowFocusReason
             self.editingFinished.emit()
+            self.window_left = False
 
 
 class LinkLabel(QLabel):
