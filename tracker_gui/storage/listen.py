@@ -12,7 +12,7 @@ from typing import Any
 
 from tracker_gui.errors import StorageError
 from tracker_gui.storage import _driver
-from tracker_gui.storage.database import Database
+from tracker_gui.storage.database import Database, with_timeouts
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ class Listener:
         params["dbname"] = database.peewee.database
         params["connect_timeout"] = min(int(params.get("connect_timeout", 10)), LISTEN_TIMEOUT_S)
         params["application_name"] = "tracker-gui listen"
+        # This connection only LISTENs and waits: no interactive limits (0 = none).
+        params["options"] = with_timeouts(str(params.get("options") or ""), "0", "0")
         try:
             conn = psycopg.connect(autocommit=True, **params)
             conn.execute(f'LISTEN "{channel}"')
