@@ -175,7 +175,6 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 # -- issues ---------------------------------------------------------------------------------
-_PRIORITY = {p: p.label for p in Priority}
 
 
 def issue_json(issue: Issue, status: Status | None, parent_key: str | None) -> dict[str, Any]:
@@ -190,7 +189,7 @@ def issue_json(issue: Issue, status: Status | None, parent_key: str | None) -> d
         "description": issue.description,
         "status": status.name if status else None,
         "status_category": str(status.category) if status else None,
-        "priority": _PRIORITY[issue.priority],
+        "priority": issue.priority.label,
         "assignee": issue.assignee,
         "reporter": issue.reporter,
         "labels": list(issue.labels),
@@ -293,8 +292,8 @@ def _detail_text(
     issue = detail.issue
     status = names.of(issue)
     fields = [
-        ("Type", issue.type.value),
-        ("Status", f"{status.name} ({status.category.value})" if status else "?"),
+        ("Type", issue.type.label),
+        ("Status", f"{status.name} ({status.category.label})" if status else "?"),
         ("Priority", issue.priority.label),
         ("Assignee", issue.assignee or "-"),
         ("Reporter", issue.reporter),

@@ -121,7 +121,7 @@ class Link:
             LinkKind.BLOCKS: ("blocks", "is blocked by"),
             LinkKind.RELATES: ("relates to", "relates to"),
             LinkKind.DUPLICATES: ("duplicates", "is duplicated by"),
-        }[self.kind]
+        }.get(self.kind, (self.kind.label, self.kind.label))  # one not written by the app
         return words[0] if self.outward else words[1]
 
 

@@ -37,6 +37,8 @@ from tracker_gui.ui.board.card_style import (
     board_colours,
     label_chip,
     priority_colour,
+    priority_icon_name,
+    type_icon_name,
 )
 from tracker_gui.ui.icons import icon
 from tracker_gui.ui.models.column_model import DoneRole, IssueRole
@@ -210,7 +212,7 @@ class CardDelegate(QStyledItemDelegate):
         done: bool,
     ) -> None:
         mid = top + f.top_h / 2
-        self._paint_icon(painter, f"type-{issue.type.value}", None, left, mid - ICON / 2, ICON)
+        self._paint_icon(painter, type_icon_name(issue.type), None, left, mid - ICON / 2, ICON)
         painter.setFont(f.small)
         painter.setPen(c.muted)
         baseline = mid + (f.small_m.ascent() - f.small_m.descent()) / 2
@@ -305,7 +307,7 @@ class CardDelegate(QStyledItemDelegate):
         prio_size = 16
         prio_left = avatar.left() - 4 - prio_size
         self._paint_icon(
-            painter, f"priority-{issue.priority.label}", None, prio_left, mid - prio_size / 2, 16
+            painter, priority_icon_name(issue.priority), None, prio_left, mid - prio_size / 2, 16
         )
         self._paint_chips(painter, issue.labels, f, c, left, prio_left - SPACE, mid)
 

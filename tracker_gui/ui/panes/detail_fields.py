@@ -276,6 +276,9 @@ class FieldGrid(QWidget):
         )
         self.type_combo.setCurrentIndex(self.type_combo.findData(issue.type.value))
         self.priority_combo.setCurrentIndex(self.priority_combo.findData(issue.priority.label))
+        # A value the app did not write matches no item: the empty combo says what it is.
+        self.type_combo.setPlaceholderText(issue.type.label.capitalize())
+        self.priority_combo.setPlaceholderText(issue.priority.label.capitalize())
         fill_users(self.assignee_combo, users)
         self._show_assignee(issue.assignee)
         if not self.labels_edit.hasFocus():
