@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from tracker_gui.domain import people
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, Role, StatusCategory
 
 
@@ -17,12 +18,8 @@ class User:
 
     @property
     def initials(self) -> str:
-        parts = [p for p in self.display_name.replace(".", " ").split() if p]
-        if not parts:
-            return self.username[:2].upper()
-        if len(parts) == 1:
-            return parts[0][:2].upper()
-        return (parts[0][0] + parts[-1][0]).upper()
+        """From the login, not the display name anyone may set (see domain.people)."""
+        return people.initials(self.username)
 
 
 @dataclass(frozen=True, slots=True)

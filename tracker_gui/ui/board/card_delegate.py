@@ -6,11 +6,21 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QIcon,
     QPainter,
     QPainterPath,
@@ -19,8 +29,15 @@ from PySide6.QtGui import (
     QTextLayout,
     QTextOption,
 )
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+)
 
+from tracker_gui.domain import people
 from tracker_gui.domain.models import Issue, Label, User
 from tracker_gui.ui import theme
 from tracker_gui.ui.board.card_style import (
@@ -35,6 +52,7 @@ from tracker_gui.ui.board.card_style import (
     STRIP_WIDTH,
     BoardColours,
     board_colours,
+    card_tooltip,
     label_chip,
     priority_colour,
     priority_icon_name,
@@ -118,8 +136,26 @@ class CardDelegate(QStyledItemDelegate):
         return username in self._people
 
     def initials(self, username: str) -> str:
+        return people.initials(username)  # the login's, never a display name's
+
+    def person(self, username: str) -> str:
+        """ "Alice Smith (alice)": the login always, the display name beside it if set."""
         user = self._people.get(username)
-        return user.initials if user else username[:2].upper()
+        return people.shown(username, user.display_name if user else "")
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: AnyIndex,
+    ) -> bool:
+        issue = index.data(IssueRole) if index.isValid() else None
+        if event.type() == QEvent.Type.ToolTip and isinstance(issue, Issue):
+            shown = self.person(issue.assignee) if issue.assignee else None
+            QToolTip.showText(event.globalPos(), card_tooltip(issue, shown), view)
+            return True
+        return super().helpEvent(event, view, option, index)
 
     # -- metrics -------------------------------------------------------------------------
     def _fonts_for(self, font: QFont) -> _Fonts:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker_gui.domain import people
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, IssueDetail, Status, User
 from tracker_gui.domain.workflow import Workflow
@@ -49,9 +50,7 @@ def status_icon(status: Status) -> QIcon:
 
 
 def user_text(user: User) -> str:
-    if user.display_name and user.display_name != user.username:
-        return f"{user.display_name} ({user.username})"
-    return user.username
+    return people.user_shown(user)
 
 
 def fill_users(combo: QComboBox, users: Sequence[User]) -> None:
