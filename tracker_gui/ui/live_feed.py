@@ -150,8 +150,7 @@ class LiveFeed(QObject):
 
     def _on_wake_timer_timeout(self) -> None:
         full, _ = self._read_page()
-        if full or self._again:
-            self._again = False
+        if full:
             self.wake()
 
     def _check_data_version(self) -> int:
@@ -196,6 +195,9 @@ class LiveFeed(QObject):
         finally:
             self._reading = False
             self._since_read.start()
+            if self._again:  # woken while reading (whichever path read): one more, later
+                self._again = False
+                self.wake()
 
     def _on_timer_timeout(self) -> None:
         if self.mode != LOCAL:
