@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import select
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from tests.support.secured import Secured, drop, make_secured
 from tracker_gui.domain.models import Change, Issue, NewIssue
 from tracker_gui.services import Services
+from tracker_gui.storage.listen import Listener
 from tracker_gui.ui.live_feed import LIVE, LiveFeed
 from tracker_gui.ui.store import Store
 
@@ -106,3 +109,27 @@ def test_a_hundred_forged_notifies_cost_no_rows_and_at_most_two_reads(
     qtbot.waitUntil(lambda: any(e.issue_id == made.id for e in arrived), timeout=3000)
     assert feed.rows_read - rows == len(adm.feed.history(made.id))
     assert feed.reads - reads <= 2
+
+
+@pytest.mark.postgres
+def test_a_flood_of_notifications_is_drained_with_one_log_line(
+    secured: Secured, caplog: pytest.LogCaptureFixture
+) -> None:
+    listener = Listener.open(secured.services("mem").database)
+    try:
+        with secured.raw("out") as attacker:
+            for n in range(1500):
+                attacker.execute(f"NOTIFY tracker_change, '{n if n % 2 else 'junk'}'")
+            attacker.execute("SELECT 1")
+        select.select([listener.fileno()], [], [], 5)
+        caplog.set_level(logging.WARNING, logger="tracker_gui.storage.listen")
+        drained: list[int] = []
+        for _ in range(50):  # until the socket has nothing more
+            select.select([listener.fileno()], [], [], 0.05)
+            drained += listener.drain()
+        assert 0 < len(drained) <= 750 and all(isinstance(i, int) for i in drained)
+        warnings = [r for r in caplog.records if "malformed" in r.getMessage()]
+        assert 1 <= len(warnings) <= 50  # a line per drain, never one per notification
+        assert sum(int(r.getMessage().split()[1]) for r in warnings) == 750
+    finally:
+        listener.close()
