@@ -27,6 +27,8 @@ PROG = cli_format.PROG
 SORTS = ("key", "-key", "rank", "status", "priority", "-priority", "updated", "-updated",
          "created", "-created", "title", "-title", "due")  # fmt: skip
 READS_ONLY = frozenset({"list", "show", "projects", "statuses"})
+# Bulk work that may take minutes on PostgreSQL (Database.long_running); the rest gets seconds.
+LONG_RUNNING = frozenset({"import", "export", "admin", "demo", "check"})
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
@@ -393,7 +395,9 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
         else:
             services = open_services(target, create=args.create, quick_check=not args.reads_only)
             try:
-                out = args.handler(services, args)
+                long = args.command in LONG_RUNNING
+                with services.database.long_running() if long else contextlib.nullcontext():
+                    out = args.handler(services, args)
             finally:
                 services.close()
         if args.format == "json":

@@ -14,6 +14,7 @@ import orjson
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, parse_enum
 from tracker_gui.domain.history import CREATED, DELETED
 from tracker_gui.domain.models import Change, Issue, IssueDetail, IssueFilter, Project, Status
+from tracker_gui.domain.people import People
 from tracker_gui.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -175,7 +176,6 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 # -- issues ---------------------------------------------------------------------------------
-_PRIORITY = {p: p.label for p in Priority}
 
 
 def issue_json(issue: Issue, status: Status | None, parent_key: str | None) -> dict[str, Any]:
@@ -190,7 +190,7 @@ def issue_json(issue: Issue, status: Status | None, parent_key: str | None) -> d
         "description": issue.description,
         "status": status.name if status else None,
         "status_category": str(status.category) if status else None,
-        "priority": _PRIORITY[issue.priority],
+        "priority": issue.priority.label,
         "assignee": issue.assignee,
         "reporter": issue.reporter,
         "labels": list(issue.labels),
@@ -284,25 +284,29 @@ def history_lines(
 def detail_output(services: Services, detail: IssueDetail) -> Output:
     names = StatusNames(services)
     lines = history_lines(services, detail, names)
-    return Output(_detail_text(detail, names, lines), _detail_json(detail, names, lines))
+    who = People(services.projects.users())  # people shown as "Alice Smith (alice)"; JSON: logins
+    return Output(_detail_text(detail, names, lines, who), _detail_json(detail, names, lines))
 
 
 def _detail_text(
-    detail: IssueDetail, names: StatusNames, history: Sequence[tuple[Change, str]]
+    detail: IssueDetail,
+    names: StatusNames,
+    history: Sequence[tuple[Change, str]],
+    who: People,
 ) -> str:
     issue = detail.issue
     status = names.of(issue)
     fields = [
-        ("Type", issue.type.value),
-        ("Status", f"{status.name} ({status.category.value})" if status else "?"),
+        ("Type", issue.type.label),
+        ("Status", f"{status.name} ({status.category.label})" if status else "?"),
         ("Priority", issue.priority.label),
-        ("Assignee", issue.assignee or "-"),
-        ("Reporter", issue.reporter),
+        ("Assignee", who.shown(issue.assignee) or "-"),
+        ("Reporter", who.shown(issue.reporter)),
         ("Labels", ", ".join(issue.labels) or "-"),
         ("Parent", detail.parent_key or "-"),
         ("Due", iso(issue.due) or "-"),
         ("Estimate", f"{issue.estimate:g} h" if issue.estimate is not None else "-"),
-        ("Watchers", ", ".join(detail.watchers) or "-"),
+        ("Watchers", ", ".join(who.shown(w) for w in detail.watchers) or "-"),
         ("Created", local(issue.created_at)),
         ("Updated", local(issue.updated_at)),
         ("Resolved", local(issue.resolved_at)),
@@ -327,7 +331,7 @@ def _detail_text(
         out += ["", "Comments:"]
         for c in detail.comments:
             edited = " (edited)" if c.edited_at else ""
-            out += [f"  {c.author}, {local(c.created_at)}{edited}:", *_indent(c.body, 4)]
+            out += [f"  {who.shown(c.author)}, {local(c.created_at)}{edited}:", *_indent(c.body, 4)]
     if history:
         out += ["", "History:"]
         out += [f"  {local(c.at)}  {c.actor}  {text}" for c, text in history]

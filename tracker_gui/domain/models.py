@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker_gui.domain import people
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, Role, StatusCategory
 
 
@@ -18,12 +19,8 @@ class User:
 
     @property
     def initials(self) -> str:
-        parts = [p for p in self.display_name.replace(".", " ").split() if p]
-        if not parts:
-            return self.username[:2].upper()
-        if len(parts) == 1:
-            return parts[0][:2].upper()
-        return (parts[0][0] + parts[-1][0]).upper()
+        """From the login, not the display name anyone may set (see domain.people)."""
+        return people.initials(self.username)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +119,7 @@ class Link:
             LinkKind.BLOCKS: ("blocks", "is blocked by"),
             LinkKind.RELATES: ("relates to", "relates to"),
             LinkKind.DUPLICATES: ("duplicates", "is duplicated by"),
-        }[self.kind]
+        }.get(self.kind, (self.kind.label, self.kind.label))  # one not written by the app
         return words[0] if self.outward else words[1]
 
 

@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from tracker_gui.domain.models import Change
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.listen import Listener
+
+LOOKBACK = 100
+
+
+class FeedCursor:
+    """Where a reader of the Change log is: the newest id it read, and the ids below that it
+    has not seen. PostgreSQL takes an id at insert, not at commit, so a smaller id may still
+    commit later; ids hidden by row-level security or rolled back never do, so only the last
+    `window` ids are watched (the same look-back the feed always had)."""
+
+    def __init__(self, position: int, window: int = LOOKBACK) -> None:
+        self.position = position
+        self.window = window
+        self._unseen: set[int] = set()
+
+    def unseen(self) -> tuple[int, ...]:
+        return tuple(sorted(self._unseen))
+
+    def advance(self, ids: Iterable[int]) -> None:
+        """Note the ids a read returned (ascending, as the feed reads them)."""
+        got = set(ids)
+        if not got:
+            return
+        top = max(got)
+        if top > self.position:
+            self._unseen.update(range(max(self.position, top - self.window) + 1, top + 1))
+            self.position = top
+        floor = self.position - self.window
+        self._unseen = {i for i in self._unseen - got if i > floor}
 
 
 class FeedService:
@@ -16,10 +45,21 @@ class FeedService:
         self.catalog = catalog
 
     def changes_since(
-        self, change_id: int, limit: int = 1000, project_ids: Sequence[int] = ()
+        self,
+        change_id: int,
+        limit: int = 1000,
+        project_ids: Sequence[int] = (),
+        also: Sequence[int] = (),
     ) -> list[Change]:
-        """Change rows with an id above `change_id`, oldest first (what the live feed reads)."""
-        return self.catalog.changes_since(change_id, limit, project_ids)
+        """Change rows with an id above `change_id` or in `also`, oldest first."""
+        return self.catalog.changes_since(change_id, limit, project_ids, also)
+
+    def read_page(self, cursor: FeedCursor, limit: int) -> list[Change]:
+        """The next rows for `cursor` (at most `limit`: new ones and late commits below it),
+        oldest first; moves the cursor past them. Nothing changed means no rows."""
+        events = self.changes_since(cursor.position, limit=limit, also=cursor.unseen())
+        cursor.advance(e.id for e in events)
+        return events
 
     def changes_in_sets(
         self, change_sets: Sequence[str], fields: Sequence[str] = ()

@@ -639,7 +639,7 @@ class IssueService(ServiceBase):
             )
         issue = self.get(issue_id)
         digest = hashlib.sha256(data).hexdigest()
-        with self.db.transaction():
+        with self.db.long_running(), self.db.transaction():
             self.repo.insert_attachment(issue_id, name, data, digest, self._actor_id())
             events = self._commit_log(
                 [(issue.project_id, issue_id, self.actor, "attachment", None, name)]

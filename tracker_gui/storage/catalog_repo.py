@@ -268,10 +268,18 @@ class CatalogRepo:
             return [convert.change(r) for r in query.order_by(ChangeRow.id).limit(limit)]
 
     def changes_since(
-        self, change_id: int, limit: int = 1000, project_ids: Sequence[int] = ()
+        self,
+        change_id: int,
+        limit: int = 1000,
+        project_ids: Sequence[int] = (),
+        also: Sequence[int] = (),
     ) -> list[Change]:
+        """Rows above `change_id`, plus those of the ids in `also` (below it, not seen yet)."""
         with self.db.reading():
-            query = ChangeRow.select().where(ChangeRow.id > change_id)
+            newer = ChangeRow.id > change_id
+            query = ChangeRow.select().where(
+                newer | ChangeRow.id.in_(list(also)) if also else newer
+            )
             if project_ids:
                 query = query.where(ChangeRow.project.in_(list(project_ids)))
             return [convert.change(r) for r in query.order_by(ChangeRow.id).limit(limit)]

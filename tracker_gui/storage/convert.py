@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
+from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory, stored
 from tracker_gui.domain.models import (
     Change,
     Comment,
@@ -54,7 +54,7 @@ def status(row: Any) -> Status:
         id=row.id,
         project_id=row.project_id,
         name=row.name,
-        category=StatusCategory(row.category),
+        category=stored(StatusCategory, row.category),
         position=row.position,
         wip_limit=row.wip_limit,
         colour=row.colour or "",
@@ -67,10 +67,6 @@ def transition(row: Any) -> Transition:
 
 def label(row: Any) -> Label:
     return Label(row.id, row.project_id, row.name, row.colour or "")
-
-
-_TYPES = {t.value: t for t in IssueType}
-_PRIORITIES = {int(p): p for p in Priority}
 
 
 def issue(row: Sequence[Any], labels: tuple[str, ...] = ()) -> Issue:
@@ -104,10 +100,10 @@ def issue(row: Sequence[Any], labels: tuple[str, ...] = ()) -> Issue:
         project_id=project_id,
         project_key=project_key,
         number=number,
-        type=_TYPES[kind],
+        type=stored(IssueType, kind),
         title=title,
         status_id=status_id,
-        priority=_PRIORITIES[priority],
+        priority=stored(Priority, priority),
         rank=rank,
         reporter=reporter,
         created_at=_time(created_at),
@@ -133,7 +129,7 @@ def comment(row: Any, author: str) -> Comment:
 def link(row: Any, me: int, other_key: str, other_title: str) -> Link:
     return Link(
         id=row.id,
-        kind=LinkKind(row.kind),
+        kind=stored(LinkKind, row.kind),
         source_id=row.source_id,
         target_id=row.target_id,
         other_key=other_key,

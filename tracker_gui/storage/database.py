@@ -35,6 +35,13 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 5000,
     "cache_size": -32000,
 }
+# Interactive work on PostgreSQL gives up instead of hanging: a lock someone holds (any
+# login may try `LOCK TABLE`) or a runaway query becomes a plain StorageError in seconds.
+LOCK_TIMEOUT = "3s"
+STATEMENT_TIMEOUT = "15s"
+# What `Database.long_running()` allows imports, exports, attachments and admin commands.
+LONG_LOCK_TIMEOUT = "1min"
+LONG_STATEMENT_TIMEOUT = "15min"
 
 
 class NoDatabaseYet(StorageError):
@@ -58,6 +65,7 @@ class Database:
         self.server_managed = False
         # Per thread, like peewee's connection state: the change set of the open transaction.
         self._action = threading.local()
+        self._long_depth = 0
 
     @property
     def is_sqlite(self) -> bool:
@@ -164,6 +172,49 @@ class Database:
             txn = self.peewee.atomic(isolation_level=psycopg.IsolationLevel.REPEATABLE_READ)
         with translated(self.label), self.bound(), txn:
             yield
+
+    @contextlib.contextmanager
+    def long_running(self) -> Iterator[None]:
+        """Minutes instead of seconds for the block's statements and lock waits (PostgreSQL).
+
+        Set for the session, not `SET LOCAL`, because an import or export spans several
+        transactions; put back on the way out. Should that fail the connection is dropped,
+        and the next one starts with the interactive limits from its `options` again.
+        """
+        if self.is_sqlite or self._long_depth:
+            self._long_depth += 1
+            try:
+                yield
+            finally:
+                self._long_depth -= 1
+            return
+        self._set_timeouts(LONG_LOCK_TIMEOUT, LONG_STATEMENT_TIMEOUT)
+        self._long_depth = 1
+        try:
+            yield
+        finally:
+            self._long_depth = 0
+            try:
+                self._set_timeouts(LOCK_TIMEOUT, STATEMENT_TIMEOUT)
+            except StorageError:
+                log.info("could not restore the timeouts on %s; reconnecting", self.label)
+                self._forget_connection()
+
+    def _set_timeouts(self, lock: str, statement: str) -> None:
+        with self.reading():
+            self.peewee.execute_sql(
+                "SELECT set_config('lock_timeout', %s, false),"
+                " set_config('statement_timeout', %s, false)",
+                (lock, statement),
+            ).fetchone()
+
+    def timeouts(self) -> tuple[str, str]:
+        """The session's (lock_timeout, statement_timeout) as PostgreSQL shows them."""
+        with self.reading():
+            row = self.peewee.execute_sql(
+                "SELECT current_setting('lock_timeout'), current_setting('statement_timeout')"
+            ).fetchone()
+        return str(row[0]), str(row[1])
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
@@ -353,6 +404,8 @@ def _postgres_params(url: str, password: str | None = None) -> tuple[str, dict[s
             params["password"] = stored
     params.setdefault("connect_timeout", 10)
     params.setdefault("application_name", "tracker-gui")
+    # In the startup packet, so every connection peewee opens (reconnects too) has them.
+    params["options"] = with_timeouts(str(params.get("options") or ""))
     # A pulled cable or a sleeping laptop must surface as an error in seconds, not hours.
     for name, value in (
         ("keepalives", 1),
@@ -363,6 +416,14 @@ def _postgres_params(url: str, password: str | None = None) -> tuple[str, dict[s
     ):
         params.setdefault(name, value)
     return dbname, params, label
+
+
+def with_timeouts(options: str, lock: str | None = None, statement: str | None = None) -> str:
+    """libpq `options` with the app's timeouts last (the last `-c` of a setting wins)."""
+    lock = LOCK_TIMEOUT if lock is None else lock
+    statement = STATEMENT_TIMEOUT if statement is None else statement
+    ours = f"-c lock_timeout={lock} -c statement_timeout={statement}"
+    return f"{options} {ours}".strip()
 
 
 def _open_postgres(url: str, password: str | None = None) -> Database:

@@ -140,10 +140,28 @@ def _connection_error(exc: BaseException, where: str) -> StorageError | None:
     return None
 
 
+def _timeout_error(exc: BaseException, where: str) -> StorageError | None:
+    """lock_timeout / statement_timeout ran out (storage.database sets both on connect)."""
+    state = str(getattr(_driver_error(exc), "sqlstate", None) or "")
+    if state == "55P03":
+        return StorageError(
+            f"the database is busy: another session holds a lock on {where} that this"
+            " change or read needs",
+            "try again in a moment; if it persists, ask the database admin to end the"
+            " session holding the lock (pg_stat_activity)",
+        )
+    if state == "57014":
+        return StorageError(
+            f"the query took too long on {where} and was stopped",
+            "try again, or narrow the filter; if it keeps happening, ask the database admin",
+        )
+    return None
+
+
 def describe(exc: BaseException, where: str) -> StorageError | UserError:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     low = text.lower()
-    known = _connection_error(exc, where)
+    known = _timeout_error(exc, where) or _connection_error(exc, where)
     if known is not None:
         return known
     if low.startswith("workflow: "):  # a secured server's workflow trigger refused the move

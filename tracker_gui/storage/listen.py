@@ -12,12 +12,13 @@ from typing import Any
 
 from tracker_gui.errors import StorageError
 from tracker_gui.storage import _driver
-from tracker_gui.storage.database import Database
+from tracker_gui.storage.database import Database, with_timeouts
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "tracker_change"
 LISTEN_TIMEOUT_S = 5
+MAX_IDS = 1000  # what one drain hands back; the rest of a flood is read and dropped
 
 
 class ListenerLost(StorageError):
@@ -43,6 +44,8 @@ class Listener:
         params["dbname"] = database.peewee.database
         params["connect_timeout"] = min(int(params.get("connect_timeout", 10)), LISTEN_TIMEOUT_S)
         params["application_name"] = "tracker-gui listen"
+        # This connection only LISTENs and waits: no interactive limits (0 = none).
+        params["options"] = with_timeouts(str(params.get("options") or ""), "0", "0")
         try:
             conn = psycopg.connect(autocommit=True, **params)
             conn.execute(f'LISTEN "{channel}"')
@@ -59,7 +62,11 @@ class Listener:
         return int(self._conn.info.backend_pid)
 
     def drain(self) -> list[int]:
-        """The ids announced so far, without blocking; raises ListenerLost when it dropped."""
+        """The ids announced so far (at most MAX_IDS of them; every waiting notification is
+        consumed), without blocking; raises ListenerLost when it dropped.
+
+        Any login may NOTIFY on the channel, with anything in it: the ids are a hint only, and
+        a flood costs one log line per drain, not one per notification."""
         import psycopg
         from psycopg.pq import ConnStatus
 
@@ -69,11 +76,17 @@ class Listener:
         except psycopg.Error as exc:
             raise ListenerLost(f"lost the live connection to {self.label}: {exc}") from exc
         ids: list[int] = []
+        malformed = 0
         while (notify := pgconn.notifies()) is not None:
             try:
-                ids.append(int(notify.extra.decode("ascii")))
-            except ValueError:  # anyone may NOTIFY on the channel: ignore what is not an id
-                log.warning("ignored a malformed notification on %s", CHANNEL)
+                number = int(notify.extra.decode("ascii"))
+            except (ValueError, UnicodeDecodeError):
+                malformed += 1
+                continue
+            if len(ids) < MAX_IDS:
+                ids.append(number)
+        if malformed:
+            log.warning("ignored %d malformed notification(s) on %s", malformed, CHANNEL)
         if pgconn.status != ConnStatus.OK:
             raise ListenerLost(f"lost the live connection to {self.label}")
         return ids

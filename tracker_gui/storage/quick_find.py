@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from tracker_gui.domain import highlight
-from tracker_gui.domain.enums import StatusCategory
+from tracker_gui.domain.enums import StatusCategory, stored
 from tracker_gui.domain.models import SearchHit
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.search import STOPWORDS, words_of
@@ -117,7 +117,12 @@ class QuickFind:
             return None
         iid, key, num, title, status, category = found[0]
         return SearchHit(
-            iid, f"{key}-{num}", status, StatusCategory(category), ((title, False),), by_key=True
+            iid,
+            f"{key}-{num}",
+            status,
+            stored(StatusCategory, category),
+            ((title, False),),
+            by_key=True,
         )
 
     def _hits(self, ids: list[int], words: list[str]) -> list[SearchHit]:
@@ -140,7 +145,9 @@ class QuickFind:
             _, key, number, status, category, title, description, notes = found[iid]
             texts = [description or "", notes or ""]
             marked = highlight.mark(title, words)
-            hit = SearchHit(iid, f"{key}-{number}", status, StatusCategory(category), marked)
+            hit = SearchHit(
+                iid, f"{key}-{number}", status, stored(StatusCategory, category), marked
+            )
             out.append(replace(hit, snippet=highlight.snippet(texts, words)))
         return out
 

@@ -2,11 +2,16 @@
 
 - SQLite: a timer polls `PRAGMA data_version` (one cheap pragma) and reads Change rows
   only when it moved.
-- PostgreSQL: a LISTEN connection (tracker_gui.storage.listen) wakes a QSocketNotifier; the
-  announced ids say where to read from. When that connection drops the feed polls instead,
-  shows it (`modeChanged`), and reconnects with backoff. Nothing is missed: reads start
-  at the feed's own cursor (minus a look-back, because PostgreSQL ids do not commit in
-  order), and the store drops rows it has already applied.
+- PostgreSQL: a LISTEN connection (tracker_gui.storage.listen) wakes a QSocketNotifier. When
+  that connection drops the feed polls instead, shows it (`modeChanged`), and reconnects
+  with backoff.
+
+Any login may NOTIFY on the channel, so a notification is only a hint that something may
+have changed: what it carries is never used. Wakes are coalesced (however many arrive
+before the read they cause runs, or while it runs, give one more read at most), reads are
+at least WAKE_GAP_MS apart, and each is one page from the feed's own cursor (services.feed.
+FeedCursor: new ids plus the few below it not seen yet, because PostgreSQL ids do not commit
+in order); a full page schedules the next. Nothing changed means a read of no rows.
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QSocketNotifier, QTimer, Signal
 
 from tracker_gui.domain.models import Change
 from tracker_gui.errors import TrackerError
+from tracker_gui.services.feed import FeedCursor
 from tracker_gui.storage.listen import Listener
 
 if TYPE_CHECKING:
@@ -53,8 +59,8 @@ class LiveFeed(QObject):
     FALLBACK_POLL_MS = 1000
     SAFETY_POLL_MS = 30_000  # a silently dead network never makes the socket readable
     BACKOFF_S: tuple[float, ...] = (1, 2, 4, 8, 15, 30)
-    LOOKBACK = 100
     PAGE = 5000
+    WAKE_GAP_MS = 50  # a flood of notifications costs at most 20 small reads a second
 
     def __init__(self, store: Store, listen: ListenFactory | None = None) -> None:
         super().__init__(store)
@@ -62,13 +68,21 @@ class LiveFeed(QObject):
         self._feed = store.services.feed
         self._database = store.services.database
         self._listen = listen or self._feed.listen
-        self._cursor = self._feed.last_id()
+        self._cursor = FeedCursor(self._feed.last_id())
         self._data_version = self._feed.data_version()
         self._listener: Listener | None = None
         self._socket: QSocketNotifier | None = None
         self._attempt = 0
         self._paused = False
-        self._held_since: int | None = None
+        self._held = False  # a wake came while paused
+        self._reading = False
+        self._again = False  # a wake came during a read
+        self.reads = 0  # reads of the Change log and the rows they returned (tests, perf)
+        self.rows_read = 0
+        self._since_read = QElapsedTimer()
+        self._wake_timer = QTimer(self)
+        self._wake_timer.setSingleShot(True)
+        self._wake_timer.timeout.connect(self._on_wake_timer_timeout)
         self.mode = OFF
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -86,6 +100,7 @@ class LiveFeed(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._wake_timer.stop()
         self._retry.stop()
         self._drop_listener()
         self._set_mode(OFF)
@@ -98,13 +113,13 @@ class LiveFeed(QObject):
 
     def resume(self) -> None:
         self._paused = False
-        since, self._held_since = self._held_since, None
-        if since is not None:
-            self._read(since)
+        held, self._held = self._held, False
+        if held:
+            self.wake()
 
     @property
     def cursor(self) -> int:
-        return self._cursor
+        return self._cursor.position
 
     @property
     def listener(self) -> Listener | None:
@@ -118,13 +133,25 @@ class LiveFeed(QObject):
 
     # -- reading -------------------------------------------------------------------------
     def poll_now(self) -> int:
-        """One read now, whatever the mode (tests and the store's `poll()`)."""
+        """Read everything new now, page after page, whatever the mode (tests, `Store.poll`)."""
         if self._database.is_sqlite:
             return self._check_data_version()
-        return self._read(self._lookback())
+        return self._read_all()
 
-    def _lookback(self) -> int:
-        return max(0, self._cursor - self.LOOKBACK)
+    def wake(self) -> None:
+        """Something may have changed: one read soon, however often this is called."""
+        if self._paused:
+            self._held = True
+        elif self._reading:
+            self._again = True
+        elif not self._wake_timer.isActive():
+            gap = self.WAKE_GAP_MS - self._since_read.elapsed() if self._since_read.isValid() else 0
+            self._wake_timer.start(max(0, gap))
+
+    def _on_wake_timer_timeout(self) -> None:
+        full, _ = self._read_page()
+        if full:
+            self.wake()
 
     def _check_data_version(self) -> int:
         try:
@@ -135,38 +162,55 @@ class LiveFeed(QObject):
         if version == self._data_version:
             return 0
         self._data_version = version
-        return self._read(self._cursor)
+        return self._read_all()
 
-    def _read(self, since: int) -> int:
-        """Read and apply every Change row above `since`, a page at a time; how many were new."""
-        if self._store.offline:  # the connection monitor polls once the server is back
-            return 0
-        if self._paused:
-            self._held_since = since if self._held_since is None else min(since, self._held_since)
-            return 0
+    def _read_all(self) -> int:
         total = 0
-        while True:
+        full = True
+        while full:
+            full, fresh = self._read_page()
+            total += fresh
+        return total
+
+    def _read_page(self) -> tuple[bool, int]:
+        """Read and apply one page from the cursor: (was the page full, how many rows new)."""
+        if self._store.offline:  # the connection monitor polls once the server is back
+            return False, 0
+        if self._paused:
+            self._held = True
+            return False, 0
+        self._reading = True  # wakes from slots below (an event pumped) only set _again
+        try:
             try:
-                events: list[Change] = self._feed.changes_since(since, limit=self.PAGE)
+                events: list[Change] = self._feed.read_page(self._cursor, self.PAGE)
             except TrackerError as exc:
                 log.warning("live feed: %s", exc)
-                return total
-            if not events:
-                return total
-            self._cursor = max(self._cursor, events[-1].id)
-            fresh = self._store.apply_changes(events, coalesce=True)
+                return False, 0
+            self.reads += 1
+            self.rows_read += len(events)
+            fresh = self._store.apply_changes(events, coalesce=True) if events else []
             if fresh:
-                total += len(fresh)
                 self.remoteChanges.emit(fresh)
-            if len(events) < self.PAGE:
-                return total
-            since = events[-1].id
+            return len(events) >= self.PAGE, len(fresh)
+        finally:
+            self._reading = False
+            self._since_read.start()
+            if self._again:  # woken while reading (whichever path read): one more, later
+                self._again = False
+                self.wake()
 
     def _on_timer_timeout(self) -> None:
-        if self.mode == LOCAL:
-            self._check_data_version()
-        else:
-            self._read(self._lookback())
+        if self.mode != LOCAL:
+            self.wake()
+            return
+        try:
+            version = self._feed.data_version()
+        except TrackerError as exc:
+            log.warning("live feed: %s", exc)
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self.wake()
 
     # -- PostgreSQL LISTEN ---------------------------------------------------------------
     def _connect(self) -> bool:
@@ -182,7 +226,7 @@ class LiveFeed(QObject):
         self._retry.stop()
         self._timer.start(self.SAFETY_POLL_MS)
         self._set_mode(LIVE)
-        self._read(self._lookback())  # what was committed while nobody listened
+        self.wake()  # what was committed while nobody listened
         return True
 
     def _drop_listener(self) -> None:
@@ -202,7 +246,7 @@ class LiveFeed(QObject):
         delay = self.BACKOFF_S[min(self._attempt, len(self.BACKOFF_S) - 1)]
         self._attempt += 1
         self._retry.start(int(delay * 1000))
-        self._read(self._lookback())
+        self.wake()
 
     def _on_socket_activated(self) -> None:
         if self._listener is None:
@@ -212,8 +256,8 @@ class LiveFeed(QObject):
         except TrackerError as exc:
             self._lost(str(exc))
             return
-        if ids:
-            self._read(min(min(ids) - 1, self._cursor))
+        if ids:  # a hint only: anyone may send one, and with any id in it
+            self.wake()
 
     def _on_retry_timeout(self) -> None:
         if not self._connect():

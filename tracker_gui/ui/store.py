@@ -568,14 +568,15 @@ class Store(QObject):
         release = self.services.bus.subscribe(held.extend)
         self.busyChanged.emit(True)
         try:
-            return importer(
-                self.services,
-                path,
-                dry_run=dry_run,
-                progress=progress,
-                cancelled=cancelled,
-                **options,
-            )
+            with self.services.database.long_running():
+                return importer(
+                    self.services,
+                    path,
+                    dry_run=dry_run,
+                    progress=progress,
+                    cancelled=cancelled,
+                    **options,
+                )
         except ImportRejected as exc:
             return exc.report
         except ImportCancelled:
@@ -611,15 +612,16 @@ class Store(QObject):
         """
         self.busyChanged.emit(True)
         try:
-            if kind == "csv":
-                scope = self._filter if flt is None else flt
-                chosen = tuple(columns) if columns is not None else DEFAULT_EXPORT_COLUMNS
-                rows = export_csv(
-                    self.services, path, scope, chosen, progress=progress, cancelled=cancelled
-                )
-                return {"issues": rows}
-            if kind == "json":
-                return export_json(self.services, path, progress=progress, cancelled=cancelled)
+            with self.services.database.long_running():
+                if kind == "csv":
+                    scope = self._filter if flt is None else flt
+                    chosen = tuple(columns) if columns is not None else DEFAULT_EXPORT_COLUMNS
+                    rows = export_csv(
+                        self.services, path, scope, chosen, progress=progress, cancelled=cancelled
+                    )
+                    return {"issues": rows}
+                if kind == "json":
+                    return export_json(self.services, path, progress=progress, cancelled=cancelled)
             self.errorOccurred.emit(f"unknown export kind {kind!r}")
         except ImportCancelled:
             return None

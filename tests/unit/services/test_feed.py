@@ -9,6 +9,7 @@ from tests.unit.helpers import change_ids
 from tracker_gui.domain import history
 from tracker_gui.domain.models import NewIssue
 from tracker_gui.services import Services
+from tracker_gui.services.feed import FeedCursor
 
 
 def make_activity(board: Board) -> None:
@@ -100,3 +101,34 @@ def test_another_connection_sees_new_changes_through_the_feed(
         assert other.feed.data_version() != version_before
     else:
         assert version_before is None
+
+
+def test_a_cursor_remembers_the_ids_below_it_not_seen_yet() -> None:
+    cursor = FeedCursor(10, window=5)
+    cursor.advance([11, 13, 14])
+    assert (cursor.position, cursor.unseen()) == (14, (12,))
+    cursor.advance([12])  # committed late
+    assert cursor.unseen() == ()
+    cursor.advance([20])
+    assert (cursor.position, cursor.unseen()) == (20, (16, 17, 18, 19))
+    cursor.advance([])
+    assert cursor.position == 20
+    cursor.advance([30])  # a gap wider than the window: only the window is watched
+    assert cursor.unseen() == (26, 27, 28, 29)
+
+
+def test_reading_a_page_returns_late_commits_and_nothing_when_nothing_changed(
+    board: Board,
+) -> None:
+    make_activity(board)
+    feed = board.services.feed
+    ids = [e.id for e in feed.changes_since(0)]
+    cursor = FeedCursor(ids[0] - 1)
+    assert [e.id for e in feed.read_page(cursor, limit=2)] == ids[:2]  # one page at most
+    assert [e.id for e in feed.read_page(cursor, limit=100)] == ids[2:]
+    assert feed.read_page(cursor, limit=100) == []
+    # A cursor that saw every row but the third (it committed late) reads only that one.
+    late = FeedCursor(ids[0] - 1)
+    late.advance(ids[:2] + ids[3:])
+    assert [e.id for e in feed.read_page(late, limit=100)] == [ids[2]]
+    assert feed.read_page(late, limit=100) == []

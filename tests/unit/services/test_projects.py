@@ -352,7 +352,7 @@ def test_ensure_user(services: Services) -> None:
         "bob",
         "Bob Builder",
         "bob@example.com",
-        "BB",
+        "BO",  # from the login: a display name can be anyone's
     )
     assert services.projects.ensure_user("bob") == bob
     counts = row_counts(services)

@@ -6,11 +6,21 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QIcon,
     QPainter,
     QPainterPath,
@@ -19,8 +29,15 @@ from PySide6.QtGui import (
     QTextLayout,
     QTextOption,
 )
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+)
 
+from tracker_gui.domain import people
 from tracker_gui.domain.models import Issue, Label, User
 from tracker_gui.ui import theme
 from tracker_gui.ui.board.card_style import (
@@ -35,8 +52,11 @@ from tracker_gui.ui.board.card_style import (
     STRIP_WIDTH,
     BoardColours,
     board_colours,
+    card_tooltip,
     label_chip,
     priority_colour,
+    priority_icon_name,
+    type_icon_name,
 )
 from tracker_gui.ui.icons import icon
 from tracker_gui.ui.models.column_model import DoneRole, IssueRole
@@ -116,8 +136,26 @@ class CardDelegate(QStyledItemDelegate):
         return username in self._people
 
     def initials(self, username: str) -> str:
+        return people.initials(username)  # the login's, never a display name's
+
+    def person(self, username: str) -> str:
+        """ "Alice Smith (alice)": the login always, the display name beside it if set."""
         user = self._people.get(username)
-        return user.initials if user else username[:2].upper()
+        return people.shown(username, user.display_name if user else "")
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: AnyIndex,
+    ) -> bool:
+        issue = index.data(IssueRole) if index.isValid() else None
+        if event.type() == QEvent.Type.ToolTip and isinstance(issue, Issue):
+            shown = self.person(issue.assignee) if issue.assignee else None
+            QToolTip.showText(event.globalPos(), card_tooltip(issue, shown), view)
+            return True
+        return super().helpEvent(event, view, option, index)
 
     # -- metrics -------------------------------------------------------------------------
     def _fonts_for(self, font: QFont) -> _Fonts:
@@ -210,7 +248,7 @@ class CardDelegate(QStyledItemDelegate):
         done: bool,
     ) -> None:
         mid = top + f.top_h / 2
-        self._paint_icon(painter, f"type-{issue.type.value}", None, left, mid - ICON / 2, ICON)
+        self._paint_icon(painter, type_icon_name(issue.type), None, left, mid - ICON / 2, ICON)
         painter.setFont(f.small)
         painter.setPen(c.muted)
         baseline = mid + (f.small_m.ascent() - f.small_m.descent()) / 2
@@ -305,7 +343,7 @@ class CardDelegate(QStyledItemDelegate):
         prio_size = 16
         prio_left = avatar.left() - 4 - prio_size
         self._paint_icon(
-            painter, f"priority-{issue.priority.label}", None, prio_left, mid - prio_size / 2, 16
+            painter, priority_icon_name(issue.priority), None, prio_left, mid - prio_size / 2, 16
         )
         self._paint_chips(painter, issue.labels, f, c, left, prio_left - SPACE, mid)
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
 
-from tracker_gui.domain.enums import Priority
+from tracker_gui.domain.enums import IssueType, Priority
+from tracker_gui.domain.models import Issue
 from tracker_gui.ui import theme
 
 # Card geometry at 1x (device-independent pixels); the delegate scales nothing by hand.
@@ -81,7 +82,28 @@ def board_colours() -> BoardColours:
 
 
 def priority_colour(priority: Priority) -> QColor:
-    return theme.colour(f"priority_{priority.label}")
+    return theme.colour(f"priority_{priority.label}" if priority.known else "warning")
+
+
+def card_tooltip(issue: Issue, assignee: str | None = None) -> str:
+    """A card's tooltip; `assignee` is how to show the assignee (default: the bare login)."""
+    parts = [f"{issue.key}: {issue.title}", f"Priority: {issue.priority.label}"]
+    shown = assignee or issue.assignee
+    parts.append(f"Assignee: {shown}" if issue.assignee else "Unassigned")
+    if issue.due:
+        parts.append(f"Due: {issue.due.isoformat()}")
+    if issue.labels:
+        parts.append("Labels: " + ", ".join(issue.labels))
+    return "\n".join(parts)
+
+
+# A value the app did not write (raw SQL; see domain.enums.stored) gets the warning sign.
+def priority_icon_name(priority: Priority) -> str:
+    return f"priority-{priority.label}" if priority.known else "warning"
+
+
+def type_icon_name(kind: IssueType) -> str:
+    return f"type-{kind.value}" if kind.known else "warning"
 
 
 def label_chip(name: str, stored: str = "") -> tuple[QColor, QColor]:

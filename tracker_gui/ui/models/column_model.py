@@ -459,10 +459,7 @@ class ColumnModel(QAbstractListModel):
 
 
 def _tooltip(issue: Issue) -> str:
-    parts = [f"{issue.key}: {issue.title}", f"Priority: {issue.priority.label}"]
-    parts.append(f"Assignee: {issue.assignee}" if issue.assignee else "Unassigned")
-    if issue.due:
-        parts.append(f"Due: {issue.due.isoformat()}")
-    if issue.labels:
-        parts.append("Labels: " + ", ".join(issue.labels))
-    return "\n".join(parts)
+    # The board's delegate shows the assignee's display name too (CardDelegate.helpEvent).
+    from tracker_gui.ui.board.card_style import card_tooltip
+
+    return card_tooltip(issue)

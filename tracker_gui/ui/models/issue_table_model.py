@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Issue, IssueFilter, Status
 from tracker_gui.ui import icons, theme
+from tracker_gui.ui.board.card_style import priority_icon_name, type_icon_name
 from tracker_gui.ui.store import IssueUpdate, Store
 
 IssueRole = Qt.ItemDataRole.UserRole + 1  # the Issue dataclass
@@ -163,9 +164,9 @@ class IssueTableModel(QAbstractTableModel):
             return issue.id
         if role == Qt.ItemDataRole.DecorationRole:
             if column == TYPE:
-                return icons.icon(f"type-{issue.type.value}")
+                return icons.icon(type_icon_name(issue.type))
             if column == PRIORITY:
-                return icons.icon(f"priority-{issue.priority.label}")
+                return icons.icon(priority_icon_name(issue.priority))
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(issue, column)
@@ -182,7 +183,7 @@ class IssueTableModel(QAbstractTableModel):
         if column == KEY:
             return issue.key
         if column == TYPE:
-            return issue.type.value.capitalize()
+            return issue.type.label.capitalize()
         if column == TITLE:
             return issue.title
         if column == STATUS:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker_gui.domain import people
 from tracker_gui.domain.models import Change, Comment, IssueDetail, User
 from tracker_gui.ui.dialogs import conflict as dialog
 from tracker_gui.ui.panes import detail_style as style
@@ -108,10 +109,10 @@ class CommentCard(QFrame):
         self._key = key
         self._ask = ask
         self.base = comment.body
-        name = user.display_name if user else comment.author
+        name = people.shown(comment.author, user.display_name if user else "")
         face = QLabel()
-        face.setPixmap(ui.avatar(comment.author, user.initials if user else comment.author, 24))
-        author = QLabel(f"<b>{ui.escape(name)}</b>")
+        face.setPixmap(ui.avatar(comment.author, people.initials(comment.author), 24))
+        self.author = QLabel(f"<b>{ui.escape(name)}</b>")
         stamp = ui.ago(comment.created_at) + (" · edited" if comment.edited_at else "")
         when = style.muted(QLabel(stamp))
         when.setToolTip(ui.full_time(comment.created_at))
@@ -121,7 +122,7 @@ class CommentCard(QFrame):
         head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(face)
-        head.addWidget(author)
+        head.addWidget(self.author)
         head.addWidget(when)
         head.addStretch(1)
         head.addWidget(self.edit_button)

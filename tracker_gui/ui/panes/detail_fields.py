@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker_gui.domain import people
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import IssueDetail, Status, User
 from tracker_gui.domain.workflow import Workflow
@@ -47,9 +48,7 @@ def status_icon(status: Status) -> QIcon:
 
 
 def user_text(user: User) -> str:
-    if user.display_name and user.display_name != user.username:
-        return f"{user.display_name} ({user.username})"
-    return user.username
+    return people.user_shown(user)
 
 
 def fill_users(combo: QComboBox, users: Sequence[User]) -> None:
@@ -288,6 +287,9 @@ class FieldGrid(QWidget):
             self._show("type", issue.type.value)
         if reset or not _busy(self.priority_combo):
             self._show("priority", issue.priority.label)
+        # A value the app did not write matches no item: the empty combo says what it is.
+        self.type_combo.setPlaceholderText(issue.type.label.capitalize())
+        self.priority_combo.setPlaceholderText(issue.priority.label.capitalize())
         line = self.assignee_combo.lineEdit()
         if reset or not (_busy(self.assignee_combo) or (line is not None and _typing(line))):
             fill_users(self.assignee_combo, users)

@@ -285,7 +285,7 @@ class DetailPane(QWidget):
         users = self._store.users()
         labels = [label.name for label in self._store.labels(issue.project_id)]
         self.type_label.setPixmap(ui.type_icon(issue.type).pixmap(18, 18))
-        self.type_label.setToolTip(issue.type.value.capitalize())
+        self.type_label.setToolTip(issue.type.label.capitalize())
         self.key_label.setText(issue.key)
         if reset or not self.title_edit.isModified():  # unsaved typing is never replaced
             self.title_edit.setText(issue.title)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.ui import icons, theme
+from tracker_gui.ui.board.card_style import priority_icon_name, type_icon_name
 from tracker_gui.ui.panes.detail_style import muted
 
 ISSUE_SCHEME = "issue"
@@ -49,11 +50,11 @@ def icon(name: str) -> QIcon:
 
 
 def type_icon(kind: IssueType) -> QIcon:
-    return icons.icon(f"type-{kind.value}")
+    return icons.icon(type_icon_name(kind))
 
 
 def priority_icon(priority: Priority) -> QIcon:
-    return icons.icon(f"priority-{priority.label}")
+    return icons.icon(priority_icon_name(priority))
 
 
 def scaled_font(widget: QWidget, factor: float, weight: QFont.Weight | None = None) -> QFont:
