@@ -367,14 +367,9 @@ def _applied(database: Database) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _all_applied(database: Database) -> bool:
-    """Whether every bundled migration is recorded."""
-    return {p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py")} <= _applied(database)
-
-
-def _record_version(database: Database) -> None:
+def _record_version(database: Database, applied: set[str] | None = None) -> None:
     """Write the schema version into the ownership mark (SQLite header / tracker_meta)."""
-    version = len(_applied(database))
+    version = len(_applied(database) if applied is None else applied)
     with translated(database.label), database.bound():
         if database.is_sqlite:
             ownership.mark_sqlite(database, version)
@@ -404,9 +399,10 @@ def migrate(database: Database, *, create: bool = True) -> list[str]:
             owner = ownership.postgres_owner(database)
         if owner is ownership.Owner.NEW and not create:
             raise ownership.empty_postgres(database)
-    if _all_applied(database):
+    done = _applied(database)
+    if {p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py")} <= done:
         if database.is_sqlite:  # a file from before the marks, or one just restored
-            _record_version(database)
+            _record_version(database, done)
         return []
     from playhouse.migrations import Runner
 

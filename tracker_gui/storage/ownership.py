@@ -72,7 +72,7 @@ def _journal_beside(path: Path) -> Path | None:
     return None
 
 
-def _read_schema(path: Path) -> tuple[set[str], list[str] | None]:
+def _read_schema(path: Path, damaged_hint: str) -> tuple[set[str], list[str] | None]:
     """Every schema object's name, and the recorded migrations (None: no migration table).
 
     Read from the main file alone: `immutable` makes SQLite skip locks, the WAL and any
@@ -93,7 +93,7 @@ def _read_schema(path: Path) -> tuple[set[str], list[str] | None]:
             conn.close()
     except sqlite3.Error as exc:
         message = " ".join(str(exc).split())
-        raise NotADatabaseError(f"{path} is damaged: {message}", "restore a backup") from exc
+        raise NotADatabaseError(f"{path} is damaged: {message}", damaged_hint) from exc
 
 
 def _is_tracker_history(names: set[str], migrations: list[str] | None) -> bool:
@@ -105,7 +105,7 @@ def _is_tracker_history(names: set[str], migrations: list[str] | None) -> bool:
     return FIRST_MIGRATION in migrations or (not migrations and not tables_besides)
 
 
-def sqlite_owner(path: Path, header: bytes) -> Owner:
+def sqlite_owner(path: Path, header: bytes, damaged_hint: str = "restore a backup") -> Owner:
     """Whose is the SQLite file at `path` (its 100-byte `header` already read and checked)?
 
     Raises ForeignDatabaseError / ReplicaFileError rather than return a foreign owner.
@@ -125,7 +125,7 @@ def sqlite_owner(path: Path, header: bytes) -> Owner:
         # A hot rollback journal would be rolled back by any ordinary open (a write), and
         # Tracker itself always runs in WAL mode: whoever left it, it is not ours to touch.
         raise _unreadable(path, journal)
-    names, migrations = _read_schema(path)
+    names, migrations = _read_schema(path, damaged_hint)
     if _is_tracker_history(names, migrations):
         return Owner.UNMARKED
     if not names:
@@ -153,7 +153,7 @@ def check_backup_source(path: Path) -> None:
         raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         raise NotADatabaseError(f"{path} is not a Tracker backup (not a SQLite file)")
-    if sqlite_owner(path, header) is Owner.NEW:
+    if sqlite_owner(path, header, "pick another backup") is Owner.NEW:
         raise NotADatabaseError(f"{path} is an empty database, not a Tracker backup")
 
 
@@ -217,8 +217,7 @@ def empty_postgres(database: Database) -> StorageError:
     return NoDatabaseYet(
         f"{database.label} is an empty database: Tracker has not been set up in it yet",
         "an administrator sets it up with `tracker-gui admin setup-postgres --url"
-        " postgresql://SUPERUSER@HOST/DATABASE` (or `tracker-gui init --db URL` without"
-        " row-level security)",
+        " postgresql://SUPERUSER@HOST/DATABASE`",
     )
 
 
