@@ -375,6 +375,10 @@ def _logging(debug: bool) -> Iterator[str | None]:
         root.setLevel(level)
 
 
+# The commands that may set up an empty PostgreSQL database (others are told to run them).
+URL_CREATORS = frozenset({"init", "demo"})
+
+
 def _run(args: argparse.Namespace, log_path: str | None) -> int:
     from tracker_gui.services import open_services
     from tracker_gui.storage.database import is_url
@@ -393,7 +397,9 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
         if getattr(args, "opens_target", False):  # restore: must work on a damaged file
             out = args.handler(target, args)
         else:
-            services = open_services(target, create=args.create, quick_check=not args.reads_only)
+            # A server's database is set up only by the commands meant to (and setup-postgres).
+            create = args.create and (not is_url(target) or args.command in URL_CREATORS)
+            services = open_services(target, create=create, quick_check=not args.reads_only)
             try:
                 long = args.command in LONG_RUNNING
                 with services.database.long_running() if long else contextlib.nullcontext():

@@ -64,6 +64,8 @@ def cmd_restore(target: str, args: argparse.Namespace) -> Output:
     from tracker_gui.errors import StorageError
     from tracker_gui.services import open_services
     from tracker_gui.services.backups import is_damaged, restore_damaged
+    from tracker_gui.storage.database import is_url
+    from tracker_gui.storage.ownership import ForeignDatabaseError
 
     source = Path(args.file).expanduser()
     if not args.yes:
@@ -73,9 +75,11 @@ def cmd_restore(target: str, args: argparse.Namespace) -> Output:
         if not answer:
             return Output("", None, "restore cancelled; nothing was changed")
     try:
-        services = open_services(target, create=True)
-    except StorageError:
-        if not is_damaged(target):
+        # A server's database is restored by the server; never set one up here.
+        services = open_services(target, create=not is_url(target))
+    except StorageError as exc:
+        # Another program's file is refused even when damaged: it is not ours to replace.
+        if isinstance(exc, ForeignDatabaseError) or not is_damaged(target):
             raise
         kept = restore_damaged(target, source)
         open_services(target).close()  # migrates a backup made by an older version

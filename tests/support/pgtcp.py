@@ -134,12 +134,19 @@ class TcpCluster(PgCluster):
 
 @contextlib.contextmanager
 def cluster_with_owner(login: str, password: str, database: str) -> Iterator[TcpCluster]:
-    """A started TCP cluster with a password login that owns `database`; stopped after."""
+    """A started TCP cluster with a password login that owns `database`; stopped after.
+
+    The login sets the database up as `tracker-gui init` would: the app opens only a
+    database that holds Tracker's marker, never an empty one it was not told to set up.
+    """
+    from tracker_gui.storage.database import open_database
+
     cluster = TcpCluster()
     cluster.start()
     try:
         cluster.add_login(login, password)
         cluster.create_owned_database(database, login)
+        open_database(cluster.tcp_url(database, login), create=True, password=password).close()
         yield cluster
     finally:
         cluster.stop()

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from tracker_gui.errors import StorageError
-from tracker_gui.storage import backup
+from tracker_gui.storage import backup, ownership
 from tracker_gui.storage.backup import DEFAULT_KEEP, BackupInfo
 from tracker_gui.storage.database import Database, is_url, migrate, quick_check_problems
 
@@ -58,6 +58,7 @@ class BackupService:
         source = Path(source).expanduser()
         if not source.is_file():
             raise StorageError(f"no backup at {source}", "run `tracker-gui backups` to list them")
+        ownership.check_backup_source(source)  # before the safety copy: nothing is written
         problems = quick_check_problems(source)
         if problems:
             raise StorageError(f"{source} is damaged: {problems[0]}", "pick another backup")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tracker_gui import paths
 from tracker_gui.errors import StorageError
+from tracker_gui.storage import ownership
 from tracker_gui.storage.database import Database, quick_check_problems
 from tracker_gui.storage.errors import translated
 
@@ -147,6 +148,7 @@ def restore_into(database: Database, source: Path) -> None:
     source = Path(source).expanduser()
     if not source.is_file():
         raise StorageError(f"no backup at {source}")
+    ownership.check_backup_source(source)
     problems = quick_check_problems(source)
     if problems:
         raise StorageError(f"{source} is damaged: {problems[0]}", "pick another backup")
@@ -169,6 +171,7 @@ def replace_damaged(target: Path, source: Path) -> Path:
     source, target = Path(source).expanduser(), Path(target).expanduser()
     if not source.is_file():
         raise StorageError(f"no backup at {source}")
+    ownership.check_backup_source(source)
     problems = quick_check_problems(source)
     if problems:
         raise StorageError(f"{source} is damaged: {problems[0]}", "pick another backup")

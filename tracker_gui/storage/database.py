@@ -18,7 +18,7 @@ import peewee
 
 from tracker_gui import credentials
 from tracker_gui.errors import NotADatabaseError, StorageError
-from tracker_gui.storage import _driver, tables
+from tracker_gui.storage import _driver, ownership, tables
 from tracker_gui.storage.errors import translated
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ _UNBOUND = peewee.DatabaseProxy()
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-MIGRATION_TABLE = "schema_migration"
+MIGRATION_TABLE = ownership.MIGRATION_TABLE
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": "full",
@@ -290,8 +290,8 @@ class Database:
             self.peewee.close()
 
 
-def check_sqlite_file(path: Path, *, quick_check: bool = True) -> None:
-    """Refuse anything but a healthy SQLite file without writing a byte to it."""
+def check_sqlite_file(path: Path, *, quick_check: bool = True) -> ownership.Owner:
+    """Refuse anything but a healthy SQLite file of Tracker's without writing a byte to it."""
     if path.is_dir():
         raise NotADatabaseError(f"{path} is a folder, not a database file")
     try:
@@ -320,11 +320,14 @@ def check_sqlite_file(path: Path, *, quick_check: bool = True) -> None:
             f"{path} is truncated ({path.stat().st_size:,} of {page_size * pages:,} bytes)",
             "restore a backup",
         )
+    # Before quick_check: its connection must never be the first to open a foreign file.
+    owner = ownership.sqlite_owner(path, header)
     if not quick_check:
-        return
+        return owner
     problems = quick_check_problems(path)
     if problems:
         raise NotADatabaseError(f"{path} is damaged: {problems[0]}", "restore a backup")
+    return owner
 
 
 def quick_check_problems(path: Path) -> list[str]:
@@ -352,6 +355,7 @@ def _lower(text: str | None) -> str | None:
 def _open_sqlite(path: Path, create: bool, quick_check: bool = True) -> Database:
     if path.is_dir():  # before the size test: some file systems report a folder as 0 bytes
         raise NotADatabaseError(f"{path} is a folder, not a database file")
+    owner = ownership.Owner.NEW
     if not path.exists() or path.stat().st_size == 0:
         if not create:
             raise NoDatabaseYet(
@@ -364,7 +368,10 @@ def _open_sqlite(path: Path, create: bool, quick_check: bool = True) -> Database
         if not os.access(path.parent, os.W_OK):
             raise StorageError(f"cannot create {path}: the folder is read-only")
     else:
-        check_sqlite_file(path, quick_check=quick_check)
+        owner = check_sqlite_file(path, quick_check=quick_check)
+    if owner is ownership.Owner.NEW:
+        with translated(str(path)):
+            ownership.stamp_new_file(path)
     db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=5)
     db.register_function(_lower, "tracker_lower", 1, deterministic=True)
     database = Database(db, "sqlite", str(path), str(path))
@@ -449,15 +456,24 @@ def safe_netloc(url: str) -> str:
     return f"{user}{host}{port}"
 
 
-def _all_applied(database: Database) -> bool:
-    """Whether every bundled migration is recorded, read without playhouse.migrations
+def _applied(database: Database) -> set[str]:
+    """The recorded migrations, read without playhouse.migrations
     (which imports psycopg: a fifth of a one-shot command's time on a local file)."""
-    names = {p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py")}
     with database.reading():
         if not database.peewee.table_exists(MIGRATION_TABLE):
-            return False
+            return set()
         cursor = database.peewee.execute_sql(f'SELECT name FROM "{MIGRATION_TABLE}"')
-        return names <= {row[0] for row in cursor.fetchall()}
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _record_version(database: Database, applied: set[str] | None = None) -> None:
+    """Write the schema version into the ownership mark (SQLite header / tracker_meta)."""
+    version = len(_applied(database) if applied is None else applied)
+    with translated(database.label), database.bound():
+        if database.is_sqlite:
+            ownership.mark_sqlite(database, version)
+        else:
+            ownership.record_postgres_version(database, version)
 
 
 def _may_migrate(database: Database) -> bool:
@@ -470,9 +486,22 @@ def _may_migrate(database: Database) -> bool:
     return bool(row and row[0])
 
 
-def migrate(database: Database) -> list[str]:
-    """Apply pending migrations; a SQLite file with data is backed up first."""
-    if _all_applied(database):
+def migrate(database: Database, *, create: bool = True) -> list[str]:
+    """Apply pending migrations; a SQLite file with data is backed up first.
+
+    Only a database of Tracker's is touched: a PostgreSQL database of another program is
+    refused here, and an empty one is set up only with `create` (SQLite files were checked
+    before they were opened). The schema version is then recorded in the ownership mark.
+    """
+    if not database.is_sqlite:
+        with translated(database.label), database.bound():
+            owner = ownership.postgres_owner(database)
+        if owner is ownership.Owner.NEW and not create:
+            raise ownership.empty_postgres(database)
+    done = _applied(database)
+    if {p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py")} <= done:
+        if database.is_sqlite:  # a file from before the marks, or one just restored
+            _record_version(database, done)
         return []
     from playhouse.migrations import Runner
 
@@ -480,6 +509,8 @@ def migrate(database: Database) -> list[str]:
         runner = Runner(database.peewee, str(MIGRATIONS_DIR), table_name=MIGRATION_TABLE)
         pending = [m.name for m in runner.status() if not m.applied and m.path]
     if not pending:
+        if database.is_sqlite:
+            _record_version(database)
         return []
     if database.server_managed and not _may_migrate(database):
         raise StorageError(
@@ -497,6 +528,7 @@ def migrate(database: Database) -> list[str]:
     with database.reading():
         applied: list[str] = runner.up()
     log.info("applied migrations %s", applied)
+    _record_version(database)
     return applied
 
 
@@ -517,7 +549,7 @@ def open_database(
     else:
         database = _open_sqlite(Path(text).expanduser(), create, quick_check)
     try:
-        migrate(database)
+        migrate(database, create=create)
     except BaseException:
         database.close()
         raise

@@ -41,7 +41,8 @@ def failure(target: str, password: str | None = PASSWORD) -> ConnectionFailedErr
 
 
 def test_right_password_over_tcp_opens_and_migrates(tcp: TcpCluster) -> None:
-    database = open_database(tcp.tcp_url("teamdb", "carol"), password=PASSWORD)
+    # `create`: the database is empty, and only `init` may set up an empty one.
+    database = open_database(tcp.tcp_url("teamdb", "carol"), create=True, password=PASSWORD)
     try:
         assert database.session_user() == "carol"
         assert database.label.startswith("carol@127.0.0.1")

@@ -328,12 +328,40 @@ def test_a_healthy_file_is_accepted_and_keeps_its_data(tmp_path: Path) -> None:
 
 
 # -- read-only folder ------------------------------------------------------------------------
-def _open_as_unprivileged_user(target: Path, *, create: bool = True) -> tuple[str, str]:
+OpenAsNobody = Callable[..., tuple[str, str]]
+
+
+@pytest.fixture
+def open_as_nobody(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAsNobody]:
     """Run open_database(target, create=...) in a child that cannot write the folder.
 
-    Root ignores permission bits, so as root the child drops to `nobody` first. Returns
-    (outcome, message): outcome is the exception class name, or "opened".
+    Root ignores permission bits, so as root the child drops to `nobody` first. The call
+    returns (outcome, message): outcome is the exception class name, or "opened".
+
+    The child must not need to read the checkout: a clone in a folder only its owner may
+    enter (a mode-700 home or `mktemp -d`) is closed to `nobody`. So the migrations it runs
+    come from a world-readable copy, and the parent makes the same open once beforehand, so
+    every module that path imports lazily is already loaded when the child forks.
     """
+    code = Path(tempfile.mkdtemp(prefix="tracker-code-", dir="/tmp"))
+    try:
+        code.chmod(0o755)
+        migrations = code / "migrations"
+        shutil.copytree(
+            database_module.MIGRATIONS_DIR, migrations, ignore=shutil.ignore_patterns("__py*")
+        )
+        for path in [migrations, *migrations.iterdir()]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        monkeypatch.setattr(database_module, "MIGRATIONS_DIR", migrations)
+        warm_up = code / "warm-up.db"
+        open_database(warm_up, create=True).close()
+        open_database(warm_up).close()
+        yield _open_as_unprivileged_user
+    finally:
+        shutil.rmtree(code)
+
+
+def _open_as_unprivileged_user(target: Path, *, create: bool = True) -> tuple[str, str]:
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
@@ -385,7 +413,7 @@ def read_only_folder() -> Iterator[Path]:
 
 
 def test_creating_a_database_in_a_read_only_folder_is_a_storage_error(
-    read_only_folder: Path,
+    read_only_folder: Path, open_as_nobody: OpenAsNobody
 ) -> None:
     if os.geteuid() == 0:
         try:
@@ -393,7 +421,7 @@ def test_creating_a_database_in_a_read_only_folder_is_a_storage_error(
         except KeyError:
             pytest.fail("running as root needs a `nobody` user to test a read-only folder")
     target = read_only_folder / "tracker.db"
-    outcome, message = _open_as_unprivileged_user(target)
+    outcome, message = open_as_nobody(target)
     assert outcome == "StorageError", message
     assert "read-only" in message
     assert "\n" not in message
@@ -401,7 +429,7 @@ def test_creating_a_database_in_a_read_only_folder_is_a_storage_error(
 
 
 def test_an_existing_database_in_a_read_only_folder_is_not_called_damaged(
-    read_only_folder: Path,
+    read_only_folder: Path, open_as_nobody: OpenAsNobody
 ) -> None:
     """A healthy file the user may read but not write: say so, never "restore a backup"."""
     read_only_folder.chmod(0o755)
@@ -410,7 +438,7 @@ def test_an_existing_database_in_a_read_only_folder_is_not_called_damaged(
     path.chmod(0o644)
     read_only_folder.chmod(0o555)
     digest = sha256(path)
-    outcome, message = _open_as_unprivileged_user(path, create=False)
+    outcome, message = open_as_nobody(path, create=False)
     assert outcome != "NotADatabaseError", f"a healthy file was called damaged: {message}"
     assert "read-only" in message, message
     assert "restore a backup" not in message
@@ -418,12 +446,12 @@ def test_an_existing_database_in_a_read_only_folder_is_not_called_damaged(
     assert [p.name for p in read_only_folder.iterdir()] == ["tracker.db"]
 
 
-def test_the_read_only_child_can_create_where_it_may_write() -> None:
+def test_the_read_only_child_can_create_where_it_may_write(open_as_nobody: OpenAsNobody) -> None:
     """Control for the test above: the same child succeeds in a folder it can write."""
     base = Path(tempfile.mkdtemp(prefix="tracker-rw-", dir="/tmp"))
     try:
         base.chmod(0o777)
-        outcome, message = _open_as_unprivileged_user(base / "tracker.db")
+        outcome, message = open_as_nobody(base / "tracker.db")
         assert outcome == "opened", message
         assert (base / "tracker.db").read_bytes()[:16] == b"SQLite format 3\x00"
     finally:
