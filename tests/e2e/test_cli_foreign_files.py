@@ -4,7 +4,6 @@ line, exit 1, not a byte changed; Tracker's own files, new or from before the ma
 from __future__ import annotations
 
 import hashlib
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import psycopg
 import pytest
 
 from tests.e2e.helpers import Cli, assert_one_line_error, run_process
+from tests.support.old_schema import undo_migrations_from
 from tests.support.pgcluster import PgCluster
 from tracker_gui.storage import database as database_module
 
@@ -178,20 +178,13 @@ def test_an_empty_file_is_initialised_and_marked(cli: Cli, tmp_path: Path, kind:
 
 
 def test_a_file_from_the_tracker_before_the_marks_is_migrated_and_marked(
-    cli: Cli, tmp_path: Path, tracker_home: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, tracker_home: Path
 ) -> None:
-    old_app = tmp_path / "old-migrations"
-    old_app.mkdir()
-    for name in REAL_MIGRATIONS:
-        if name < "0005":
-            shutil.copy(database_module.MIGRATIONS_DIR / f"{name}.py", old_app)
-    real = database_module.MIGRATIONS_DIR
-    monkeypatch.setattr(database_module, "MIGRATIONS_DIR", old_app)
     path = tmp_path / "tracker.db"
     assert cli("--db", str(path), "init").code == 0
     assert cli("--db", str(path), "add", "--project", "TRK", "--title", "Old").code == 0
-    make_sqlite(path, "PRAGMA application_id = 0", "PRAGMA user_version = 0")  # as made then
-    monkeypatch.setattr(database_module, "MIGRATIONS_DIR", real)
+    undo_migrations_from(path, "0005_tracker_meta")  # as the release before the marks left it
+    make_sqlite(path, "PRAGMA application_id = 0", "PRAGMA user_version = 0")
 
     listed = cli("--db", str(path), "list")
 
@@ -254,19 +247,12 @@ def test_an_empty_postgres_database_is_set_up_by_init_only(cli: Cli, bare_url: s
 
 @pytest.mark.postgres
 def test_setup_postgres_adds_the_marker_to_a_tracker_database_from_before_it(
-    cli: Cli, bare_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, bare_url: str
 ) -> None:
-    old_app = tmp_path / "old-migrations"
-    old_app.mkdir()
-    for name in REAL_MIGRATIONS:
-        if name < "0005":
-            shutil.copy(database_module.MIGRATIONS_DIR / f"{name}.py", old_app)
-    real = database_module.MIGRATIONS_DIR
-    monkeypatch.setattr(database_module, "MIGRATIONS_DIR", old_app)
     assert cli("--db", bare_url, "init").code == 0
     assert cli("--db", bare_url, "add", "--project", "TRK", "--title", "Old").code == 0
+    undo_migrations_from(bare_url, "0005_tracker_meta")  # as the release before the marker left it
     assert "tracker_meta" not in {name for _, name, _ in relations(bare_url)}
-    monkeypatch.setattr(database_module, "MIGRATIONS_DIR", real)
 
     done = cli("admin", "setup-postgres", "--url", bare_url)
 

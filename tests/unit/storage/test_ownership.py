@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.support.old_schema import undo_migrations_from
 from tests.support.pgcluster import PgCluster
 from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.errors import NotADatabaseError
@@ -85,17 +86,9 @@ FOREIGN = {
 }
 
 
-@pytest.fixture
-def only_old_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """Make the app the one released before the marks (migrations 0001-0004); call the
-    returned function to bring back today's migrations."""
-    folder = tmp_path / "old-migrations"
-    folder.mkdir()
-    for name in BEFORE_MARKS:
-        shutil.copy(database_module.MIGRATIONS_DIR / f"{name}.py", folder)
-    real = database_module.MIGRATIONS_DIR
-    monkeypatch.setattr(database_module, "MIGRATIONS_DIR", folder)
-    return lambda: monkeypatch.setattr(database_module, "MIGRATIONS_DIR", real)
+def made_before_the_marks(target: Path | str) -> None:
+    """What the Tracker released before the marks left: 0001-0004 applied, later ones not."""
+    undo_migrations_from(target, REAL_MIGRATIONS[len(BEFORE_MARKS)])
 
 
 def unmark(path: Path) -> None:
@@ -108,15 +101,15 @@ def unmark(path: Path) -> None:
     assert header_marks(path) == (0, 0)
 
 
-def old_tracker_file(path: Path, only_old_migrations: Callable[[], None]) -> None:
+def old_tracker_file(path: Path) -> None:
     """A database as the previous Tracker release left it: 0001-0004, two issues, no mark."""
     services = open_services(path, create=True, actor="alice")
     services.projects.ensure_project("TRK", "Tracker")
     services.issues.create(NewIssue("TRK", "Made before the marks"))
     services.issues.create(NewIssue("TRK", "Also before"))
     services.close()
+    made_before_the_marks(path)
     unmark(path)
-    only_old_migrations()
 
 
 # -- SQLite: another program's file -------------------------------------------------------------
@@ -225,10 +218,10 @@ def test_an_empty_sqlite_file_is_initialised_and_marked(tmp_path: Path) -> None:
 
 
 def test_a_file_from_the_tracker_before_the_marks_is_migrated_and_marked(
-    tmp_path: Path, tracker_home: Path, only_old_migrations: Callable[[], None]
+    tmp_path: Path, tracker_home: Path
 ) -> None:
     path = tmp_path / "tracker.db"
-    old_tracker_file(path, only_old_migrations)
+    old_tracker_file(path)
     services = open_services(path, actor="alice")
     try:
         titles = {i.title for i in services.issues.search(IssueFilter())}
@@ -254,12 +247,12 @@ def test_an_unmarked_tracker_file_on_the_current_schema_is_marked_without_a_back
 
 
 def test_an_unmarked_tracker_file_left_with_its_wal_after_a_crash_is_recognised(
-    tmp_path: Path, only_old_migrations: Callable[[], None]
+    tmp_path: Path,
 ) -> None:
     """Its main file holds the migration table; the issue in the WAL is kept, not lost."""
     live = tmp_path / "live"
     live.mkdir()
-    old_tracker_file(live / "tracker.db", only_old_migrations)
+    old_tracker_file(live / "tracker.db")
     conn = sqlite3.connect(live / "tracker.db")
     conn.execute("PRAGMA wal_autocheckpoint = 0")
     conn.execute("UPDATE issue SET title = 'Renamed just before the crash' WHERE number = 1")
@@ -300,11 +293,9 @@ def test_restoring_from_another_programs_file_is_refused_before_anything_is_writ
         services.close()
 
 
-def test_restoring_a_backup_from_before_the_marks_marks_the_database(
-    tmp_path: Path, only_old_migrations: Callable[[], None]
-) -> None:
+def test_restoring_a_backup_from_before_the_marks_marks_the_database(tmp_path: Path) -> None:
     old = tmp_path / "old-backup.db"
-    old_tracker_file(old, only_old_migrations)
+    old_tracker_file(old)
     live = tmp_path / "tracker.db"
     services = open_services(live, create=True, actor="alice")
     try:
@@ -412,14 +403,14 @@ def test_setup_postgres_on_an_empty_database_marks_it(bare_database: str) -> Non
 @pytest.mark.postgres
 @pytest.mark.parametrize("how", ["setup-postgres", "open"])
 def test_a_postgres_database_from_before_the_marker_gets_it_on_upgrade(
-    bare_database: str, only_old_migrations: Callable[[], None], how: str
+    bare_database: str, how: str
 ) -> None:
     services = open_services(bare_database, create=True, actor="alice")
     services.projects.ensure_project("TRK", "Tracker")
     services.issues.create(NewIssue("TRK", "Made before the marker"))
     services.close()
+    made_before_the_marks(bare_database)
     assert "tracker_meta" not in {name for _, name, _, _ in relations(bare_database)}
-    only_old_migrations()
     if how == "setup-postgres":
         provision.setup_postgres(bare_database)
     else:
