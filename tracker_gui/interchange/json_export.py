@@ -141,7 +141,9 @@ class _Document:
         self.counts["issues"] += 1
         self.counts["comments"] += len(bundle.comments)
         # Bytes are read while the file is written, one attachment at a time.
-        attachments = Streamed(self._attachments(bundle)) if bundle.attachments else []
+        attachments: Streamed | list[Any] = (
+            Streamed(self._attachments(bundle)) if bundle.attachments else []
+        )
         return {
             "uid": issue.uid,
             "number": issue.number,

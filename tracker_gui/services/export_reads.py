@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from tracker_gui.services import Services
 
 PAGE = 500  # issues per page: also the length of the IN lists of the per-page reads
-CHANGE_PAGE = 5000
+CHANGE_PAGE = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +96,23 @@ class ExportReads:
 
     # -- pages ------------------------------------------------------------------------------
     def matching(
-        self, flt: IssueFilter, *, with_description: bool = False, page: int = PAGE
+        self,
+        flt: IssueFilter,
+        *,
+        sort: str = "key",
+        with_description: bool = False,
+        page: int | None = None,
     ) -> Iterator[list[Issue]]:
-        """The issues `flt` finds in key order (project key, then number), a page at a time."""
+        """The issues `flt` finds in `sort` order (a key of storage.filtering.SORTS; by key,
+        project key then number, unless told), a page at a time."""
+        page = page or PAGE
+        if sort != "key":  # no export asks for another order today: plain pages will do
+            offset = 0
+            while found := self.repo.search(flt, sort=sort, offset=offset, limit=page,
+                                            with_description=with_description):  # fmt: skip
+                yield found
+                offset += len(found)
+            return
         condition = self.rows.condition(flt, self.repo.query_context())
         for project in self.projects():
             after = 0
@@ -110,9 +124,10 @@ class ExportReads:
                 if len(found) < page:
                     break
 
-    def bundles(self, project_id: int, *, page: int = PAGE) -> Iterator[list[IssueBundle]]:
+    def bundles(self, project_id: int, *, page: int | None = None) -> Iterator[list[IssueBundle]]:
         """Every issue of a project (archived too) by number, with comments, watchers, links
         and attachment details, a page at a time."""
+        page = page or PAGE
         after = 0
         while issues := self.rows.issue_page(True, project_id, after, page, True):
             ids = [i.id for i in issues]
@@ -134,11 +149,16 @@ class ExportReads:
             if len(issues) < page:
                 return
 
+    def keys_for(self, ids: Iterable[int]) -> dict[int, str]:
+        """Issue keys by id (a CSV's Parent column)."""
+        return self.repo.keys_for(ids) if ids else {}
+
     def attachment_data(self, attachment_id: int) -> bytes:
         return self.repo.attachment_data(attachment_id)
 
-    def changes(self, *, page: int = CHANGE_PAGE) -> Iterator[list[Change]]:
+    def changes(self, *, page: int | None = None) -> Iterator[list[Change]]:
         """The whole Change log, oldest first, a page at a time."""
+        page = page or CHANGE_PAGE
         after = 0
         while found := self.rows.changes_after(after, page):
             yield found

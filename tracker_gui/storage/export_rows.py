@@ -25,7 +25,8 @@ from tracker_gui.storage.tables import (
 )
 
 # The Change columns in convert.change's order, read as tuples: a peewee model object per row
-# cost more than the query on a 160,000-row history.
+# cost more than the query on a 160,000-row history. Long reads use iterator(), which does
+# not keep every row in peewee's result cache as well as in what is made of it.
 _CHANGE_COLUMNS = (
     ChangeRow.id,
     ChangeRow.project,
@@ -48,7 +49,7 @@ class ExportRows:
     def issue_uids(self) -> dict[int, str]:
         """Every issue's uid by id (links and history name issues of any project)."""
         with self.db.reading():
-            return dict(rows(IssueRow.select(IssueRow.id, IssueRow.uid).tuples()))
+            return dict(IssueRow.select(IssueRow.id, IssueRow.uid).tuples().iterator())
 
     def condition(self, flt: IssueFilter, ctx: QueryContext) -> Any:
         """`flt` compiled once for every page (a QueryError when its query does not read)."""
@@ -117,7 +118,7 @@ class ExportRows:
         )
         found: dict[int, list[Comment]] = defaultdict(list)
         with self.db.reading():
-            for cid, issue_id, author, body, created, edited in rows(query):
+            for cid, issue_id, author, body, created, edited in query.iterator():
                 found[issue_id].append(
                     Comment(cid, issue_id, author, body, convert._time(created),
                             convert._opt_time(edited))
@@ -178,7 +179,7 @@ class ExportRows:
         with self.db.reading():
             return [
                 Change(cid, pid, iid, actor, convert._time(at), field, old, new)
-                for cid, pid, iid, actor, at, field, old, new in rows(query)
+                for cid, pid, iid, actor, at, field, old, new in query.iterator()
             ]
 
 
