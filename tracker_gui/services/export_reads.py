@@ -65,6 +65,10 @@ class ExportReads:
         with self.db.snapshot():
             yield
 
+    def close_thread_connection(self) -> None:
+        """After an export on a worker thread: close that thread's connection."""
+        self.rows.close_thread_connection()
+
     # -- the catalogue (small) ---------------------------------------------------------------
     def projects(self) -> list[Project]:
         return sorted(self.catalog.projects(include_archived=True), key=lambda p: p.key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -45,6 +46,14 @@ class ExportRows:
 
     def __init__(self, database: Database) -> None:
         self.db = database
+
+    def close_thread_connection(self) -> None:
+        """Close the calling worker thread's own connection (peewee opens one per thread on
+        first use); the main thread's, which the window reads through, is never touched."""
+        if threading.current_thread() is threading.main_thread():
+            return
+        if not self.db.peewee.is_closed():
+            self.db.peewee.close()
 
     def issue_uids(self) -> dict[int, str]:
         """Every issue's uid by id (links and history name issues of any project)."""

@@ -51,6 +51,8 @@ from tracker_gui.interchange import (
     import_trello,
 )
 from tracker_gui.services import Services
+from tracker_gui.services.export_reads import ExportReads
+from tracker_gui.ui.export_job import ExportJob
 from tracker_gui.ui.undo import (
     AddCommentCommand,
     CommentOutcome,
@@ -541,42 +543,41 @@ class Store(QObject):
                 self.live_feed.resume()
         return None
 
-    def export_file(
+    def start_export(
         self,
         kind: str,
         path: str | os.PathLike[str],
         *,
         flt: IssueFilter | None = None,
         columns: Sequence[str] | None = None,
-        progress: Tick | None = None,
-        cancelled: Callable[[], bool] | None = None,
-    ) -> dict[str, int] | None:
-        """Write the issues `flt` finds (default: the current filter) as CSV with `columns`,
-        or ("json") the whole database; returns what was written, by kind.
+    ) -> ExportJob:
+        """Start writing the issues `flt` finds (default: the current filter) as CSV with
+        `columns`, or ("json") the whole database, on a worker thread; the job reports.
 
-        None when cancelled (no file is left behind; no signal) or when it failed (errorOccurred).
+        The file appears only once complete: a cancel or a failure leaves none behind.
         """
-        self.busyChanged.emit(True)
-        try:
+        if kind not in ("csv", "json"):
+            raise ValueError(f"unknown export kind {kind!r}")
+        services = self.services
+        scope = self._filter if flt is None else flt
+        chosen = tuple(columns) if columns is not None else DEFAULT_EXPORT_COLUMNS
+
+        def work(progress: Tick, cancelled: Callable[[], bool]) -> dict[str, int]:
             if kind == "csv":
-                scope = self._filter if flt is None else flt
-                chosen = tuple(columns) if columns is not None else DEFAULT_EXPORT_COLUMNS
                 rows = export_csv(
-                    self.services, path, scope, chosen, progress=progress, cancelled=cancelled
+                    services, path, scope, chosen, progress=progress, cancelled=cancelled
                 )
                 return {"issues": rows}
-            if kind == "json":
-                return export_json(self.services, path, progress=progress, cancelled=cancelled)
-            self.errorOccurred.emit(f"unknown export kind {kind!r}")
-        except ImportCancelled:
-            return None
-        except TrackerError as exc:
-            self.errorOccurred.emit(str(exc))
-        except OSError as exc:
-            self.errorOccurred.emit(f"{os.fspath(path)}: {exc.strerror or exc}")
-        finally:
-            self.busyChanged.emit(False)
-        return None
+            return export_json(services, path, progress=progress, cancelled=cancelled)
+
+        job = ExportJob(work, ExportReads.of(services).close_thread_connection, os.fspath(path))
+        job.ended.connect(self._on_export_job_ended)
+        self.busyChanged.emit(True)
+        job.start()
+        return job
+
+    def _on_export_job_ended(self) -> None:
+        self.busyChanged.emit(False)
 
     # -- incremental updates -------------------------------------------------------------
     def _on_bus_events(self, events: Sequence[Change]) -> None:
