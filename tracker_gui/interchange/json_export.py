@@ -3,7 +3,7 @@
 The document is written as it is read: issues and history a page at a time, attachments one at
 a time, so memory stays flat however big the database is. The bytes are those of
 `json.dumps(document, ensure_ascii=False, indent=1)` over the whole document (`dumps`), which
-the tests hold it to.
+the tests hold it to (json_text writes them).
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from tracker_gui.domain.models import Project
 from tracker_gui.interchange.json_refs import RefsOut
+from tracker_gui.interchange.json_text import Streamed, materialise, write_streamed
 from tracker_gui.interchange.report import Cancelled, Progress, Ticker
 from tracker_gui.services import Services
 from tracker_gui.services.export_reads import ExportReads, IssueBundle
@@ -30,16 +31,6 @@ VERSION = 1
 
 def when(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-class Streamed:
-    """A list in the document whose items are produced while the file is written."""
-
-    def __init__(self, items: Iterable[Any]) -> None:
-        self.items = items
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.items)
 
 
 class _Document:
@@ -72,7 +63,7 @@ class _Document:
                 {"username": u.username, "display_name": u.display_name, "email": u.email}
                 for u in users
             ],
-            "projects": Streamed(self._project(p, statuses[p.id]) for p in projects),
+            "projects": Streamed((self._project(p, statuses[p.id]) for p in projects), nested=True),
             "saved_filters": sorted(
                 (
                     {"owner": f.owner, "name": f.name, "query": f.query}
@@ -115,7 +106,7 @@ class _Document:
                 {"name": lab.name, "colour": lab.colour}
                 for lab in sorted(reads.labels(project.id), key=lambda lab: lab.name)
             ],
-            "issues": Streamed(self._issues(project.id, names)),
+            "issues": Streamed(self._issues(project.id, names), nested=True),
         }
 
     def _issues(self, project_id: int, names: dict[int, str]) -> Iterator[dict[str, Any]]:
@@ -197,43 +188,6 @@ class _Document:
                 self._tick()
 
 
-def _structural(value: Any) -> bool:
-    return isinstance(value, Streamed) or (
-        isinstance(value, dict) and any(isinstance(v, Streamed) for v in value.values())
-    )
-
-
-def write_streamed(write: Callable[[str], Any], value: Any, depth: int = 0) -> None:
-    """Write `value` exactly as json.dumps(..., ensure_ascii=False, indent=1) would at `depth`,
-    consuming each Streamed list as it goes; the rest is encoded a whole item at a time."""
-    if not _structural(value):
-        text = json.dumps(value, ensure_ascii=False, indent=1)
-        # A newline inside an encoded string is written \n: every real one starts a line.
-        write(text.replace("\n", "\n" + " " * depth) if depth else text)
-        return
-    inner = "\n" + " " * (depth + 1)
-    if isinstance(value, dict):
-        for n, (key, item) in enumerate(value.items()):
-            write(("{" if n == 0 else ",") + inner + json.dumps(key, ensure_ascii=False) + ": ")
-            write_streamed(write, item, depth + 1)
-        write("\n" + " " * depth + "}")
-        return
-    empty = True
-    for item in value:
-        write(("[" if empty else ",") + inner)
-        write_streamed(write, item, depth + 1)
-        empty = False
-    write("[]" if empty else "\n" + " " * depth + "]")
-
-
-def _materialise(value: Any) -> Any:
-    if isinstance(value, Streamed):
-        return [_materialise(v) for v in value]
-    if isinstance(value, dict) and _structural(value):
-        return {k: _materialise(v) for k, v in value.items()}
-    return value
-
-
 def build(
     services: Services, progress: Progress | None = None, cancelled: Cancelled | None = None
 ) -> dict[str, Any]:
@@ -241,7 +195,7 @@ def build(
     nothing in it is a database id. `export_json` writes the same without holding it."""
     reads = ExportReads.of(services)
     with reads.snapshot():
-        return dict(_materialise(_Document(reads, Ticker(progress, cancelled)).tree()))
+        return dict(materialise(_Document(reads, Ticker(progress, cancelled)).tree()))
 
 
 def dumps(document: dict[str, Any]) -> str:

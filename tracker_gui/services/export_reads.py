@@ -23,7 +23,7 @@ from tracker_gui.domain.models import (
 )
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
-from tracker_gui.storage.export_rows import ExportRows
+from tracker_gui.storage.export_rows import ExportRows, Span
 from tracker_gui.storage.issues_repo import IssueRepo
 
 if TYPE_CHECKING:
@@ -134,11 +134,11 @@ class ExportReads:
         page = page or PAGE
         after = 0
         while issues := self.rows.issue_page(True, project_id, after, page, True):
-            ids = [i.id for i in issues]
-            watchers = self.rows.watchers_of(ids)
-            comments = self.rows.comments_of(ids)
-            links = self.rows.outward_links_of(ids)
-            attachments = self.rows.attachments_of(ids)
+            span = Span(project_id, issues[0].number, issues[-1].number)
+            watchers = self.rows.watchers_of(span)
+            comments = self.rows.comments_of(span)
+            links = self.rows.outward_links_of(span)
+            attachments = self.rows.attachments_of(span)
             yield [
                 IssueBundle(
                     i,
