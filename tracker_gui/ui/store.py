@@ -144,6 +144,7 @@ class Store(QObject):
         self._pending: PendingWrite | None = None
         self.offline = False  # set by the connection monitor while the server is unreachable
         self._roles: dict[int, Role | None] = {}
+        self._exports: set[ExportJob] = set()  # running on worker threads
 
     # -- life cycle ----------------------------------------------------------------------
     def start_live_feed(self) -> None:
@@ -176,6 +177,9 @@ class Store(QObject):
     def close(self) -> None:
         self.live_feed.stop()
         self._unsubscribe()
+        for job in list(self._exports):  # before the database closes under it: no file left
+            job.cancel()
+            job.wait()
 
     @property
     def me(self) -> str:
@@ -571,12 +575,16 @@ class Store(QObject):
             return export_json(services, path, progress=progress, cancelled=cancelled)
 
         job = ExportJob(work, ExportReads.of(services).close_thread_connection, os.fspath(path))
-        job.ended.connect(self._on_export_job_ended)
+        job.ended.connect(self._on_export_job_ended)  # a method: delivered on this thread
+        self._exports.add(job)
         self.busyChanged.emit(True)
         job.start()
         return job
 
     def _on_export_job_ended(self) -> None:
+        job = self.sender()
+        if isinstance(job, ExportJob):
+            self._exports.discard(job)
         self.busyChanged.emit(False)
 
     # -- incremental updates -------------------------------------------------------------
