@@ -154,3 +154,16 @@ def test_closing_the_store_mid_export_cancels_it_before_the_database_closes(
     store.close()
     assert not job.is_running()
     assert not target.exists() and leftovers(tmp_path) == []
+
+
+def test_a_failed_export_says_why_in_the_dialog(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    dialog = open_dialog(qtbot, window, folder / "backup.json")
+    folder.rmdir()  # removed after the path was checked, before the file is written
+    qtbot.mouseClick(dialog.export_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None and bool(dialog.error_label.text()))
+    assert dialog.error_label.text() == f"{folder / 'backup.json'}: No such file or directory"
+    assert dialog.isVisible() and dialog.result_counts is None
