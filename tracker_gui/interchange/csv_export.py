@@ -8,10 +8,12 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from tracker_gui.domain import history
 from tracker_gui.domain.models import Issue, IssueFilter
 from tracker_gui.errors import ValidationError
+from tracker_gui.interchange.output import Guarded, output_errors
 from tracker_gui.interchange.report import Cancelled, Progress, Ticker
 from tracker_gui.services import Services
 from tracker_gui.services.export_reads import ExportReads
@@ -110,6 +112,55 @@ def _time(value: dt.datetime | None) -> str:
     return value.isoformat(sep=" ", timespec="seconds") if value is not None else ""
 
 
+def _check_columns(columns: Sequence[str]) -> None:
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown:
+        raise ValidationError(
+            "columns", f"unknown column {unknown[0]!r} (use: {', '.join(COLUMNS)})"
+        )
+    if not columns:
+        raise ValidationError("columns", "choose at least one column")
+
+
+def write_csv(
+    services: Services,
+    fh: TextIO,
+    flt: IssueFilter | None = None,
+    columns: Sequence[str] = DEFAULT_COLUMNS,
+    *,
+    sort: str = "key",
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> int:
+    """Write the matching issues to an open text stream (opened with newline=""), a page at
+    a time inside one snapshot. Returns the row count."""
+    _check_columns(columns)
+    flt = flt or IssueFilter()
+    reads = ExportReads.of(services)
+    ticker = Ticker(progress, cancelled)
+    cells = _Cells(reads)
+    done = 0
+    with output_errors(), reads.snapshot():
+        total = reads.count(flt)
+        writer = csv.writer(Guarded(fh))
+        writer.writerow([COLUMNS[c] for c in columns])
+        pages = reads.matching(flt, sort=sort, with_description="description" in columns)
+        for page in pages:
+            cells.page(page, columns)
+            for issue in page:
+                try:
+                    writer.writerow(cells.row(issue, columns))
+                except UnicodeEncodeError:
+                    raise ValidationError(
+                        "encoding",
+                        f"{issue.key} cannot be written in {fh.encoding}: use utf-8",
+                    ) from None
+            done += len(page)
+            ticker(done, max(total, done))
+        ticker(done, max(total, done), force=True)
+    return done
+
+
 def export_csv(
     services: Services,
     path: str | os.PathLike[str],
@@ -122,38 +173,14 @@ def export_csv(
     cancelled: Cancelled | None = None,
 ) -> int:
     """Write the matching issues; the file appears only once complete. Returns the row count."""
-    unknown = [c for c in columns if c not in COLUMNS]
-    if unknown:
-        raise ValidationError(
-            "columns", f"unknown column {unknown[0]!r} (use: {', '.join(COLUMNS)})"
-        )
-    if not columns:
-        raise ValidationError("columns", "choose at least one column")
-    flt = flt or IssueFilter()
+    _check_columns(columns)
     target = Path(path)
-    reads = ExportReads.of(services)
-    ticker = Ticker(progress, cancelled)
-    cells = _Cells(reads)
     fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent or ".")
-    done = 0
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh, reads.snapshot():
-            total = reads.count(flt)
-            writer = csv.writer(fh)
-            writer.writerow([COLUMNS[c] for c in columns])
-            pages = reads.matching(flt, sort=sort, with_description="description" in columns)
-            for page in pages:
-                cells.page(page, columns)
-                for issue in page:
-                    try:
-                        writer.writerow(cells.row(issue, columns))
-                    except UnicodeEncodeError:
-                        raise ValidationError(
-                            "encoding", f"{issue.key} cannot be written in {encoding}: use utf-8"
-                        ) from None
-                done += len(page)
-                ticker(done, max(total, done))
-            ticker(done, max(total, done), force=True)
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            done = write_csv(
+                services, fh, flt, columns, sort=sort, progress=progress, cancelled=cancelled
+            )
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from tracker_gui.domain.models import Project
 from tracker_gui.interchange.json_refs import RefsOut
 from tracker_gui.interchange.json_text import Streamed, materialise, write_streamed
+from tracker_gui.interchange.output import Guarded, output_errors
 from tracker_gui.interchange.report import Cancelled, Progress, Ticker
 from tracker_gui.services import Services
 from tracker_gui.services.export_reads import ExportReads, IssueBundle
@@ -213,10 +214,11 @@ def write_json(
     """Write the whole database to an open text stream as it is read; counts by kind."""
     reads = ExportReads.of(services)
     ticker = Ticker(progress, cancelled)
-    with reads.snapshot():
+    out = Guarded(fh)
+    with output_errors(), reads.snapshot():
         doc = _Document(reads, ticker)
-        write_streamed(fh.write, doc.tree())
-        fh.write("\n")
+        write_streamed(out.write, doc.tree())
+        out.write("\n")
         ticker(doc.done, doc.done, force=True)  # a cancel at the very end still leaves no file
     kinds = ("users", "projects", "issues", "comments", "attachments", "history")
     return {kind: doc.counts[kind] for kind in kinds}
