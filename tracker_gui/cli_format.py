@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -23,14 +24,48 @@ if TYPE_CHECKING:
 
 PROG = "tracker-gui"
 
+# -- text that reaches a terminal --------------------------------------------------------------
+# Stored text is anyone's (an import, another user): printed raw, ESC [ ... would recolour or
+# rewrite the terminal, and the bidi overrides would show a title in a different order than
+# it is stored. Every C0 and C1 control, DEL and those bidi controls are shown as escapes.
+_LINE_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BLOCK_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}  # as Python's repr writes them
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def line(text: str) -> str:
+    """A single-line field (title, name, label) for a terminal: every control escaped,
+    tab and newline too (`\\x1b`, `\\t`, `\\u202e`)."""
+    return _LINE_UNSAFE.sub(_escape, text)
+
+
+def block(text: str) -> str:
+    """A multi-line field (description, comment) or a whole text output: as `line`, but tab
+    and newline are kept."""
+    return _BLOCK_UNSAFE.sub(_escape, text)
+
 
 @dataclass
 class Output:
-    """What a subcommand prints: `text`, or `data` as JSON; `error` fails it after printing."""
+    """What a subcommand prints: `text`, or `data` as JSON; `error` fails it after printing.
+
+    `text` goes to a terminal, so it is made safe here, once for every command (`block`);
+    fields that must stay on one line are escaped with `line` where they are formatted.
+    `data` is left alone: JSON escapes what it must itself.
+    """
 
     text: str
     data: Any
     error: str | None = None
+
+    def __post_init__(self) -> None:
+        self.text = block(self.text)
 
 
 class StatusNames:
@@ -129,7 +164,10 @@ def _shorten(text: str | None, width: int = 60) -> str:
 
 
 def _indent(text: str, by: int = 2) -> list[str]:
-    return [(" " * by + line).rstrip() for line in text.splitlines()]
+    """A multi-line field, indented; lines end only at a newline (CRLF counts as one):
+    splitlines() would also break at a lone CR or form feed, which `block` shows instead."""
+    shown = block(text.replace("\r\n", "\n")).removesuffix("\n")
+    return [(" " * by + row).rstrip() for row in shown.split("\n")] if shown else []
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -161,7 +199,7 @@ def write(text: str) -> None:
 def fail(message: str, command: str | None = None) -> None:
     """The one line on stderr that explains a failure, whatever the message holds."""
     where = f"{PROG} {command}" if command else PROG
-    sys.stderr.write(f"{where}: error: {' '.join(str(message).split())}\n")
+    sys.stderr.write(f"{where}: error: {line(' '.join(str(message).split()))}\n")
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -225,7 +263,10 @@ def issue_list(services: Services, issues: Sequence[Issue], as_json: bool) -> Ou
         parents = parent_keys(services, issues)
         data = [issue_json(i, names.of(i), parents.get(i.parent_id or 0)) for i in issues]
         return Output("", data)
-    rows = [(i.key, names.name(i), i.priority.label, i.assignee or "-", i.title) for i in issues]
+    rows = [
+        (i.key, line(names.name(i)), i.priority.label, line(i.assignee or "-"), line(i.title))
+        for i in issues
+    ]
     text = table(("KEY", "STATUS", "PRIORITY", "ASSIGNEE", "TITLE"), rows)
     return Output(text if issues else "no issues match", [])
 
@@ -298,15 +339,15 @@ def _detail_text(
     status = names.of(issue)
     fields = [
         ("Type", issue.type.label),
-        ("Status", f"{status.name} ({status.category.label})" if status else "?"),
+        ("Status", f"{line(status.name)} ({status.category.label})" if status else "?"),
         ("Priority", issue.priority.label),
-        ("Assignee", who.shown(issue.assignee) or "-"),
-        ("Reporter", who.shown(issue.reporter)),
-        ("Labels", ", ".join(issue.labels) or "-"),
+        ("Assignee", line(who.shown(issue.assignee) or "-")),
+        ("Reporter", line(who.shown(issue.reporter))),
+        ("Labels", line(", ".join(issue.labels)) or "-"),
         ("Parent", detail.parent_key or "-"),
         ("Due", iso(issue.due) or "-"),
         ("Estimate", f"{issue.estimate:g} h" if issue.estimate is not None else "-"),
-        ("Watchers", ", ".join(who.shown(w) for w in detail.watchers) or "-"),
+        ("Watchers", line(", ".join(who.shown(w) for w in detail.watchers)) or "-"),
         ("Created", local(issue.created_at)),
         ("Updated", local(issue.updated_at)),
         ("Resolved", local(issue.resolved_at)),
@@ -314,27 +355,30 @@ def _detail_text(
     ]
     if issue.archived:
         fields.append(("Archived", "yes"))
-    out = [f"{issue.key}  {issue.title}", ""]
+    out = [f"{issue.key}  {line(issue.title)}", ""]
     out += [f"  {name + ':':<10} {value}" for name, value in fields]
     if issue.description.strip():
         out += ["", "Description:", *_indent(issue.description)]
     if detail.children:
         out += ["", "Subtasks:"]
-        out += [f"  {c.key}  [{names.name(c)}]  {c.title}" for c in detail.children]
+        out += [f"  {c.key}  [{line(names.name(c))}]  {line(c.title)}" for c in detail.children]
     if detail.links:
         out += ["", "Links:"]
-        out += [f"  {link.phrase} {link.other_key}  {link.other_title}" for link in detail.links]
+        out += [
+            f"  {link.phrase} {link.other_key}  {line(link.other_title)}" for link in detail.links
+        ]
     if detail.attachments:
         out += ["", "Attachments:"]
-        out += [f"  {a.name}  ({a.size:,} bytes)" for a in detail.attachments]
+        out += [f"  {line(a.name)}  ({a.size:,} bytes)" for a in detail.attachments]
     if detail.comments:
         out += ["", "Comments:"]
         for c in detail.comments:
             edited = " (edited)" if c.edited_at else ""
-            out += [f"  {who.shown(c.author)}, {local(c.created_at)}{edited}:", *_indent(c.body, 4)]
+            author = line(who.shown(c.author))
+            out += [f"  {author}, {local(c.created_at)}{edited}:", *_indent(c.body, 4)]
     if history:
         out += ["", "History:"]
-        out += [f"  {local(c.at)}  {c.actor}  {text}" for c, text in history]
+        out += [f"  {local(c.at)}  {line(c.actor)}  {line(text)}" for c, text in history]
     return "\n".join(out)
 
 
@@ -374,11 +418,15 @@ def init_output(services: Services, project: Project, created: bool, fresh: bool
     where = services.database.label
     lines = [f"created the database {where}" if fresh else f"using the database {where}"]
     if created:
-        statuses = ", ".join(s.name for s in services.projects.statuses(project.id))
-        lines.append(f"created project {project.key} ({project.name}) with statuses: {statuses}")
+        statuses = ", ".join(line(s.name) for s in services.projects.statuses(project.id))
+        lines.append(
+            f"created project {project.key} ({line(project.name)}) with statuses: {statuses}"
+        )
     else:
         count = services.issues.count(IssueFilter(project_ids=(project.id,)))
-        lines.append(f"project {project.key} ({project.name}) already exists ({count} issues)")
+        lines.append(
+            f"project {project.key} ({line(project.name)}) already exists ({count} issues)"
+        )
     data = {"database": where, "created_database": fresh, "project": project.key,
             "created_project": created}  # fmt: skip
     return Output("\n".join(lines), data)
@@ -402,7 +450,8 @@ def projects_output(services: Services, projects: Sequence[Project]) -> Output:
          "issues": counts[p.id]}
         for p in projects
     ]  # fmt: skip
-    text = table(("KEY", "ISSUES", "NAME"), [(p.key, str(counts[p.id]), p.name) for p in projects])
+    rows = [(p.key, str(counts[p.id]), line(p.name)) for p in projects]
+    text = table(("KEY", "ISSUES", "NAME"), rows)
     return Output(text if projects else "no projects yet (run `tracker-gui init`)", data)
 
 
@@ -415,7 +464,7 @@ def statuses_output(services: Services, project: Project) -> Output:
         for s in statuses
     ]  # fmt: skip
     rows = [
-        (s.name, s.category.value, str(s.wip_limit or "-"), str(counts.get(s.id, 0)))
+        (line(s.name), s.category.value, str(s.wip_limit or "-"), str(counts.get(s.id, 0)))
         for s in statuses
     ]
     return Output(table(("STATUS", "CATEGORY", "WIP", "ISSUES"), rows), data)

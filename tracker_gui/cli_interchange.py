@@ -33,7 +33,13 @@ def cmd_import(services: Services, args: argparse.Namespace) -> Output:
 
 
 def cmd_export(services: Services, args: argparse.Namespace) -> Output:
+    from tracker_gui.errors import ValidationError
     from tracker_gui.interchange.commands import run_export, terminal_progress
+
+    if args.file == "-" and args.format == "json":
+        raise ValidationError(
+            "format", "`-` sends the exported file itself to standard output: drop --format json"
+        )
 
     out = run_export(
         services,
@@ -97,7 +103,7 @@ def register(command: Command) -> None:
         "docs/json-format.md.",
     )
     cmd.add_argument("kind", choices=("csv", "json"))
-    cmd.add_argument("file", metavar="FILE")
+    cmd.add_argument("file", metavar="FILE", help="- writes it to standard output")
     cmd.add_argument(
         "--query",
         default="",

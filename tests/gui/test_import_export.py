@@ -492,7 +492,8 @@ def test_csv_export_writes_the_current_filter_with_the_chosen_columns(
     dialog.set_path(target)
     messages: list[str] = []
     dialog.exported.connect(messages.append)
-    qtbot.mouseClick(dialog.export_button, LEFT)
+    with qtbot.waitSignal(dialog.exported):  # written on a worker thread
+        qtbot.mouseClick(dialog.export_button, LEFT)
 
     with target.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
@@ -525,7 +526,8 @@ def test_json_export_is_a_backup_that_import_json_accepts(
     dialog.show()
     target = tmp_path / "backup.json"
     dialog.set_path(target)
-    qtbot.mouseClick(dialog.export_button, LEFT)
+    with qtbot.waitSignal(dialog.exported):
+        qtbot.mouseClick(dialog.export_button, LEFT)
     assert dialog.result_counts is not None and dialog.result_counts["issues"] == 1
     fresh = open_services(str(tmp_path / "fresh.db"), create=True, actor="alice")
     fresh_store = Store(fresh)

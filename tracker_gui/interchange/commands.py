@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from tracker_gui.errors import UserError
-from tracker_gui.interchange.csv_export import COLUMNS, DEFAULT_COLUMNS, export_csv
+from tracker_gui.interchange.csv_export import COLUMNS, DEFAULT_COLUMNS, export_csv, write_csv
 from tracker_gui.interchange.csv_import import import_csv
 from tracker_gui.interchange.jira import import_jira
-from tracker_gui.interchange.json_export import export_json
+from tracker_gui.interchange.json_export import export_json, write_json
 from tracker_gui.interchange.json_import import import_json
 from tracker_gui.interchange.query import filter_from_query
 from tracker_gui.interchange.report import ImportRejected, ImportReport, Progress
@@ -100,6 +101,21 @@ def run_import(
     return Outcome("\n".join(report.lines()), report.as_dict())
 
 
+@contextlib.contextmanager
+def _stdout(newline: str) -> Iterator[TextIO]:
+    """Standard output as UTF-8 text whatever the console's code page (it carries a file);
+    leaving the block flushes it and leaves the descriptor open."""
+    sys.stdout.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced (a test harness, an IDE console)
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with open(fd, "w", encoding="utf-8", newline=newline, closefd=False) as out:
+        yield out
+
+
 def run_export(
     services: Services,
     kind: str,
@@ -109,20 +125,31 @@ def run_export(
     columns: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> Outcome:
-    """The issues a query finds to CSV, or the whole database to JSON."""
+    """The issues a query finds to CSV, or the whole database to JSON. `-` writes the file to
+    standard output as it is read (nothing else is printed there)."""
     where = os.fspath(path)
     try:
         if kind == "csv":
             flt = filter_from_query(services, query)
             chosen = columns or DEFAULT_COLUMNS
+            if where == "-":
+                with _stdout("") as out:
+                    write_csv(services, out, flt, chosen, progress=progress)
+                return Outcome("", None)
             rows = export_csv(services, path, flt, chosen, progress=progress)
             return Outcome(f"exported {rows:,} issues to {where}", {"path": where, "issues": rows})
         if kind == "json":
             if query:
                 return Outcome("", None, "a JSON backup holds the whole database: drop --query")
+            if where == "-":
+                with _stdout("\n") as out:
+                    write_json(services, out, progress=progress)
+                return Outcome("", None)
             counts = export_json(services, path, progress=progress)
             shown = ", ".join(f"{n:,} {what}" for what, n in counts.items())
             return Outcome(f"exported {shown} to {where}", {"path": where, **counts})
+    except BrokenPipeError:
+        raise  # `export json - | head`: the reader left; the CLI stops quietly
     except (UserError, OSError) as exc:
         return Outcome("", None, str(exc))
     return Outcome("", None, f"unknown kind {kind!r} (use {', '.join(EXPORT_KINDS)})")

@@ -65,7 +65,8 @@ class Database:
         self.server_managed = False
         # Per thread, like peewee's connection state: the change set of the open transaction.
         self._action = threading.local()
-        self._long_depth = 0
+        # Per thread too: each thread has its own connection, so its own timeouts.
+        self._long = threading.local()
 
     @property
     def is_sqlite(self) -> bool:
@@ -181,19 +182,20 @@ class Database:
         transactions; put back on the way out. Should that fail the connection is dropped,
         and the next one starts with the interactive limits from its `options` again.
         """
-        if self.is_sqlite or self._long_depth:
-            self._long_depth += 1
+        depth = getattr(self._long, "depth", 0)
+        if self.is_sqlite or depth:
+            self._long.depth = depth + 1
             try:
                 yield
             finally:
-                self._long_depth -= 1
+                self._long.depth = depth
             return
         self._set_timeouts(LONG_LOCK_TIMEOUT, LONG_STATEMENT_TIMEOUT)
-        self._long_depth = 1
+        self._long.depth = 1
         try:
             yield
         finally:
-            self._long_depth = 0
+            self._long.depth = 0
             try:
                 self._set_timeouts(LOCK_TIMEOUT, STATEMENT_TIMEOUT)
             except StorageError:

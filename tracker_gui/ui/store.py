@@ -52,12 +52,14 @@ from tracker_gui.interchange import (
     import_trello,
 )
 from tracker_gui.services import Services
+from tracker_gui.services.export_reads import ExportReads
 from tracker_gui.services.field_state import (
     CommentState,
     FieldState,
     comment_state,
     field_state,
 )
+from tracker_gui.ui.export_job import ExportJob
 from tracker_gui.ui.undo import (
     AddCommentCommand,
     BulkMoveCommand,
@@ -151,6 +153,7 @@ class Store(QObject):
         self._pending: PendingWrite | None = None
         self.offline = False  # set by the connection monitor while the server is unreachable
         self._roles: dict[int, Role | None] = {}
+        self._exports: set[ExportJob] = set()  # running on worker threads
 
     # -- life cycle ----------------------------------------------------------------------
     def start_live_feed(self) -> None:
@@ -183,6 +186,9 @@ class Store(QObject):
     def close(self) -> None:
         self.live_feed.stop()
         self._unsubscribe()
+        for job in list(self._exports):  # before the database closes under it: no file left
+            job.cancel()
+            job.wait()
 
     @property
     def me(self) -> str:
@@ -595,43 +601,47 @@ class Store(QObject):
                 self.live_feed.resume()
         return None
 
-    def export_file(
+    def start_export(
         self,
         kind: str,
         path: str | os.PathLike[str],
         *,
         flt: IssueFilter | None = None,
         columns: Sequence[str] | None = None,
-        progress: Tick | None = None,
-        cancelled: Callable[[], bool] | None = None,
-    ) -> dict[str, int] | None:
-        """Write the issues `flt` finds (default: the current filter) as CSV with `columns`,
-        or ("json") the whole database; returns what was written, by kind.
+    ) -> ExportJob:
+        """Start writing the issues `flt` finds (default: the current filter) as CSV with
+        `columns`, or ("json") the whole database, on a worker thread; the job reports.
 
-        None when cancelled (no file is left behind; no signal) or when it failed (errorOccurred).
+        The file appears only once complete: a cancel or a failure leaves none behind.
         """
-        self.busyChanged.emit(True)
-        try:
-            with self.services.database.long_running():
+        if kind not in ("csv", "json"):
+            raise ValueError(f"unknown export kind {kind!r}")
+        services = self.services
+        scope = self._filter if flt is None else flt
+        chosen = tuple(columns) if columns is not None else DEFAULT_EXPORT_COLUMNS
+
+        def work(progress: Tick, cancelled: Callable[[], bool]) -> dict[str, int]:
+            # On the worker's own connection: minutes, not the interactive seconds.
+            with services.database.long_running():
                 if kind == "csv":
-                    scope = self._filter if flt is None else flt
-                    chosen = tuple(columns) if columns is not None else DEFAULT_EXPORT_COLUMNS
                     rows = export_csv(
-                        self.services, path, scope, chosen, progress=progress, cancelled=cancelled
+                        services, path, scope, chosen, progress=progress, cancelled=cancelled
                     )
                     return {"issues": rows}
-                if kind == "json":
-                    return export_json(self.services, path, progress=progress, cancelled=cancelled)
-            self.errorOccurred.emit(f"unknown export kind {kind!r}")
-        except ImportCancelled:
-            return None
-        except TrackerError as exc:
-            self.errorOccurred.emit(str(exc))
-        except OSError as exc:
-            self.errorOccurred.emit(f"{os.fspath(path)}: {exc.strerror or exc}")
-        finally:
-            self.busyChanged.emit(False)
-        return None
+                return export_json(services, path, progress=progress, cancelled=cancelled)
+
+        job = ExportJob(work, ExportReads.of(services).close_thread_connection, os.fspath(path))
+        job.ended.connect(self._on_export_job_ended)  # a method: delivered on this thread
+        self._exports.add(job)
+        self.busyChanged.emit(True)
+        job.start()
+        return job
+
+    def _on_export_job_ended(self) -> None:
+        job = self.sender()
+        if isinstance(job, ExportJob):
+            self._exports.discard(job)
+        self.busyChanged.emit(False)
 
     # -- incremental updates -------------------------------------------------------------
     def _on_bus_events(self, events: Sequence[Change]) -> None:

@@ -27,6 +27,7 @@ from tracker_gui.interchange import COLUMNS, DEFAULT_COLUMNS
 from tracker_gui.ui.dialogs.csv_mapping import CsvMappingDialog
 from tracker_gui.ui.dialogs.import_review import KINDS, ImportOptions, ImportReviewDialog, plural
 from tracker_gui.ui.dialogs.import_widgets import TaskProgress
+from tracker_gui.ui.export_job import ExportJob
 from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.store import Store
@@ -147,7 +148,11 @@ def default_export_path(kind: str) -> str:
 
 
 class ExportDialog(QDialog):
-    """Issues of the current filter as CSV (columns chosen and ordered) or everything as JSON."""
+    """Issues of the current filter as CSV (columns chosen and ordered) or everything as JSON.
+
+    The file is written on a worker thread (ExportJob): the window keeps painting, the
+    progress dialog's Cancel (or this dialog's) stops it, and no partial file is left.
+    """
 
     exported = Signal(str)  # a one-line summary for the status bar
     progressStarted = Signal(object)  # TaskProgress, as the export begins
@@ -160,6 +165,10 @@ class ExportDialog(QDialog):
         self.kind = kind
         self._store = store
         self.result_counts: dict[str, int] | None = None
+        self.job: ExportJob | None = None  # while the file is being written
+        self._progress: TaskProgress | None = None
+        self._pumping = False  # inside TaskProgress.progress, which processes events
+        self._latest = (0, 0)  # the newest progress the worker reported
         title, self._filter, _ = EXPORTS[kind]
         self.setWindowTitle(title)
         self.setMinimumWidth(560)
@@ -193,7 +202,7 @@ class ExportDialog(QDialog):
         self.path_note.setObjectName("PathNote")
         self.error_label = style.error_label()
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.reject)
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         self.export_button = QPushButton("Export")
         self.export_button.setObjectName("Primary")
         self.export_button.setDefault(True)
@@ -273,36 +282,37 @@ class ExportDialog(QDialog):
         self._fill_columns(columns)
         self._update_button()
 
-    def export(self) -> dict[str, int] | None:
-        """Write the file with progress (Cancel leaves no file); what was written, by kind."""
+    def export(self) -> ExportJob:
+        """Start writing the file on a worker, with progress and Cancel (a cancelled or failed
+        export leaves no file); `exported` and `result_counts` follow when it is written."""
         path = Path(self.path_edit.text().strip()).expanduser()
         verb = "Exporting issues" if self.kind == "csv" else "Exporting the database"
         progress = TaskProgress(self, self.windowTitle(), verb, delay_ms=300)
-        self.progressStarted.emit(progress)
         style.show_error(self.error_label, "")
-        try:
-            with style.errors_from(self._store) as errors:
-                counts = self._store.export_file(
-                    self.kind,
-                    path,
-                    columns=self.columns() if self.kind == "csv" else None,
-                    progress=progress.progress,
-                    cancelled=progress.cancelled,
-                )
-        finally:
-            progress.close()
-        if counts is None:
-            style.show_error(self.error_label, errors[-1] if errors else "Export cancelled.")
-            return None
-        self.result_counts = counts
-        if self.kind == "csv":
-            message = f"Exported {plural(counts.get('issues', 0), 'issues')} to {path}"
-        else:
-            shown = ", ".join(plural(n, what) for what, n in counts.items() if n)
-            message = f"Exported {shown or 'an empty database'} to {path}"
-        self.exported.emit(message)
-        self.accept()
-        return counts
+        job = self._store.start_export(
+            self.kind, path, columns=self.columns() if self.kind == "csv" else None
+        )
+        self.job, self._progress = job, progress
+        job.progressed.connect(self._on_job_progressed)
+        job.succeeded.connect(self._on_job_succeeded)
+        job.failed.connect(self._on_job_failed)
+        job.cancelled.connect(self._on_job_cancelled)
+        job.ended.connect(self._on_job_ended)
+        progress.dialog.canceled.connect(job.cancel)
+        self._set_running(True)
+        self.progressStarted.emit(progress)
+        return job
+
+    def cancel_export(self) -> None:
+        """Stop a running export and wait for it: its temporary file is gone on return."""
+        if self.job is not None and self.job.is_running():
+            self.job.cancel()
+            self.job.wait()
+
+    def done(self, result: int) -> None:
+        # Closing the dialog (Escape, the title bar) while it writes cancels the export.
+        self.cancel_export()
+        super().done(result)
 
     # -- helpers -----------------------------------------------------------------------------
     def _fill_columns(self, checked: list[str] | tuple[str, ...]) -> None:
@@ -343,7 +353,13 @@ class ExportDialog(QDialog):
 
     def _update_button(self) -> None:
         ok = not self._path_problem() and (self.kind != "csv" or bool(self.columns()))
-        self.export_button.setEnabled(ok)
+        self.export_button.setEnabled(ok and self.job is None)
+
+    def _set_running(self, running: bool) -> None:
+        for widget in (self.columns_list, self.default_button, self.all_button, self.path_edit,
+                       self.browse_button):  # fmt: skip
+            widget.setEnabled(not running)
+        self._update_button()
 
     # -- slots -------------------------------------------------------------------------------
     def _on_path_edit_text_changed(self, text: str) -> None:
@@ -373,8 +389,62 @@ class ExportDialog(QDialog):
         self.set_columns(list(COLUMNS))
 
     def _on_export_button_clicked(self) -> None:
-        if self.export_button.isEnabled():
+        if self.export_button.isEnabled() and self.job is None:
             self.export()
+
+    def _on_cancel_button_clicked(self) -> None:
+        if self.job is not None:
+            self.job.cancel()  # the dialog stays, saying so; a second click closes it
+        else:
+            self.reject()
+
+    def _on_job_progressed(self, done: int, total: int) -> None:
+        self._latest = (done, total)
+        progress = self._progress
+        if progress is None or self._pumping:
+            return  # shown by the call below, which is still running
+        self._pumping = True
+        try:
+            shown = None
+            # TaskProgress.progress pumps events: newer ticks (and the outcome) arrive inside.
+            while self._progress is not None and self._latest != shown:
+                shown = self._latest
+                progress.progress(*shown)
+        finally:
+            self._pumping = False
+        if self._progress is None:  # the job ended inside: close it now that nothing is in it
+            progress.close()
+
+    def _on_job_succeeded(self, counts: dict[str, int]) -> None:
+        path = self.job.path if self.job is not None else ""
+        self._on_job_ended()
+        self.result_counts = counts
+        if self.kind == "csv":
+            message = f"Exported {plural(counts.get('issues', 0), 'issues')} to {path}"
+        else:
+            shown = ", ".join(plural(n, what) for what, n in counts.items() if n)
+            message = f"Exported {shown or 'an empty database'} to {path}"
+        self.exported.emit(message)
+        self.accept()
+
+    def _on_job_failed(self, message: str) -> None:
+        self._on_job_ended()
+        style.show_error(self.error_label, message)
+
+    def _on_job_cancelled(self) -> None:
+        self._on_job_ended()
+        style.show_error(self.error_label, "Export cancelled: no file was written.")
+
+    def _on_job_ended(self) -> None:
+        """The worker is done (called again by `ended` after the outcome: harmless)."""
+        if self._progress is not None:
+            if self._pumping:  # deleting it now would pull it from under its own call
+                self._progress.dialog.hide()
+            else:
+                self._progress.close()
+            self._progress = None
+        self.job = None
+        self._set_running(False)
 
 
 __all__ = [
