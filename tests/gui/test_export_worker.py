@@ -21,6 +21,7 @@ from tracker_gui.services.demo import fill_demo
 from tracker_gui.ui import store as store_module
 from tracker_gui.ui.dialogs.import_export import ExportDialog
 from tracker_gui.ui.dialogs.import_widgets import TaskProgress
+from tracker_gui.ui.export_job import ExportJob
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.store import Store
 
@@ -61,6 +62,21 @@ def held(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(store_module, "export_json", export_json)
     return where
+
+
+@pytest.fixture
+def worker_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loaded machine's schedule: the worker runs to its end before the starter goes on.
+
+    A signal reaches only the slots connected when it is emitted: whoever connects after the
+    start would hear nothing, and the dialog would wait for ever."""
+    real = ExportJob.start
+
+    def start(job: ExportJob) -> None:
+        real(job)
+        assert job.wait(30)
+
+    monkeypatch.setattr(ExportJob, "start", start)
 
 
 def open_dialog(qtbot: QtBot, window: MainWindow, target: Path) -> ExportDialog:
@@ -156,9 +172,30 @@ def test_closing_the_store_mid_export_cancels_it_before_the_database_closes(
     assert not target.exists() and leftovers(tmp_path) == []
 
 
-def test_a_failed_export_says_why_in_the_dialog(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
+def test_an_export_that_ends_before_the_dialog_goes_on_is_reported(
+    qtbot: QtBot, window: MainWindow, worker_first: None, tmp_path: Path
 ) -> None:
+    target = tmp_path / "backup.json"
+    dialog = open_dialog(qtbot, window, target)
+    ticks: list[int] = []
+
+    def on_progress_started(_progress: TaskProgress) -> None:
+        assert dialog.job is not None
+        dialog.job.progressed.connect(lambda done, _total: ticks.append(done))
+
+    dialog.progressStarted.connect(on_progress_started)
+    with qtbot.waitSignal(dialog.exported) as exported:
+        qtbot.mouseClick(dialog.export_button, LEFT)
+    assert exported.args is not None and exported.args[0].startswith("Exported 12 users")
+    assert dialog.result_counts is not None and dialog.result_counts["issues"] == ISSUES
+    assert not dialog.isVisible() and window.status.busy.isHidden()
+    assert len(ticks) > 10 and ticks == sorted(ticks)  # every tick reached the bar
+
+
+def test_a_failed_export_says_why_in_the_dialog(
+    qtbot: QtBot, window: MainWindow, worker_first: None, tmp_path: Path
+) -> None:
+    """The folder is missing: the worker fails at once, before the dialog's click returns."""
     folder = tmp_path / "gone"
     folder.mkdir()
     dialog = open_dialog(qtbot, window, folder / "backup.json")

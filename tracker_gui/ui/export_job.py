@@ -23,7 +23,8 @@ class ExportJob(QObject):
 
     A database connection belongs to the thread that opened it: the worker reads through its
     own (peewee keeps one per thread) and `finish` closes it on that thread. Every signal is
-    emitted from the worker and delivered queued on the thread that made the job.
+    emitted from the worker and delivered queued on the thread that made the job, but only to
+    the slots connected at the moment of the emit: connect them all before `start`.
     """
 
     progressed = Signal(int, int)  # done, total
@@ -43,6 +44,7 @@ class ExportJob(QObject):
         self._thread = threading.Thread(target=self._run, name="export", daemon=True)
 
     def start(self) -> None:
+        """Run the worker; on a busy machine it may end before this returns (connect first)."""
         self._thread.start()
 
     def cancel(self) -> None:

@@ -608,11 +608,15 @@ class Store(QObject):
         *,
         flt: IssueFilter | None = None,
         columns: Sequence[str] | None = None,
+        listen: Callable[[ExportJob], None] | None = None,
     ) -> ExportJob:
         """Start writing the issues `flt` finds (default: the current filter) as CSV with
         `columns`, or ("json") the whole database, on a worker thread; the job reports.
 
-        The file appears only once complete: a cancel or a failure leaves none behind.
+        `listen(job)` runs before the worker starts: connect the job's signals there. A signal
+        reaches only the slots connected when it is emitted, so a worker that fails at once (a
+        folder gone) would otherwise tell no one. The file appears only once complete: a cancel
+        or a failure leaves none behind.
         """
         if kind not in ("csv", "json"):
             raise ValueError(f"unknown export kind {kind!r}")
@@ -631,6 +635,8 @@ class Store(QObject):
                 return export_json(services, path, progress=progress, cancelled=cancelled)
 
         job = ExportJob(work, ExportReads.of(services).close_thread_connection, os.fspath(path))
+        if listen is not None:
+            listen(job)
         job.ended.connect(self._on_export_job_ended)  # a method: delivered on this thread
         self._exports.add(job)
         self.busyChanged.emit(True)

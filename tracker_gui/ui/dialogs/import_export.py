@@ -286,12 +286,14 @@ class ExportDialog(QDialog):
         """Start writing the file on a worker, with progress and Cancel (a cancelled or failed
         export leaves no file); `exported` and `result_counts` follow when it is written."""
         path = Path(self.path_edit.text().strip()).expanduser()
+        style.show_error(self.error_label, "")
+        columns = self.columns() if self.kind == "csv" else None
+        return self._store.start_export(self.kind, path, columns=columns, listen=self._follow)
+
+    def _follow(self, job: ExportJob) -> None:
+        """Connect to `job` before its worker starts: one that fails at once is still heard."""
         verb = "Exporting issues" if self.kind == "csv" else "Exporting the database"
         progress = TaskProgress(self, self.windowTitle(), verb, delay_ms=300)
-        style.show_error(self.error_label, "")
-        job = self._store.start_export(
-            self.kind, path, columns=self.columns() if self.kind == "csv" else None
-        )
         self.job, self._progress = job, progress
         job.progressed.connect(self._on_job_progressed)
         job.succeeded.connect(self._on_job_succeeded)
@@ -300,8 +302,7 @@ class ExportDialog(QDialog):
         job.ended.connect(self._on_job_ended)
         progress.dialog.canceled.connect(job.cancel)
         self._set_running(True)
-        self.progressStarted.emit(progress)
-        return job
+        self.progressStarted.emit(progress)  # also before the start: its listeners miss nothing
 
     def cancel_export(self) -> None:
         """Stop a running export and wait for it: its temporary file is gone on return."""
