@@ -13,11 +13,12 @@ from tracker_gui.storage.postgres import (
     USERS_ROLE,
     sql_helpers,
     sql_policies,
+    sql_search,
     sql_triggers,
 )
 
-# Functions of migration 0003 that write issue_search: they must run as the owner.
-_SEARCH_TRIGGER_FUNCTIONS = ("tracker_issue_search_issue()", "tracker_issue_search_comment()")
+# Trigger functions of migrations that this module does not redefine: pinned all the same.
+_MIGRATION_TRIGGER_FUNCTIONS = ("tracker_notify_change()",)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def _literal(db: dbmod.Database, value: str) -> str:
 
 def _require_superuser(db: dbmod.Database) -> None:
     row = db.peewee.execute_sql(
-        "SELECT rolsuper FROM pg_roles WHERE rolname = session_user"
+        "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user"
     ).fetchone()
     if not (row and row[0]):
         raise UserError(
@@ -71,17 +72,27 @@ def setup_postgres(url: str) -> SetupReport:
                 [
                     f"GRANT USAGE, CREATE ON SCHEMA public TO {OWNER_ROLE}",
                     _reassign_sql(),
+                    # Not `IN SCHEMA`: a per-schema default can only add to the global one,
+                    # so only this form stops PUBLIC from executing the owner's new functions.
+                    f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER_ROLE}"
+                    " REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
                     f"SET LOCAL ROLE {OWNER_ROLE}",
                 ],
             )
             applied = dbmod.migrate(db)
-            _run(db, sql_helpers.TABLES + sql_helpers.FUNCTIONS + sql_triggers.FUNCTIONS)
+            _run(
+                db,
+                sql_helpers.TABLES
+                + sql_helpers.FUNCTIONS
+                + sql_triggers.FUNCTIONS
+                + sql_search.FUNCTIONS,
+            )
             _run(db, sql_triggers.triggers())
             _run(
                 db,
                 [
-                    f"ALTER FUNCTION {fn} SECURITY DEFINER SET search_path = pg_catalog, public"
-                    for fn in _SEARCH_TRIGGER_FUNCTIONS
+                    f"ALTER FUNCTION public.{fn} SET search_path = {sql_helpers.SEARCH_PATH}"
+                    for fn in _MIGRATION_TRIGGER_FUNCTIONS
                 ],
             )
             db.peewee.execute_sql("RESET ROLE")

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from tracker_gui.storage.postgres import SECURITY_VERSION
 
-DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, public"
+# pg_temp last: left out, it is searched first, and a caller's temp view named pg_roles (or a
+# temp table issue_search, or a temp domain text) would stand in for ours, as the owner.
+SEARCH_PATH = "pg_catalog, public, pg_temp"
+DEFINER = f"SECURITY DEFINER SET search_path = {SEARCH_PATH}"
 
 TABLES = [
     """CREATE TABLE IF NOT EXISTS project_member (
@@ -33,7 +36,8 @@ FUNCTIONS = [
     f"""CREATE OR REPLACE FUNCTION tracker_role_rank(p_project integer) RETURNS integer
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT CASE
-            WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN 3
+            WHEN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r
+                  WHERE r.rolname = session_user) THEN 3
             ELSE coalesce((SELECT CASE m.role WHEN 'viewer' THEN 1 WHEN 'member' THEN 2
                                               WHEN 'admin' THEN 3 END
                            FROM public.project_member AS m
@@ -52,7 +56,7 @@ FUNCTIONS = [
             WHEN 1 THEN 'viewer' WHEN 2 THEN 'member' WHEN 3 THEN 'admin' END $$""",
     f"""CREATE OR REPLACE FUNCTION tracker_my_user_id() RETURNS integer
     LANGUAGE sql STABLE {DEFINER} AS $$
-        SELECT id FROM public.app_user WHERE username = session_user $$""",
+        SELECT u.id FROM public.app_user AS u WHERE u.username = session_user $$""",
     f"""CREATE OR REPLACE FUNCTION tracker_set_member(
         p_project integer, p_username text, p_role text) RETURNS void
     LANGUAGE plpgsql {DEFINER} AS $$
@@ -69,10 +73,10 @@ FUNCTIONS = [
         IF p_role NOT IN ('viewer', 'member', 'admin') THEN
             RAISE EXCEPTION 'unknown role %', p_role USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        IF NOT EXISTS (SELECT 1 FROM pg_roles AS r
-                       JOIN pg_auth_members AS m ON m.member = r.oid
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS r
+                       JOIN pg_catalog.pg_auth_members AS m ON m.member = r.oid
                        WHERE r.rolname = p_username AND r.rolcanlogin
-                         AND m.roleid = 'tracker_users'::regrole) THEN
+                         AND m.roleid = 'tracker_users'::pg_catalog.regrole) THEN
             RAISE EXCEPTION 'no tracker login named %', p_username
                 USING ERRCODE = 'undefined_object',
                       HINT = 'create it with: tracker-gui admin add-user';
@@ -97,7 +101,7 @@ FUNCTIONS = [
         RETURNING id INTO v_id;
         PERFORM set_config('tracker.changes',
             coalesce(nullif(current_setting('tracker.changes', true), '') || ',', '')
-            || v_id::text, true);
+            || v_id::pg_catalog.text, true);
     END $$""",
     # Python's json.dumps(ensure_ascii=True) of one string, byte for byte.
     """CREATE OR REPLACE FUNCTION tracker_json(p text) RETURNS text
@@ -122,14 +126,15 @@ FUNCTIONS = [
     # Python's repr(float) of an estimate as the app reads it (a float4 column, shortest text).
     """CREATE OR REPLACE FUNCTION tracker_float_text(p real) RETURNS text
     LANGUAGE sql IMMUTABLE SET extra_float_digits = 1 AS $$
-        SELECT CASE WHEN p::text ~ '^-?[0-9]+$' THEN p::text || '.0' ELSE p::text END $$""",
+        SELECT CASE WHEN p::pg_catalog.text ~ '^-?[0-9]+$' THEN p::pg_catalog.text || '.0'
+                    ELSE p::pg_catalog.text END $$""",
     """CREATE OR REPLACE FUNCTION tracker_priority_text(p integer) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
         SELECT CASE p WHEN 1 THEN 'lowest' WHEN 2 THEN 'low' WHEN 3 THEN 'medium'
-                      WHEN 4 THEN 'high' WHEN 5 THEN 'highest' ELSE p::text END $$""",
+                      WHEN 4 THEN 'high' WHEN 5 THEN 'highest' ELSE p::pg_catalog.text END $$""",
     f"""CREATE OR REPLACE FUNCTION tracker_username(p_user integer) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
-        SELECT username FROM public.app_user WHERE id = p_user $$""",
+        SELECT u.username FROM public.app_user AS u WHERE u.id = p_user $$""",
     f"""CREATE OR REPLACE FUNCTION tracker_issue_key(p_issue integer) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT p.key || '-' || i.number FROM public.issue AS i
@@ -142,19 +147,20 @@ FUNCTIONS = [
     # The `new` text of a `created` Change: history.snapshot() in SQL, keys sorted.
     f"""CREATE OR REPLACE FUNCTION tracker_issue_snapshot(p_issue integer) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
-        SELECT '{{"archived": ' || tracker_json(CASE WHEN i.archived THEN 'true' ELSE 'false' END)
-            || ', "assignee": ' || tracker_json(tracker_username(i.assignee_id))
-            || ', "description": ' || tracker_json(i.description)
-            || ', "due": ' || tracker_json(to_char(i.due, 'YYYY-MM-DD'))
-            || ', "estimate": ' || tracker_json(tracker_float_text(i.estimate))
-            || ', "key": ' || tracker_json(p.key || '-' || i.number)
-            || ', "labels": ' || tracker_json(tracker_labels_text(i.id))
-            || ', "parent": ' || tracker_json(i.parent_id::text)
-            || ', "priority": ' || tracker_json(tracker_priority_text(i.priority))
-            || ', "rank": ' || tracker_json(i.rank)
-            || ', "status": ' || tracker_json(i.status_id::text)
-            || ', "title": ' || tracker_json(i.title)
-            || ', "type": ' || tracker_json(i.type) || '}}'
+        SELECT '{{"archived": '
+            || public.tracker_json(CASE WHEN i.archived THEN 'true' ELSE 'false' END)
+            || ', "assignee": ' || public.tracker_json(public.tracker_username(i.assignee_id))
+            || ', "description": ' || public.tracker_json(i.description)
+            || ', "due": ' || public.tracker_json(to_char(i.due, 'YYYY-MM-DD'))
+            || ', "estimate": ' || public.tracker_json(public.tracker_float_text(i.estimate))
+            || ', "key": ' || public.tracker_json(p.key || '-' || i.number)
+            || ', "labels": ' || public.tracker_json(public.tracker_labels_text(i.id))
+            || ', "parent": ' || public.tracker_json(i.parent_id::pg_catalog.text)
+            || ', "priority": ' || public.tracker_json(public.tracker_priority_text(i.priority))
+            || ', "rank": ' || public.tracker_json(i.rank)
+            || ', "status": ' || public.tracker_json(i.status_id::pg_catalog.text)
+            || ', "title": ' || public.tracker_json(i.title)
+            || ', "type": ' || public.tracker_json(i.type) || '}}'
         FROM public.issue AS i JOIN public.project AS p ON p.id = i.project_id
         WHERE i.id = p_issue $$""",
     f"""CREATE OR REPLACE FUNCTION tracker_pending(p_kind text, p_key bigint) RETURNS boolean

@@ -148,16 +148,18 @@ def statements(dbname_sql: str) -> list[str]:
     """Every statement that (re)applies the policies and privileges; idempotent."""
     out = [
         f"REVOKE ALL ON DATABASE {dbname_sql} FROM PUBLIC",
-        f"GRANT CONNECT, TEMPORARY ON DATABASE {dbname_sql} TO {U}",
+        # No TEMPORARY: temp objects are what shadowed catalog names in break 1.
+        f"REVOKE ALL ON DATABASE {dbname_sql} FROM {U}",
+        f"GRANT CONNECT ON DATABASE {dbname_sql} TO {U}",
         "REVOKE ALL ON SCHEMA public FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA public TO {U}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, {U}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, {U}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {U}",
         f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC, {U}",
-        # Objects a later migration creates (run as the owner) start closed too.
-        f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER_ROLE} IN SCHEMA public"
-        " REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
+        # Functions a later migration creates (run as the owner) start closed too. Not
+        # `IN SCHEMA`: a per-schema default can only add to the global one, never revoke.
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER_ROLE} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
         # Drop every policy first so a re-run never keeps a stale one.
         """DO $$ DECLARE r record; BEGIN
             FOR r IN SELECT policyname, tablename FROM pg_policies WHERE schemaname = 'public'

@@ -9,7 +9,7 @@ says SET CONSTRAINTS ALL IMMEDIATE before reading them back.
 
 from __future__ import annotations
 
-from tracker_gui.storage.postgres.sql_helpers import DEFINER
+from tracker_gui.storage.postgres.sql_helpers import DEFINER, SEARCH_PATH
 
 NOW = "(now() AT TIME ZONE 'UTC')"
 DENY = "USING ERRCODE = 'insufficient_privilege'"
@@ -134,10 +134,12 @@ FUNCTIONS = [
         PERFORM public.tracker_log(p, i, 'assignee', public.tracker_username(OLD.assignee_id),
                                    public.tracker_username(NEW.assignee_id)); END IF;
     IF NEW.parent_id IS DISTINCT FROM OLD.parent_id THEN
-        PERFORM public.tracker_log(p, i, 'parent', OLD.parent_id::text, NEW.parent_id::text);
+        PERFORM public.tracker_log(p, i, 'parent', OLD.parent_id::pg_catalog.text,
+                                   NEW.parent_id::pg_catalog.text);
     END IF;
     IF NEW.status_id IS DISTINCT FROM OLD.status_id THEN
-        PERFORM public.tracker_log(p, i, 'status', OLD.status_id::text, NEW.status_id::text);
+        PERFORM public.tracker_log(p, i, 'status', OLD.status_id::pg_catalog.text,
+                                   NEW.status_id::pg_catalog.text);
     END IF;
     IF NEW.rank IS DISTINCT FROM OLD.rank THEN
         PERFORM public.tracker_log(p, i, 'rank', OLD.rank, NEW.rank); END IF;
@@ -187,7 +189,7 @@ FUNCTIONS = [
         END IF;
     END IF;
     RETURN NULL;""",
-        "v_issue integer; v_old text; v_new text;",
+        "v_issue integer; v_old pg_catalog.text; v_new pg_catalog.text;",
     ),
     # -- comments, links, watchers, attachments ---------------------------------------------
     _fn(
@@ -299,7 +301,8 @@ FUNCTIONS = [
         END IF;
         IF NEW.wip_limit IS DISTINCT FROM OLD.wip_limit THEN
             PERFORM public.tracker_log(NEW.project_id, NULL, 'status.wip_limit',
-                                       OLD.wip_limit::text, NEW.wip_limit::text);
+                                       OLD.wip_limit::pg_catalog.text,
+                                       NEW.wip_limit::pg_catalog.text);
         END IF;
         IF NEW.colour IS DISTINCT FROM OLD.colour THEN
             PERFORM public.tracker_log(NEW.project_id, NULL, 'status.colour',
@@ -324,7 +327,7 @@ FUNCTIONS = [
         WHERE xact = pg_current_xact_id() AND kind = 'order' AND key = NEW.project_id;
     IF FOUND THEN
         PERFORM public.tracker_log(NEW.project_id, NULL, 'status.order', NULL,
-            (SELECT string_agg(id::text, ',' ORDER BY position, id) FROM public.status
+            (SELECT string_agg(id::pg_catalog.text, ',' ORDER BY position, id) FROM public.status
              WHERE project_id = NEW.project_id));
     END IF;
     RETURN NULL;""",
@@ -365,8 +368,8 @@ FUNCTIONS = [
     ),
     _fn("tracker_user_before_insert", f"NEW.created_at := {NOW};\n    RETURN NEW;"),
     # -- the Change log itself: append-only, even for its owner ------------------------------
-    """CREATE OR REPLACE FUNCTION tracker_change_immutable() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION tracker_change_immutable() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = {SEARCH_PATH} AS $$
     BEGIN
         RAISE EXCEPTION 'permission denied: the change history is append-only (% refused)', TG_OP
             USING ERRCODE = 'insufficient_privilege';
