@@ -175,3 +175,68 @@ def test_the_attacker_really_logs_in_with_a_password(secured: Secured) -> None:
             user=secured.logins["vie"],
             password="wrong",
         ).close()
+
+
+@pytest.mark.parametrize("who", ["vie", "mem", "adm", "out"])
+def test_break2_no_login_may_lock_a_table_against_the_others(secured: Secured, who: str) -> None:
+    with login(secured, who) as conn:
+        conn.execute("BEGIN")
+        for mode in ("ACCESS EXCLUSIVE", "EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE"):
+            for table in ("issue", "change", "comment", "project_member"):
+                got = attempt(conn, f"LOCK TABLE {table} IN {mode} MODE NOWAIT")
+                assert got in ("InsufficientPrivilege", "InFailedSqlTransaction"), (mode, table)
+        conn.execute("ROLLBACK")
+    # Nobody holds a lock on the app's tables: another session reads at once.
+    with superuser(secured) as conn:
+        held = conn.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+            " WHERE c.relname = 'issue' AND l.mode = 'AccessExclusiveLock'"
+        ).fetchone()
+    assert held == (0,)
+
+
+@pytest.mark.parametrize("who", ["vie", "mem"])
+def test_break4_no_login_draws_from_a_sequence(secured: Secured, who: str) -> None:
+    with superuser(secured) as conn:
+        sequences = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pg_get_serial_sequence(quote_ident(table_name), 'id') FROM"
+                " information_schema.columns WHERE table_schema = 'public' AND column_name = 'id'"
+            )
+        ]
+    assert len(sequences) >= 10 and all(sequences)
+    with login(secured, who) as conn:
+        for sequence in sequences:
+            assert attempt(conn, "SELECT nextval(%s)", sequence) == "InsufficientPrivilege"
+            assert attempt(conn, "SELECT setval(%s, 2147483647)", sequence) == (
+                "InsufficientPrivilege"
+            )
+        # A member still creates issues: the identity column draws the id as the owner.
+        if who == "mem":
+            conn.execute(
+                "INSERT INTO issue (uid, project_id, type, title, description, status_id,"
+                " priority, rank) SELECT 'made-by-mem', p.id, 'task', 'ok', '', min(s.id), 3, 'a5'"
+                " FROM project p JOIN status s ON s.project_id = p.id WHERE p.key = 'TRK'"
+                " GROUP BY p.id"
+            )
+            made = conn.execute("SELECT id FROM issue WHERE uid = 'made-by-mem'").fetchone()
+            assert made is not None and made[0] > 2
+
+
+@pytest.mark.parametrize("who", ["vie", "out"])
+def test_break9_no_large_objects_temp_tables_or_advisory_locks(secured: Secured, who: str) -> None:
+    with login(secured, who) as conn:
+        refused = [
+            attempt(conn, "SELECT lo_create(0)"),
+            attempt(conn, "SELECT lo_creat(-1)"),
+            attempt(conn, "SELECT lo_from_bytea(0, 'x'::bytea)"),
+            attempt(conn, "SELECT pg_advisory_lock(1)"),
+            attempt(conn, "SELECT pg_try_advisory_lock(1)"),
+            attempt(conn, "SELECT pg_advisory_xact_lock_shared(1, 2)"),
+            attempt(conn, "CREATE TEMP TABLE t (x int)"),
+            attempt(conn, "CREATE TABLE public.mine (x int)"),
+        ]
+    assert set(refused) == {"InsufficientPrivilege"}, refused
+    with superuser(secured) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_largeobject_metadata").fetchone() == (0,)

@@ -117,3 +117,62 @@ def test_a_function_the_owner_creates_later_is_not_public(secured: Secured) -> N
         ).fetchone()
         conn.execute("ROLLBACK")
     assert row == (False, False)
+
+
+def test_every_table_is_fenced_and_no_grant_allows_a_strong_lock(secured: Secured) -> None:
+    with superuser(secured) as conn:
+        version = conn.execute("SHOW server_version_num").fetchone()
+        assert version is not None
+        strong = ["UPDATE", "DELETE", "TRUNCATE"] + (
+            ["MAINTAIN"] if int(version[0]) >= 170000 else []
+        )
+        rows = conn.execute(
+            "SELECT c.relname, c.relrowsecurity AND c.relforcerowsecurity,"
+            " pg_get_userbyid(c.relowner),"
+            + ", ".join(f"has_table_privilege('{USERS_ROLE}', c.oid, '{p}')" for p in strong)
+            + ", has_table_privilege('public', c.oid, 'SELECT')"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1"
+        ).fetchall()
+        sequences = conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'public' AND c.relkind = 'S' AND"
+            f" (has_sequence_privilege('{USERS_ROLE}', c.oid, 'USAGE')"
+            f" OR has_sequence_privilege('{USERS_ROLE}', c.oid, 'UPDATE')"
+            " OR has_sequence_privilege('public', c.oid, 'USAGE'))"
+        ).fetchall()
+        database = conn.execute(
+            f"SELECT has_database_privilege('{USERS_ROLE}', current_database(), 'TEMPORARY'),"
+            " has_database_privilege('public', current_database(), 'TEMPORARY'),"
+            f" has_schema_privilege('{USERS_ROLE}', 'public', 'CREATE')"
+        ).fetchone()
+    assert len(rows) >= 15
+    problems = []
+    for name, fenced, owner, *grants in rows:
+        if not fenced:
+            problems.append(f"{name}: row-level security not forced")
+        if owner != OWNER_ROLE:
+            problems.append(f"{name}: owned by {owner}")
+        problems += [
+            f"{name}: users hold {p}" for p, held in zip(strong, grants, strict=False) if held
+        ]
+        if grants[-1]:
+            problems.append(f"{name}: PUBLIC may read it")
+    assert problems == []
+    assert sequences == []
+    assert database == (False, False, False)
+
+
+def test_every_id_column_is_bigint(secured: Secured) -> None:
+    with superuser(secured) as conn:
+        narrow = conn.execute(
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = 'public' AND (column_name = 'id' OR column_name LIKE '%%\\_id')"
+            " AND data_type <> 'bigint' ORDER BY 1"
+        ).fetchall()
+        serial = conn.execute(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public'"
+            " AND column_name = 'id' AND is_identity = 'NO'"
+        ).fetchall()
+    assert narrow == []
+    assert serial == []

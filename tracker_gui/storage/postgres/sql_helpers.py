@@ -15,7 +15,7 @@ DEFINER = f"SECURITY DEFINER SET search_path = {SEARCH_PATH}"
 
 TABLES = [
     """CREATE TABLE IF NOT EXISTS project_member (
-        project_id integer NOT NULL REFERENCES project (id) ON DELETE CASCADE,
+        project_id bigint NOT NULL REFERENCES project (id) ON DELETE CASCADE,
         username text NOT NULL,
         role text NOT NULL CHECK (role IN ('viewer', 'member', 'admin')),
         PRIMARY KEY (project_id, username))""",
@@ -29,11 +29,25 @@ TABLES = [
         PRIMARY KEY (xact, kind, key))""",
 ]
 
+# Functions whose return type became bigint: CREATE OR REPLACE cannot change it, so the old
+# one goes first (the policies that call it were dropped before, and are rebuilt after).
+RETYPED = [
+    f"""DO $$ BEGIN
+        IF pg_catalog.pg_get_function_result(
+               pg_catalog.to_regprocedure('public.{sig}')) <> '{returns}' THEN
+            DROP FUNCTION public.{sig};
+        END IF; END $$"""
+    for sig, returns in (
+        ("tracker_projects(integer)", "bigint[]"),
+        ("tracker_my_user_id()", "bigint"),
+    )
+]
+
 FUNCTIONS = [
     f"""CREATE OR REPLACE FUNCTION tracker_security_version() RETURNS integer
     LANGUAGE sql IMMUTABLE AS $$ SELECT {SECURITY_VERSION} $$""",
     # 0 none, 1 viewer, 2 member, 3 admin; a superuser is admin everywhere.
-    f"""CREATE OR REPLACE FUNCTION tracker_role_rank(p_project integer) RETURNS integer
+    f"""CREATE OR REPLACE FUNCTION tracker_role_rank(p_project bigint) RETURNS integer
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT CASE
             WHEN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r
@@ -44,21 +58,21 @@ FUNCTIONS = [
                            WHERE m.project_id = p_project AND m.username = session_user), 0)
         END $$""",
     # Projects where the session user has at least `p_min`: one call per query in policies.
-    f"""CREATE OR REPLACE FUNCTION tracker_projects(p_min integer) RETURNS integer[]
+    f"""CREATE OR REPLACE FUNCTION tracker_projects(p_min integer) RETURNS bigint[]
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT coalesce(array_agg(m.project_id), '{{}}') FROM public.project_member AS m
         WHERE m.username = session_user
           AND CASE m.role WHEN 'viewer' THEN 1 WHEN 'member' THEN 2 WHEN 'admin' THEN 3 END
               >= p_min $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_my_role(p_project integer) RETURNS text
+    f"""CREATE OR REPLACE FUNCTION tracker_my_role(p_project bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT CASE public.tracker_role_rank(p_project)
             WHEN 1 THEN 'viewer' WHEN 2 THEN 'member' WHEN 3 THEN 'admin' END $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_my_user_id() RETURNS integer
+    f"""CREATE OR REPLACE FUNCTION tracker_my_user_id() RETURNS bigint
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT u.id FROM public.app_user AS u WHERE u.username = session_user $$""",
     f"""CREATE OR REPLACE FUNCTION tracker_set_member(
-        p_project integer, p_username text, p_role text) RETURNS void
+        p_project bigint, p_username text, p_role text) RETURNS void
     LANGUAGE plpgsql {DEFINER} AS $$
     BEGIN
         IF public.tracker_role_rank(p_project) < 3 THEN
@@ -91,7 +105,7 @@ FUNCTIONS = [
     # Append one Change row as the session user, and remember its id for this transaction
     # so the app can read back exactly the rows its own call produced.
     f"""CREATE OR REPLACE FUNCTION tracker_log(
-        p_project integer, p_issue integer, p_field text, p_old text, p_new text) RETURNS void
+        p_project bigint, p_issue bigint, p_field text, p_old text, p_new text) RETURNS void
     LANGUAGE plpgsql {DEFINER} AS $$
     DECLARE v_id bigint;
     BEGIN
@@ -132,20 +146,20 @@ FUNCTIONS = [
     LANGUAGE sql IMMUTABLE AS $$
         SELECT CASE p WHEN 1 THEN 'lowest' WHEN 2 THEN 'low' WHEN 3 THEN 'medium'
                       WHEN 4 THEN 'high' WHEN 5 THEN 'highest' ELSE p::pg_catalog.text END $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_username(p_user integer) RETURNS text
+    f"""CREATE OR REPLACE FUNCTION tracker_username(p_user bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT u.username FROM public.app_user AS u WHERE u.id = p_user $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_issue_key(p_issue integer) RETURNS text
+    f"""CREATE OR REPLACE FUNCTION tracker_issue_key(p_issue bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT p.key || '-' || i.number FROM public.issue AS i
         JOIN public.project AS p ON p.id = i.project_id WHERE i.id = p_issue $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_labels_text(p_issue integer) RETURNS text
+    f"""CREATE OR REPLACE FUNCTION tracker_labels_text(p_issue bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT coalesce(string_agg(l.name, ',' ORDER BY l.name COLLATE "C"), '')
         FROM public.issue_label AS il JOIN public.label AS l ON l.id = il.label_id
         WHERE il.issue_id = p_issue $$""",
     # The `new` text of a `created` Change: history.snapshot() in SQL, keys sorted.
-    f"""CREATE OR REPLACE FUNCTION tracker_issue_snapshot(p_issue integer) RETURNS text
+    f"""CREATE OR REPLACE FUNCTION tracker_issue_snapshot(p_issue bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT '{{"archived": '
             || public.tracker_json(CASE WHEN i.archived THEN 'true' ELSE 'false' END)

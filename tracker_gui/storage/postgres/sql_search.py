@@ -14,7 +14,7 @@ from tracker_gui.storage.postgres.sql_helpers import DEFINER, SEARCH_PATH
 ENGLISH = "'english'::pg_catalog.regconfig"
 
 FUNCTIONS = [
-    f"""CREATE OR REPLACE FUNCTION tracker_issue_document(p_issue integer)
+    f"""CREATE OR REPLACE FUNCTION tracker_issue_document(p_issue bigint)
     RETURNS pg_catalog.tsvector
     LANGUAGE sql STABLE SET search_path = {SEARCH_PATH} AS $$
         SELECT pg_catalog.setweight(pg_catalog.to_tsvector({ENGLISH}, i.title), 'A')

@@ -148,7 +148,7 @@ FUNCTIONS = [
             CASE WHEN OLD.archived THEN 'true' ELSE 'false' END,
             CASE WHEN NEW.archived THEN 'true' ELSE 'false' END); END IF;
     RETURN NULL;""",
-        "p integer := NEW.project_id; i integer := NEW.id;",
+        "p bigint := NEW.project_id; i bigint := NEW.id;",
     ),
     _fn(
         "tracker_issue_after_delete",
@@ -172,7 +172,7 @@ FUNCTIONS = [
         VALUES ('labels', v_issue, public.tracker_labels_text(v_issue));
     END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;""",
-        "v_issue integer;",
+        "v_issue bigint;",
     ),
     _fn(
         "tracker_issue_label_commit",
@@ -189,7 +189,7 @@ FUNCTIONS = [
         END IF;
     END IF;
     RETURN NULL;""",
-        "v_issue integer; v_old pg_catalog.text; v_new pg_catalog.text;",
+        "v_issue bigint; v_old pg_catalog.text; v_new pg_catalog.text;",
     ),
     # -- comments, links, watchers, attachments ---------------------------------------------
     _fn(
@@ -374,7 +374,7 @@ FUNCTIONS = [
         RAISE EXCEPTION 'permission denied: the change history is append-only (% refused)', TG_OP
             USING ERRCODE = 'insufficient_privilege';
     END $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_issue_project(p_issue integer) RETURNS integer
+    f"""CREATE OR REPLACE FUNCTION tracker_issue_project(p_issue bigint) RETURNS bigint
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT project_id FROM public.issue WHERE id = p_issue $$""",
 ]
