@@ -240,3 +240,67 @@ def test_break9_no_large_objects_temp_tables_or_advisory_locks(secured: Secured,
     assert set(refused) == {"InsufficientPrivilege"}, refused
     with superuser(secured) as conn:
         assert conn.execute("SELECT count(*) FROM pg_largeobject_metadata").fetchone() == (0,)
+
+
+POISON = [
+    ("issue", "priority = 99"),
+    ("issue", "priority = 0"),
+    ("issue", "type = 'weird'"),
+    ("issue", "due = '0044-03-15 BC'"),
+    ("issue", "due = '20000-01-01'"),
+    ("issue", "estimate = 'NaN'"),
+    ("issue", "estimate = -1"),
+    ("issue", "rank = 'zz!'"),
+    ("issue", "rank = 'a00'"),
+    ("issue", "rank = ''"),
+    ("issue", "title = repeat('x', 501)"),
+    ("issue", "title = E'two\\nlines'"),
+    ("issue", "description = repeat('x', 1000001)"),
+    ("comment", "body = repeat('y', 1000001)"),
+    ("comment", "body = '   '"),
+]
+
+
+def test_break5_and_7_a_member_cannot_store_a_value_the_app_does_not_know(
+    secured: Secured,
+) -> None:
+    with superuser(secured) as conn:
+        before = conn.execute("SELECT priority, type, due, rank, title FROM issue").fetchall()
+        changes = conn.execute("SELECT count(*) FROM change").fetchone()
+    with login(secured, "mem") as conn:
+        conn.execute("INSERT INTO comment (issue_id, body) SELECT min(id), 'mine' FROM issue")
+        outcomes = {
+            assignment: attempt(
+                conn,
+                f"UPDATE {table} SET {assignment} WHERE id = (SELECT max(id) FROM {table})",
+            )
+            for table, assignment in POISON
+        }
+        link = attempt(
+            conn,
+            "INSERT INTO issue_link (kind, source_id, target_id)"
+            " SELECT 'owns', min(id), max(id) FROM issue",
+        )
+        # A rank the app makes is accepted: the check is the app's own format, not stricter.
+        fine = attempt(conn, "UPDATE issue SET rank = 'a0i' WHERE id = (SELECT min(id) FROM issue)")
+    refused = {"CheckViolation", "StringDataRightTruncation"}  # a CHECK, or the column's size
+    assert {a: o for a, o in outcomes.items() if o not in refused} == {}
+    assert (link, fine) == ("CheckViolation", "ok")
+    with superuser(secured) as conn:
+        after = conn.execute("SELECT priority, type, due, rank, title FROM issue").fetchall()
+        grown = conn.execute("SELECT count(*) FROM change").fetchone()
+    assert sorted(map(repr, after)) != [] and len(after) == len(before)
+    assert {r[0] for r in after} <= {1, 2, 3, 4, 5}
+    # One change logged: the member's comment (its rank edit moved nothing: 'a0i' > 'a0').
+    assert grown is not None and changes is not None and grown[0] - changes[0] in (1, 2)
+
+
+def test_break5_an_admin_cannot_store_an_unknown_category_or_colour(secured: Secured) -> None:
+    with login(secured, "adm") as conn:
+        outcomes = [
+            attempt(conn, "UPDATE status SET category = 'limbo'"),
+            attempt(conn, "UPDATE status SET colour = 'red'"),
+            attempt(conn, "UPDATE status SET wip_limit = 0"),
+            attempt(conn, "UPDATE status SET colour = '#12345z'"),
+        ]
+    assert outcomes == ["CheckViolation"] * 4

@@ -111,11 +111,14 @@ def test_upgrade_drops_what_was_planted_keeps_the_data_and_closes_the_holes(old:
         assert conn.execute("SELECT count(*) FROM change WHERE new = 'forged'").fetchone() == (1,)
         conn.execute("UPDATE project_member SET role = 'viewer' WHERE username = 'up_vie'")
     _plant_as_owner(old)
+    with superuser(old) as conn:  # poison values the old database accepted (break 5)
+        conn.execute("UPDATE issue SET priority = 99 WHERE title = 'Secret plan'")
+        conn.execute("UPDATE issue SET rank = 'zz!' WHERE title = 'Ops work'")
     before = _counts(old)
 
     report = provision.setup_postgres(old.super_url)
 
-    assert "0007_bigint_ids" in report.migrations
+    assert {"0007_bigint_ids", "0008_value_checks"} <= set(report.migrations)
     assert set(report.dropped) >= {
         "function planted()",
         "function tap()",
@@ -130,7 +133,19 @@ def test_upgrade_drops_what_was_planted_keeps_the_data_and_closes_the_holes(old:
         assert conn.execute("SELECT body FROM comment ORDER BY id LIMIT 1").fetchone() == (
             "a comment from before the upgrade",
         )
-    assert _counts(old) == before
+    # Changes grow by the one the upgrade logged when it set the poisoned priority safe.
+    assert {**_counts(old), "change": 0} == {**before, "change": 0}
+    with superuser(old) as conn:
+        fixed = conn.execute("SELECT title, priority, rank FROM issue ORDER BY id").fetchall()
+        checks = dict(
+            conn.execute(
+                "SELECT conname, convalidated FROM pg_constraint"
+                " WHERE conname IN ('issue_priority_known', 'issue_rank_format')"
+            ).fetchall()
+        )
+    # A safe value where there is one; a row with no safe value is kept, checked from now on.
+    assert fixed[0][:2] == ("Secret plan", 3) and fixed[2][::2] == ("Ops work", "zz!")
+    assert checks == {"issue_priority_known": True, "issue_rank_format": False}
     # Even with TEMPORARY granted back, the attack is refused now.
     with superuser(old) as conn:
         conn.execute(f'GRANT TEMPORARY ON DATABASE "{old.name}" TO up_vie')

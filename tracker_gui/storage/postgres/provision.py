@@ -138,6 +138,10 @@ def _setup_once(url: str) -> SetupReport:
                     f"SET LOCAL ROLE {OWNER_ROLE}",
                 ],
             )
+            if db.peewee.execute_sql("SELECT to_regclass('public.issue')").fetchone()[0]:
+                # An upgrade: the old triggers would run during the migrations' own updates
+                # and call functions by the old id types. Ours accept either; put them first.
+                _run(db, sql_helpers.TABLES + sql_helpers.RETYPED + _our_functions())
             applied = dbmod.migrate(db)
             _run(db, sql_helpers.TABLES + sql_helpers.RETYPED + _our_functions())
             _run(db, sql_triggers.triggers())
