@@ -304,3 +304,177 @@ def test_break5_an_admin_cannot_store_an_unknown_category_or_colour(secured: Sec
             attempt(conn, "UPDATE status SET colour = '#12345z'"),
         ]
     assert outcomes == ["CheckViolation"] * 4
+
+
+def _ids(db: Secured) -> dict[str, int]:
+    with superuser(db) as conn:
+        rows = conn.execute(
+            "SELECT p.key || '-' || i.number, i.id FROM issue i JOIN project p"
+            " ON p.id = i.project_id"
+        ).fetchall()
+        users = conn.execute("SELECT username, id FROM app_user").fetchall()
+    return {**{k: int(v) for k, v in rows}, **{u: int(v) for u, v in users}}
+
+
+def test_break6_a_link_is_made_and_removed_only_by_who_may_write_both_ends(
+    secured: Secured,
+) -> None:
+    with login(secured, "out") as conn:
+        conn.execute(
+            "INSERT INTO issue (uid, project_id, type, title, description, status_id, priority,"
+            " rank) SELECT 'ops-1', p.id, 'task', 'Ops work', '', min(s.id), 3, 'a5' FROM project p"
+            " JOIN status s ON s.project_id = p.id WHERE p.key = 'OPS' GROUP BY p.id"
+        )
+    ids = _ids(secured)
+    with superuser(secured) as conn:  # made when someone held both roles
+        link = conn.execute(
+            "INSERT INTO issue_link (kind, source_id, target_id) VALUES ('blocks', %s, %s)"
+            " RETURNING id",
+            (ids["OPS-1"], ids["TRK-1"]),
+        ).fetchone()
+        conn.execute("SELECT tracker_set_member(id, 'atk_vie', 'member') FROM project"
+                     " WHERE key = 'OPS'")  # fmt: skip
+    assert link is not None
+    with login(secured, "out") as conn:  # member of OPS, nothing in TRK
+        hidden = conn.execute("SELECT tracker_delete_link(%s)", link).fetchone()
+        raw = attempt(conn, "DELETE FROM issue_link WHERE id = %s", link[0])
+        made = attempt(
+            conn,
+            "INSERT INTO issue_link (kind, source_id, target_id) VALUES ('relates', %s, %s)",
+            ids["OPS-1"],
+            ids["TRK-2"],
+        )
+    with login(secured, "vie") as conn:  # member of OPS, viewer of TRK
+        removed = attempt(conn, "SELECT tracker_delete_link(%s)", link[0])
+        made_too = attempt(
+            conn,
+            "INSERT INTO issue_link (kind, source_id, target_id) VALUES ('relates', %s, %s)",
+            ids["OPS-1"],
+            ids["TRK-2"],
+        )
+    assert hidden == (0,)
+    assert (raw, made, removed, made_too) == ("InsufficientPrivilege",) * 4
+    with superuser(secured) as conn:
+        assert conn.execute("SELECT count(*) FROM issue_link").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM change WHERE field = 'unlink'").fetchone() == (0,)
+
+
+def test_break9_watchers_are_members_and_only_an_admin_handles_others(
+    secured: Secured,
+) -> None:
+    ids = _ids(secured)
+    issue = ids["TRK-1"]
+    add = "INSERT INTO watcher (issue_id, user_id) VALUES (%s, %s)"
+    with login(secured, "mem") as conn:
+        outcomes = [
+            attempt(conn, add, issue, ids["atk_mem"]),
+            attempt(conn, add, issue, ids["atk_adm"]),
+        ]
+    with login(secured, "adm") as conn:
+        outcomes += [
+            attempt(conn, add, issue, ids["atk_adm"]),
+            attempt(conn, add, issue, ids["atk_vie"]),
+            # `out` has no role in TRK: nobody may make it watch TRK's issues.
+            attempt(conn, add, issue, ids["atk_out"]),
+        ]
+    with login(secured, "mem") as conn:
+        outcomes += [
+            attempt(conn, "SELECT tracker_delete_watcher(%s, %s)", issue, ids["atk_adm"]),
+            attempt(conn, "SELECT tracker_delete_watcher(%s, %s)", issue, ids["atk_mem"]),
+        ]
+    assert outcomes == [
+        "ok",
+        "InsufficientPrivilege",
+        "ok",
+        "ok",
+        "InsufficientPrivilege",
+        "InsufficientPrivilege",
+        "ok",
+    ]
+    with superuser(secured) as conn:
+        watching = conn.execute(
+            "SELECT u.username FROM watcher w JOIN app_user u ON u.id = w.user_id"
+            " WHERE w.issue_id = %s ORDER BY 1",
+            (issue,),
+        ).fetchall()
+    assert watching == [("atk_adm",), ("atk_vie",)]
+
+
+def test_break9_roles_attachment_deletions_and_archiving_are_history(secured: Secured) -> None:
+    ids = _ids(secured)
+    project = _trk_id(secured)
+    adm = secured.services("adm")
+    adm.issues.attach(ids["TRK-1"], "plan.txt", b"secret")
+    secured.close()
+    with login(secured, "adm") as conn:
+        conn.execute("SELECT tracker_set_member(%s, 'atk_out', 'viewer')", (project,))
+        conn.execute("SELECT tracker_set_member(%s, 'atk_out', NULL)", (project,))
+        conn.execute("SELECT tracker_delete_attachment(id) FROM attachment WHERE name = 'plan.txt'")
+        conn.execute("UPDATE project SET archived = true WHERE id = %s", (project,))
+    with superuser(secured) as conn:
+        rows = conn.execute(
+            "SELECT actor, field, old, new FROM change WHERE field IN"
+            " ('member', 'attachment.deleted', 'project.archived') AND project_id = %s"
+            " AND actor = 'atk_adm' ORDER BY id",
+            (project,),
+        ).fetchall()
+    assert rows == [
+        ("atk_adm", "member", None, "atk_out viewer"),
+        ("atk_adm", "member", "atk_out viewer", None),
+        ("atk_adm", "attachment.deleted", "plan.txt", None),
+        ("atk_adm", "project.archived", "false", "true"),
+    ]
+
+
+def test_break8_a_display_name_cannot_be_someone_elses(secured: Secured) -> None:
+    with superuser(secured) as conn:
+        conn.execute("UPDATE app_user SET display_name = 'Alice Admin' WHERE username = 'atk_adm'")
+    with login(secured, "vie") as conn:
+        me = "UPDATE app_user SET display_name = %s WHERE username = session_user"
+        outcomes = [
+            attempt(conn, me, "atk_adm"),
+            attempt(conn, me, "ATK_ADM"),
+            attempt(conn, me, "alice admin"),
+            attempt(conn, me, "postgres"),
+            attempt(conn, me, "Victor Viewer"),
+            attempt(conn, me, "atk_vie"),
+        ]
+    assert outcomes == ["InsufficientPrivilege"] * 4 + ["ok", "ok"]
+
+
+def test_break9_a_new_comment_does_not_reread_the_thread(secured: Secured) -> None:
+    """The search index takes the new comment's words; the issue's other comments are not read."""
+    issue = _ids(secured)["TRK-1"]
+    with superuser(secured) as conn:
+        conn.execute(
+            "INSERT INTO comment (issue_id, author_id, body)"
+            " SELECT %s, 1, 'comment number ' || n FROM generate_series(1, 300) AS n",
+            (issue,),
+        )
+        conn.execute("BEGIN")
+        conn.execute(
+            "INSERT INTO comment (issue_id, author_id, body) VALUES (%s, 1, 'xylophone')",
+            (issue,),
+        )
+        read = conn.execute(
+            "SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)"
+            " FROM pg_stat_xact_user_tables WHERE relname = 'comment'"
+        ).fetchone()
+        found = conn.execute(
+            "SELECT count(*) FROM issue_search WHERE issue_id = %s"
+            " AND document @@ to_tsquery('english', 'xylophone & number')",
+            (issue,),
+        ).fetchone()
+        conn.execute("COMMIT")
+    assert read is not None and read[0] < 10
+    assert found == (1,)
+
+
+def test_no_function_takes_its_time_from_the_transaction_start(secured: Secured) -> None:
+    with superuser(secured) as conn:
+        users = conn.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p"
+            " JOIN pg_namespace n ON n.oid = p.pronamespace"
+            " WHERE n.nspname = 'public' AND p.prosrc ~* '\\m(now|current_timestamp)\\M'"
+        ).fetchall()
+    assert users == []

@@ -13,6 +13,7 @@ from tracker_gui.storage.errors import translated
 from tracker_gui.storage.postgres import (
     OWNER_ROLE,
     USERS_ROLE,
+    sql_audit,
     sql_deletes,
     sql_helpers,
     sql_policies,
@@ -82,6 +83,7 @@ def _our_functions() -> list[str]:
         + sql_triggers.FUNCTIONS
         + sql_search.FUNCTIONS
         + sql_deletes.FUNCTIONS
+        + sql_audit.FUNCTIONS
     )
 
 

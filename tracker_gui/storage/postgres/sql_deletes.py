@@ -83,12 +83,27 @@ FUNCTIONS = [
     END IF;""",
         "v_other bigint;",
     ),
+    # Watchers: only people with a role in the project watch; a member adds and removes
+    # only themselves, an admin anyone. The watcher INSERT policy asks this too.
+    f"""CREATE OR REPLACE FUNCTION tracker_may_watch(p_issue bigint, p_user bigint)
+    RETURNS boolean LANGUAGE sql STABLE {DEFINER} AS $$
+        SELECT coalesce(public.tracker_role_rank(i.project_id) >= CASE
+                   WHEN p_user = public.tracker_my_user_id() THEN 2 ELSE 3 END, false)
+           AND EXISTS (SELECT 1 FROM public.app_user AS u
+                       JOIN public.project_member AS m ON m.username = u.username
+                       WHERE u.id = p_user AND m.project_id = i.project_id)
+        FROM public.issue AS i WHERE i.id = p_issue $$""",
     _delete(
         "tracker_delete_watcher",
         "p_issue bigint, p_user bigint",
         f"""
     SELECT i.project_id INTO v_project FROM public.issue AS i WHERE i.id = p_issue;
     IF {_allowed(2, "watching needs a project member")} THEN
+        IF p_user IS DISTINCT FROM public.tracker_my_user_id()
+           AND public.tracker_role_rank(v_project) < 3 THEN
+            RAISE EXCEPTION 'permission denied: only an admin removes someone else''s watch'
+                {DENY};
+        END IF;
         DELETE FROM public.watcher AS w WHERE w.issue_id = p_issue AND w.user_id = p_user;
         GET DIAGNOSTICS v_n = ROW_COUNT;
     END IF;""",
@@ -177,8 +192,10 @@ FUNCTIONS = [
     ),
 ]
 
+
 # What the users' group may call: signatures as the catalog prints them.
 SIGNATURES = (
+    "tracker_may_watch(bigint, bigint)",
     "tracker_delete_issue(bigint, integer)",
     "tracker_delete_comment(bigint)",
     "tracker_delete_link(bigint)",

@@ -74,14 +74,21 @@ FUNCTIONS = [
     f"""CREATE OR REPLACE FUNCTION tracker_set_member(
         p_project bigint, p_username text, p_role text) RETURNS void
     LANGUAGE plpgsql {DEFINER} AS $$
+    DECLARE v_old pg_catalog.text;
     BEGIN
         IF public.tracker_role_rank(p_project) < 3 THEN
             RAISE EXCEPTION 'permission denied: only an admin of the project may change members'
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
+        SELECT m.role INTO v_old FROM public.project_member AS m
+        WHERE m.project_id = p_project AND m.username = p_username;
         IF p_role IS NULL THEN
-            DELETE FROM public.project_member
-            WHERE project_id = p_project AND username = p_username;
+            DELETE FROM public.project_member AS m
+            WHERE m.project_id = p_project AND m.username = p_username;
+            IF v_old IS NOT NULL THEN
+                PERFORM public.tracker_log(p_project, NULL, 'member', p_username || ' ' || v_old,
+                                           NULL);
+            END IF;
             RETURN;
         END IF;
         IF p_role NOT IN ('viewer', 'member', 'admin') THEN
@@ -96,11 +103,16 @@ FUNCTIONS = [
                       HINT = 'create it with: tracker-gui admin add-user';
         END IF;
         INSERT INTO public.app_user (username, display_name, email, created_at)
-        VALUES (p_username, p_username, '', now() AT TIME ZONE 'UTC')
+        VALUES (p_username, p_username, '', pg_catalog.clock_timestamp() AT TIME ZONE 'UTC')
         ON CONFLICT (username) DO NOTHING;
         INSERT INTO public.project_member (project_id, username, role)
         VALUES (p_project, p_username, p_role)
         ON CONFLICT (project_id, username) DO UPDATE SET role = EXCLUDED.role;
+        -- Who was given which role is history too (the actor is the admin who did it).
+        IF v_old IS DISTINCT FROM p_role THEN
+            PERFORM public.tracker_log(p_project, NULL, 'member',
+                                       p_username || ' ' || v_old, p_username || ' ' || p_role);
+        END IF;
     END $$""",
     # Append one Change row as the session user, and remember its id for this transaction
     # so the app can read back exactly the rows its own call produced.
@@ -110,7 +122,8 @@ FUNCTIONS = [
     DECLARE v_id bigint;
     BEGIN
         INSERT INTO public.change (project_id, issue_id, actor, "at", field, "old", "new")
-        VALUES (p_project, p_issue, session_user, now() AT TIME ZONE 'UTC',
+        VALUES (p_project, p_issue, session_user,
+                pg_catalog.clock_timestamp() AT TIME ZONE 'UTC',
                 p_field, p_old, p_new)
         RETURNING id INTO v_id;
         PERFORM set_config('tracker.changes',

@@ -70,7 +70,7 @@ POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
     ],
     "watcher": [
         ("SELECT", _issue_in(1), None),
-        ("INSERT", None, _issue_in(2)),
+        ("INSERT", None, "public.tracker_may_watch(issue_id, user_id)"),
     ],
     "comment": [
         ("SELECT", _issue_in(1), None),

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from tracker_gui.storage.postgres.sql_helpers import DEFINER, SEARCH_PATH
 
-NOW = "(now() AT TIME ZONE 'UTC')"
+# Statement time, not transaction start: a transaction held open cannot backdate its rows.
+NOW = "(pg_catalog.clock_timestamp() AT TIME ZONE 'UTC')"
 DENY = "USING ERRCODE = 'insufficient_privilege'"
 
 
@@ -273,7 +274,14 @@ FUNCTIONS = [
         INSERT INTO public.history_pending (kind, key) VALUES ('project', NEW.id)
             ON CONFLICT DO NOTHING;
     ELSE
-        PERFORM public.tracker_log(NEW.id, NULL, 'project.name', OLD.name, NEW.name);
+        IF NEW.name IS DISTINCT FROM OLD.name THEN
+            PERFORM public.tracker_log(NEW.id, NULL, 'project.name', OLD.name, NEW.name);
+        END IF;
+        IF NEW.archived IS DISTINCT FROM OLD.archived THEN
+            PERFORM public.tracker_log(NEW.id, NULL, 'project.archived',
+                CASE WHEN OLD.archived THEN 'true' ELSE 'false' END,
+                CASE WHEN NEW.archived THEN 'true' ELSE 'false' END);
+        END IF;
     END IF;
     RETURN NULL;""",
     ),
@@ -382,6 +390,13 @@ FUNCTIONS = [
 # (name, table, timing/events, function, deferred)
 _TRIGGERS = [
     ("tracker_10_before", "app_user", "BEFORE INSERT", "tracker_user_before_insert", False),
+    (
+        "tracker_11_display_name",
+        "app_user",
+        "BEFORE INSERT OR UPDATE OF display_name",
+        "tracker_user_display_name",
+        False,
+    ),
     ("tracker_10_before_insert", "issue", "BEFORE INSERT", "tracker_issue_before_insert", False),
     ("tracker_10_before_update", "issue", "BEFORE UPDATE", "tracker_issue_before_update", False),
     ("tracker_20_after_insert", "issue", "AFTER INSERT", "tracker_issue_after_insert", False),
@@ -414,10 +429,11 @@ _TRIGGERS = [
     ("tracker_20_after", "watcher", "AFTER INSERT OR DELETE", "tracker_watcher_after", False),
     ("tracker_10_before", "attachment", "BEFORE INSERT", "tracker_attachment_before", False),
     ("tracker_20_after", "attachment", "AFTER INSERT", "tracker_attachment_after", False),
+    ("tracker_21_deleted", "attachment", "AFTER DELETE", "tracker_attachment_deleted", False),
     (
         "tracker_20_after",
         "project",
-        "AFTER INSERT OR UPDATE OF name",
+        "AFTER INSERT OR UPDATE OF name, archived",
         "tracker_project_after",
         False,
     ),
