@@ -110,3 +110,16 @@ def table_problems(conn: Any) -> list[str]:
     if create:
         problems.append("users may create objects in schema public")
     return problems
+
+
+def later_function_is_open(conn: Any) -> bool:
+    """Whether a function the owner creates from now on could be run by PUBLIC or the users."""
+    conn.execute("BEGIN")
+    conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
+    conn.execute("CREATE FUNCTION public.later() RETURNS integer LANGUAGE sql AS 'SELECT 1'")
+    row = conn.execute(
+        "SELECT has_function_privilege('public', 'public.later()', 'EXECUTE')"
+        f" OR has_function_privilege('{USERS_ROLE}', 'public.later()', 'EXECUTE')"
+    ).fetchone()
+    conn.execute("ROLLBACK")
+    return bool(row[0])

@@ -16,7 +16,7 @@ import pytest
 from psycopg import sql
 
 from tests.support.attacks import PASSWORD, SPY, attempt, login, planted
-from tests.support.catalog import function_problems, table_problems
+from tests.support.catalog import function_problems, later_function_is_open, table_problems
 from tests.support.pgtcp import TcpCluster
 from tests.support.secured import Secured, drop, superuser
 from tracker_gui.domain.models import NewIssue
@@ -130,6 +130,7 @@ def test_upgrade_drops_what_was_planted_keeps_the_data_and_closes_the_holes(old:
         assert planted(conn) == []
         assert function_problems(conn) == []
         assert table_problems(conn) == []
+        assert not later_function_is_open(conn)
         assert conn.execute("SELECT body FROM comment ORDER BY id LIMIT 1").fetchone() == (
             "a comment from before the upgrade",
         )
@@ -203,6 +204,15 @@ def test_upgrade_waits_for_a_client_lock_then_retries(
         blocker.close()
     assert len(waits) == 1
     assert "0007_bigint_ids" in report.migrations
+
+
+def test_upgrade_keeps_an_extension_installed_in_the_schema(old: Secured) -> None:
+    with superuser(old) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+    report = provision.setup_postgres(old.super_url)
+    assert not [d for d in report.dropped if "trgm" in d or "similarity" in d]
+    with superuser(old) as conn:
+        assert conn.execute("SELECT similarity('plan', 'plans') > 0").fetchone() == (True,)
 
 
 def test_setup_bounds_sessions_and_new_logins(old: Secured) -> None:

@@ -29,6 +29,13 @@ _TABLE = re.compile(r"CREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
 _TABLE_NAME = re.compile(r"table_name\s*=\s*[\"'](\w+)[\"']")
 
 
+# An extension an administrator installed into public (pg_trgm, say) is theirs, not planted.
+_NOT_EXTENSION = (
+    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d"
+    " WHERE d.objid = c.oid AND d.deptype = 'e')"
+)
+
+
 @dataclass
 class Expected:
     """Names the migrations and this package define; `signatures` pins our own functions."""
@@ -79,7 +86,9 @@ def sweep(cursor: Any, want: Expected) -> list[str]:
     found = cursor.execute(
         "SELECT c.relname FROM pg_catalog.pg_class AS c"
         " JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'f') ORDER BY 1"
+        " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'f')"
+        + _NOT_EXTENSION
+        + " ORDER BY 1"
     ).fetchall()
     strangers = [r[0] for r in found if r[0] not in want.tables]
     if strangers:
@@ -92,7 +101,7 @@ def sweep(cursor: Any, want: Expected) -> list[str]:
     for name, kind in cursor.execute(
         "SELECT c.relname, c.relkind FROM pg_catalog.pg_class AS c"
         " JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm') ORDER BY 1"
+        " WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm')" + _NOT_EXTENSION + " ORDER BY 1"
     ).fetchall():
         if name not in want.views:
             what = "MATERIALIZED VIEW" if kind == "m" else "VIEW"
@@ -120,7 +129,7 @@ def sweep(cursor: Any, want: Expected) -> list[str]:
         "SELECT p.oid::pg_catalog.regprocedure::pg_catalog.text, p.proname,"
         " pg_catalog.pg_get_function_identity_arguments(p.oid), p.prokind"
         " FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace"
-        " WHERE n.nspname = 'public' ORDER BY 1"
+        " WHERE n.nspname = 'public'" + _NOT_EXTENSION.replace("c.oid", "p.oid") + " ORDER BY 1"
     ).fetchall():
         if (name, args) in want.signatures or name in want.functions:
             continue
