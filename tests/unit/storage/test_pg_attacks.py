@@ -478,3 +478,28 @@ def test_no_function_takes_its_time_from_the_transaction_start(secured: Secured)
             " WHERE n.nspname = 'public' AND p.prosrc ~* '\\m(now|current_timestamp)\\M'"
         ).fetchall()
     assert users == []
+
+
+def test_break9_an_admin_cannot_join_another_projects_status_into_the_workflow(
+    secured: Secured,
+) -> None:
+    with superuser(secured) as conn:
+        statuses = dict(
+            conn.execute(
+                "SELECT p.key || s.position, s.id FROM status s JOIN project p"
+                " ON p.id = s.project_id"
+            ).fetchall()
+        )
+        conn.execute("SELECT tracker_set_member(id, 'atk_adm', 'admin') FROM project"
+                     " WHERE key = 'OPS'")  # fmt: skip
+    add = (
+        "INSERT INTO transition (project_id, from_status_id, to_status_id)"
+        " SELECT id, %s, %s FROM project WHERE key = 'TRK'"
+    )
+    with login(secured, "adm") as conn:
+        outcomes = [
+            attempt(conn, add, statuses["TRK0"], statuses["OPS1"]),
+            attempt(conn, add, statuses["OPS0"], statuses["OPS1"]),
+            attempt(conn, add, statuses["TRK0"], statuses["TRK1"]),
+        ]
+    assert outcomes == ["CheckViolation", "CheckViolation", "ok"]

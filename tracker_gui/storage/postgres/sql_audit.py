@@ -1,5 +1,6 @@
-"""SQL of the audit and identity triggers: what the database itself writes down or refuses about
-people (an attachment removed, a display name that would pass for someone else)."""
+"""SQL of the audit, identity and same-project triggers: what the database itself writes down or
+refuses (an attachment removed, a display name that would pass for someone else, a transition
+between another project's statuses)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,20 @@ FUNCTIONS = [
                        WHERE pg_catalog.lower(r.rolname) = pg_catalog.lower(NEW.display_name))) THEN
         RAISE EXCEPTION 'permission denied: the display name % belongs to someone else',
             NEW.display_name USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;""",
+    ),
+    # Row-level security lets an admin name only their project, not that the statuses are in
+    # it: a transition to another project's status later broke `export json` (break 9).
+    _fn(
+        "tracker_transition_same_project",
+        """
+    IF NOT EXISTS (SELECT 1 FROM public.status AS s
+                   WHERE s.id = NEW.from_status_id AND s.project_id = NEW.project_id)
+       OR NOT EXISTS (SELECT 1 FROM public.status AS s
+                      WHERE s.id = NEW.to_status_id AND s.project_id = NEW.project_id) THEN
+        RAISE EXCEPTION 'workflow: a transition joins two statuses of its own project'
+            USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;""",
     ),

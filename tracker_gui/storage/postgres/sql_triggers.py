@@ -463,6 +463,13 @@ _TRIGGERS = [
     ),
     ("tracker_20_renamed", "label", "AFTER UPDATE OF name", "tracker_label_renamed", False),
     (
+        "tracker_10_same_project",
+        "transition",
+        "BEFORE INSERT OR UPDATE",
+        "tracker_transition_same_project",
+        False,
+    ),
+    (
         "tracker_10_immutable",
         "change",
         "BEFORE UPDATE OR DELETE",
