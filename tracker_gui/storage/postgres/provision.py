@@ -23,9 +23,21 @@ from tracker_gui.storage.postgres import (
 )
 
 log = logging.getLogger(__name__)
+SEARCH_PATH = sql_helpers.SEARCH_PATH
 
-# Trigger functions of migrations that this module does not redefine: pinned all the same.
-_MIGRATION_TRIGGER_FUNCTIONS = ("tracker_notify_change()",)
+# Trigger and definer functions that migrations made (this package does not redefine them):
+# a trigger runs as whoever fired it, often the owner inside one of our functions, so each
+# gets the same pinned search_path.
+_PIN_MIGRATION_FUNCTIONS = f"""DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT p.oid::pg_catalog.regprocedure AS sig FROM pg_catalog.pg_proc AS p
+             JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'public'
+               AND (p.prosecdef OR p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype)
+               AND NOT coalesce(p.proconfig, '{{}}') @> ARRAY['search_path={SEARCH_PATH}']
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
+                               WHERE d.objid = p.oid AND d.deptype = 'e') LOOP
+        EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = {SEARCH_PATH}', r.sig);
+    END LOOP; END $$"""
 
 
 @dataclass(frozen=True)
@@ -147,13 +159,7 @@ def _setup_once(url: str) -> SetupReport:
             applied = dbmod.migrate(db)
             _run(db, sql_helpers.TABLES + sql_helpers.RETYPED + _our_functions())
             _run(db, sql_triggers.triggers())
-            _run(
-                db,
-                [
-                    f"ALTER FUNCTION public.{fn} SET search_path = {sql_helpers.SEARCH_PATH}"
-                    for fn in _MIGRATION_TRIGGER_FUNCTIONS
-                ],
-            )
+            _run(db, [_PIN_MIGRATION_FUNCTIONS])
             db.peewee.execute_sql("RESET ROLE")
             want = sweep.expected(sql_helpers.TABLES + _our_functions() + sql_triggers.triggers())
             dropped = sweep.sweep(db.peewee.connection().cursor(), want)
