@@ -158,10 +158,15 @@ def _setup_once(url: str) -> SetupReport:
                 _run(db, sql_helpers.TABLES + sql_helpers.RETYPED + _our_functions())
             applied = dbmod.migrate(db)
             _run(db, sql_helpers.TABLES + sql_helpers.RETYPED + _our_functions())
-            _run(db, sql_triggers.triggers())
+            _run(db, sql_triggers.triggers() + sql_search.triggers())
             _run(db, [_PIN_MIGRATION_FUNCTIONS])
             db.peewee.execute_sql("RESET ROLE")
-            want = sweep.expected(sql_helpers.TABLES + _our_functions() + sql_triggers.triggers())
+            want = sweep.expected(
+                sql_helpers.TABLES
+                + _our_functions()
+                + sql_triggers.triggers()
+                + sql_search.triggers()
+            )
             dropped = sweep.sweep(db.peewee.connection().cursor(), want)
             for item in dropped:
                 log.warning("setup-postgres dropped %s: the app does not define it", item)

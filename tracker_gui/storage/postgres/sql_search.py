@@ -2,9 +2,9 @@
 
 Migration 0003 made these functions as plain invoker functions; a secured database replaces
 them with SECURITY DEFINER ones (the users may not write issue_search) that name every
-relation and type with its schema. A new comment appends its own words to the issue's
-document instead of re-reading every comment of the issue, so a thread of n comments costs
-n appends, not n^2 comment reads; edits and deletions (rare) rebuild the one document.
+relation and type with its schema. New comments append their own words to the issue's
+document, once per statement, instead of re-reading every comment of the issue; edits and
+deletions (rare) rebuild the one document.
 """
 
 from __future__ import annotations
@@ -36,11 +36,7 @@ FUNCTIONS = [
     LANGUAGE plpgsql {DEFINER} AS $$
     BEGIN
         IF TG_OP = 'INSERT' THEN
-            UPDATE public.issue_search AS s
-            SET document = s.document || pg_catalog.setweight(
-                pg_catalog.to_tsvector({ENGLISH}, NEW.body), 'C')
-            WHERE s.issue_id = NEW.issue_id;
-            RETURN NULL;
+            RETURN NULL;  -- tracker_issue_search_added, once per statement
         END IF;
         -- A comment deleted with its issue finds no issue row: nothing to refresh.
         UPDATE public.issue_search AS s SET document = public.tracker_issue_document(OLD.issue_id)
@@ -53,4 +49,26 @@ FUNCTIONS = [
         END IF;
         RETURN NULL;
     END $$""",
+    # New comments, once per statement: each issue's new comments are parsed together and
+    # appended, so 4,000 comments in one INSERT cost one append, not 4,000 growing ones.
+    f"""CREATE OR REPLACE FUNCTION tracker_issue_search_added() RETURNS trigger
+    LANGUAGE plpgsql {DEFINER} AS $$
+    BEGIN
+        UPDATE public.issue_search AS s
+        SET document = s.document
+            || pg_catalog.setweight(pg_catalog.to_tsvector({ENGLISH}, a.body), 'C')
+        FROM (SELECT n.issue_id, pg_catalog.string_agg(n.body, E'\\n' ORDER BY n.id) AS body
+              FROM added AS n GROUP BY n.issue_id) AS a
+        WHERE s.issue_id = a.issue_id;
+        RETURN NULL;
+    END $$""",
 ]
+
+
+def triggers() -> list[str]:
+    return [
+        'DROP TRIGGER IF EXISTS tracker_search_added ON "comment"',
+        'CREATE TRIGGER tracker_search_added AFTER INSERT ON "comment"'
+        " REFERENCING NEW TABLE AS added FOR EACH STATEMENT"
+        " EXECUTE FUNCTION tracker_issue_search_added()",
+    ]
