@@ -35,8 +35,12 @@ def _setup(services: Services, args: argparse.Namespace) -> Output:
         f"roles: {OWNER_ROLE} owns the schema (no login), {USERS_ROLE} holds every user\n"
         f"next: tracker-gui --db URL init --project KEY --name NAME, then admin add-user NAME"
     )
+    if report.dropped:
+        # Objects the app does not define, found in its schema: say what went, so an
+        # administrator can tell whether someone had planted them.
+        text += "\ndropped (not defined by the app): " + ", ".join(report.dropped)
     data = {"database": report.database, "tables": report.tables,
-            "migrations": list(report.migrations)}  # fmt: skip
+            "migrations": list(report.migrations), "dropped": list(report.dropped)}  # fmt: skip
     return Output(text, data)
 
 

@@ -68,9 +68,10 @@ def make_secured(
     logins: dict[str, tuple[str, str]] | None = None,
     prefix: str = "sec_",
     names: dict[str, str] | None = None,
+    password: str = "not-used-with-trust-auth",
 ) -> Secured:
     """Create, secure and populate a database: the projects (by the superuser) and the logins
-    (short name -> (project, role); the login role is `prefix` + short name)."""
+    (short name -> (project, role); the login role is `prefix` + short name, with `password`)."""
     name = f"tracker_sec_{os.getpid()}_{next(_numbers)}"
     cluster.create_database(name)
     secured = Secured(cluster, name)
@@ -83,7 +84,7 @@ def make_secured(
             login = f"{prefix}{short}"
             secured.logins[short] = login
             if not _role_exists(cluster, login):
-                provision.add_user(admin.database, login, "not-used-with-trust-auth")
+                provision.add_user(admin.database, login, password)
             if key in projects:
                 provision.grant(admin.database, login, key, role)
     finally:

@@ -139,7 +139,10 @@ class CatalogRepo:
         self._touched(n, "changing the workflow")
 
     def delete_status(self, status_id: int) -> None:
-        n = StatusRow.delete().where(StatusRow.id == status_id).execute()
+        if self.db.server_managed:
+            n = writes.delete_through(self.db, "tracker_delete_status", status_id)
+        else:
+            n = StatusRow.delete().where(StatusRow.id == status_id).execute()
         self._touched(n, "changing the workflow")
 
     def transitions(self, project_id: int) -> list[Transition]:
@@ -154,7 +157,9 @@ class CatalogRepo:
             role = self.db.peewee.execute_sql("SELECT tracker_my_role(%s)", (project_id,))
             if role.fetchone()[0] != "admin":
                 raise PermissionDeniedError("not allowed: changing the workflow needs an admin")
-        TransitionRow.delete().where(TransitionRow.project == project_id).execute()
+            writes.delete_through(self.db, "tracker_delete_transitions", project_id)
+        else:
+            TransitionRow.delete().where(TransitionRow.project == project_id).execute()
         rows = [
             {"project": project_id, "from_status": a, "to_status": b} for a, b in sorted(set(pairs))
         ]
@@ -206,6 +211,8 @@ class CatalogRepo:
         return bool(n)
 
     def delete_saved_filter(self, filter_id: int, owner_id: int) -> bool:
+        if self.db.server_managed:
+            return bool(writes.delete_through(self.db, "tracker_delete_saved_filter", filter_id))
         n = (
             SavedFilterRow.delete()
             .where((SavedFilterRow.id == filter_id) & (SavedFilterRow.owner == owner_id))

@@ -444,6 +444,8 @@ class IssueRepo:
         if not self.db.server_managed:
             orphan.update(version=IssueRow.version + 1, updated_at=utcnow())
         IssueRow.update(**orphan).where(IssueRow.parent == issue_id).execute()
+        if self.db.server_managed:
+            return writes.delete_through(self.db, "tracker_delete_issue", issue_id, version) == 1
         gone = (
             IssueRow.delete()
             .where((IssueRow.id == issue_id) & (IssueRow.version == version))
@@ -452,7 +454,10 @@ class IssueRepo:
         return bool(gone == 1)
 
     def set_labels(self, issue_id: int, label_ids: Iterable[int]) -> None:
-        IssueLabelRow.delete().where(IssueLabelRow.issue == issue_id).execute()
+        if self.db.server_managed:
+            writes.delete_through(self.db, "tracker_delete_issue_labels", issue_id)
+        else:
+            IssueLabelRow.delete().where(IssueLabelRow.issue == issue_id).execute()
         rows = [{"issue": issue_id, "label": lid} for lid in sorted(set(label_ids))]
         if rows:
             IssueLabelRow.insert_many(rows).execute()
@@ -492,6 +497,9 @@ class IssueRepo:
         return writes.insert_row(self.db, CommentRow, values)
 
     def delete_comment(self, comment_id: int) -> None:
+        if self.db.server_managed:
+            writes.delete_through(self.db, "tracker_delete_comment", comment_id)
+            return
         CommentRow.delete().where(CommentRow.id == comment_id).execute()
 
     def update_comment(self, comment_id: int, body: str) -> None:
@@ -516,6 +524,9 @@ class IssueRepo:
         return row.id if row else None
 
     def delete_link(self, link_id: int) -> None:
+        if self.db.server_managed:
+            writes.delete_through(self.db, "tracker_delete_link", link_id)
+            return
         LinkRow.delete().where(LinkRow.id == link_id).execute()
 
     def add_watcher(self, issue_id: int, user_id: int) -> bool:
@@ -529,6 +540,8 @@ class IssueRepo:
         return not exists
 
     def remove_watcher(self, issue_id: int, user_id: int) -> bool:
+        if self.db.server_managed:
+            return bool(writes.delete_through(self.db, "tracker_delete_watcher", issue_id, user_id))
         gone = (
             WatcherRow.delete()
             .where((WatcherRow.issue == issue_id) & (WatcherRow.user == user_id))

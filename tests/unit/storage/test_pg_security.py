@@ -155,8 +155,21 @@ def test_non_member_cannot_read_or_write_any_table_with_raw_psycopg(secured: Sec
             assert seen == (0,), table
             if table in ("change", "project", "project_member", "issue_search"):
                 continue
-            gone = conn.execute(f'DELETE FROM "{table}" WHERE {column} = ANY(%s)', (ids,))
-            assert gone.rowcount == 0, table
+            # No login holds DELETE on any table: deletes go through definer functions.
+            deleted = _refused(conn, f'DELETE FROM "{table}" WHERE {column} = ANY(%s)', ids)
+            assert deleted == "InsufficientPrivilege", table
+        for function, ids in (
+            ("tracker_delete_issue(%s, 1)", owned["issue"]),
+            ("tracker_delete_comment(%s)", owned["comment"]),
+            ("tracker_delete_link(%s)", owned["issue_link"]),
+            ("tracker_delete_status(%s)", owned["status"]),
+            ("tracker_delete_label(%s)", owned["label"]),
+            ("tracker_delete_attachment(%s)", owned["attachment"]),
+            ("tracker_delete_transitions(%s)", [project]),
+            ("tracker_delete_issue_labels(%s)", owned["issue"]),
+        ):
+            # A row the login cannot see is as good as absent: nothing deleted, nothing said.
+            assert conn.execute(f"SELECT {function}", (ids[0],)).fetchone() == (0,), function
         issue = owned["issue"][0]
         status = owned["status"][0]
         updates = [
@@ -300,10 +313,11 @@ def test_member_works_on_issues_but_not_on_membership_workflow_or_history(
                 project.id,
             ),
         ]
-        assert (
-            conn.execute("DELETE FROM transition WHERE project_id = %s", (project.id,)).rowcount
-            == 0
-        )
+        refused += [
+            _refused(conn, "DELETE FROM transition WHERE project_id = %s", project.id),
+            _refused(conn, "SELECT tracker_delete_transitions(%s)", project.id),
+            _refused(conn, "SELECT tracker_delete_issue(%s, %s)", made.id, edited.version),
+        ]
     assert set(refused) == {"InsufficientPrivilege"}, refused
     assert _snapshot(secured) == before
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
 from dataclasses import dataclass
 
 from tracker_gui.errors import StorageError, UserError
@@ -11,13 +13,31 @@ from tracker_gui.storage.errors import translated
 from tracker_gui.storage.postgres import (
     OWNER_ROLE,
     USERS_ROLE,
+    sql_audit,
+    sql_deletes,
     sql_helpers,
     sql_policies,
+    sql_search,
     sql_triggers,
+    sweep,
 )
 
-# Functions of migration 0003 that write issue_search: they must run as the owner.
-_SEARCH_TRIGGER_FUNCTIONS = ("tracker_issue_search_issue()", "tracker_issue_search_comment()")
+log = logging.getLogger(__name__)
+SEARCH_PATH = sql_helpers.SEARCH_PATH
+
+# Trigger and definer functions that migrations made (this package does not redefine them):
+# a trigger runs as whoever fired it, often the owner inside one of our functions, so each
+# gets the same pinned search_path.
+_PIN_MIGRATION_FUNCTIONS = f"""DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT p.oid::pg_catalog.regprocedure AS sig FROM pg_catalog.pg_proc AS p
+             JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'public'
+               AND (p.prosecdef OR p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype)
+               AND NOT coalesce(p.proconfig, '{{}}') @> ARRAY['search_path={SEARCH_PATH}']
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
+                               WHERE d.objid = p.oid AND d.deptype = 'e') LOOP
+        EXECUTE pg_catalog.format('ALTER FUNCTION %s SET search_path = {SEARCH_PATH}', r.sig);
+    END LOOP; END $$"""
 
 
 @dataclass(frozen=True)
@@ -25,6 +45,19 @@ class SetupReport:
     database: str
     migrations: tuple[str, ...]
     tables: int
+    dropped: tuple[str, ...] = ()
+
+
+# A long-running read of some client holds a lock that the upgrade's DDL waits for: wait a
+# little, give up, and try the whole transaction again rather than queue every client behind us.
+LOCK_TIMEOUT = "5s"
+ATTEMPTS = 5
+# Server-side bounds the database carries for every session (DESIGN.md: bounded by settings).
+SETTINGS = {
+    "idle_in_transaction_session_timeout": "'5min'",
+    "temp_file_limit": "'1GB'",
+}
+LOGIN_CONNECTION_LIMIT = 10
 
 
 def _quote(db: dbmod.Database, name: str) -> str:
@@ -41,7 +74,7 @@ def _literal(db: dbmod.Database, value: str) -> str:
 
 def _require_superuser(db: dbmod.Database) -> None:
     row = db.peewee.execute_sql(
-        "SELECT rolsuper FROM pg_roles WHERE rolname = session_user"
+        "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user"
     ).fetchone()
     if not (row and row[0]):
         raise UserError(
@@ -56,43 +89,95 @@ def _run(db: dbmod.Database, statements: list[str]) -> None:
         cursor.execute(statement.encode())
 
 
+def _our_functions() -> list[str]:
+    return (
+        sql_helpers.FUNCTIONS
+        + sql_triggers.FUNCTIONS
+        + sql_search.FUNCTIONS
+        + sql_deletes.FUNCTIONS
+        + sql_audit.FUNCTIONS
+    )
+
+
 def setup_postgres(url: str) -> SetupReport:
-    """Create or refresh roles, schema, row-level security and triggers in one transaction."""
+    """Create or upgrade roles, schema, row-level security and triggers in one transaction,
+    retried when a client's lock makes it wait longer than LOCK_TIMEOUT."""
     if not dbmod.is_url(url):
         raise UserError("setup-postgres needs a postgresql:// URL")
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _setup_once(url)
+        except StorageError as exc:
+            if not _lock_timed_out(exc) or attempt == ATTEMPTS:
+                raise
+            log.warning("setup-postgres waited too long for a lock (attempt %d)", attempt)
+            time.sleep(min(2.0 * attempt, 10.0))
+    raise AssertionError("unreachable")
+
+
+def _lock_timed_out(exc: BaseException) -> bool:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if getattr(cause, "sqlstate", None) == "55P03":  # lock_not_available
+            return True
+        inner = cause.args[0] if cause.args else None
+        if isinstance(inner, BaseException) and inner is not cause:
+            cause = inner
+            continue
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _setup_once(url: str) -> SetupReport:
     db = dbmod._open_postgres(url)
     try:
         with translated(db.label), db.peewee.atomic():
             _require_superuser(db)
+            db.peewee.execute_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
             dbname = str(db.peewee.execute_sql("SELECT current_database()").fetchone()[0])
+            quoted = _quote(db, dbname)
             _run(db, _role_statements())
             _run(
                 db,
                 [
                     f"GRANT USAGE, CREATE ON SCHEMA public TO {OWNER_ROLE}",
                     _reassign_sql(),
+                    # Not `IN SCHEMA`: a per-schema default can only add to the global one,
+                    # so only this form stops PUBLIC from executing the owner's new functions.
+                    f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER_ROLE}"
+                    " REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
+                    # Policies pin the column types a migration may change; all are rebuilt.
+                    sql_policies.DROP_USER_POLICIES,
+                    *(f"ALTER DATABASE {quoted} SET {k} = {v}" for k, v in SETTINGS.items()),
                     f"SET LOCAL ROLE {OWNER_ROLE}",
                 ],
             )
+            if db.peewee.execute_sql("SELECT to_regclass('public.issue')").fetchone()[0]:
+                # An upgrade: the old triggers would run during the migrations' own updates
+                # and call functions by the old id types. Ours accept either; put them first.
+                _run(db, sql_helpers.TABLES + sql_helpers.RETYPED + _our_functions())
             applied = dbmod.migrate(db)
-            _run(db, sql_helpers.TABLES + sql_helpers.FUNCTIONS + sql_triggers.FUNCTIONS)
-            _run(db, sql_triggers.triggers())
-            _run(
-                db,
-                [
-                    f"ALTER FUNCTION {fn} SECURITY DEFINER SET search_path = pg_catalog, public"
-                    for fn in _SEARCH_TRIGGER_FUNCTIONS
-                ],
-            )
+            _run(db, sql_helpers.TABLES + sql_helpers.RETYPED + _our_functions())
+            _run(db, sql_triggers.triggers() + sql_search.triggers())
+            _run(db, [_PIN_MIGRATION_FUNCTIONS])
             db.peewee.execute_sql("RESET ROLE")
-            _run(db, sql_policies.statements(_quote(db, dbname)))
+            want = sweep.expected(
+                sql_helpers.TABLES
+                + _our_functions()
+                + sql_triggers.triggers()
+                + sql_search.triggers()
+            )
+            dropped = sweep.sweep(db.peewee.connection().cursor(), want)
+            for item in dropped:
+                log.warning("setup-postgres dropped %s: the app does not define it", item)
+            _run(db, sql_policies.statements(quoted) + sql_policies.closed_builtins())
             tables = db.peewee.execute_sql(
                 "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE n.nspname = 'public' AND c.relkind = 'r'"
             ).fetchone()[0]
     finally:
         db.close()
-    return SetupReport(dbname, tuple(applied), int(tables))
+    return SetupReport(dbname, tuple(applied), int(tables), tuple(dropped))
 
 
 def _role_statements() -> list[str]:
@@ -131,13 +216,13 @@ def add_user(db: dbmod.Database, name: str, password: str | None) -> str:
         raise UserError("the password must not be empty")
     with db.transaction():
         exists = db.peewee.execute_sql(
-            "SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)
+            "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %s", (name,)
         ).fetchone()
         if exists:
             raise UserError(f"a database role named {name!r} already exists")
         db.peewee.execute_sql(
             f"CREATE ROLE {_quote(db, name)} LOGIN PASSWORD {_literal(db, chosen)}"
-            f" IN ROLE {USERS_ROLE}"
+            f" CONNECTION LIMIT {LOGIN_CONNECTION_LIMIT} IN ROLE {USERS_ROLE}"
         )
     return chosen
 

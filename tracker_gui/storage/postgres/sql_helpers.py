@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from tracker_gui.storage.postgres import SECURITY_VERSION
 
-DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, public"
+# pg_temp last: left out, it is searched first, and a caller's temp view named pg_roles (or a
+# temp table issue_search, or a temp domain text) would stand in for ours, as the owner.
+SEARCH_PATH = "pg_catalog, public, pg_temp"
+DEFINER = f"SECURITY DEFINER SET search_path = {SEARCH_PATH}"
 
 TABLES = [
     """CREATE TABLE IF NOT EXISTS project_member (
-        project_id integer NOT NULL REFERENCES project (id) ON DELETE CASCADE,
+        project_id bigint NOT NULL REFERENCES project (id) ON DELETE CASCADE,
         username text NOT NULL,
         role text NOT NULL CHECK (role IN ('viewer', 'member', 'admin')),
         PRIMARY KEY (project_id, username))""",
@@ -26,78 +29,106 @@ TABLES = [
         PRIMARY KEY (xact, kind, key))""",
 ]
 
+# Functions whose return type became bigint: CREATE OR REPLACE cannot change it, so the old
+# one goes first (the policies that call it were dropped before, and are rebuilt after).
+RETYPED = [
+    f"""DO $$ BEGIN
+        IF pg_catalog.pg_get_function_result(
+               pg_catalog.to_regprocedure('public.{sig}')) <> '{returns}' THEN
+            DROP FUNCTION public.{sig};
+        END IF; END $$"""
+    for sig, returns in (
+        ("tracker_projects(integer)", "bigint[]"),
+        ("tracker_my_user_id()", "bigint"),
+    )
+]
+
 FUNCTIONS = [
     f"""CREATE OR REPLACE FUNCTION tracker_security_version() RETURNS integer
     LANGUAGE sql IMMUTABLE AS $$ SELECT {SECURITY_VERSION} $$""",
     # 0 none, 1 viewer, 2 member, 3 admin; a superuser is admin everywhere.
-    f"""CREATE OR REPLACE FUNCTION tracker_role_rank(p_project integer) RETURNS integer
+    f"""CREATE OR REPLACE FUNCTION tracker_role_rank(p_project bigint) RETURNS integer
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT CASE
-            WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN 3
+            WHEN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r
+                  WHERE r.rolname = session_user) THEN 3
             ELSE coalesce((SELECT CASE m.role WHEN 'viewer' THEN 1 WHEN 'member' THEN 2
                                               WHEN 'admin' THEN 3 END
                            FROM public.project_member AS m
                            WHERE m.project_id = p_project AND m.username = session_user), 0)
         END $$""",
     # Projects where the session user has at least `p_min`: one call per query in policies.
-    f"""CREATE OR REPLACE FUNCTION tracker_projects(p_min integer) RETURNS integer[]
+    f"""CREATE OR REPLACE FUNCTION tracker_projects(p_min integer) RETURNS bigint[]
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT coalesce(array_agg(m.project_id), '{{}}') FROM public.project_member AS m
         WHERE m.username = session_user
           AND CASE m.role WHEN 'viewer' THEN 1 WHEN 'member' THEN 2 WHEN 'admin' THEN 3 END
               >= p_min $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_my_role(p_project integer) RETURNS text
+    f"""CREATE OR REPLACE FUNCTION tracker_my_role(p_project bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT CASE public.tracker_role_rank(p_project)
             WHEN 1 THEN 'viewer' WHEN 2 THEN 'member' WHEN 3 THEN 'admin' END $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_my_user_id() RETURNS integer
+    f"""CREATE OR REPLACE FUNCTION tracker_my_user_id() RETURNS bigint
     LANGUAGE sql STABLE {DEFINER} AS $$
-        SELECT id FROM public.app_user WHERE username = session_user $$""",
+        SELECT u.id FROM public.app_user AS u WHERE u.username = session_user $$""",
     f"""CREATE OR REPLACE FUNCTION tracker_set_member(
-        p_project integer, p_username text, p_role text) RETURNS void
+        p_project bigint, p_username text, p_role text) RETURNS void
     LANGUAGE plpgsql {DEFINER} AS $$
+    DECLARE v_old pg_catalog.text;
     BEGIN
         IF public.tracker_role_rank(p_project) < 3 THEN
             RAISE EXCEPTION 'permission denied: only an admin of the project may change members'
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
+        SELECT m.role INTO v_old FROM public.project_member AS m
+        WHERE m.project_id = p_project AND m.username = p_username;
         IF p_role IS NULL THEN
-            DELETE FROM public.project_member
-            WHERE project_id = p_project AND username = p_username;
+            DELETE FROM public.project_member AS m
+            WHERE m.project_id = p_project AND m.username = p_username;
+            IF v_old IS NOT NULL THEN
+                PERFORM public.tracker_log(p_project, NULL, 'member', p_username || ' ' || v_old,
+                                           NULL);
+            END IF;
             RETURN;
         END IF;
         IF p_role NOT IN ('viewer', 'member', 'admin') THEN
             RAISE EXCEPTION 'unknown role %', p_role USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        IF NOT EXISTS (SELECT 1 FROM pg_roles AS r
-                       JOIN pg_auth_members AS m ON m.member = r.oid
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS r
+                       JOIN pg_catalog.pg_auth_members AS m ON m.member = r.oid
                        WHERE r.rolname = p_username AND r.rolcanlogin
-                         AND m.roleid = 'tracker_users'::regrole) THEN
+                         AND m.roleid = 'tracker_users'::pg_catalog.regrole) THEN
             RAISE EXCEPTION 'no tracker login named %', p_username
                 USING ERRCODE = 'undefined_object',
                       HINT = 'create it with: tracker-gui admin add-user';
         END IF;
         INSERT INTO public.app_user (username, display_name, email, created_at)
-        VALUES (p_username, p_username, '', now() AT TIME ZONE 'UTC')
+        VALUES (p_username, p_username, '', pg_catalog.clock_timestamp() AT TIME ZONE 'UTC')
         ON CONFLICT (username) DO NOTHING;
         INSERT INTO public.project_member (project_id, username, role)
         VALUES (p_project, p_username, p_role)
         ON CONFLICT (project_id, username) DO UPDATE SET role = EXCLUDED.role;
+        -- Who was given which role is history too (the actor is the admin who did it).
+        IF v_old IS DISTINCT FROM p_role THEN
+            PERFORM public.tracker_log(p_project, NULL, 'member',
+                                       p_username || ' ' || v_old, p_username || ' ' || p_role);
+        END IF;
     END $$""",
     # Append one Change row as the session user, and remember its id for this transaction
     # so the app can read back exactly the rows its own call produced.
     f"""CREATE OR REPLACE FUNCTION tracker_log(
-        p_project integer, p_issue integer, p_field text, p_old text, p_new text) RETURNS void
+        p_project bigint, p_issue bigint, p_field text, p_old text, p_new text) RETURNS void
     LANGUAGE plpgsql {DEFINER} AS $$
     DECLARE v_id bigint;
     BEGIN
         INSERT INTO public.change (project_id, issue_id, actor, "at", field, "old", "new")
-        VALUES (p_project, p_issue, session_user, now() AT TIME ZONE 'UTC',
+        VALUES (p_project, p_issue, session_user,
+                pg_catalog.clock_timestamp() AT TIME ZONE 'UTC',
                 p_field, p_old, p_new)
         RETURNING id INTO v_id;
         PERFORM set_config('tracker.changes',
             coalesce(nullif(current_setting('tracker.changes', true), '') || ',', '')
-            || v_id::text, true);
+            || v_id::pg_catalog.text, true);
     END $$""",
     # Python's json.dumps(ensure_ascii=True) of one string, byte for byte.
     """CREATE OR REPLACE FUNCTION tracker_json(p text) RETURNS text
@@ -122,39 +153,41 @@ FUNCTIONS = [
     # Python's repr(float) of an estimate as the app reads it (a float4 column, shortest text).
     """CREATE OR REPLACE FUNCTION tracker_float_text(p real) RETURNS text
     LANGUAGE sql IMMUTABLE SET extra_float_digits = 1 AS $$
-        SELECT CASE WHEN p::text ~ '^-?[0-9]+$' THEN p::text || '.0' ELSE p::text END $$""",
+        SELECT CASE WHEN p::pg_catalog.text ~ '^-?[0-9]+$' THEN p::pg_catalog.text || '.0'
+                    ELSE p::pg_catalog.text END $$""",
     """CREATE OR REPLACE FUNCTION tracker_priority_text(p integer) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$
         SELECT CASE p WHEN 1 THEN 'lowest' WHEN 2 THEN 'low' WHEN 3 THEN 'medium'
-                      WHEN 4 THEN 'high' WHEN 5 THEN 'highest' ELSE p::text END $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_username(p_user integer) RETURNS text
+                      WHEN 4 THEN 'high' WHEN 5 THEN 'highest' ELSE p::pg_catalog.text END $$""",
+    f"""CREATE OR REPLACE FUNCTION tracker_username(p_user bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
-        SELECT username FROM public.app_user WHERE id = p_user $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_issue_key(p_issue integer) RETURNS text
+        SELECT u.username FROM public.app_user AS u WHERE u.id = p_user $$""",
+    f"""CREATE OR REPLACE FUNCTION tracker_issue_key(p_issue bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT p.key || '-' || i.number FROM public.issue AS i
         JOIN public.project AS p ON p.id = i.project_id WHERE i.id = p_issue $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_labels_text(p_issue integer) RETURNS text
+    f"""CREATE OR REPLACE FUNCTION tracker_labels_text(p_issue bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT coalesce(string_agg(l.name, ',' ORDER BY l.name COLLATE "C"), '')
         FROM public.issue_label AS il JOIN public.label AS l ON l.id = il.label_id
         WHERE il.issue_id = p_issue $$""",
     # The `new` text of a `created` Change: history.snapshot() in SQL, keys sorted.
-    f"""CREATE OR REPLACE FUNCTION tracker_issue_snapshot(p_issue integer) RETURNS text
+    f"""CREATE OR REPLACE FUNCTION tracker_issue_snapshot(p_issue bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
-        SELECT '{{"archived": ' || tracker_json(CASE WHEN i.archived THEN 'true' ELSE 'false' END)
-            || ', "assignee": ' || tracker_json(tracker_username(i.assignee_id))
-            || ', "description": ' || tracker_json(i.description)
-            || ', "due": ' || tracker_json(to_char(i.due, 'YYYY-MM-DD'))
-            || ', "estimate": ' || tracker_json(tracker_float_text(i.estimate))
-            || ', "key": ' || tracker_json(p.key || '-' || i.number)
-            || ', "labels": ' || tracker_json(tracker_labels_text(i.id))
-            || ', "parent": ' || tracker_json(i.parent_id::text)
-            || ', "priority": ' || tracker_json(tracker_priority_text(i.priority))
-            || ', "rank": ' || tracker_json(i.rank)
-            || ', "status": ' || tracker_json(i.status_id::text)
-            || ', "title": ' || tracker_json(i.title)
-            || ', "type": ' || tracker_json(i.type) || '}}'
+        SELECT '{{"archived": '
+            || public.tracker_json(CASE WHEN i.archived THEN 'true' ELSE 'false' END)
+            || ', "assignee": ' || public.tracker_json(public.tracker_username(i.assignee_id))
+            || ', "description": ' || public.tracker_json(i.description)
+            || ', "due": ' || public.tracker_json(to_char(i.due, 'YYYY-MM-DD'))
+            || ', "estimate": ' || public.tracker_json(public.tracker_float_text(i.estimate))
+            || ', "key": ' || public.tracker_json(p.key || '-' || i.number)
+            || ', "labels": ' || public.tracker_json(public.tracker_labels_text(i.id))
+            || ', "parent": ' || public.tracker_json(i.parent_id::pg_catalog.text)
+            || ', "priority": ' || public.tracker_json(public.tracker_priority_text(i.priority))
+            || ', "rank": ' || public.tracker_json(i.rank)
+            || ', "status": ' || public.tracker_json(i.status_id::pg_catalog.text)
+            || ', "title": ' || public.tracker_json(i.title)
+            || ', "type": ' || public.tracker_json(i.type) || '}}'
         FROM public.issue AS i JOIN public.project AS p ON p.id = i.project_id
         WHERE i.id = p_issue $$""",
     f"""CREATE OR REPLACE FUNCTION tracker_pending(p_kind text, p_key bigint) RETURNS boolean

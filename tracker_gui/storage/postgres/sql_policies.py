@@ -8,7 +8,7 @@ because FORCE ROW LEVEL SECURITY applies to it too (its definer triggers need it
 
 from __future__ import annotations
 
-from tracker_gui.storage.postgres import OWNER_ROLE, USERS_ROLE
+from tracker_gui.storage.postgres import OWNER_ROLE, USERS_ROLE, sql_deletes
 
 U = USERS_ROLE
 
@@ -51,118 +51,138 @@ POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
         ("SELECT", _in(1), None),
         ("INSERT", None, _in(3)),
         ("UPDATE", _in(3), _in(3)),
-        ("DELETE", _in(3), None),
     ],
-    "transition": [("SELECT", _in(1), None), ("INSERT", None, _in(3)), ("DELETE", _in(3), None)],
+    "transition": [("SELECT", _in(1), None), ("INSERT", None, _in(3))],
     "label": [
         ("SELECT", _in(1), None),
         ("INSERT", None, _in(2)),
         ("UPDATE", _in(3), _in(3)),
-        ("DELETE", _in(3), None),
     ],
     "issue": [
         ("SELECT", _in(1), None),
         ("INSERT", None, _in(2)),
         ("UPDATE", _in(2), _in(2)),
-        ("DELETE", _in(3), None),
     ],
     "issue_label": [
         ("SELECT", _issue_in(1), None),
         # Only a label of the issue's own project: another's names would show through.
         ("INSERT", None, SAME_PROJECT_LABEL),
-        ("DELETE", _issue_in(2), None),
     ],
     "watcher": [
         ("SELECT", _issue_in(1), None),
-        ("INSERT", None, _issue_in(2)),
-        ("DELETE", _issue_in(2), None),
+        ("INSERT", None, "public.tracker_may_watch(issue_id, user_id)"),
     ],
     "comment": [
         ("SELECT", _issue_in(1), None),
         ("INSERT", None, f"{_issue_in(2)} AND author_id = {ME}"),
         ("UPDATE", f"{_issue_in(2)} AND author_id = {ME}", f"author_id = {ME}"),
-        ("DELETE", f"{_issue_in(2)} AND author_id = {ME}", None),
     ],
     "issue_link": [
         ("SELECT", f"{_issue_in(1, 'source_id')} AND {_issue_in(1, 'target_id')}", None),
-        ("INSERT", None, f"{_issue_in(2, 'source_id')} AND {_issue_in(1, 'target_id')}"),
-        ("DELETE", _issue_in(2, "source_id"), None),
+        # Both ends: a link writes into the history of both issues.
+        ("INSERT", None, f"{_issue_in(2, 'source_id')} AND {_issue_in(2, 'target_id')}"),
     ],
     "attachment": [
         ("SELECT", _issue_in(1), None),
         ("INSERT", None, f"{_issue_in(2)} AND uploader_id = {ME}"),
-        ("DELETE", _issue_in(3), None),
     ],
-    "saved_filter": [("ALL", f"owner_id = {ME}", f"owner_id = {ME}")],
+    "saved_filter": [
+        ("SELECT", f"owner_id = {ME}", None),
+        ("INSERT", None, f"owner_id = {ME}"),
+        ("UPDATE", f"owner_id = {ME}", f"owner_id = {ME}"),
+    ],
     "change": [("SELECT", _in(1), None)],
     "issue_search": [("SELECT", _issue_in(1), None)],
     "schema_migration": [("SELECT", "true", None)],
     "history_pending": [],
 }
 
-# table -> (SELECT?, INSERT columns, UPDATE columns, DELETE?). Ids, versions, numbers,
-# reporters/authors and timestamps are never the client's: the triggers set them.
-GRANTS: dict[str, tuple[bool, str, str, bool]] = {
-    "app_user": (True, "username, display_name, email", "display_name, email", False),
-    "project": (True, "", "name, description, archived", False),
-    "project_member": (True, "", "", False),
+# table -> (SELECT?, INSERT columns, UPDATE columns). Ids, versions, numbers, reporters/authors
+# and timestamps are never the client's: the triggers set them. No table-level UPDATE, DELETE
+# or TRUNCATE (each would allow LOCK ... ACCESS EXCLUSIVE): deletes go through sql_deletes.
+GRANTS: dict[str, tuple[bool, str, str]] = {
+    "app_user": (True, "username, display_name, email", "display_name, email"),
+    "project": (True, "", "name, description, archived"),
+    "project_member": (True, "", ""),
     "status": (
         True,
         "project_id, name, category, position, wip_limit, colour",
         "name, category, position, wip_limit, colour",
-        True,
     ),
-    "transition": (True, "project_id, from_status_id, to_status_id", "", True),
-    "label": (True, "project_id, name, colour", "name, colour", True),
+    "transition": (True, "project_id, from_status_id, to_status_id", ""),
+    "label": (True, "project_id, name, colour", "name, colour"),
     "issue": (
         True,
         "uid, project_id, type, title, description, status_id, priority, assignee_id,"
         " parent_id, rank, due, estimate",
         "type, title, description, status_id, priority, assignee_id, parent_id, rank, due,"
         " estimate, archived",
-        True,
     ),
-    "issue_label": (True, "issue_id, label_id", "", True),
-    "watcher": (True, "issue_id, user_id", "", True),
-    "comment": (True, "issue_id, body", "body", True),
-    "issue_link": (True, "kind, source_id, target_id", "", True),
-    "attachment": (True, "issue_id, name, size, sha256, data", "", True),
-    "saved_filter": (True, "owner_id, name, query", "name, query", True),
-    "change": (True, "", "", False),
-    "issue_search": (True, "", "", False),
-    "schema_migration": (True, "", "", False),
-    "history_pending": (False, "", "", False),
+    "issue_label": (True, "issue_id, label_id", ""),
+    "watcher": (True, "issue_id, user_id", ""),
+    "comment": (True, "issue_id, body", "body"),
+    "issue_link": (True, "kind, source_id, target_id", ""),
+    "attachment": (True, "issue_id, name, size, sha256, data", ""),
+    "saved_filter": (True, "owner_id, name, query", "name, query"),
+    "change": (True, "", ""),
+    "issue_search": (True, "", ""),
+    "schema_migration": (True, "", ""),
+    "history_pending": (False, "", ""),
 }
 
 # What a user's session calls directly (policies call tracker_projects / tracker_my_user_id).
 USER_FUNCTIONS = (
     "tracker_projects(integer)",
     "tracker_my_user_id()",
-    "tracker_my_role(integer)",
-    "tracker_set_member(integer, text, text)",
+    "tracker_my_role(bigint)",
+    "tracker_set_member(bigint, text, text)",
     "tracker_security_version()",
+    *sql_deletes.SIGNATURES,
 )
+
+_DROP = """DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT policyname, tablename FROM pg_catalog.pg_policies
+             WHERE schemaname = 'public' AND policyname <> '{keep}'
+    LOOP EXECUTE format('DROP POLICY %I ON public.%I', r.policyname, r.tablename);
+    END LOOP; END $$"""
+DROP_POLICIES = _DROP.format(keep="")
+# Before an upgrade: the users' policies name columns (whose types a migration may change);
+# the owner's `true` policy names none and lets the owner's migrations see their own rows.
+DROP_USER_POLICIES = _DROP.format(keep="owner_all")
+
+# Built-ins no login needs: large objects (unbounded storage outside every table and policy)
+# and advisory locks (a shared lock table any session can fill or hold). Per database.
+CLOSED_BUILTINS = r"""DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT p.oid::pg_catalog.regprocedure AS sig FROM pg_catalog.pg_proc AS p
+             WHERE p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace
+               AND (p.proname ~ '^lo_' OR p.proname IN ('loread', 'lowrite')
+                    OR p.proname ~ '^pg_(try_)?advisory_') LOOP
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', r.sig);
+    END LOOP; END $$"""
+
+
+def closed_builtins() -> list[str]:
+    return [CLOSED_BUILTINS]
 
 
 def statements(dbname_sql: str) -> list[str]:
     """Every statement that (re)applies the policies and privileges; idempotent."""
     out = [
         f"REVOKE ALL ON DATABASE {dbname_sql} FROM PUBLIC",
-        f"GRANT CONNECT, TEMPORARY ON DATABASE {dbname_sql} TO {U}",
+        # No TEMPORARY: temp objects are what shadowed catalog names in break 1.
+        f"REVOKE ALL ON DATABASE {dbname_sql} FROM {U}",
+        f"GRANT CONNECT ON DATABASE {dbname_sql} TO {U}",
         "REVOKE ALL ON SCHEMA public FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA public TO {U}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, {U}",
+        # Identity columns draw ids as the owner: no nextval() for anyone else.
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, {U}",
-        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {U}",
         f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC, {U}",
-        # Objects a later migration creates (run as the owner) start closed too.
-        f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER_ROLE} IN SCHEMA public"
-        " REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
+        # Functions a later migration creates (run as the owner) start closed too. Not
+        # `IN SCHEMA`: a per-schema default can only add to the global one, never revoke.
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {OWNER_ROLE} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
         # Drop every policy first so a re-run never keeps a stale one.
-        """DO $$ DECLARE r record; BEGIN
-            FOR r IN SELECT policyname, tablename FROM pg_policies WHERE schemaname = 'public'
-            LOOP EXECUTE format('DROP POLICY %I ON public.%I', r.policyname, r.tablename);
-            END LOOP; END $$""",
+        DROP_POLICIES,
         # Every table of the schema, including ones this module does not know yet.
         f"""DO $$ DECLARE r record; BEGIN
             FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -182,15 +202,13 @@ def statements(dbname_sql: str) -> list[str]:
             if check is not None:
                 sql += f" WITH CHECK ({check})"
             out.append(sql)
-    for table, (select, insert, update, delete) in GRANTS.items():
+    for table, (select, insert, update) in GRANTS.items():
         if select:
             out.append(f'GRANT SELECT ON "{table}" TO {U}')
         if insert:
             out.append(f'GRANT INSERT ({insert}) ON "{table}" TO {U}')
         if update:
             out.append(f'GRANT UPDATE ({update}) ON "{table}" TO {U}')
-        if delete:
-            out.append(f'GRANT DELETE ON "{table}" TO {U}')
     out += [f"GRANT EXECUTE ON FUNCTION {fn} TO {U}" for fn in USER_FUNCTIONS]
     # Views see rows as the caller, never as their owner.
     out.append(

@@ -9,9 +9,10 @@ says SET CONSTRAINTS ALL IMMEDIATE before reading them back.
 
 from __future__ import annotations
 
-from tracker_gui.storage.postgres.sql_helpers import DEFINER
+from tracker_gui.storage.postgres.sql_helpers import DEFINER, SEARCH_PATH
 
-NOW = "(now() AT TIME ZONE 'UTC')"
+# Statement time, not transaction start: a transaction held open cannot backdate its rows.
+NOW = "(pg_catalog.clock_timestamp() AT TIME ZONE 'UTC')"
 DENY = "USING ERRCODE = 'insufficient_privilege'"
 
 
@@ -134,10 +135,12 @@ FUNCTIONS = [
         PERFORM public.tracker_log(p, i, 'assignee', public.tracker_username(OLD.assignee_id),
                                    public.tracker_username(NEW.assignee_id)); END IF;
     IF NEW.parent_id IS DISTINCT FROM OLD.parent_id THEN
-        PERFORM public.tracker_log(p, i, 'parent', OLD.parent_id::text, NEW.parent_id::text);
+        PERFORM public.tracker_log(p, i, 'parent', OLD.parent_id::pg_catalog.text,
+                                   NEW.parent_id::pg_catalog.text);
     END IF;
     IF NEW.status_id IS DISTINCT FROM OLD.status_id THEN
-        PERFORM public.tracker_log(p, i, 'status', OLD.status_id::text, NEW.status_id::text);
+        PERFORM public.tracker_log(p, i, 'status', OLD.status_id::pg_catalog.text,
+                                   NEW.status_id::pg_catalog.text);
     END IF;
     IF NEW.rank IS DISTINCT FROM OLD.rank THEN
         PERFORM public.tracker_log(p, i, 'rank', OLD.rank, NEW.rank); END IF;
@@ -146,7 +149,7 @@ FUNCTIONS = [
             CASE WHEN OLD.archived THEN 'true' ELSE 'false' END,
             CASE WHEN NEW.archived THEN 'true' ELSE 'false' END); END IF;
     RETURN NULL;""",
-        "p integer := NEW.project_id; i integer := NEW.id;",
+        "p bigint := NEW.project_id; i bigint := NEW.id;",
     ),
     _fn(
         "tracker_issue_after_delete",
@@ -170,7 +173,7 @@ FUNCTIONS = [
         VALUES ('labels', v_issue, public.tracker_labels_text(v_issue));
     END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;""",
-        "v_issue integer;",
+        "v_issue bigint;",
     ),
     _fn(
         "tracker_issue_label_commit",
@@ -187,7 +190,7 @@ FUNCTIONS = [
         END IF;
     END IF;
     RETURN NULL;""",
-        "v_issue integer; v_old text; v_new text;",
+        "v_issue bigint; v_old pg_catalog.text; v_new pg_catalog.text;",
     ),
     # -- comments, links, watchers, attachments ---------------------------------------------
     _fn(
@@ -271,7 +274,14 @@ FUNCTIONS = [
         INSERT INTO public.history_pending (kind, key) VALUES ('project', NEW.id)
             ON CONFLICT DO NOTHING;
     ELSE
-        PERFORM public.tracker_log(NEW.id, NULL, 'project.name', OLD.name, NEW.name);
+        IF NEW.name IS DISTINCT FROM OLD.name THEN
+            PERFORM public.tracker_log(NEW.id, NULL, 'project.name', OLD.name, NEW.name);
+        END IF;
+        IF NEW.archived IS DISTINCT FROM OLD.archived THEN
+            PERFORM public.tracker_log(NEW.id, NULL, 'project.archived',
+                CASE WHEN OLD.archived THEN 'true' ELSE 'false' END,
+                CASE WHEN NEW.archived THEN 'true' ELSE 'false' END);
+        END IF;
     END IF;
     RETURN NULL;""",
     ),
@@ -299,7 +309,8 @@ FUNCTIONS = [
         END IF;
         IF NEW.wip_limit IS DISTINCT FROM OLD.wip_limit THEN
             PERFORM public.tracker_log(NEW.project_id, NULL, 'status.wip_limit',
-                                       OLD.wip_limit::text, NEW.wip_limit::text);
+                                       OLD.wip_limit::pg_catalog.text,
+                                       NEW.wip_limit::pg_catalog.text);
         END IF;
         IF NEW.colour IS DISTINCT FROM OLD.colour THEN
             PERFORM public.tracker_log(NEW.project_id, NULL, 'status.colour',
@@ -324,7 +335,7 @@ FUNCTIONS = [
         WHERE xact = pg_current_xact_id() AND kind = 'order' AND key = NEW.project_id;
     IF FOUND THEN
         PERFORM public.tracker_log(NEW.project_id, NULL, 'status.order', NULL,
-            (SELECT string_agg(id::text, ',' ORDER BY position, id) FROM public.status
+            (SELECT string_agg(id::pg_catalog.text, ',' ORDER BY position, id) FROM public.status
              WHERE project_id = NEW.project_id));
     END IF;
     RETURN NULL;""",
@@ -365,13 +376,13 @@ FUNCTIONS = [
     ),
     _fn("tracker_user_before_insert", f"NEW.created_at := {NOW};\n    RETURN NEW;"),
     # -- the Change log itself: append-only, even for its owner ------------------------------
-    """CREATE OR REPLACE FUNCTION tracker_change_immutable() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION tracker_change_immutable() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = {SEARCH_PATH} AS $$
     BEGIN
         RAISE EXCEPTION 'permission denied: the change history is append-only (% refused)', TG_OP
             USING ERRCODE = 'insufficient_privilege';
     END $$""",
-    f"""CREATE OR REPLACE FUNCTION tracker_issue_project(p_issue integer) RETURNS integer
+    f"""CREATE OR REPLACE FUNCTION tracker_issue_project(p_issue bigint) RETURNS bigint
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT project_id FROM public.issue WHERE id = p_issue $$""",
 ]
@@ -379,6 +390,13 @@ FUNCTIONS = [
 # (name, table, timing/events, function, deferred)
 _TRIGGERS = [
     ("tracker_10_before", "app_user", "BEFORE INSERT", "tracker_user_before_insert", False),
+    (
+        "tracker_11_display_name",
+        "app_user",
+        "BEFORE INSERT OR UPDATE OF display_name",
+        "tracker_user_display_name",
+        False,
+    ),
     ("tracker_10_before_insert", "issue", "BEFORE INSERT", "tracker_issue_before_insert", False),
     ("tracker_10_before_update", "issue", "BEFORE UPDATE", "tracker_issue_before_update", False),
     ("tracker_20_after_insert", "issue", "AFTER INSERT", "tracker_issue_after_insert", False),
@@ -411,10 +429,11 @@ _TRIGGERS = [
     ("tracker_20_after", "watcher", "AFTER INSERT OR DELETE", "tracker_watcher_after", False),
     ("tracker_10_before", "attachment", "BEFORE INSERT", "tracker_attachment_before", False),
     ("tracker_20_after", "attachment", "AFTER INSERT", "tracker_attachment_after", False),
+    ("tracker_21_deleted", "attachment", "AFTER DELETE", "tracker_attachment_deleted", False),
     (
         "tracker_20_after",
         "project",
-        "AFTER INSERT OR UPDATE OF name",
+        "AFTER INSERT OR UPDATE OF name, archived",
         "tracker_project_after",
         False,
     ),
@@ -443,6 +462,13 @@ _TRIGGERS = [
         True,
     ),
     ("tracker_20_renamed", "label", "AFTER UPDATE OF name", "tracker_label_renamed", False),
+    (
+        "tracker_10_same_project",
+        "transition",
+        "BEFORE INSERT OR UPDATE",
+        "tracker_transition_same_project",
+        False,
+    ),
     (
         "tracker_10_immutable",
         "change",
