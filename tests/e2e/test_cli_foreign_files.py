@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from tests.e2e.helpers import Cli, assert_one_line_error, run_process
-from tests.support.old_schema import undo_migrations_from
+from tests.support.old_schema import undo_migrations
 from tests.support.pgcluster import PgCluster
 from tracker_gui.storage import database as database_module
 
@@ -183,7 +183,7 @@ def test_a_file_from_the_tracker_before_the_marks_is_migrated_and_marked(
     path = tmp_path / "tracker.db"
     assert cli("--db", str(path), "init").code == 0
     assert cli("--db", str(path), "add", "--project", "TRK", "--title", "Old").code == 0
-    undo_migrations_from(path, "0005_tracker_meta")  # as the release before the marks left it
+    undo_migrations(path)  # as the release before the marks left it
     make_sqlite(path, "PRAGMA application_id = 0", "PRAGMA user_version = 0")
 
     listed = cli("--db", str(path), "list")
@@ -251,7 +251,7 @@ def test_setup_postgres_adds_the_marker_to_a_tracker_database_from_before_it(
 ) -> None:
     assert cli("--db", bare_url, "init").code == 0
     assert cli("--db", bare_url, "add", "--project", "TRK", "--title", "Old").code == 0
-    undo_migrations_from(bare_url, "0005_tracker_meta")  # as the release before the marker left it
+    undo_migrations(bare_url)  # as the release before the marker left it
     assert "tracker_meta" not in {name for _, name, _ in relations(bare_url)}
 
     done = cli("admin", "setup-postgres", "--url", bare_url)

@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.support.old_schema import undo_migrations_from
+from tests.support.old_schema import undo_migrations
 from tests.support.pgcluster import PgCluster
 from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.errors import NotADatabaseError
@@ -87,8 +87,8 @@ FOREIGN = {
 
 
 def made_before_the_marks(target: Path | str) -> None:
-    """What the Tracker released before the marks left: 0001-0004 applied, later ones not."""
-    undo_migrations_from(target, REAL_MIGRATIONS[len(BEFORE_MARKS)])
+    """What the Tracker released before the marks left: no mark table, no change sets."""
+    undo_migrations(target)
 
 
 def unmark(path: Path) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from tracker_gui.errors import StorageError, UserError
 from tracker_gui.storage import database as dbmod
+from tracker_gui.storage import ownership
 from tracker_gui.storage.errors import translated
 from tracker_gui.storage.postgres import (
     OWNER_ROLE,
@@ -133,6 +134,9 @@ def _setup_once(url: str) -> SetupReport:
     try:
         with translated(db.label), db.peewee.atomic():
             _require_superuser(db)
+            # Before any role, grant or owner changes: another program's database is refused
+            # untouched (an empty one or Tracker's own, marked or from before the marker, passes).
+            ownership.postgres_owner(db)
             db.peewee.execute_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
             dbname = str(db.peewee.execute_sql("SELECT current_database()").fetchone()[0])
             quoted = _quote(db, dbname)

@@ -94,6 +94,8 @@ POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
     "change": [("SELECT", _in(1), None)],
     "issue_search": [("SELECT", _issue_in(1), None)],
     "schema_migration": [("SELECT", "true", None)],
+    # The ownership marker (migration 0005): which program and schema version this is.
+    "tracker_meta": [("SELECT", "true", None)],
     "history_pending": [],
 }
 
@@ -127,6 +129,7 @@ GRANTS: dict[str, tuple[bool, str, str]] = {
     "change": (True, "", ""),
     "issue_search": (True, "", ""),
     "schema_migration": (True, "", ""),
+    "tracker_meta": (True, "", ""),
     "history_pending": (False, "", ""),
 }
 
