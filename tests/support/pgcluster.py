@@ -225,6 +225,12 @@ class PgCluster:
             f"?host={host}&port={self.port}"
         )
 
+    def ssl_library(self) -> str:
+        """The server's TLS library ("OpenSSL"), or "" for a build without TLS (the wheel's)."""
+        with self._admin_connection() as conn:
+            row = conn.execute("SELECT current_setting('ssl_library')").fetchone()
+        return str(row[0]) if row else ""
+
     def create_database(self, name: str) -> str:
         """Create database ``name`` and return its URL."""
         with self._admin_connection() as conn:
