@@ -432,6 +432,9 @@ def _readable_bindir(bindir: Path, owner: _Owner) -> Path:
             shutil.copytree(root / part, target / part, symlinks=True)
     for libs in anchor.glob("*.libs"):
         shutil.copytree(libs, copy_root / libs.name, symlinks=True)
+    # delocate's folder on macOS, beside pginstall (auditwheel's on Linux is the one above).
+    if (root.parent / ".dylibs").is_dir():
+        shutil.copytree(root.parent / ".dylibs", target.parent / ".dylibs", symlinks=True)
     for folder in [copy_root, *copy_root.rglob("*")]:
         if folder.is_dir() and not folder.is_symlink():
             folder.chmod(0o755)
