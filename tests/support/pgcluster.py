@@ -225,6 +225,12 @@ class PgCluster:
             f"?host={host}&port={self.port}"
         )
 
+    def tool(self, name: str) -> Path:
+        """A program of this cluster's installation (psql, pg_dump, ...)."""
+        if self._bindir is None:
+            raise RuntimeError("no PostgreSQL installation")
+        return pg_tool(self._bindir, name)
+
     def ssl_library(self) -> str:
         """The server's TLS library ("OpenSSL"), or "" for a build without TLS (the wheel's)."""
         with self._admin_connection() as conn:
