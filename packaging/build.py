@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import debian
+import debpack
 import specsupport
 
 ROOT = specsupport.ROOT
@@ -504,8 +504,8 @@ def smoke(report: Report, pg_url: str | None, app_dir: Path = APP_DIR) -> None:
 # -- Debian package --------------------------------------------------------------------------
 def deb_path() -> Path:
     """Where --deb writes this version's package (the architecture as dpkg names it)."""
-    version = debian.debian_version(specsupport.read_version())
-    return DIST / f"{debian.PACKAGE}_{version}_{_dpkg_arch()}.deb"
+    version = debpack.debian_version(specsupport.read_version())
+    return DIST / f"{debpack.PACKAGE}_{version}_{_dpkg_arch()}.deb"
 
 
 def _dpkg_arch() -> str:
@@ -520,7 +520,7 @@ def make_deb(report: Report, libraries: SystemLibraries) -> None:
     if not report.check(shutil.which("dpkg-deb") is not None, "dpkg-deb is installed"):
         return
     started = time.monotonic()
-    deb, unowned = debian.build_deb(
+    deb, unowned = debpack.build_deb(
         APP_DIR, ROOT / "resources" / "linux", DIST, specsupport.read_version(), libraries
     )
     if unowned:
@@ -539,7 +539,7 @@ def check_deb(report: Report) -> None:
     deb = deb_path()
     if not report.check(deb.is_file(), f"{deb.relative_to(ROOT)} exists"):
         return
-    debian.check_deb(
+    debpack.check_deb(
         deb,
         specsupport.read_version(),
         report.check,
