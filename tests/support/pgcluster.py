@@ -121,9 +121,9 @@ class PgCluster:
         """Sorting as in the C locale, case mapping of all of Unicode, messages in English.
 
         Host locales differ between machines; C keeps sorting reproducible. But a C ctype
-        makes lower() fold only ASCII, which no real server of our users does, and the app
-        relies on the database's default collation for case-insensitive search (it must
-        not need ICU, which some builds, the wheel's among them, lack). PostgreSQL 17+ has
+        makes lower() fold only ASCII, unlike the usual server set up with a UTF-8 locale,
+        and the app relies on the database's default collation for case-insensitive search
+        (it must not need ICU, which some builds, the wheel's among them, lack). 17+ has
         the builtin provider's C.UTF-8 on every OS; older servers use the libc locale,
         present in every glibc since 2.35 (and in Debian's before that).
         """
