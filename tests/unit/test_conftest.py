@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests import conftest as suite
-from tests.support.pgcluster import PgCluster
+from tests.support.pgcluster import PgCluster, pg_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = "tests/unit/services/test_feed.py::test_last_id_of_an_empty_log_is_zero"
@@ -66,7 +66,7 @@ def test_a_folder_without_initdb_counts_as_missing(
 
 
 def test_found_binaries_are_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "initdb").write_text("#!/bin/sh\n")
+    pg_tool(tmp_path, "initdb").write_text("#!/bin/sh\n")
     monkeypatch.setenv("TRACKER_PG_BINDIR", str(tmp_path))
     assert suite.postgres_bindir() == tmp_path
 

@@ -103,8 +103,9 @@ def base_query(with_description: bool = False) -> Any:
 def _contains(column: Any, word: str, postgres: bool) -> Any:
     needle = word.lower()
     if postgres:
-        # lower() under a "C" collation folds only ASCII; ICU folds every script.
-        return fn.strpos(fn.lower(column.collate('"und-x-icu"')), needle) > 0
+        # The database's default collation: ICU is not in every server build, and the
+        # UTF-8 ctype of a real server folds every script (a "C" ctype only ASCII).
+        return fn.strpos(fn.lower(column), needle) > 0
     # SQLite's lower() folds only ASCII: Python's is registered on each connection.
     return fn.instr(fn.tracker_lower(column), needle) > 0
 
