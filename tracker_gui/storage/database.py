@@ -402,6 +402,15 @@ def _postgres_params(url: str, password: str | None = None) -> tuple[str, dict[s
     dbname = str(params.pop("dbname", "") or "")
     user = str(params.get("user") or getpass.getuser())
     host = str(params.get("host") or "localhost")
+    for name in host.split(","):
+        if name.startswith("/"):  # a socket folder, not a name to look up
+            continue
+        try:  # what the resolver will do with it; a name it cannot encode is not a host
+            name.encode("idna")
+        except UnicodeError:
+            raise StorageError(
+                f"cannot read the database URL: {name!r} is not a valid host name"
+            ) from None
     shown_host = "local socket" if host.startswith("/") else host
     label = f"{user}@{shown_host}/{dbname}"
     if password is not None:  # given by the connect dialog: never part of a stored URL
