@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # models imports this module (User.initials)
-    from tracker_gui.domain.models import User
+
+class Named(Protocol):
+    """A person as the models hold one (domain.models.User, which imports this module)."""
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def display_name(self) -> str: ...
+
 
 NAME_SHOWN_MAX = 40  # a long display name must not push the login out of sight
 
@@ -28,7 +36,7 @@ def shown(login: str, display_name: str | None = "") -> str:
     return f"{name} ({login})"
 
 
-def user_shown(user: User) -> str:
+def user_shown(user: Named) -> str:
     return shown(user.username, user.display_name)
 
 
@@ -43,7 +51,7 @@ def initials(login: str) -> str:
 class People:
     """Logins to how they are shown, from a list of users; an unknown login shows as itself."""
 
-    def __init__(self, users: Iterable[User] = ()) -> None:
+    def __init__(self, users: Iterable[Named] = ()) -> None:
         self._names = {u.username: u.display_name for u in users}
 
     def shown(self, login: str | None) -> str:

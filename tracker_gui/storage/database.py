@@ -20,6 +20,9 @@ from tracker_gui import credentials
 from tracker_gui.errors import NotADatabaseError, StorageError
 from tracker_gui.storage import _driver, ownership, tables
 from tracker_gui.storage.errors import translated
+from tracker_gui.storage.ownership import (
+    NoDatabaseYet,  # re-exported: callers import it from here
+)
 
 log = logging.getLogger(__name__)
 # What the table classes point at once the database they were bound to is closed.
@@ -42,10 +45,6 @@ STATEMENT_TIMEOUT = "15s"
 # What `Database.long_running()` allows imports, exports, attachments and admin commands.
 LONG_LOCK_TIMEOUT = "1min"
 LONG_STATEMENT_TIMEOUT = "15min"
-
-
-class NoDatabaseYet(StorageError):
-    """No file, or a 0-byte one: only `init` (or the window, after asking) creates it."""
 
 
 def is_url(target: str) -> bool:

@@ -18,12 +18,9 @@ import logging
 import re
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from tracker_gui.errors import NotADatabaseError, StorageError
-
-if TYPE_CHECKING:
-    from tracker_gui.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +32,17 @@ META_TABLE = "tracker_meta"
 MIGRATION_TABLE = "schema_migration"
 FIRST_MIGRATION = "0001_initial"
 _MIGRATION_NAME = re.compile(r"^\d{4}_[a-z0-9_]+$")
+
+
+class Opened(Protocol):
+    """What the checks need of an open database (storage.database.Database has it)."""
+
+    peewee: Any
+    label: str
+
+
+class NoDatabaseYet(StorageError):
+    """No file, or a 0-byte one: only `init` (or the window, after asking) creates it."""
 
 
 class ForeignDatabaseError(NotADatabaseError):
@@ -172,7 +180,7 @@ def stamp_new_file(path: Path) -> None:
         conn.close()
 
 
-def mark_sqlite(database: Database, applied: int) -> None:
+def mark_sqlite(database: Opened, applied: int) -> None:
     """Put the mark and the schema version (`applied` migrations) into the header if stale."""
     conn = database.peewee
     application_id = int(conn.execute_sql("PRAGMA application_id").fetchone()[0])
@@ -194,7 +202,7 @@ _USER_RELATIONS = """
       AND n.nspname <> 'information_schema' AND left(n.nspname, 3) <> 'pg_'"""
 
 
-def postgres_owner(database: Database) -> Owner:
+def postgres_owner(database: Opened) -> Owner:
     """Whose is this PostgreSQL database? Reads the catalog only; raises if another program's."""
     conn = database.peewee
     relations = {(str(s), str(n)) for s, n in conn.execute_sql(_USER_RELATIONS).fetchall()}
@@ -210,10 +218,8 @@ def postgres_owner(database: Database) -> Owner:
     raise foreign(database.label)
 
 
-def empty_postgres(database: Database) -> StorageError:
+def empty_postgres(database: Opened) -> StorageError:
     """What every command but `init` says on an empty PostgreSQL database."""
-    from tracker_gui.storage.database import NoDatabaseYet
-
     return NoDatabaseYet(
         f"{database.label} is an empty database: Tracker has not been set up in it yet",
         "an administrator sets it up with `tracker-gui admin setup-postgres --url"
@@ -221,7 +227,7 @@ def empty_postgres(database: Database) -> StorageError:
     )
 
 
-def record_postgres_version(database: Database, version: int) -> None:
+def record_postgres_version(database: Opened, version: int) -> None:
     """Keep tracker_meta's schema version current (after migrations, by whoever ran them)."""
     conn = database.peewee
     row = conn.execute_sql(f"SELECT to_regclass('public.{META_TABLE}')").fetchone()
