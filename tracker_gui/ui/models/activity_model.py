@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from tracker_gui.domain import link_history
 from tracker_gui.domain.models import Change, Issue
 from tracker_gui.ui.models.issue_table_model import local_time_text, relative_time
 from tracker_gui.ui.store import Store
@@ -90,6 +91,8 @@ class _Names:
                 for c in changes
                 if c.issue_id is not None and c.issue_id not in self.issues
             }
+            # Linked issues too: read through the viewer's rights, so a hidden one stays unnamed.
+            | {i for i in link_history.other_ids(changes) if i not in self.issues}
         )
         for issue in self.store.issues_by_ids(unknown):
             self.remember(issue)
@@ -118,6 +121,10 @@ class _Names:
             return "an issue"
         known = self.issues.get(issue_id)
         return known[0] if known else f"issue #{issue_id}"
+
+    def link_key(self, issue_id: int) -> str | None:
+        known = self.issues.get(issue_id)
+        return known[0] if known else None
 
     def title(self, issue_id: int | None) -> str:
         known = self.issues.get(issue_id) if issue_id is not None else None
@@ -180,9 +187,9 @@ def describe(change: Change, names: _Names) -> tuple[str, str]:
     if field == "archived":
         return (f"archived {key}" if new == "true" else f"restored {key}"), "trash"
     if field == "link":
-        return f"linked {key}: {new}", "link"
+        return f"linked {key}: {link_history.render(new, names.link_key)}", "link"
     if field == "unlink":
-        return f"unlinked {key}: {old}", "link"
+        return f"unlinked {key}: {link_history.render(old, names.link_key)}", "link"
     if field == "watch":
         return (
             f"started watching {key}"
