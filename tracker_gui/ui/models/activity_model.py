@@ -247,6 +247,9 @@ def describe_set(rows: list[Change], names: _Names) -> tuple[Change, str, str]:
         return (summary, *describe(summary, names))
     if len(rows) == 1:
         return (rows[0], *describe(rows[0], names))
+    if len(rows) == 2 and rows[0].field == rows[1].field in link_history.LINK_FIELDS:
+        # One link made or removed: a row on each end, told once from the source's side.
+        return (rows[0], *describe(rows[0], names))
     issues = list(dict.fromkeys(c.issue_id for c in rows if c.issue_id is not None))
     if len(issues) <= 1:  # one issue, several fields (an edit dialog's save)
         parts = [describe(c, names)[0] for c in rows]
