@@ -18,6 +18,7 @@ from tracker_gui.domain.history import CREATED, DELETED
 from tracker_gui.domain.models import Change, Issue, IssueDetail, IssueFilter, Project, Status
 from tracker_gui.domain.people import People
 from tracker_gui.errors import NotFoundError
+from tracker_gui.services.link_keys import link_keys
 
 if TYPE_CHECKING:
     from tracker_gui.services import Services
@@ -327,7 +328,7 @@ def history_lines(
         return keys[value]
 
     # One read for every issue the link rows name; what row-level security hides stays out.
-    linked = services.issues.keys_for(link_history.other_ids(detail.history))
+    linked = link_keys(services, link_history.other_ids(detail.history))
     return [(c, describe_change(c, status_name, issue_key, linked.get)) for c in detail.history]
 
 

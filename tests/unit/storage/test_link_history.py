@@ -50,9 +50,12 @@ def test_a_link_between_projects_is_in_both_histories_by_key(board: Board) -> No
         f"linked: duplicates {a.key}",
         f"removed the link: blocked by {a.key}",
     ]
-    # The issue at the other end deleted: no key to show, and none guessed.
+    # The issue at the other end deleted: named from its own history, which the reader may read.
     s.issues.delete(b.id, s.issues.get(b.id).version)
-    assert _links(_lines(s, a.key))[0] == f"linked: blocks {HIDDEN}"
+    assert _links(_lines(s, a.key))[0] == f"linked: blocks {b.key} (deleted)"
+    # An id that names nothing the reader can read (never an issue, or a hidden one).
+    s.projects.catalog.append_changes([(a.project_id, a.id, "bob", "link", None, "relates #98765")])
+    assert _links(_lines(s, a.key))[-1] == f"linked: relates {HIDDEN}"
 
 
 def test_rows_written_before_by_key_are_shown_as_they_are(board: Board) -> None:
@@ -85,7 +88,7 @@ def secured(pg_tcp_cluster: TcpCluster) -> Iterator[Secured]:
     db = make_secured(pg_tcp_cluster, logins=logins, password=PASSWORD, prefix="lnk_")
     admin = open_services(db.super_url)
     try:
-        provision.grant(admin.database, db.logins["both"], "OPS", "member")
+        provision.grant(admin.database, db.logins["both"], "OPS", "admin")  # may delete there too
     finally:
         admin.close()
     yield db
@@ -144,3 +147,7 @@ def test_break6_a_member_of_one_end_never_reads_the_other_ends_key(
     # Nor does the app's own history read: every row as the service gives it.
     history: list[Change] = list(one.issues.detail(a.id).history)
     assert not [c for c in history if "OPS" in f"{c.old} {c.new}"]
+    # The hidden end deleted: its `deleted` row is in OPS, out of reach; still not named.
+    both.issues.delete(b.id, both.issues.get(b.id).version)
+    assert _links(_lines(both, a.key))[0] == f"linked: blocks {b.key} (deleted)"
+    assert _links(_lines(one, a.key))[0] == f"linked: blocks {HIDDEN}"

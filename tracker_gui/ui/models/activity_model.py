@@ -74,6 +74,7 @@ class _Names:
         self.statuses: dict[int, str] = {}
         self.projects: dict[int, str] = {}
         self.loaded_workflows: set[int] = set()
+        self.linked: dict[int, str] = {}  # linked issues not live here: "TRK-5 (deleted)"
 
     def learn(self, changes: list[Change]) -> None:
         """Resolve every name these changes mention, with one batch query for unknown issues."""
@@ -96,6 +97,9 @@ class _Names:
         )
         for issue in self.store.issues_by_ids(unknown):
             self.remember(issue)
+        # Linked issues still unknown: deleted ones are named from the history one may read.
+        gone = sorted(i for i in link_history.other_ids(changes) if i not in self.issues)
+        self.linked.update(self.store.link_keys(gone))
         for project_id in {c.project_id for c in changes if c.field == "status"}:
             if project_id not in self.loaded_workflows:
                 self.load_statuses(project_id)
@@ -124,7 +128,7 @@ class _Names:
 
     def link_key(self, issue_id: int) -> str | None:
         known = self.issues.get(issue_id)
-        return known[0] if known else None
+        return known[0] if known else self.linked.get(issue_id)
 
     def title(self, issue_id: int | None) -> str:
         known = self.issues.get(issue_id) if issue_id is not None else None

@@ -352,7 +352,7 @@ class HistorySection(QWidget):
         rows = [c for c in reversed(detail.history) if c.field not in SKIPPED_FIELDS]
         # Linked issues read in one go, through the viewer's rights: a hidden one is not named.
         wanted = sorted(link_history.other_ids(rows))
-        linked = {i.id: i.key for i in self._store.issues_by_ids(wanted)} if wanted else {}
+        linked = self._store.link_keys(wanted)
         muted = style.colours()["muted_text"]
         self._lines = []
         html: list[str] = []
