@@ -58,7 +58,7 @@ def render(value: str | None, key_of: Callable[[int], str | None]) -> str:
     """A link row's text for people: the id becomes the key, or HIDDEN when it cannot be read.
 
     `key_of` must read through the viewer's rights (row-level security on a shared database):
-    None means "not readable", whether hidden or deleted, and nothing else is said about it.
+    None means "nothing the viewer may read names it", and nothing else is said about it.
     """
     ref = parse(value)
     if ref is None:

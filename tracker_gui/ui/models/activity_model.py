@@ -98,7 +98,11 @@ class _Names:
         for issue in self.store.issues_by_ids(unknown):
             self.remember(issue)
         # Linked issues still unknown: deleted ones are named from the history one may read.
-        gone = sorted(i for i in link_history.other_ids(changes) if i not in self.issues)
+        gone = sorted(
+            i
+            for i in link_history.other_ids(changes)
+            if i not in self.issues and i not in self.linked
+        )
         self.linked.update(self.store.link_keys(gone))
         for project_id in {c.project_id for c in changes if c.field == "status"}:
             if project_id not in self.loaded_workflows:
