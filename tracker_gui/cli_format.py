@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from tracker_gui.domain import link_history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, parse_enum
 from tracker_gui.domain.history import CREATED, DELETED
 from tracker_gui.domain.models import Change, Issue, IssueDetail, IssueFilter, Project, Status
 from tracker_gui.domain.people import People
 from tracker_gui.errors import NotFoundError
+from tracker_gui.services.link_keys import link_keys
 
 if TYPE_CHECKING:
     from tracker_gui.services import Services
@@ -273,9 +275,15 @@ def issue_list(services: Services, issues: Sequence[Issue], as_json: bool) -> Ou
 
 # -- show -----------------------------------------------------------------------------------
 def describe_change(
-    change: Change, status_name: Callable[[str | None], str], issue_key: Callable[[str | None], str]
+    change: Change,
+    status_name: Callable[[str | None], str],
+    issue_key: Callable[[str | None], str],
+    link_key: Callable[[int], str | None] = lambda _: None,
 ) -> str:
-    """One history entry as a phrase; status and parent ids become names and keys."""
+    """One history entry as a phrase; status and parent ids become names and keys.
+
+    `link_key` reads a linked issue's key through the reader's rights (None: not readable).
+    """
     old, new = change.old, change.new
     phrases = {
         "status": lambda: f"status: {status_name(old)} -> {status_name(new)}",
@@ -286,8 +294,8 @@ def describe_change(
         "comment": lambda: f"commented: {_shorten(new)}",
         "comment.edited": lambda: "edited a comment",
         "comment.deleted": lambda: "deleted a comment",
-        "link": lambda: f"linked: {new}",
-        "unlink": lambda: f"removed the link: {old}",
+        "link": lambda: f"linked: {link_history.render(new, link_key)}",
+        "unlink": lambda: f"removed the link: {link_history.render(old, link_key)}",
         "watch": lambda: "started watching" if new == change.actor else f"added watcher {new}",
         "unwatch": lambda: "stopped watching" if new == change.actor else f"removed {new}",
         "attachment": lambda: f"attached {new}",
@@ -319,7 +327,9 @@ def history_lines(
                 keys[value] = f"#{value}"
         return keys[value]
 
-    return [(c, describe_change(c, status_name, issue_key)) for c in detail.history]
+    # One read for every issue the link rows name; what row-level security hides stays out.
+    linked = link_keys(services, link_history.other_ids(detail.history))
+    return [(c, describe_change(c, status_name, issue_key, linked.get)) for c in detail.history]
 
 
 def detail_output(services: Services, detail: IssueDetail) -> Output:

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tracker_gui.domain.enums import LinkKind
 from tracker_gui.domain.models import Issue
 from tracker_gui.services import Services
 from tracker_gui.ui.models.activity_model import (
@@ -184,4 +185,22 @@ def test_an_import_and_an_edit_of_two_fields_are_one_entry_each(
     assert texts(model)[:2] == [
         "alice imported into TRK: csv file in.csv",
         "alice renamed TRK-1 to 'Write it' and changed the priority of TRK-1 from medium to high",
+    ]
+
+
+def test_a_link_reads_on_both_ends_by_key_and_an_unreadable_end_is_not_named(
+    store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    a, b = three_issues[0], three_issues[1]
+    gui_services.issues.link(a.id, LinkKind.BLOCKS, b.key)
+    gui_services.issues.unlink(a.id, LinkKind.BLOCKS, b.key)
+    # A row naming an issue this reader cannot read (here: one that does not exist).
+    gui_services.projects.catalog.append_changes(
+        [(a.project_id, a.id, "bob", "link", None, "relates #987654")]
+    )
+    model = ActivityModel(store)
+    assert texts(model)[:3] == [
+        f"bob linked {a.key}: relates an issue in another project",
+        f"alice unlinked {a.key}: blocks {b.key}",  # both ends' rows, told once
+        f"alice linked {a.key}: blocks {b.key}",
     ]

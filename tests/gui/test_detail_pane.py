@@ -101,6 +101,9 @@ def test_shows_every_field(world: World, pane: DetailPane, qtbot: QtBot) -> None
     pane.show_issue(child.id)
     assert pane.fields.parent_edit.text() == "TRK-1"
     assert pane.fields.parent_link.isVisibleTo(pane)
+    # The other end's history tells the link too, in its own words.
+    pane.show_issue(world.services.issues.by_key("TRK-2").id)
+    assert "alice linked: blocked by TRK-1" in pane.history.lines()
 
 
 def test_markdown_description_renders_and_edits(

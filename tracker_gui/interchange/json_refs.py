@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tracker_gui.domain import link_history
+
 # Project-level fields whose text lists status ids (see ProjectService).
 STATUS_LIST = "status.order"
 TRANSITIONS = "transitions"
@@ -50,6 +52,14 @@ class RefsOut:
             return self._status_text(project_id, text)
         if has_issue and field == "parent":
             return self._issue_text(text)
+        if has_issue and field in link_history.LINK_FIELDS:
+            # "blocks #42": the id becomes the other issue's uid, re-mapped on import. One not
+            # in the file (gone, or in a project the exporter cannot read) is numbered instead.
+            ref = link_history.parse(text)
+            if ref is None:
+                return text
+            found = self.issue(ref[1])
+            return {"link": [ref[0], {"issue": found} if isinstance(found, str) else found]}
         if has_issue and field == "created":
             try:
                 state = json.loads(text)
@@ -106,6 +116,9 @@ class RefsIn:
             return json.dumps(state, sort_keys=True)
         if "statuses" in value:
             return ",".join(self._text(project, r) for r in value["statuses"])
+        if "link" in value:
+            phrase, ref = value["link"]
+            return f"{phrase} #{self._text(project, ref)}"
         if "transitions" in value:
             return ";".join(
                 f"{self._text(project, a)}>{self._text(project, b)}"
@@ -135,6 +148,13 @@ def ref_problem(value: Any, statuses: set[str], uids: set[str]) -> str | None:
         ):
             return f"{kind} must be a list"
         return next((p for r in flat if (p := ref_problem(r, statuses, uids))), None)
+    if kind == "link":
+        if not (isinstance(inner, list) and len(inner) == 2 and isinstance(inner[0], str)):
+            return "link must be [phrase, issue reference]"
+        target = inner[1]
+        if not (isinstance(target, dict) and set(target) <= {"issue", "deleted_issue"}):
+            return "a link must name an issue or a deleted issue"
+        return ref_problem(target, statuses, uids)
     if kind in ("status", "issue") and not isinstance(inner, str):
         return f"{kind} must be text"
     if kind == "status":

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 
-from tracker_gui.domain import history
+from tracker_gui.domain import history, link_history
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Issue, Label, Project, Status
 from tracker_gui.errors import StorageError
@@ -164,10 +164,12 @@ class _Writer:
 
     def links(self, project: Project) -> None:
         for link in self.plan.links:
-            (source, _), (target, key) = self.written[link.source], self.written[link.target]
+            (source, _), (target, _) = self.written[link.source], self.written[link.target]
             self.repo.insert_link(link.kind.value, source, target)
-            text = f"{link.kind.value} {key}"
-            self.log.append((project.id, source, self.actor, "link", None, text, self.now))
+            # Both ends, each naming the other by id, as IssueService.link writes them.
+            for issue_id, other, outward in ((source, target, True), (target, source, False)):
+                text = link_history.text(link.kind.value, other, outward)
+                self.log.append((project.id, issue_id, self.actor, "link", None, text, self.now))
 
 
 def write(

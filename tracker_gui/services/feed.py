@@ -74,6 +74,10 @@ class FeedService:
     def history(self, issue_id: int) -> list[Change]:
         return self.catalog.history(issue_id)
 
+    def deleted_keys(self, issue_ids: Sequence[int]) -> dict[int, str]:
+        """id -> key of deleted issues whose history the reader may see."""
+        return self.catalog.deleted_keys(issue_ids)
+
     def last_id(self) -> int:
         return self.catalog.last_change_id()
 

@@ -31,6 +31,7 @@ from tracker_gui.errors import (
 from tracker_gui.services import bulk_moves
 from tracker_gui.services.base import ChangeRow, ServiceBase
 from tracker_gui.services.bus import EventBus
+from tracker_gui.services.link_log import link_rows
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.issues_repo import IssueRepo
@@ -565,18 +566,7 @@ class IssueService(ServiceBase):
             if self.repo.find_link(kind.value, issue.id, other.id) is not None:
                 return
             self.repo.insert_link(kind.value, issue.id, other.id)
-            events = self._commit_log(
-                [
-                    (
-                        issue.project_id,
-                        issue.id,
-                        self.actor,
-                        "link",
-                        None,
-                        f"{kind.value} {other.key}",
-                    )
-                ]
-            )
+            events = self._commit_log(link_rows(self.actor, "link", kind, issue, other))
         self._publish(events)
 
     def unlink(self, issue_id: int, kind: LinkKind, other_key: str) -> None:
@@ -587,18 +577,7 @@ class IssueService(ServiceBase):
             if link_id is None:
                 raise NotFoundError(f"{issue.key} does not {kind.value} {other.key}")
             self.repo.delete_link(link_id)
-            events = self._commit_log(
-                [
-                    (
-                        issue.project_id,
-                        issue.id,
-                        self.actor,
-                        "unlink",
-                        f"{kind.value} {other.key}",
-                        None,
-                    )
-                ]
-            )
+            events = self._commit_log(link_rows(self.actor, "unlink", kind, issue, other))
         self._publish(events)
 
     def watch(self, issue_id: int, username: str | None = None, on: bool = True) -> None:

@@ -296,6 +296,17 @@ class CatalogRepo:
             query = ChangeRow.select().where(ChangeRow.issue_id == issue_id).order_by(ChangeRow.id)
             return [convert.change(r) for r in query]
 
+    def deleted_keys(self, issue_ids: Sequence[int]) -> dict[int, str]:
+        """Keys of deleted issues, from their `deleted` rows (the key is the row's `old`);
+        on a shared database only rows of projects the reader may see are found."""
+        if not issue_ids:
+            return {}
+        with self.db.reading():
+            query = ChangeRow.select(ChangeRow.issue_id, ChangeRow.old).where(
+                ChangeRow.issue_id.in_(list(issue_ids)), ChangeRow.field == "deleted"
+            )
+            return {r.issue_id: str(r.old) for r in query if r.old and r.issue_id is not None}
+
     def recent_changes(self, limit: int, project_ids: Sequence[int] = ()) -> list[Change]:
         with self.db.reading():
             query = ChangeRow.select()

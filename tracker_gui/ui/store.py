@@ -59,6 +59,7 @@ from tracker_gui.services.field_state import (
     comment_state,
     field_state,
 )
+from tracker_gui.services.link_keys import link_keys
 from tracker_gui.ui.export_job import ExportJob
 from tracker_gui.ui.undo import (
     AddCommentCommand,
@@ -538,6 +539,10 @@ class Store(QObject):
             return []
         flt = IssueFilter(issue_ids=tuple(ids), include_archived=True)
         return self._read(lambda: self.services.issues.search(flt), [])
+
+    def link_keys(self, ids: Sequence[int]) -> dict[int, str]:
+        """Keys of linked issues as this login may read them; a hidden one is left out."""
+        return self._read(lambda: link_keys(self.services, ids), {}) if ids else {}
 
     def history(self, issue_id: int) -> list[Change]:
         return self._read(lambda: self.services.feed.history(issue_id), [])

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.unit.interchange.conftest import JIRA
+from tracker_gui.cli_format import StatusNames, history_lines
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority
 from tracker_gui.domain.models import Issue, IssueFilter, NewIssue
 from tracker_gui.interchange import import_jira
@@ -139,6 +140,19 @@ def test_links_from_both_ends_are_stored_once(services: Services, shop: dict[str
     assert links("SHOP-5") == [(LinkKind.BLOCKS, "is blocked by", "SHOP-3")]
     assert links("SHOP-2") == [(LinkKind.RELATES, "relates to", "SHOP-8")]
     assert links("SHOP-1") == []  # its link to SHOP-99 leaves the file: skipped
+
+
+def test_imported_links_are_in_both_ends_histories(
+    services: Services, shop: dict[str, Issue]
+) -> None:
+    def told(key: str) -> list[str]:
+        detail = services.issues.detail(shop[key].id)
+        lines = history_lines(services, detail, StatusNames(services))
+        return sorted(text for c, text in lines if c.field == "link")
+
+    assert told("SHOP-3") == ["linked: blocks SHOP-5", "linked: duplicated by SHOP-7"]
+    assert told("SHOP-5") == ["linked: blocked by SHOP-3"]
+    assert told("SHOP-7") == ["linked: duplicates SHOP-3"]
 
 
 def test_links_leaving_the_file_and_unknown_kinds_are_reported(services: Services) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from tests.unit.helpers import EventLog, stored_changes
 from tests.unit.interchange.conftest import JIRA, TRELLO
+from tracker_gui.cli_format import StatusNames, history_lines
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import LinkKind, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter, NewIssue
@@ -234,3 +235,27 @@ def test_a_damaged_file_names_the_field(
         "does not match its size and sha256 (damaged?)"
     )
     assert services.projects.projects() == []
+
+
+def test_link_rows_name_the_other_issue_by_uid_and_read_by_key_after_import(
+    source: Services, services: Services, tmp_path: Path
+) -> None:
+    """A link row stores `relates #<id>`: the file holds the uid, the import the new id."""
+    font, shop = source.issues.by_key("WR-1"), source.issues.by_key("SHOP-3")
+    doc = build(source)
+    rows = [(r["field"], r["new"]) for r in doc["history"] if r["field"] == "link"]
+    assert ("link", {"link": ["relates", {"issue": shop.uid}]}) in rows
+    assert ("link", {"link": ["relates", {"issue": font.uid}]}) in rows
+    assert "#" not in json.dumps([r for r in rows if isinstance(r[1], dict)])
+    # Ids in the target differ from the source's: an id copied as text would name another issue.
+    services.projects.ensure_project("PRE", "Made first")
+    for n in range(5):
+        services.issues.create(NewIssue("PRE", f"shifts the ids {n}"))
+    export_json(source, tmp_path / "out.json")
+    assert import_json(services, tmp_path / "out.json").ok
+    names = StatusNames(services)
+    for key, other in (("WR-1", "SHOP-3"), ("SHOP-3", "WR-1")):
+        detail = services.issues.detail(services.issues.by_key(key).id)
+        lines = [text for _, text in history_lines(services, detail, names)]
+        assert f"linked: relates {other}" in lines, key
+    assert services.issues.by_key("WR-1").id != font.id

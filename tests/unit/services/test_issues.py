@@ -601,8 +601,11 @@ def test_link_and_unlink(board: Board) -> None:
     assert s.issues.detail(b.id).links == ()
     changes = assert_published_and_stored(s, log, before)
     assert [(c.issue_id, c.field, c.old, c.new) for c in changes] == [
-        (a.id, "link", None, f"blocks {b.key}"),
-        (a.id, "unlink", f"blocks {b.key}", None),
+        # Both ends, each naming the other by id (its key is read when shown).
+        (a.id, "link", None, f"blocks #{b.id}"),
+        (b.id, "link", None, f"blocked by #{a.id}"),
+        (a.id, "unlink", f"blocks #{b.id}", None),
+        (b.id, "unlink", f"blocked by #{a.id}", None),
     ]
     counts = row_counts(s)
     with pytest.raises(ValidationError, match="itself"):

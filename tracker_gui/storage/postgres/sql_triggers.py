@@ -9,6 +9,7 @@ says SET CONSTRAINTS ALL IMMEDIATE before reading them back.
 
 from __future__ import annotations
 
+from tracker_gui.domain.link_history import INWARD
 from tracker_gui.storage.postgres.sql_helpers import DEFINER, SEARCH_PATH
 
 # Statement time, not transaction start: a transaction held open cannot backdate its rows.
@@ -21,6 +22,12 @@ def _fn(name: str, body: str, declare: str = "") -> str:
         f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql {DEFINER} AS $$\n"
         f"{('DECLARE ' + declare) if declare else ''}\nBEGIN\n{body}\nEND $$"
     )
+
+
+def _inward(kind: str) -> str:
+    """SQL for the target's phrase of a link kind, from domain/link_history.INWARD."""
+    whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in INWARD.items())
+    return f"(CASE {kind} {whens} ELSE {kind} END)"
 
 
 FUNCTIONS = [
@@ -225,15 +232,28 @@ FUNCTIONS = [
     _fn(
         "tracker_link_after",
         """
+    -- Both ends, naming the other end by id (domain/link_history.py spells the same words):
+    -- its key is looked up when read, through the reader's rights, so it never leaks.
     IF TG_OP = 'INSERT' THEN
+        v_out := NEW.kind || ' #' || NEW.target_id;
+        v_in := {IN_NEW} || ' #' || NEW.source_id;
         PERFORM public.tracker_log(public.tracker_issue_project(NEW.source_id), NEW.source_id,
-            'link', NULL, NEW.kind || ' ' || public.tracker_issue_key(NEW.target_id));
+            'link', NULL, v_out);
+        PERFORM public.tracker_log(public.tracker_issue_project(NEW.target_id), NEW.target_id,
+            'link', NULL, v_in);
     ELSIF EXISTS (SELECT 1 FROM public.issue WHERE id = OLD.source_id)
           AND EXISTS (SELECT 1 FROM public.issue WHERE id = OLD.target_id) THEN
+        v_out := OLD.kind || ' #' || OLD.target_id;
+        v_in := {IN_OLD} || ' #' || OLD.source_id;
         PERFORM public.tracker_log(public.tracker_issue_project(OLD.source_id), OLD.source_id,
-            'unlink', OLD.kind || ' ' || public.tracker_issue_key(OLD.target_id), NULL);
+            'unlink', v_out, NULL);
+        PERFORM public.tracker_log(public.tracker_issue_project(OLD.target_id), OLD.target_id,
+            'unlink', v_in, NULL);
     END IF;
-    RETURN NULL;""",
+    RETURN NULL;""".replace("{IN_NEW}", _inward("NEW.kind")).replace(
+            "{IN_OLD}", _inward("OLD.kind")
+        ),
+        "v_out pg_catalog.text; v_in pg_catalog.text;",
     ),
     _fn(
         "tracker_watcher_after",

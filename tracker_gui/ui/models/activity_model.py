@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from tracker_gui.domain import link_history
 from tracker_gui.domain.models import Change, Issue
 from tracker_gui.ui.models.issue_table_model import local_time_text, relative_time
 from tracker_gui.ui.store import Store
@@ -73,6 +74,7 @@ class _Names:
         self.statuses: dict[int, str] = {}
         self.projects: dict[int, str] = {}
         self.loaded_workflows: set[int] = set()
+        self.linked: dict[int, str] = {}  # linked issues not live here: "TRK-5 (deleted)"
 
     def learn(self, changes: list[Change]) -> None:
         """Resolve every name these changes mention, with one batch query for unknown issues."""
@@ -90,9 +92,18 @@ class _Names:
                 for c in changes
                 if c.issue_id is not None and c.issue_id not in self.issues
             }
+            # Linked issues too: read through the viewer's rights, so a hidden one stays unnamed.
+            | {i for i in link_history.other_ids(changes) if i not in self.issues}
         )
         for issue in self.store.issues_by_ids(unknown):
             self.remember(issue)
+        # Linked issues still unknown: deleted ones are named from the history one may read.
+        gone = sorted(
+            i
+            for i in link_history.other_ids(changes)
+            if i not in self.issues and i not in self.linked
+        )
+        self.linked.update(self.store.link_keys(gone))
         for project_id in {c.project_id for c in changes if c.field == "status"}:
             if project_id not in self.loaded_workflows:
                 self.load_statuses(project_id)
@@ -118,6 +129,10 @@ class _Names:
             return "an issue"
         known = self.issues.get(issue_id)
         return known[0] if known else f"issue #{issue_id}"
+
+    def link_key(self, issue_id: int) -> str | None:
+        known = self.issues.get(issue_id)
+        return known[0] if known else self.linked.get(issue_id)
 
     def title(self, issue_id: int | None) -> str:
         known = self.issues.get(issue_id) if issue_id is not None else None
@@ -180,9 +195,9 @@ def describe(change: Change, names: _Names) -> tuple[str, str]:
     if field == "archived":
         return (f"archived {key}" if new == "true" else f"restored {key}"), "trash"
     if field == "link":
-        return f"linked {key}: {new}", "link"
+        return f"linked {key}: {link_history.render(new, names.link_key)}", "link"
     if field == "unlink":
-        return f"unlinked {key}: {old}", "link"
+        return f"unlinked {key}: {link_history.render(old, names.link_key)}", "link"
     if field == "watch":
         return (
             f"started watching {key}"
@@ -239,6 +254,9 @@ def describe_set(rows: list[Change], names: _Names) -> tuple[Change, str, str]:
     if summary is not None:  # an import: its summary row says it (rows may be thinned)
         return (summary, *describe(summary, names))
     if len(rows) == 1:
+        return (rows[0], *describe(rows[0], names))
+    if len(rows) == 2 and rows[0].field == rows[1].field in link_history.LINK_FIELDS:
+        # One link made or removed: a row on each end, told once from the source's side.
         return (rows[0], *describe(rows[0], names))
     issues = list(dict.fromkeys(c.issue_id for c in rows if c.issue_id is not None))
     if len(issues) <= 1:  # one issue, several fields (an edit dialog's save)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker_gui.domain import people
+from tracker_gui.domain import link_history, people
 from tracker_gui.domain.models import Change, Comment, IssueDetail, User
 from tracker_gui.ui.dialogs import conflict as dialog
 from tracker_gui.ui.panes import detail_style as style
@@ -29,9 +29,15 @@ SKIPPED_FIELDS = {"rank"}
 
 
 def describe_change(
-    change: Change, status_name: Callable[[str], str], key_of: Callable[[str], str]
+    change: Change,
+    status_name: Callable[[str], str],
+    key_of: Callable[[str], str],
+    link_key: Callable[[int], str | None] = lambda _: None,
 ) -> str:
-    """One history line without the actor, e.g. `moved from To Do to Done`."""
+    """One history line without the actor, e.g. `moved from To Do to Done`.
+
+    `link_key` gives a linked issue's key as the viewer may read it (None: hidden or gone).
+    """
     old, new, field = change.old, change.new, change.field
     if field == "created":
         return "created the issue"
@@ -72,8 +78,10 @@ def describe_change(
         return "edited a comment"
     if field == "comment.deleted":
         return "deleted a comment"
-    if field in ("link", "unlink"):
-        return f"linked: {new}" if field == "link" else f"removed the link: {old}"
+    if field == "link":
+        return f"linked: {link_history.render(new, link_key)}"
+    if field == "unlink":
+        return f"removed the link: {link_history.render(old, link_key)}"
     if field in ("watch", "unwatch"):
         verb = "started" if field == "watch" else "stopped"
         if new == change.actor:
@@ -342,11 +350,14 @@ class HistorySection(QWidget):
             return names.get(int(sid), "a deleted status") if sid.isdigit() else sid
 
         rows = [c for c in reversed(detail.history) if c.field not in SKIPPED_FIELDS]
+        # Linked issues read in one go, through the viewer's rights: a hidden one is not named.
+        wanted = sorted(link_history.other_ids(rows))
+        linked = self._store.link_keys(wanted)
         muted = style.colours()["muted_text"]
         self._lines = []
         html: list[str] = []
         for change in rows:
-            text = describe_change(change, status_name, self._key_of)
+            text = describe_change(change, status_name, self._key_of, linked.get)
             self._lines.append(f"{change.actor} {text}")
             if len(html) < self._limit:
                 html.append(

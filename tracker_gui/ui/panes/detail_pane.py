@@ -326,6 +326,7 @@ class DetailPane(QWidget):
             return False
         if issue_ids & self._related:
             return True
+        # Rows written by id land on both ends (caught above); older rows name the key.
         key = self._detail.issue.key if self._detail else None
         return key is not None and any(
             c.field in ("link", "unlink") and key in f"{c.old or ''} {c.new or ''}".split()
