@@ -27,7 +27,7 @@ from tracker_gui.services import Services
 from tracker_gui.services.export_reads import ExportReads, IssueBundle
 
 FORMAT = "tracker-gui"
-VERSION = 1
+VERSION = 2  # 2: link history rows name the other issue by uid (version 1 files still read)
 
 
 def when(value: dt.datetime | dt.date | None) -> str | None:
