@@ -37,7 +37,7 @@ def psql(db: Secured, who: str, script: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     env["PGPASSWORD"] = PASSWORD
     done = subprocess.run(
-        [_psql_binary(), "--no-psqlrc", "-X", "-A", "-t", "-h", "127.0.0.1",
+        [_psql_binary(db.cluster), "--no-psqlrc", "-X", "-A", "-t", "-h", "127.0.0.1",
          "-p", str(db.cluster.port_number), "-U", db.logins[who], "-d", db.name,
          "-v", "ON_ERROR_STOP=0"],
         input=script, capture_output=True, text=True, env=env, timeout=60, check=False,
