@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import fn
 
@@ -44,6 +45,57 @@ _LABELS_SQL = (
     'WHERE il."issue_id" IN ({marks}) ORDER BY l."name"'
 )
 
+# What an INSERT or UPDATE of an issue hands back: the columns the database may decide.
+_WRITTEN = '"id", "number", "version", "created_at", "updated_at", "resolved_at", "archived"'
+# One issue by id, in filtering.ISSUE_COLUMNS order, then its description and its labels
+# (a JSON array: any character may be in a name), in one statement.
+_ONE_ISSUE = (
+    'SELECT i."id", i."uid", i."project_id", i."number", i."type", i."title", i."status_id", '
+    'i."priority", i."rank", i."parent_id", i."due", i."estimate", i."created_at", '
+    'i."updated_at", i."resolved_at", i."version", i."archived", p."key", a."username", '
+    'r."username", i."description", '
+    '(SELECT {agg} FROM "issue_label" AS il JOIN "label" AS l ON l."id" = il."label_id" '
+    'WHERE il."issue_id" = i."id") '
+    'FROM "issue" AS i JOIN "project" AS p ON p."id" = i."project_id" '
+    'LEFT JOIN "app_user" AS a ON a."id" = i."assignee_id" '
+    'JOIN "app_user" AS r ON r."id" = i."reporter_id" '
+    'WHERE i."id" = {mark}'
+)
+_ONE_ISSUE_SQLITE = _ONE_ISSUE.format(agg='json_group_array(l."name")', mark="?")
+_ONE_ISSUE_POSTGRES = _ONE_ISSUE.format(agg='json_agg(l."name")', mark="%s")
+
+
+class Written(NamedTuple):
+    """What the database decided when it wrote an issue row (RETURNING)."""
+
+    id: int
+    number: int
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    resolved_at: dt.datetime | None
+    archived: bool
+
+
+def _written(row: Sequence[Any]) -> Written:
+    return Written(
+        int(row[0]),
+        int(row[1]),
+        int(row[2]),
+        convert._time(row[3]),
+        convert._time(row[4]),
+        convert._opt_time(row[5]),
+        bool(row[6]),
+    )
+
+
+def _label_names(value: Any) -> tuple[str, ...]:
+    """Sorted label names from a JSON array (SQLite: its text; psycopg: already a list)."""
+    if value is None:
+        return ()
+    names = json.loads(value) if isinstance(value, str) else value
+    return tuple(sorted(names))
+
 
 class IssueRepo:
     """Issue rows in and out; returns domain dataclasses, never peewee rows."""
@@ -68,6 +120,12 @@ class IssueRepo:
                 .order_by(LabelRow.name)
             ),
         )
+        self._last_rank = Prepared(
+            database,
+            lambda status: IssueRow.select(fn.MAX(IssueRow.rank)).where(IssueRow.status == status),
+        )
+        # Statement text of the hot writes, by the columns they set.
+        self._texts = CompiledCache(size=64)
         self._ranks = Prepared(
             database,
             lambda status: IssueRow.select(fn.MIN(IssueRow.rank), fn.MAX(IssueRow.rank)).where(
@@ -117,12 +175,13 @@ class IssueRepo:
         return [convert.issue(r, labels.get(r[0], ())) for r in found]
 
     def get(self, issue_id: int) -> Issue | None:
+        """One issue with its description and labels, in one statement."""
         with self.db.reading():
-            found = self._by_id.rows(issue_id)
-            if not found:
+            sql = _ONE_ISSUE_SQLITE if self.db.is_sqlite else _ONE_ISSUE_POSTGRES
+            found = self.db.peewee.execute_sql(sql, [issue_id]).fetchone()
+            if found is None:
                 return None
-            labels = tuple(name for _, name in self._labels_of.rows(issue_id))
-            return convert.issue(found[0], labels)
+            return convert.issue(found[:-1], _label_names(found[-1]))
 
     def find_by_key(self, project_key: str, number: int) -> Issue | None:
         with self.db.reading():
@@ -215,6 +274,12 @@ class IssueRepo:
         with self.db.reading():
             found = self._ranks.rows(status_id)
             return (found[0][0], found[0][1]) if found else (None, None)
+
+    def last_rank(self, status_id: int) -> str | None:
+        """The last rank in a status (one index look-up: MIN and MAX together scan the column)."""
+        with self.db.reading():
+            found = self._last_rank.rows(status_id)
+            return found[0][0] if found else None
 
     def rank_neighbour(
         self, status_id: int, rank: str, *, below: bool, exclude: int = 0
@@ -367,14 +432,41 @@ class IssueRepo:
         """
         if self.db.server_managed:
             return 0
-        ProjectRow.update(next_number=ProjectRow.next_number + 1).where(
-            ProjectRow.id == project_id
-        ).execute()
-        row = ProjectRow.select(ProjectRow.next_number).where(ProjectRow.id == project_id).first()
-        return int(row.next_number) - 1
+        mark = self.db.peewee.param
+        row = self.db.peewee.execute_sql(
+            'UPDATE "project" SET "next_number" = "next_number" + 1 '
+            f'WHERE "id" = {mark} RETURNING "next_number"',
+            [project_id],
+        ).fetchone()
+        return int(row[0]) - 1
 
     def insert(self, values: dict[str, Any]) -> int:
         return writes.insert_row(self.db, IssueRow, values)
+
+    def insert_returning(self, values: dict[str, Any]) -> Written:
+        """INSERT one issue and return what the database decided: (id, number, version,
+        created_at, updated_at, resolved_at, archived). A secured database sets those in its
+        triggers, so only the columns a client may name are sent there."""
+        fields = IssueRow._meta.fields
+        if self.db.server_managed:
+            values = writes.client_values(values)
+        else:  # what peewee's insert would add: the columns' Python defaults
+            for name, field in fields.items():
+                if name not in values and field.default is not None:
+                    values = {
+                        **values,
+                        name: field.default() if callable(field.default) else field.default,
+                    }
+        names = tuple(values)
+        sql = self._texts.get(("insert", names), lambda: self._insert_sql(names))
+        params = [fields[k].db_value(v) for k, v in values.items()]
+        return _written(self.db.peewee.execute_sql(sql, params).fetchone())
+
+    def _insert_sql(self, names: tuple[str, ...]) -> str:
+        fields = IssueRow._meta.fields
+        columns = ", ".join(f'"{fields[k].column_name}"' for k in names)
+        marks = ", ".join([self.db.peewee.param] * len(names))
+        return f'INSERT INTO "issue" ({columns}) VALUES ({marks}) RETURNING {_WRITTEN}'
 
     def insert_many(self, rows: Iterable[dict[str, Any]]) -> None:
         """Bulk insert of generated or imported issues; every dict has the same keys."""
@@ -424,18 +516,39 @@ class IssueRepo:
 
     def update(self, issue_id: int, version: int, values: dict[str, Any]) -> bool:
         """Optimistic write: True when this exact version was updated, False on a conflict."""
+        return self.update_returning(issue_id, version, values) is not None
+
+    def update_returning(
+        self, issue_id: int, version: int, values: dict[str, Any]
+    ) -> Written | None:
+        """Optimistic write in one statement: `values` (field name -> value) where the row is
+        still at `version`. Returns (id, number, version, created_at, updated_at,
+        resolved_at, archived) as written, or None when someone else changed it first."""
         if self.db.server_managed:
             # The trigger bumps version and updated_at; a labels-only edit still needs a SET.
             values = writes.client_values(values, keep=frozenset({"archived"}))
-            values = values or {"title": IssueRow.title}
         else:
-            values = {**values, "version": IssueRow.version + 1, "updated_at": utcnow()}
-        changed = (
-            IssueRow.update(**values)
-            .where((IssueRow.id == issue_id) & (IssueRow.version == version))
-            .execute()
+            values = {**values, "updated_at": utcnow()}
+        fields = IssueRow._meta.fields
+        names = tuple(values)
+        key = ("update", names, self.db.server_managed)
+        sql = self._texts.get(key, lambda: self._update_sql(names))
+        params = [fields[k].db_value(v) for k, v in values.items()]
+        row = self.db.peewee.execute_sql(sql, [*params, issue_id, version]).fetchone()
+        return _written(row) if row is not None else None
+
+    def _update_sql(self, names: tuple[str, ...]) -> str:
+        fields = IssueRow._meta.fields
+        mark = self.db.peewee.param
+        sets = [f'"{fields[k].column_name}" = {mark}' for k in names]
+        if not self.db.server_managed:
+            sets.append('"version" = "version" + 1')
+        if not sets:
+            sets.append('"title" = "title"')
+        return (
+            f'UPDATE "issue" SET {", ".join(sets)} '
+            f'WHERE "id" = {mark} AND "version" = {mark} RETURNING {_WRITTEN}'
         )
-        return bool(changed == 1)
 
     def delete(self, issue_id: int, version: int) -> bool:
         orphan: dict[str, Any] = {"parent": None}
@@ -454,6 +567,24 @@ class IssueRepo:
         rows = [{"issue": issue_id, "label": lid} for lid in sorted(set(label_ids))]
         if rows:
             IssueLabelRow.insert_many(rows).execute()
+
+    def add_labels(self, issue_id: int, label_ids: Sequence[int]) -> None:
+        """The labels of a new issue (it has none yet): one INSERT."""
+        wanted = sorted(set(label_ids))
+        if not wanted:
+            return
+        mark = self.db.peewee.param
+        sql = self._texts.get(
+            ("labels", len(wanted)),
+            lambda: (
+                'INSERT INTO "issue_label" ("issue_id", "label_id") VALUES '
+                + ", ".join([f"({mark}, {mark})"] * len(wanted))
+            ),
+        )
+        params: list[Any] = []
+        for label_id in wanted:
+            params += (issue_id, label_id)
+        self.db.peewee.execute_sql(sql, params)
 
     def add_labels_many(self, pairs: Iterable[tuple[int, int]]) -> None:
         bulk.insert(self.db, IssueLabelRow, ("issue", "label"), pairs)
