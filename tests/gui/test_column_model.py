@@ -63,7 +63,9 @@ def test_data_roles(board_services: Services, board_store: Store) -> None:
     (issue,) = add_issues(board_services, 1, labels=("ui",))
     model = ColumnModel(board_store, todo)
     index = model.index(0, 0)
-    assert index.data(IssueRole) == issue
+    card = index.data(IssueRole)  # a light Card: what the card shows, by Issue's names
+    shown = ("id", "key", "title", "type", "priority", "assignee", "due", "labels", "version")
+    assert {f: getattr(card, f) for f in shown} == {f: getattr(issue, f) for f in shown}
     assert index.data(IssueIdRole) == issue.id
     assert index.data() == f"{issue.key} {issue.title}"
     assert "Labels: ui" in index.data(Qt.ItemDataRole.ToolTipRole)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from tracker_gui.domain import history, rank, validation
+from tracker_gui.domain.cards import Card
 from tracker_gui.domain.enums import ROLE_RANK, IssueType, LinkKind, Priority, Role, StatusCategory
 from tracker_gui.domain.models import (
     Comment,
@@ -139,10 +140,11 @@ class IssueService(ServiceBase):
 
     def column(
         self, status_id: int, flt: IssueFilter, offset: int = 0, limit: int = 200
-    ) -> list[Issue]:
-        """One board column page, in rank order."""
+    ) -> list[Card]:
+        """One board column page in rank order: light cards (what a card shows, labels
+        included) in one query; `get()` has the whole issue."""
         scoped = IssueFilter(**{**_fields(flt), "status_ids": (status_id,)})
-        return self.repo.search(scoped, sort="rank", offset=offset, limit=limit)
+        return self.repo.cards(scoped, offset=offset, limit=limit)
 
     # -- helpers -------------------------------------------------------------------------
     def _workflow(self, project_id: int) -> Workflow:

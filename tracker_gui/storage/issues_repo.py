@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 from peewee import fn
 
 from tracker_gui.domain import rank as rank_keys
+from tracker_gui.domain.cards import Card
+from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import (
     Attachment,
     Comment,
@@ -87,6 +89,38 @@ def _written(row: Sequence[Any]) -> Written:
         convert._opt_time(row[5]),
         bool(row[6]),
     )
+
+
+_TYPES = {t.value: t for t in IssueType}
+_PRIORITIES = {int(p): p for p in Priority}
+
+
+def _card(row: Sequence[Any]) -> Card:
+    """A row of IssueRepo.cards (filtering.CARD_COLUMNS, then the labels' JSON array)."""
+    issue_id, project_id, key, number, kind, title, status, prio, rank, who, due, version = row[:12]
+    labels = row[13]
+    return Card(
+        issue_id,
+        project_id,
+        key,
+        number,
+        _TYPES.get(kind) or IssueType(kind),
+        title,
+        status,
+        _PRIORITIES.get(prio) or Priority(prio),
+        rank,
+        who,
+        None if due is None else convert._date(due),
+        version,
+        bool(row[12]),
+        _card_labels(labels) if labels else (),
+    )
+
+
+def _card_labels(value: Any) -> tuple[str, ...]:
+    """Sorted label names: NUL-joined text (SQLite) or a list (psycopg's JSON)."""
+    names = value.split("\x00") if isinstance(value, str) else value
+    return tuple(sorted(names)) if len(names) > 1 else tuple(names)
 
 
 def _label_names(value: Any) -> tuple[str, ...]:
@@ -215,6 +249,47 @@ class IssueRepo:
             if sort_here:
                 found.sort(key=lambda i: (i.project_key, i.number))
             return found
+
+    def cards(
+        self,
+        flt: IssueFilter,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        ctx: QueryContext | None = None,
+    ) -> list[Card]:
+        """Board cards in rank order: the columns a card shows and its labels, one statement."""
+        ctx = ctx or self.query_context()
+        with self.db.reading():
+            sql, params = self._compiled.get(
+                ("cards", flt, ctx, offset, limit),
+                lambda: self._compile_cards(flt, ctx, offset, limit),
+            )
+            cursor = self.db.peewee.execute_sql(sql, list(params))
+            return [_card(r) for r in cursor.fetchall()]
+
+    def _compile_cards(
+        self, flt: IssueFilter, ctx: QueryContext, offset: int, limit: int | None
+    ) -> tuple[str, tuple[Any, ...]]:
+        query = (
+            filtering.base_query()
+            .select(*filtering.CARD_COLUMNS)
+            .where(self._where(flt, ctx))
+            .order_by(*filtering.SORTS["rank"])
+        )
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        inner, params = query.sql()
+        # Labels per card in the same statement, over the page only (the inner query).
+        # SQLite: names joined by NUL, which no name holds (validation refuses it, and
+        # PostgreSQL text cannot hold one): splitting is ~3x cheaper than parsing JSON.
+        agg = 'group_concat(l."name", char(0))' if self.db.is_sqlite else 'json_agg(l."name")'
+        sql = (
+            f'SELECT c.*, (SELECT {agg} FROM "issue_label" AS il '
+            'JOIN "label" AS l ON l."id" = il."label_id" WHERE il."issue_id" = c."id") '
+            f'FROM ({inner}) AS c ORDER BY c."rank", c."id"'
+        )
+        return sql, tuple(params)
 
     def _compile_search(
         self,

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (before any Qt call: see the module)
+from tracker_gui.domain.cards import Card
 from tracker_gui.domain.enums import Role
 from tracker_gui.domain.models import (
     Change,
@@ -270,7 +271,7 @@ class Store(QObject):
 
     def column_page(
         self, status_id: int, offset: int, limit: int, flt: IssueFilter | None = None
-    ) -> list[Issue]:
+    ) -> list[Card]:
         scope = self._filter if flt is None else flt
         return self._read(lambda: self.services.issues.column(status_id, scope, offset, limit), [])
 

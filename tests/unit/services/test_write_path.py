@@ -14,7 +14,7 @@ import pytest
 
 from tests.unit.helpers import stored_changes
 from tracker_gui.domain.enums import Priority, StatusCategory
-from tracker_gui.domain.models import NewIssue
+from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.errors import ConflictError, TransitionError
 from tracker_gui.services import Services
 
@@ -160,3 +160,26 @@ def test_a_stale_version_is_still_a_conflict_and_writes_nothing(services: Servic
         services.issues.move(issue.id, issue.version, status["Done"])
     assert stored_changes(services, before) == []
     assert services.issues.get(issue.id).status_id == issue.status_id
+
+
+def test_a_board_column_is_one_query_of_light_cards(backend: str, services: Services) -> None:
+    status = _project(services)
+    services.projects.ensure_user("carol")
+    made = [
+        services.issues.create(
+            NewIssue("TRK", f"Card {n}", assignee="carol" if n % 2 else None, labels=labels)
+        )
+        for n, labels in enumerate([("ui", "a, b"), (), ("Ärger",), ("x" * 50, "db", "ui")])
+    ]
+    cards = services.issues.column(status["To Do"], IssueFilter(), 0, 10)
+    assert [c.id for c in cards] == [i.id for i in made]
+    shown = ("id", "key", "title", "type", "priority", "status_id", "rank", "assignee")
+    shown += ("due", "version", "archived", "labels", "project_id")
+    for card in cards:
+        issue = services.issues.get(card.id)
+        assert {f: getattr(card, f) for f in shown} == {f: getattr(issue, f) for f in shown}
+    assert services.issues.column(status["To Do"], IssueFilter(), 1, 2) == cards[1:3]
+    if backend == "sqlite":
+        with statements(services) as sent:
+            services.issues.column(status["To Do"], IssueFilter(labels=("ui",)), 0, 60)
+        assert _verbs(sent) == ["SELECT"]

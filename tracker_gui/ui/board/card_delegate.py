@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from tracker_gui.domain.cards import Card, Shown
 from tracker_gui.domain.models import Issue, Label, User
 from tracker_gui.ui import theme
 from tracker_gui.ui.board.card_style import (
@@ -82,7 +83,7 @@ def due_text(due: dt.date, today: dt.date) -> str:
     return text if due.year == today.year else f"{text}, {due.year}"
 
 
-def due_state(issue: Issue, done: bool, today: dt.date) -> str:
+def due_state(issue: Shown, done: bool, today: dt.date) -> str:
     """ "overdue", "soon" (within 3 days), "later" or "" (no due date)."""
     if issue.due is None:
         return ""
@@ -143,7 +144,7 @@ class CardDelegate(QStyledItemDelegate):
     # -- painting ------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         issue = index.data(IssueRole)
-        if not isinstance(issue, Issue):
+        if not isinstance(issue, Issue | Card):
             super().paint(painter, option, index)
             return
         opt_rect = option.rect
@@ -171,7 +172,7 @@ class CardDelegate(QStyledItemDelegate):
         self,
         painter: QPainter,
         card: QRectF,
-        issue: Issue,
+        issue: Shown,
         c: BoardColours,
         selected: bool,
         hovered: bool,
@@ -201,7 +202,7 @@ class CardDelegate(QStyledItemDelegate):
     def _paint_top(
         self,
         painter: QPainter,
-        issue: Issue,
+        issue: Shown,
         f: _Fonts,
         c: BoardColours,
         left: float,
@@ -246,7 +247,7 @@ class CardDelegate(QStyledItemDelegate):
     def _paint_title(
         self,
         painter: QPainter,
-        issue: Issue,
+        issue: Shown,
         f: _Fonts,
         c: BoardColours,
         left: float,
@@ -292,7 +293,7 @@ class CardDelegate(QStyledItemDelegate):
     def _paint_bottom(
         self,
         painter: QPainter,
-        issue: Issue,
+        issue: Shown,
         f: _Fonts,
         c: BoardColours,
         left: float,
