@@ -146,6 +146,13 @@ class IssueService(ServiceBase):
         scoped = IssueFilter(**{**_fields(flt), "status_ids": (status_id,)})
         return self.repo.cards(scoped, offset=offset, limit=limit)
 
+    def first_pages(
+        self, flt: IssueFilter, status_ids: Sequence[int], limit: int = 60
+    ) -> dict[int, list[Card]]:
+        """The first `limit` cards of each status, as column() gives them, in one query
+        (what a board shows first)."""
+        return self.repo.first_pages(flt, status_ids, limit)
+
     # -- helpers -------------------------------------------------------------------------
     def _workflow(self, project_id: int) -> Workflow:
         """Kept between calls until the change log says the workflow changed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
@@ -268,8 +269,52 @@ class IssueRepo:
             cursor = self.db.peewee.execute_sql(sql, list(params))
             return [_card(r) for r in cursor.fetchall()]
 
+    def first_pages(
+        self,
+        flt: IssueFilter,
+        status_ids: Sequence[int],
+        limit: int,
+        ctx: QueryContext | None = None,
+    ) -> dict[int, list[Card]]:
+        """The first `limit` cards of each status (a board's first screen), one statement."""
+        ctx = ctx or self.query_context()
+        wanted = tuple(status_ids)
+        pages: dict[int, list[Card]] = {sid: [] for sid in wanted}
+        if not wanted:
+            return pages
+        with self.db.reading():
+            sql, params = self._compiled.get(
+                ("pages", flt, ctx, wanted, limit),
+                lambda: self._compile_pages(flt, ctx, wanted, limit),
+            )
+            for row in self.db.peewee.execute_sql(sql, list(params)).fetchall():
+                card = _card(row)
+                pages[card.status_id].append(card)
+        return pages
+
+    def _compile_pages(
+        self, flt: IssueFilter, ctx: QueryContext, status_ids: tuple[int, ...], limit: int
+    ) -> tuple[str, tuple[Any, ...]]:
+        # One LIMITed index range per status, glued with UNION ALL: each part stops after
+        # its page (a window function would number every card of the board first).
+        parts: list[str] = []
+        params: list[Any] = []
+        for n, status_id in enumerate(status_ids):
+            scoped = dataclasses.replace(flt, status_ids=(status_id,))
+            sql, part_params = self._compile_cards(scoped, ctx, 0, limit, labels=False)
+            parts.append(f"SELECT * FROM ({sql}) AS p{n}")
+            params += part_params
+        sql = self._with_labels(" UNION ALL ".join(parts), ("status_id", "rank", "id"))
+        return sql, tuple(params)
+
     def _compile_cards(
-        self, flt: IssueFilter, ctx: QueryContext, offset: int, limit: int | None
+        self,
+        flt: IssueFilter,
+        ctx: QueryContext,
+        offset: int,
+        limit: int | None,
+        *,
+        labels: bool = True,
     ) -> tuple[str, tuple[Any, ...]]:
         query = (
             filtering.base_query()
@@ -280,16 +325,22 @@ class IssueRepo:
         if limit is not None:
             query = query.limit(limit).offset(offset)
         inner, params = query.sql()
-        # Labels per card in the same statement, over the page only (the inner query).
+        if not labels:
+            return inner, tuple(params)
+        return self._with_labels(inner, ("rank", "id")), tuple(params)
+
+    def _with_labels(self, inner: str, order: tuple[str, ...]) -> str:
+        """`inner` (card rows) with each card's labels, in the same statement, over those
+        rows only."""
         # SQLite: names joined by NUL, which no name holds (validation refuses it, and
         # PostgreSQL text cannot hold one): splitting is ~3x cheaper than parsing JSON.
         agg = 'group_concat(l."name", char(0))' if self.db.is_sqlite else 'json_agg(l."name")'
-        sql = (
+        by = ", ".join(f'c."{c}"' for c in order)
+        return (
             f'SELECT c.*, (SELECT {agg} FROM "issue_label" AS il '
             'JOIN "label" AS l ON l."id" = il."label_id" WHERE il."issue_id" = c."id") '
-            f'FROM ({inner}) AS c ORDER BY c."rank", c."id"'
+            f"FROM ({inner}) AS c ORDER BY {by}"
         )
-        return sql, tuple(params)
 
     def _compile_search(
         self,

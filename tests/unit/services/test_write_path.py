@@ -183,3 +183,20 @@ def test_a_board_column_is_one_query_of_light_cards(backend: str, services: Serv
         with statements(services) as sent:
             services.issues.column(status["To Do"], IssueFilter(labels=("ui",)), 0, 60)
         assert _verbs(sent) == ["SELECT"]
+
+
+def test_a_boards_first_pages_are_one_query(backend: str, services: Services) -> None:
+    status = _project(services)
+    for n in range(7):
+        made = services.issues.create(NewIssue("TRK", f"Card {n}", labels=("ui",) * (n % 2)))
+        if n % 3:
+            services.issues.move(made.id, made.version, status["In Progress"])
+    ids = list(status.values())
+    flt = IssueFilter(project_ids=(services.projects.project("TRK").id,))
+    expected = {sid: services.issues.column(sid, flt, 0, 3) for sid in ids}
+    assert services.issues.first_pages(flt, ids, 3) == expected
+    assert [len(p) for p in expected.values()] == [3, 3, 0, 0]
+    if backend == "sqlite":
+        with statements(services) as sent:
+            services.issues.first_pages(IssueFilter(labels=("ui",)), ids, 60)
+        assert _verbs(sent) == ["SELECT"]
