@@ -326,10 +326,12 @@ class CatalogRepo:
         self, change_id: int, limit: int = 1000, project_ids: Sequence[int] = ()
     ) -> list[Change]:
         with self.db.reading():
-            query = ChangeRow.select().where(ChangeRow.id > change_id)
+            query = ChangeRow.select(*_CHANGE_FIELDS).where(ChangeRow.id > change_id)
             if project_ids:
                 query = query.where(ChangeRow.project.in_(list(project_ids)))
-            return [convert.change(r) for r in query.order_by(ChangeRow.id).limit(limit)]
+            # Driver tuples: model instances cost ~3x the query on an import's 10,000 rows.
+            sql, params = query.order_by(ChangeRow.id).limit(limit).sql()
+            return [_change(r) for r in self.db.peewee.execute_sql(sql, params).fetchall()]
 
     def history(self, issue_id: int) -> list[Change]:
         with self.db.reading():
@@ -348,6 +350,25 @@ class CatalogRepo:
         with self.db.reading():
             value = ChangeRow.select(fn.MAX(ChangeRow.id)).scalar()
             return int(value or 0)
+
+
+_CHANGE_FIELDS = (
+    ChangeRow.id,
+    ChangeRow.project,
+    ChangeRow.issue_id,
+    ChangeRow.actor,
+    ChangeRow.at,
+    ChangeRow.field,
+    ChangeRow.old,
+    ChangeRow.new,
+    ChangeRow.change_set,
+)
+
+
+def _change(row: Sequence[Any]) -> Change:
+    """A Change from a driver tuple in _CHANGE_FIELDS order."""
+    cid, project_id, issue_id, actor, at, field, old, new, change_set = row
+    return Change(cid, project_id, issue_id, actor, convert._time(at), field, old, new, change_set)
 
 
 _CHANGES_PER_INSERT = 100  # bounds the parameters per statement and the texts kept
