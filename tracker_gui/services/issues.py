@@ -438,7 +438,17 @@ class IssueService(ServiceBase):
         `exact_rank` (used by undo) restores a previous rank, or lands just below the card
         that holds it now.
         """
-        issue = self._current(issue_id, "move")
+        last: str | None = None
+        appending = status_id is not None and after_id is None and before_id is None
+        if appending and exact_rank is None:
+            assert status_id is not None
+            # The common drop on a column: the issue and that column's last rank together.
+            found, last = self.repo.get_moving(issue_id, status_id)
+            if found is None:
+                raise ConflictError("move: the issue was deleted by someone else", None)
+            issue = found
+        else:
+            issue = self._current(issue_id, "move")
         target = issue.status_id if status_id is None else status_id
         flow = self._workflow(issue.project_id)
         if target not in {s.id for s in flow.statuses}:
@@ -453,6 +463,8 @@ class IssueService(ServiceBase):
             if self.repo.rank_taken(target, exact_rank, issue.id):
                 below = self.repo.rank_neighbour(target, exact_rank, below=True, exclude=issue.id)
                 new_rank = rank.between(exact_rank, below)
+        elif appending and exact_rank is None and target != issue.status_id:
+            new_rank = rank.between(last, None) if last else rank.between(None, None)
         else:
             new_rank = self._rank_for(issue, target, after_id, before_id)
         values: dict[str, Any] = {}

@@ -66,6 +66,9 @@ _ONE_ISSUE = (
 )
 _ONE_ISSUE_SQLITE = _ONE_ISSUE.format(agg='json_group_array(l."name")', mark="?")
 _ONE_ISSUE_POSTGRES = _ONE_ISSUE.format(agg='json_agg(l."name")', mark="%s")
+# The same, then the last rank of another status (where a move appends the issue).
+_LAST_RANK = ', (SELECT MAX(o."rank") FROM "issue" AS o WHERE o."status_id" = ?) FROM "issue" AS i '
+_MOVING_SQLITE = _ONE_ISSUE_SQLITE.replace(' FROM "issue" AS i ', _LAST_RANK, 1)
 
 
 class Written(NamedTuple):
@@ -217,6 +220,17 @@ class IssueRepo:
             if found is None:
                 return None
             return convert.issue(found[:-1], _label_names(found[-1]))
+
+    def get_moving(self, issue_id: int, status_id: int) -> tuple[Issue | None, str | None]:
+        """The issue (as get()) and the last rank in `status_id`, in one statement on SQLite
+        (a status change reads both before its transaction)."""
+        if not self.db.is_sqlite:
+            return self.get(issue_id), self.last_rank(status_id)
+        with self.db.reading():
+            found = self.db.peewee.execute_sql(_MOVING_SQLITE, [status_id, issue_id]).fetchone()
+            if found is None:
+                return None, None
+            return convert.issue(found[:-2], _label_names(found[-2])), found[-1]
 
     def find_by_key(self, project_key: str, number: int) -> Issue | None:
         with self.db.reading():
