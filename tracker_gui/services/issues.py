@@ -35,7 +35,8 @@ from tracker_gui.services.base import ChangeRow, ServiceBase
 from tracker_gui.services.bus import EventBus
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
-from tracker_gui.storage.issues_repo import IssueRepo, Written
+from tracker_gui.storage.issue_rows import Written
+from tracker_gui.storage.issues_repo import IssueRepo
 from tracker_gui.storage.postgres.membership import MembershipRepo
 from tracker_gui.storage.quick_find import QuickFind
 from tracker_gui.storage.tables import utcnow

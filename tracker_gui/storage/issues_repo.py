@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from peewee import fn
 
 from tracker_gui.domain import rank as rank_keys
 from tracker_gui.domain.cards import Card
-from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import (
     Attachment,
     Comment,
@@ -22,7 +20,7 @@ from tracker_gui.domain.models import (
     Link,
 )
 from tracker_gui.domain.query import QueryContext, parse
-from tracker_gui.storage import bulk, convert, filtering, search
+from tracker_gui.storage import bulk, convert, filtering, issue_rows, search
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.postgres import writes
 from tracker_gui.storage.prepared import CompiledCache, Prepared
@@ -47,92 +45,6 @@ _LABELS_SQL = (
     'JOIN "label" AS l ON l."id" = il."label_id" '
     'WHERE il."issue_id" IN ({marks}) ORDER BY l."name"'
 )
-
-# What an INSERT or UPDATE of an issue hands back: the columns the database may decide.
-_WRITTEN = '"id", "number", "version", "created_at", "updated_at", "resolved_at", "archived"'
-# One issue by id, in filtering.ISSUE_COLUMNS order, then its description and its labels
-# (a JSON array: any character may be in a name), in one statement.
-_ONE_ISSUE = (
-    'SELECT i."id", i."uid", i."project_id", i."number", i."type", i."title", i."status_id", '
-    'i."priority", i."rank", i."parent_id", i."due", i."estimate", i."created_at", '
-    'i."updated_at", i."resolved_at", i."version", i."archived", p."key", a."username", '
-    'r."username", i."description", '
-    '(SELECT {agg} FROM "issue_label" AS il JOIN "label" AS l ON l."id" = il."label_id" '
-    'WHERE il."issue_id" = i."id") '
-    'FROM "issue" AS i JOIN "project" AS p ON p."id" = i."project_id" '
-    'LEFT JOIN "app_user" AS a ON a."id" = i."assignee_id" '
-    'JOIN "app_user" AS r ON r."id" = i."reporter_id" '
-    'WHERE i."id" = {mark}'
-)
-_ONE_ISSUE_SQLITE = _ONE_ISSUE.format(agg='json_group_array(l."name")', mark="?")
-_ONE_ISSUE_POSTGRES = _ONE_ISSUE.format(agg='json_agg(l."name")', mark="%s")
-# The same, then the last rank of another status (where a move appends the issue).
-_LAST_RANK = ', (SELECT MAX(o."rank") FROM "issue" AS o WHERE o."status_id" = ?) FROM "issue" AS i '
-_MOVING_SQLITE = _ONE_ISSUE_SQLITE.replace(' FROM "issue" AS i ', _LAST_RANK, 1)
-
-
-class Written(NamedTuple):
-    """What the database decided when it wrote an issue row (RETURNING)."""
-
-    id: int
-    number: int
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    resolved_at: dt.datetime | None
-    archived: bool
-
-
-def _written(row: Sequence[Any]) -> Written:
-    return Written(
-        int(row[0]),
-        int(row[1]),
-        int(row[2]),
-        convert._time(row[3]),
-        convert._time(row[4]),
-        convert._opt_time(row[5]),
-        bool(row[6]),
-    )
-
-
-_TYPES = {t.value: t for t in IssueType}
-_PRIORITIES = {int(p): p for p in Priority}
-
-
-def _card(row: Sequence[Any]) -> Card:
-    """A row of IssueRepo.cards (filtering.CARD_COLUMNS, then the labels' JSON array)."""
-    issue_id, project_id, key, number, kind, title, status, prio, rank, who, due, version = row[:12]
-    labels = row[13]
-    return Card(
-        issue_id,
-        project_id,
-        key,
-        number,
-        _TYPES.get(kind) or IssueType(kind),
-        title,
-        status,
-        _PRIORITIES.get(prio) or Priority(prio),
-        rank,
-        who,
-        None if due is None else convert._date(due),
-        version,
-        bool(row[12]),
-        _card_labels(labels) if labels else (),
-    )
-
-
-def _card_labels(value: Any) -> tuple[str, ...]:
-    """Sorted label names: NUL-joined text (SQLite) or a list (psycopg's JSON)."""
-    names = value.split("\x00") if isinstance(value, str) else value
-    return tuple(sorted(names)) if len(names) > 1 else tuple(names)
-
-
-def _label_names(value: Any) -> tuple[str, ...]:
-    """Sorted label names from a JSON array (SQLite: its text; psycopg: already a list)."""
-    if value is None:
-        return ()
-    names = json.loads(value) if isinstance(value, str) else value
-    return tuple(sorted(names))
 
 
 class IssueRepo:
@@ -215,11 +127,13 @@ class IssueRepo:
     def get(self, issue_id: int) -> Issue | None:
         """One issue with its description and labels, in one statement."""
         with self.db.reading():
-            sql = _ONE_ISSUE_SQLITE if self.db.is_sqlite else _ONE_ISSUE_POSTGRES
+            sql = (
+                issue_rows.ONE_ISSUE_SQLITE if self.db.is_sqlite else issue_rows.ONE_ISSUE_POSTGRES
+            )
             found = self.db.peewee.execute_sql(sql, [issue_id]).fetchone()
             if found is None:
                 return None
-            return convert.issue(found[:-1], _label_names(found[-1]))
+            return convert.issue(found[:-1], issue_rows.label_names(found[-1]))
 
     def get_moving(self, issue_id: int, status_id: int) -> tuple[Issue | None, str | None]:
         """The issue (as get()) and the last rank in `status_id`, in one statement on SQLite
@@ -227,10 +141,12 @@ class IssueRepo:
         if not self.db.is_sqlite:
             return self.get(issue_id), self.last_rank(status_id)
         with self.db.reading():
-            found = self.db.peewee.execute_sql(_MOVING_SQLITE, [status_id, issue_id]).fetchone()
+            found = self.db.peewee.execute_sql(
+                issue_rows.MOVING_SQLITE, [status_id, issue_id]
+            ).fetchone()
             if found is None:
                 return None, None
-            return convert.issue(found[:-2], _label_names(found[-2])), found[-1]
+            return convert.issue(found[:-2], issue_rows.label_names(found[-2])), found[-1]
 
     def find_by_key(self, project_key: str, number: int) -> Issue | None:
         with self.db.reading():
@@ -281,7 +197,7 @@ class IssueRepo:
                 lambda: self._compile_cards(flt, ctx, offset, limit),
             )
             cursor = self.db.peewee.execute_sql(sql, list(params))
-            return [_card(r) for r in cursor.fetchall()]
+            return [issue_rows.card(r) for r in cursor.fetchall()]
 
     def first_pages(
         self,
@@ -302,7 +218,7 @@ class IssueRepo:
                 lambda: self._compile_pages(flt, ctx, wanted, limit),
             )
             for row in self.db.peewee.execute_sql(sql, list(params)).fetchall():
-                card = _card(row)
+                card = issue_rows.card(row)
                 pages[card.status_id].append(card)
         return pages
 
@@ -583,7 +499,7 @@ class IssueRepo:
     def insert(self, values: dict[str, Any]) -> int:
         return writes.insert_row(self.db, IssueRow, values)
 
-    def insert_returning(self, values: dict[str, Any]) -> Written:
+    def insert_returning(self, values: dict[str, Any]) -> issue_rows.Written:
         """INSERT one issue and return what the database decided: (id, number, version,
         created_at, updated_at, resolved_at, archived). A secured database sets those in its
         triggers, so only the columns a client may name are sent there."""
@@ -600,13 +516,13 @@ class IssueRepo:
         names = tuple(values)
         sql = self._texts.get(("insert", names), lambda: self._insert_sql(names))
         params = [fields[k].db_value(v) for k, v in values.items()]
-        return _written(self.db.peewee.execute_sql(sql, params).fetchone())
+        return issue_rows.written(self.db.peewee.execute_sql(sql, params).fetchone())
 
     def _insert_sql(self, names: tuple[str, ...]) -> str:
         fields = IssueRow._meta.fields
         columns = ", ".join(f'"{fields[k].column_name}"' for k in names)
         marks = ", ".join([self.db.peewee.param] * len(names))
-        return f'INSERT INTO "issue" ({columns}) VALUES ({marks}) RETURNING {_WRITTEN}'
+        return f'INSERT INTO "issue" ({columns}) VALUES ({marks}) RETURNING {issue_rows.WRITTEN}'
 
     def insert_many(self, rows: Iterable[dict[str, Any]]) -> None:
         """Bulk insert of generated or imported issues; every dict has the same keys."""
@@ -660,7 +576,7 @@ class IssueRepo:
 
     def update_returning(
         self, issue_id: int, version: int, values: dict[str, Any]
-    ) -> Written | None:
+    ) -> issue_rows.Written | None:
         """Optimistic write in one statement: `values` (field name -> value) where the row is
         still at `version`. Returns (id, number, version, created_at, updated_at,
         resolved_at, archived) as written, or None when someone else changed it first."""
@@ -675,7 +591,7 @@ class IssueRepo:
         sql = self._texts.get(key, lambda: self._update_sql(names))
         params = [fields[k].db_value(v) for k, v in values.items()]
         row = self.db.peewee.execute_sql(sql, [*params, issue_id, version]).fetchone()
-        return _written(row) if row is not None else None
+        return issue_rows.written(row) if row is not None else None
 
     def _update_sql(self, names: tuple[str, ...]) -> str:
         fields = IssueRow._meta.fields
@@ -687,7 +603,7 @@ class IssueRepo:
             sets.append('"title" = "title"')
         return (
             f'UPDATE "issue" SET {", ".join(sets)} '
-            f'WHERE "id" = {mark} AND "version" = {mark} RETURNING {_WRITTEN}'
+            f'WHERE "id" = {mark} AND "version" = {mark} RETURNING {issue_rows.WRITTEN}'
         )
 
     def delete(self, issue_id: int, version: int) -> bool:
