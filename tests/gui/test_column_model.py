@@ -63,7 +63,9 @@ def test_data_roles(board_services: Services, board_store: Store) -> None:
     (issue,) = add_issues(board_services, 1, labels=("ui",))
     model = ColumnModel(board_store, todo)
     index = model.index(0, 0)
-    assert index.data(IssueRole) == issue
+    card = index.data(IssueRole)  # a light Card: what the card shows, by Issue's names
+    shown = ("id", "key", "title", "type", "priority", "assignee", "due", "labels", "version")
+    assert {f: getattr(card, f) for f in shown} == {f: getattr(issue, f) for f in shown}
     assert index.data(IssueIdRole) == issue.id
     assert index.data() == f"{issue.key} {issue.title}"
     assert "Labels: ui" in index.data(Qt.ItemDataRole.ToolTipRole)
@@ -335,3 +337,32 @@ def test_undo_puts_a_dropped_card_back_between_its_neighbours(
     assert ids(source) == [a.id, b.id, c.id]
     board_store.undo_stack.redo()
     assert ids(target) == [b.id]
+
+
+def test_a_boards_columns_read_their_first_pages_in_one_query(
+    board_services: Services, board_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    todo, doing, *_ = statuses(board_services)
+    add_issues(board_services, 3)
+    moved = add_issues(board_services, 2)
+    for issue in moved:
+        board_services.issues.move(issue.id, issue.version, doing.id)
+    board_store.poll()
+    calls: list[str] = []
+    issues = board_services.issues
+    for name in ("column", "first_pages"):
+        real = getattr(issues, name)
+        monkeypatch.setattr(
+            issues, name, lambda *a, _r=real, _n=name, **k: calls.append(_n) or _r(*a, **k)
+        )
+    scope = IssueFilter(project_ids=(todo.project_id,))
+    board_store.set_filter(scope)
+    models = [ColumnModel(board_store, s) for s in statuses(board_services)]
+    assert [m.rowCount() for m in models] == [3, 2, 0, 0]
+    assert calls == ["first_pages"]
+    # A change hands out fresh pages: the next load reads again, still in one query.
+    board_services.issues.move(moved[0].id, moved[0].version + 1, todo.id)
+    board_store.poll()
+    assert [m.rowCount() for m in models] == [4, 1, 0, 0]
+    models[1].reload()
+    assert models[1].rowCount() == 1 and calls[-1] == "first_pages"

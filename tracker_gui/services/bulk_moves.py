@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 from tracker_gui.domain.models import Issue, MoveTo
 
-if TYPE_CHECKING:
-    from tracker_gui.services.issues import IssueService
+
+class Placer(Protocol):
+    """What a drop needs of the issue service (services.issues.IssueService, which calls this
+    module: a protocol, not an import of it)."""
+
+    def _action(self) -> AbstractContextManager[None]: ...
+
+    def edit(self, issue_id: int, expected_version: int, changes: Mapping[str, Any]) -> Issue: ...
+
+    def move(
+        self,
+        issue_id: int,
+        expected_version: int,
+        status_id: int | None = None,
+        *,
+        after_id: int | None = None,
+        before_id: int | None = None,
+        exact_rank: str | None = None,
+    ) -> Issue: ...
 
 
-def place_all(service: IssueService, moves: Sequence[MoveTo]) -> list[Issue]:
+def place_all(service: Placer, moves: Sequence[MoveTo]) -> list[Issue]:
     """Apply each move in order (lane edits, then the move) inside one action.
 
     Each step reads what the earlier ones wrote (same transaction), so a card placed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import uuid
@@ -9,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from tracker_gui.domain import history, rank, validation
+from tracker_gui.domain.cards import Card
 from tracker_gui.domain.enums import ROLE_RANK, IssueType, LinkKind, Priority, Role, StatusCategory
 from tracker_gui.domain.models import (
     Comment,
@@ -34,6 +36,7 @@ from tracker_gui.services.bus import EventBus
 from tracker_gui.services.link_log import link_rows
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
+from tracker_gui.storage.issue_rows import Written
 from tracker_gui.storage.issues_repo import IssueRepo
 from tracker_gui.storage.postgres.membership import MembershipRepo
 from tracker_gui.storage.quick_find import QuickFind
@@ -139,14 +142,38 @@ class IssueService(ServiceBase):
 
     def column(
         self, status_id: int, flt: IssueFilter, offset: int = 0, limit: int = 200
-    ) -> list[Issue]:
-        """One board column page, in rank order."""
+    ) -> list[Card]:
+        """One board column page in rank order: light cards (what a card shows, labels
+        included) in one query; `get()` has the whole issue."""
         scoped = IssueFilter(**{**_fields(flt), "status_ids": (status_id,)})
-        return self.repo.search(scoped, sort="rank", offset=offset, limit=limit)
+        return self.repo.cards(scoped, offset=offset, limit=limit)
+
+    def first_pages(
+        self, flt: IssueFilter, status_ids: Sequence[int], limit: int = 60
+    ) -> dict[int, list[Card]]:
+        """The first `limit` cards of each status, as column() gives them, in one query
+        (what a board shows first)."""
+        return self.repo.first_pages(flt, status_ids, limit)
 
     # -- helpers -------------------------------------------------------------------------
     def _workflow(self, project_id: int) -> Workflow:
-        return Workflow(self.catalog.statuses(project_id), self.catalog.transitions(project_id))
+        """Kept between calls until the change log says the workflow changed."""
+        return self.catalog.workflow(project_id)
+
+    def _after(self, issue: Issue, expected_version: int, written: Written, **fields: Any) -> Issue:
+        """The issue as written: what was read before plus the new values and what the
+        database returned. Only exact when the write was made from the version read (else
+        it is read back)."""
+        if issue.version != expected_version:
+            return self.get(issue.id)
+        return dataclasses.replace(
+            issue,
+            **fields,
+            version=written.version,
+            updated_at=written.updated_at,
+            resolved_at=written.resolved_at,
+            archived=written.archived,
+        )
 
     def _current(self, issue_id: int, what: str) -> Issue:
         """The issue as stored now; a caller holding a version of a deleted one has a conflict."""
@@ -203,15 +230,25 @@ class IssueService(ServiceBase):
         self, project_id: int, names: Sequence[str]
     ) -> tuple[list[int], tuple[str, ...]]:
         ids, shown = [], []
+        known = self.catalog.labels_by_name(project_id) if names else {}
         for raw in names:
             name = validation.name("label", raw, limit=validation.LABEL_MAX)
-            label = self.catalog.label_by_name(project_id, name) or self.catalog.insert_label(
-                project_id, name
-            )
+            label = known.get(name.lower()) or self.catalog.insert_label(project_id, name)
+            known = {**known, label.name.lower(): label}
             if label.id not in ids:
                 ids.append(label.id)
                 shown.append(label.name)
         return ids, tuple(sorted(shown))
+
+    def _user_id(self, username: str | None, *, create: bool = False) -> int | None:
+        """As ServiceBase's, from the catalog cache when the user is known."""
+        found = self.catalog.user_id(username) if username is not None else None
+        return found if found is not None else super()._user_id(username, create=create)
+
+    @staticmethod
+    def _assignee_name(username: str | None) -> str | None:
+        """The user name `_assignee` stored (None for nobody)."""
+        return None if username in (None, "") else validation.username(str(username))
 
     def _assignee(self, username: str | None) -> int | None:
         if username in (None, ""):
@@ -223,55 +260,82 @@ class IssueService(ServiceBase):
         title = validation.title(new.title)
         description = validation.description(new.description)
         validation.estimate(new.estimate)
-        project = self.catalog.project_by_key(new.project_key.strip().upper())
-        if project is None:
+        key = new.project_key.strip().upper()
+        project_id = self.catalog.project_id(key)
+        if project_id is None:
             raise NotFoundError(f"no project with key {new.project_key!r}")
-        flow = self._workflow(project.id)
+        flow = self._workflow(project_id)
         if not flow.statuses:
-            raise UserError(f"project {project.key} has no statuses")
+            raise UserError(f"project {key} has no statuses")
         status = flow.find(new.status) if new.status else flow.initial
         if status is None:
             names = ", ".join(s.name for s in flow.statuses)
-            raise ValidationError(
-                "status", f"no status {new.status!r} in {project.key} (use: {names})"
-            )
+            raise ValidationError("status", f"no status {new.status!r} in {key} (use: {names})")
         with self.db.transaction():
             reporter = self._actor_id()
             assignee = self._assignee(new.assignee)
-            parent_id = self._resolve_parent(project.id, new.parent_key)
-            label_ids, _ = self._label_ids(project.id, new.labels)
+            parent_id = self._resolve_parent(project_id, new.parent_key)
+            label_ids, shown = self._label_ids(project_id, new.labels)
             watcher_ids = [u.id for u in self._ensure_users(new.watchers)] if new.watchers else []
-            number = self.repo.next_number(project.id)
-            _, last = self.repo.column_ranks(status.id)
+            number = self.repo.next_number(project_id)
+            last = self.repo.last_rank(status.id)
             now = utcnow()
-            issue_id = self.repo.insert(
-                {
-                    "uid": str(uuid.uuid4()),
-                    "project": project.id,
-                    "number": number,
-                    "type": new.type.value,
-                    "title": title,
-                    "description": description,
-                    "status": status.id,
-                    "priority": int(new.priority),
-                    "assignee": assignee,
-                    "reporter": reporter,
-                    "parent": parent_id,
-                    "rank": rank.between(last, None),
-                    "due": new.due,
-                    "estimate": new.estimate,
-                    "created_at": now,
-                    "updated_at": now,
-                    "resolved_at": now if status.category == StatusCategory.DONE else None,
-                }
-            )
+            uid, new_rank = str(uuid.uuid4()), rank.between(last, None)
+            values: dict[str, Any] = {
+                "uid": uid,
+                "project": project_id,
+                "number": number,
+                "type": new.type.value,
+                "title": title,
+                "description": description,
+                "status": status.id,
+                "priority": int(new.priority),
+                "assignee": assignee,
+                "reporter": reporter,
+                "parent": parent_id,
+                "rank": new_rank,
+                "due": new.due,
+                "estimate": new.estimate,
+                "created_at": now,
+                "updated_at": now,
+                "resolved_at": now if status.category == StatusCategory.DONE else None,
+            }
+            written = self.repo.insert_returning(values)
             if label_ids:
-                self.repo.set_labels(issue_id, label_ids)
-            for uid in watcher_ids:
-                self.repo.add_watcher(issue_id, uid)
-            issue = self.get(issue_id)
+                self.repo.add_labels(written.id, label_ids)
+            for watcher in watcher_ids:
+                self.repo.add_watcher(written.id, watcher)
+            if self.db.server_managed:
+                # Its triggers decide the reporter (the login) among others: read it back.
+                issue = self.get(written.id)
+            else:
+                issue = Issue(
+                    id=written.id,
+                    uid=uid,
+                    project_id=project_id,
+                    project_key=key,
+                    number=written.number,
+                    type=new.type,
+                    title=title,
+                    status_id=status.id,
+                    priority=Priority(int(new.priority)),
+                    rank=new_rank,
+                    reporter=self.actor,
+                    created_at=written.created_at,
+                    updated_at=written.updated_at,
+                    version=written.version,
+                    description=description,
+                    assignee=self._assignee_name(new.assignee),
+                    parent_id=parent_id,
+                    due=new.due,
+                    estimate=new.estimate,
+                    resolved_at=written.resolved_at,
+                    archived=written.archived,
+                    labels=shown,
+                )
+            snapshot = history.snapshot(issue)
             events = self._commit_log(
-                [(project.id, issue_id, self.actor, history.CREATED, None, history.snapshot(issue))]
+                [(project_id, written.id, self.actor, history.CREATED, None, snapshot)]
             )
         self._publish(events)
         return issue
@@ -286,10 +350,13 @@ class IssueService(ServiceBase):
         values: dict[str, Any] = {}
         logged: list[tuple[str, Any, Any]] = []
 
+        shown: dict[str, Any] = {}  # Issue attribute -> its new value
+
         def note(field: str, column: str, stored: Any, old: Any, new: Any) -> None:
             if history.encode(field, old) != history.encode(field, new):
                 values[column] = stored
                 logged.append((field, old, new))
+                shown[_ATTRIBUTE.get(field, field)] = new
 
         if "title" in changes:
             t = validation.title(changes["title"])
@@ -315,7 +382,7 @@ class IssueService(ServiceBase):
             note("estimate", "estimate", est, issue.estimate, est)
         with self.db.transaction():
             if "assignee" in changes:
-                who = changes["assignee"] or None
+                who = self._assignee_name(changes["assignee"] or None)
                 uid = self._assignee(who)
                 note("assignee", "assignee", uid, issue.assignee, who)
             if "parent" in changes:
@@ -323,15 +390,17 @@ class IssueService(ServiceBase):
                 note("parent", "parent", pid, issue.parent_id, pid)
             label_ids: list[int] | None = None
             if "labels" in changes:
-                label_ids, shown = self._label_ids(issue.project_id, changes["labels"])
-                if history.encode("labels", shown) != history.encode("labels", issue.labels):
-                    logged.append(("labels", issue.labels, shown))
+                label_ids, names = self._label_ids(issue.project_id, changes["labels"])
+                if history.encode("labels", names) != history.encode("labels", issue.labels):
+                    logged.append(("labels", issue.labels, names))
+                    shown["labels"] = names
                 else:
                     label_ids = None
             if not logged:
                 # Nothing to write, but a stale version still means someone saved first.
                 return self._unchanged(issue, expected_version, "edit")
-            if not self.repo.update(issue_id, expected_version, values):
+            written = self.repo.update_returning(issue_id, expected_version, values)
+            if written is None:
                 raise self._conflict(issue_id, "edit")
             if label_ids is not None:
                 self.repo.set_labels(issue_id, label_ids)
@@ -348,9 +417,9 @@ class IssueService(ServiceBase):
                     for field, old, new in logged
                 ]
             )
-            # Read back inside the transaction: a failed read after COMMIT would report
-            # an error for a write that happened.
-            edited = self.get(issue_id)
+            # Inside the transaction: a failed read after COMMIT would report an error for
+            # a write that happened.
+            edited = self._after(issue, expected_version, written, **shown)
         self._publish(events)
         return edited
 
@@ -371,7 +440,17 @@ class IssueService(ServiceBase):
         `exact_rank` (used by undo) restores a previous rank, or lands just below the card
         that holds it now.
         """
-        issue = self._current(issue_id, "move")
+        last: str | None = None
+        appending = status_id is not None and after_id is None and before_id is None
+        if appending and exact_rank is None:
+            assert status_id is not None
+            # The common drop on a column: the issue and that column's last rank together.
+            found, last = self.repo.get_moving(issue_id, status_id)
+            if found is None:
+                raise ConflictError("move: the issue was deleted by someone else", None)
+            issue = found
+        else:
+            issue = self._current(issue_id, "move")
         target = issue.status_id if status_id is None else status_id
         flow = self._workflow(issue.project_id)
         if target not in {s.id for s in flow.statuses}:
@@ -386,6 +465,8 @@ class IssueService(ServiceBase):
             if self.repo.rank_taken(target, exact_rank, issue.id):
                 below = self.repo.rank_neighbour(target, exact_rank, below=True, exclude=issue.id)
                 new_rank = rank.between(exact_rank, below)
+        elif appending and exact_rank is None and target != issue.status_id:
+            new_rank = rank.between(last, None) if last else rank.between(None, None)
         else:
             new_rank = self._rank_for(issue, target, after_id, before_id)
         values: dict[str, Any] = {}
@@ -412,10 +493,11 @@ class IssueService(ServiceBase):
         if not rows:
             return self._unchanged(issue, expected_version, "move")
         with self.db.transaction():
-            if not self.repo.update(issue_id, expected_version, values):
+            written = self.repo.update_returning(issue_id, expected_version, values)
+            if written is None:
                 raise self._conflict(issue_id, "move")
             events = self._commit_log(rows)
-            moved = self.get(issue_id)
+            moved = self._after(issue, expected_version, written, status_id=target, rank=new_rank)
         self._publish(events)
         return moved
 
@@ -432,7 +514,7 @@ class IssueService(ServiceBase):
         if after_id is None and before_id is None:
             if status_id == issue.status_id:
                 return issue.rank
-            _, last = self.repo.column_ranks(status_id)
+            last = self.repo.last_rank(status_id)
             return rank.between(last, None) if last else rank.between(None, None)
         above = self.get(after_id).rank if after_id is not None else None
         below = self.get(before_id).rank if before_id is not None else None
@@ -465,12 +547,13 @@ class IssueService(ServiceBase):
             planned.append((issue, version, status_id, flow))
         rows: list[ChangeRow] = []
         last_rank: dict[int, str | None] = {}
+        after: dict[int, Issue] = {}
         with self.db.transaction():
             for issue, version, status_id, flow in planned:
                 if status_id == issue.status_id:
                     continue
                 if status_id not in last_rank:
-                    last_rank[status_id] = self.repo.column_ranks(status_id)[1]
+                    last_rank[status_id] = self.repo.last_rank(status_id)
                 new_rank = rank.between(last_rank[status_id], None)
                 last_rank[status_id] = new_rank
                 values: dict[str, Any] = {"status": status_id, "rank": new_rank}
@@ -478,14 +561,18 @@ class IssueService(ServiceBase):
                 now_done = flow.status(status_id).category == StatusCategory.DONE
                 if now_done != was_done:
                     values["resolved_at"] = utcnow() if now_done else None
-                if not self.repo.update(issue.id, version, values):
+                written = self.repo.update_returning(issue.id, version, values)
+                if written is None:
                     raise self._conflict(issue.id, "move")
+                after[issue.id] = self._after(
+                    issue, version, written, status_id=status_id, rank=new_rank
+                )
                 who, pid = self.actor, issue.project_id
                 rows.append((pid, issue.id, who, "status", str(issue.status_id), str(status_id)))
                 if new_rank != issue.rank:  # as move() does: an unchanged rank is no change
                     rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
             events = self._commit_log(rows)
-            result = [self.get(i.id) for i, *_ in planned]
+            result = [after.get(i.id) or self.get(i.id) for i, *_ in planned]
         self._publish(events)
         return result
 
@@ -631,7 +718,8 @@ class IssueService(ServiceBase):
         if issue.archived == archived:
             return self._unchanged(issue, expected_version, "archive")
         with self.db.transaction():
-            if not self.repo.update(issue_id, expected_version, {"archived": archived}):
+            written = self.repo.update_returning(issue_id, expected_version, {"archived": archived})
+            if written is None:
                 raise self._conflict(issue_id, "archive")
             events = self._commit_log(
                 [
@@ -645,7 +733,7 @@ class IssueService(ServiceBase):
                     )
                 ]
             )
-            changed = self.get(issue_id)
+            changed = self._after(issue, expected_version, written)
         self._publish(events)
         return changed
 
@@ -663,6 +751,10 @@ class IssueService(ServiceBase):
             rows.append((issue.project_id, issue_id, self.actor, history.DELETED, issue.key, None))
             events = self._commit_log(rows)
         self._publish(events)
+
+
+# Change-log field -> Issue attribute, where they differ.
+_ATTRIBUTE = {"parent": "parent_id"}
 
 
 def _fields(flt: IssueFilter) -> dict[str, Any]:

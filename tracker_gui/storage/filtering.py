@@ -46,6 +46,23 @@ ISSUE_COLUMNS = (
     Reporter.username.alias("reporter_name"),
 )
 
+# What a board card shows (domain.cards.Card order, its labels aside).
+CARD_COLUMNS = (
+    IssueRow.id,
+    IssueRow.project,
+    ProjectRow.key.alias("project_key"),
+    IssueRow.number,
+    IssueRow.type,
+    IssueRow.title,
+    IssueRow.status,
+    IssueRow.priority,
+    IssueRow.rank,
+    Assignee.username.alias("assignee_name"),
+    IssueRow.due,
+    IssueRow.version,
+    IssueRow.archived,
+)
+
 # Each ends in a unique column: ranks repeat across columns and projects, and without a
 # last tie-break PostgreSQL may return equal rows in either order (a CI run caught it).
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -154,12 +171,7 @@ def where(flt: IssueFilter, postgres: bool, ctx: QueryContext | None = None) -> 
     if flt.priorities:
         parts.append(IssueRow.priority.in_([int(p) for p in flt.priorities]))
     if flt.labels:
-        tagged = (
-            IssueLabelRow.select(IssueLabelRow.issue)
-            .join(LabelRow, on=(IssueLabelRow.label == LabelRow.id))
-            .where(fn.lower(LabelRow.name).in_([n.lower() for n in flt.labels]))
-        )
-        parts.append(IssueRow.id.in_(tagged))
+        parts.append(IssueRow.id.in_(_labelled(flt, postgres)))
     if flt.watched_by:
         watched = (
             WatcherRow.select(WatcherRow.issue)
@@ -168,9 +180,10 @@ def where(flt: IssueFilter, postgres: bool, ctx: QueryContext | None = None) -> 
         )
         parts.append(IssueRow.id.in_(watched))
     for word in flt.text.split():
+        contains = _contains if postgres else _contains_sqlite
         parts.append(
-            _contains(IssueRow.title, word, postgres)
-            | _contains(IssueRow.description, word, postgres)
+            contains(IssueRow.title, word, postgres)
+            | contains(IssueRow.description, word, postgres)
         )
     if flt.due_before is not None:
         parts.append(IssueRow.due < flt.due_before)
@@ -180,3 +193,43 @@ def where(flt: IssueFilter, postgres: bool, ctx: QueryContext | None = None) -> 
     for part in parts:
         expr = part if expr is True else (expr & part)
     return expr
+
+
+def _labelled(flt: IssueFilter, postgres: bool) -> Any:
+    """The ids of issues with any of the filter's labels, as nested id lists: the few
+    matching labels first (folded by name over the project's labels only), then the
+    (label, issue) index; a join would scan every issue's labels to find them."""
+    if postgres:
+        # Both sides through the server's lower(): what it folds (its collation decides)
+        # matches either way, and an exact name always does.
+        wanted: Any = None
+        for name in flt.labels:
+            same = fn.lower(LabelRow.name) == fn.lower(name)
+            wanted = same if wanted is None else (wanted | same)
+    else:
+        # SQLite's lower() folds ASCII only: Python's, over the few label rows, folds "Ä" too.
+        names = [n.lower() for n in flt.labels]
+        wanted = fn.tracker_lower(LabelRow.name).in_(names)
+    labels = LabelRow.select(LabelRow.id).where(wanted)
+    if flt.project_ids:
+        labels = labels.where(LabelRow.project.in_(flt.project_ids))
+    return IssueLabelRow.select(IssueLabelRow.issue).where(IssueLabelRow.label.in_(labels))
+
+
+def _contains_sqlite(column: Any, word: str, postgres: bool = False) -> Any:
+    """`word` in `column`, case-insensitively, as Python's lower() folds (so "ärger" finds
+    "Ärger"), with SQLite's own LIKE wherever that gives the same answer.
+
+    SQLite's LIKE and lower() fold ASCII only. Text that is all ASCII (as many bytes as
+    characters) folds the same either way, and an ASCII word can only come from ASCII
+    letters but for a handful (the Kelvin sign K, dotted capital I): so only rows that hold
+    other characters are folded by the registered Python function, not every row.
+    """
+    needle = word.lower()
+    ascii_only = fn.length(column.cast("BLOB")) == fn.length(column)
+    folded = fn.instr(fn.tracker_lower(column), needle) > 0
+    if needle.isascii():
+        # LIKE folds ASCII on both sides (wildcards in the word escaped): ~2x faster than
+        # instr(lower(...)), which copies every text to fold it.
+        return column.contains(needle) | (~ascii_only & folded)
+    return ~ascii_only & folded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -10,6 +11,7 @@ from typing import Any
 from peewee import fn
 
 from tracker_gui.domain import rank as rank_keys
+from tracker_gui.domain.cards import Card
 from tracker_gui.domain.models import (
     Attachment,
     Change,
@@ -19,7 +21,7 @@ from tracker_gui.domain.models import (
     Link,
 )
 from tracker_gui.domain.query import QueryContext, parse
-from tracker_gui.storage import bulk, convert, filtering, search
+from tracker_gui.storage import bulk, convert, filtering, issue_rows, search
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.postgres import writes
 from tracker_gui.storage.prepared import CompiledCache, Prepared
@@ -70,6 +72,12 @@ class IssueRepo:
                 .order_by(LabelRow.name)
             ),
         )
+        self._last_rank = Prepared(
+            database,
+            lambda status: IssueRow.select(fn.MAX(IssueRow.rank)).where(IssueRow.status == status),
+        )
+        # Statement text of the hot writes, by the columns they set.
+        self._texts = CompiledCache(size=64)
         self._ranks = Prepared(
             database,
             lambda status: IssueRow.select(fn.MIN(IssueRow.rank), fn.MAX(IssueRow.rank)).where(
@@ -119,12 +127,28 @@ class IssueRepo:
         return [convert.issue(r, labels.get(r[0], ())) for r in found]
 
     def get(self, issue_id: int) -> Issue | None:
+        """One issue with its description and labels, in one statement."""
         with self.db.reading():
-            found = self._by_id.rows(issue_id)
-            if not found:
+            sql = (
+                issue_rows.ONE_ISSUE_SQLITE if self.db.is_sqlite else issue_rows.ONE_ISSUE_POSTGRES
+            )
+            found = self.db.peewee.execute_sql(sql, [issue_id]).fetchone()
+            if found is None:
                 return None
-            labels = tuple(name for _, name in self._labels_of.rows(issue_id))
-            return convert.issue(found[0], labels)
+            return convert.issue(found[:-1], issue_rows.label_names(found[-1]))
+
+    def get_moving(self, issue_id: int, status_id: int) -> tuple[Issue | None, str | None]:
+        """The issue (as get()) and the last rank in `status_id`, in one statement on SQLite
+        (a status change reads both before its transaction)."""
+        if not self.db.is_sqlite:
+            return self.get(issue_id), self.last_rank(status_id)
+        with self.db.reading():
+            found = self.db.peewee.execute_sql(
+                issue_rows.MOVING_SQLITE, [status_id, issue_id]
+            ).fetchone()
+            if found is None:
+                return None, None
+            return convert.issue(found[:-2], issue_rows.label_names(found[-2])), found[-1]
 
     def find_by_key(self, project_key: str, number: int) -> Issue | None:
         with self.db.reading():
@@ -158,6 +182,97 @@ class IssueRepo:
             if sort_here:
                 found.sort(key=lambda i: (i.project_key, i.number))
             return found
+
+    def cards(
+        self,
+        flt: IssueFilter,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        ctx: QueryContext | None = None,
+    ) -> list[Card]:
+        """Board cards in rank order: the columns a card shows and its labels, one statement."""
+        ctx = ctx or self.query_context()
+        with self.db.reading():
+            sql, params = self._compiled.get(
+                ("cards", flt, ctx, offset, limit),
+                lambda: self._compile_cards(flt, ctx, offset, limit),
+            )
+            cursor = self.db.peewee.execute_sql(sql, list(params))
+            return [issue_rows.card(r) for r in cursor.fetchall()]
+
+    def first_pages(
+        self,
+        flt: IssueFilter,
+        status_ids: Sequence[int],
+        limit: int,
+        ctx: QueryContext | None = None,
+    ) -> dict[int, list[Card]]:
+        """The first `limit` cards of each status (a board's first screen), one statement."""
+        ctx = ctx or self.query_context()
+        wanted = tuple(status_ids)
+        pages: dict[int, list[Card]] = {sid: [] for sid in wanted}
+        if not wanted:
+            return pages
+        with self.db.reading():
+            sql, params = self._compiled.get(
+                ("pages", flt, ctx, wanted, limit),
+                lambda: self._compile_pages(flt, ctx, wanted, limit),
+            )
+            for row in self.db.peewee.execute_sql(sql, list(params)).fetchall():
+                card = issue_rows.card(row)
+                pages[card.status_id].append(card)
+        return pages
+
+    def _compile_pages(
+        self, flt: IssueFilter, ctx: QueryContext, status_ids: tuple[int, ...], limit: int
+    ) -> tuple[str, tuple[Any, ...]]:
+        # One LIMITed index range per status, glued with UNION ALL: each part stops after
+        # its page (a window function would number every card of the board first).
+        parts: list[str] = []
+        params: list[Any] = []
+        for n, status_id in enumerate(status_ids):
+            scoped = dataclasses.replace(flt, status_ids=(status_id,))
+            sql, part_params = self._compile_cards(scoped, ctx, 0, limit, labels=False)
+            parts.append(f"SELECT * FROM ({sql}) AS p{n}")
+            params += part_params
+        sql = self._with_labels(" UNION ALL ".join(parts), ("status_id", "rank", "id"))
+        return sql, tuple(params)
+
+    def _compile_cards(
+        self,
+        flt: IssueFilter,
+        ctx: QueryContext,
+        offset: int,
+        limit: int | None,
+        *,
+        labels: bool = True,
+    ) -> tuple[str, tuple[Any, ...]]:
+        query = (
+            filtering.base_query()
+            .select(*filtering.CARD_COLUMNS)
+            .where(self._where(flt, ctx))
+            .order_by(*filtering.SORTS["rank"])
+        )
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        inner, params = query.sql()
+        if not labels:
+            return inner, tuple(params)
+        return self._with_labels(inner, ("rank", "id")), tuple(params)
+
+    def _with_labels(self, inner: str, order: tuple[str, ...]) -> str:
+        """`inner` (card rows) with each card's labels, in the same statement, over those
+        rows only."""
+        # SQLite: names joined by NUL, which no name holds (validation refuses it, and
+        # PostgreSQL text cannot hold one): splitting is ~3x cheaper than parsing JSON.
+        agg = 'group_concat(l."name", char(0))' if self.db.is_sqlite else 'json_agg(l."name")'
+        by = ", ".join(f'c."{c}"' for c in order)
+        return (
+            f'SELECT c.*, (SELECT {agg} FROM "issue_label" AS il '
+            'JOIN "label" AS l ON l."id" = il."label_id" WHERE il."issue_id" = c."id") '
+            f"FROM ({inner}) AS c ORDER BY {by}"
+        )
 
     def _compile_search(
         self,
@@ -217,6 +332,12 @@ class IssueRepo:
         with self.db.reading():
             found = self._ranks.rows(status_id)
             return (found[0][0], found[0][1]) if found else (None, None)
+
+    def last_rank(self, status_id: int) -> str | None:
+        """The last rank in a status (one index look-up: MIN and MAX together scan the column)."""
+        with self.db.reading():
+            found = self._last_rank.rows(status_id)
+            return found[0][0] if found else None
 
     def rank_neighbour(
         self, status_id: int, rank: str, *, below: bool, exclude: int = 0
@@ -369,14 +490,41 @@ class IssueRepo:
         """
         if self.db.server_managed:
             return 0
-        ProjectRow.update(next_number=ProjectRow.next_number + 1).where(
-            ProjectRow.id == project_id
-        ).execute()
-        row = ProjectRow.select(ProjectRow.next_number).where(ProjectRow.id == project_id).first()
-        return int(row.next_number) - 1
+        mark = self.db.peewee.param
+        row = self.db.peewee.execute_sql(
+            'UPDATE "project" SET "next_number" = "next_number" + 1 '
+            f'WHERE "id" = {mark} RETURNING "next_number"',
+            [project_id],
+        ).fetchone()
+        return int(row[0]) - 1
 
     def insert(self, values: dict[str, Any]) -> int:
         return writes.insert_row(self.db, IssueRow, values)
+
+    def insert_returning(self, values: dict[str, Any]) -> issue_rows.Written:
+        """INSERT one issue and return what the database decided: (id, number, version,
+        created_at, updated_at, resolved_at, archived). A secured database sets those in its
+        triggers, so only the columns a client may name are sent there."""
+        fields = IssueRow._meta.fields
+        if self.db.server_managed:
+            values = writes.client_values(values)
+        else:  # what peewee's insert would add: the columns' Python defaults
+            for name, field in fields.items():
+                if name not in values and field.default is not None:
+                    values = {
+                        **values,
+                        name: field.default() if callable(field.default) else field.default,
+                    }
+        names = tuple(values)
+        sql = self._texts.get(("insert", names), lambda: self._insert_sql(names))
+        params = [fields[k].db_value(v) for k, v in values.items()]
+        return issue_rows.written(self.db.peewee.execute_sql(sql, params).fetchone())
+
+    def _insert_sql(self, names: tuple[str, ...]) -> str:
+        fields = IssueRow._meta.fields
+        columns = ", ".join(f'"{fields[k].column_name}"' for k in names)
+        marks = ", ".join([self.db.peewee.param] * len(names))
+        return f'INSERT INTO "issue" ({columns}) VALUES ({marks}) RETURNING {issue_rows.WRITTEN}'
 
     def insert_many(self, rows: Iterable[dict[str, Any]]) -> None:
         """Bulk insert of generated or imported issues; every dict has the same keys."""
@@ -426,18 +574,39 @@ class IssueRepo:
 
     def update(self, issue_id: int, version: int, values: dict[str, Any]) -> bool:
         """Optimistic write: True when this exact version was updated, False on a conflict."""
+        return self.update_returning(issue_id, version, values) is not None
+
+    def update_returning(
+        self, issue_id: int, version: int, values: dict[str, Any]
+    ) -> issue_rows.Written | None:
+        """Optimistic write in one statement: `values` (field name -> value) where the row is
+        still at `version`. Returns (id, number, version, created_at, updated_at,
+        resolved_at, archived) as written, or None when someone else changed it first."""
         if self.db.server_managed:
             # The trigger bumps version and updated_at; a labels-only edit still needs a SET.
             values = writes.client_values(values, keep=frozenset({"archived"}))
-            values = values or {"title": IssueRow.title}
         else:
-            values = {**values, "version": IssueRow.version + 1, "updated_at": utcnow()}
-        changed = (
-            IssueRow.update(**values)
-            .where((IssueRow.id == issue_id) & (IssueRow.version == version))
-            .execute()
+            values = {**values, "updated_at": utcnow()}
+        fields = IssueRow._meta.fields
+        names = tuple(values)
+        key = ("update", names, self.db.server_managed)
+        sql = self._texts.get(key, lambda: self._update_sql(names))
+        params = [fields[k].db_value(v) for k, v in values.items()]
+        row = self.db.peewee.execute_sql(sql, [*params, issue_id, version]).fetchone()
+        return issue_rows.written(row) if row is not None else None
+
+    def _update_sql(self, names: tuple[str, ...]) -> str:
+        fields = IssueRow._meta.fields
+        mark = self.db.peewee.param
+        sets = [f'"{fields[k].column_name}" = {mark}' for k in names]
+        if not self.db.server_managed:
+            sets.append('"version" = "version" + 1')
+        if not sets:
+            sets.append('"title" = "title"')
+        return (
+            f'UPDATE "issue" SET {", ".join(sets)} '
+            f'WHERE "id" = {mark} AND "version" = {mark} RETURNING {issue_rows.WRITTEN}'
         )
-        return bool(changed == 1)
 
     def delete(self, issue_id: int, version: int) -> bool:
         orphan: dict[str, Any] = {"parent": None}
@@ -461,6 +630,24 @@ class IssueRepo:
         rows = [{"issue": issue_id, "label": lid} for lid in sorted(set(label_ids))]
         if rows:
             IssueLabelRow.insert_many(rows).execute()
+
+    def add_labels(self, issue_id: int, label_ids: Sequence[int]) -> None:
+        """The labels of a new issue (it has none yet): one INSERT."""
+        wanted = sorted(set(label_ids))
+        if not wanted:
+            return
+        mark = self.db.peewee.param
+        sql = self._texts.get(
+            ("labels", len(wanted)),
+            lambda: (
+                'INSERT INTO "issue_label" ("issue_id", "label_id") VALUES '
+                + ", ".join([f"({mark}, {mark})"] * len(wanted))
+            ),
+        )
+        params: list[Any] = []
+        for label_id in wanted:
+            params += (issue_id, label_id)
+        self.db.peewee.execute_sql(sql, params)
 
     def add_labels_many(self, pairs: Iterable[tuple[int, int]]) -> None:
         bulk.insert(self.db, IssueLabelRow, ("issue", "label"), pairs)

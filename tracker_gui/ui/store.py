@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (before any Qt call: see the module)
+from tracker_gui.domain.cards import Card
 from tracker_gui.domain.enums import Role
 from tracker_gui.domain.models import (
     Change,
@@ -141,6 +142,8 @@ class Store(QObject):
         self.undo_stack = QUndoStack(self)
         self._filter = IssueFilter()
         self._counts: dict[IssueFilter, dict[int, int]] = {}
+        # First pages of a board's columns, read together; each is handed out once.
+        self._first_pages: dict[tuple[IssueFilter, int], dict[int, list[Card]]] = {}
         self._workflows: dict[int, Workflow] = {}
         self._floor = services.feed.last_id()  # rows up to here were read with the models
         # Ids applied above the start point: the feed re-reads rows (its cursor is its own),
@@ -291,8 +294,21 @@ class Store(QObject):
 
     def column_page(
         self, status_id: int, offset: int, limit: int, flt: IssueFilter | None = None
-    ) -> list[Issue]:
+    ) -> list[Card]:
         scope = self._filter if flt is None else flt
+        if offset == 0 and len(scope.project_ids) == 1:
+            # A board asks for every column's first page in turn: one query reads them all.
+            pages = self._first_pages.get((scope, limit))
+            if pages is None or status_id not in pages:
+                flow = self.workflow(scope.project_ids[0])
+                ids = [s.id for s in flow.statuses]
+                if status_id in ids:
+                    read = lambda: self.services.issues.first_pages(scope, ids, limit)  # noqa: E731
+                    pages = self._read(read, None)
+                    if pages is not None:
+                        self._first_pages[(scope, limit)] = pages
+            if pages is not None and status_id in pages:
+                return pages.pop(status_id)
         return self._read(lambda: self.services.issues.column(status_id, scope, offset, limit), [])
 
     def search(
@@ -693,6 +709,7 @@ class Store(QObject):
         board left every column one too high per imported issue).
         """
         self._counts.clear()
+        self._first_pages.clear()
         projects = {e.project_id for e in events if e.issue_id is None}
         for pid in projects:
             self._workflows.pop(pid, None)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker_gui.domain import people
+from tracker_gui.domain.cards import Card, Shown
 from tracker_gui.domain.models import Issue, Label, User
 from tracker_gui.ui import theme
 from tracker_gui.ui.board.card_style import (
@@ -102,7 +103,7 @@ def due_text(due: dt.date, today: dt.date) -> str:
     return text if due.year == today.year else f"{text}, {due.year}"
 
 
-def due_state(issue: Issue, done: bool, today: dt.date) -> str:
+def due_state(issue: Shown, done: bool, today: dt.date) -> str:
     """ "overdue", "soon" (within 3 days), "later" or "" (no due date)."""
     if issue.due is None:
         return ""
@@ -181,7 +182,7 @@ class CardDelegate(QStyledItemDelegate):
     # -- painting ------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         issue = index.data(IssueRole)
-        if not isinstance(issue, Issue):
+        if not isinstance(issue, Issue | Card):
             super().paint(painter, option, index)
             return
         opt_rect = option.rect
@@ -209,7 +210,7 @@ class CardDelegate(QStyledItemDelegate):
         self,
         painter: QPainter,
         card: QRectF,
-        issue: Issue,
+        issue: Shown,
         c: BoardColours,
         selected: bool,
         hovered: bool,
@@ -239,7 +240,7 @@ class CardDelegate(QStyledItemDelegate):
     def _paint_top(
         self,
         painter: QPainter,
-        issue: Issue,
+        issue: Shown,
         f: _Fonts,
         c: BoardColours,
         left: float,
@@ -284,7 +285,7 @@ class CardDelegate(QStyledItemDelegate):
     def _paint_title(
         self,
         painter: QPainter,
-        issue: Issue,
+        issue: Shown,
         f: _Fonts,
         c: BoardColours,
         left: float,
@@ -330,7 +331,7 @@ class CardDelegate(QStyledItemDelegate):
     def _paint_bottom(
         self,
         painter: QPainter,
-        issue: Issue,
+        issue: Shown,
         f: _Fonts,
         c: BoardColours,
         left: float,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
 
+from tracker_gui.domain.cards import Shown
 from tracker_gui.domain.enums import IssueType, Priority
-from tracker_gui.domain.models import Issue
 from tracker_gui.ui import theme
 
 # Card geometry at 1x (device-independent pixels); the delegate scales nothing by hand.
@@ -85,7 +85,7 @@ def priority_colour(priority: Priority) -> QColor:
     return theme.colour(f"priority_{priority.label}" if priority.known else "warning")
 
 
-def card_tooltip(issue: Issue, assignee: str | None = None) -> str:
+def card_tooltip(issue: Shown, assignee: str | None = None) -> str:
     """A card's tooltip; `assignee` is how to show the assignee (default: the bare login)."""
     parts = [f"{issue.key}: {issue.title}", f"Priority: {issue.priority.label}"]
     shown = assignee or issue.assignee

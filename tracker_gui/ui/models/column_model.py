@@ -18,15 +18,16 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from tracker_gui.domain.cards import Shown
 from tracker_gui.domain.enums import Priority, StatusCategory
-from tracker_gui.domain.models import Issue, IssueFilter, Status
+from tracker_gui.domain.models import IssueFilter, Status
 from tracker_gui.ui.board.binding import BoardScope
 from tracker_gui.ui.board.dnd import ISSUES_MIME, DraggedIssue, decode, encode
 from tracker_gui.ui.board.moves import Placement, run_moves
 from tracker_gui.ui.permissions import VIEWER_TEXT
 from tracker_gui.ui.store import IssueUpdate, Store
 
-IssueRole = Qt.ItemDataRole.UserRole + 1  # the Issue dataclass
+IssueRole = Qt.ItemDataRole.UserRole + 1  # the card (a Card, or an Issue changed live)
 IssueIdRole = Qt.ItemDataRole.UserRole + 2  # int
 DoneRole = Qt.ItemDataRole.UserRole + 3  # bool: the column's status is "done" (nothing overdue)
 
@@ -54,7 +55,7 @@ class Lane:
             return assignee == self.value
         return priority == self.value
 
-    def matches(self, issue: Issue) -> bool:
+    def matches(self, issue: Shown) -> bool:
         return self.accepts(issue.assignee, int(issue.priority))
 
     def admits(self, item: DraggedIssue) -> bool:
@@ -67,7 +68,7 @@ class Lane:
         return (("priority", Priority(int(self.value or 0))),)
 
 
-def _order(issue: Issue) -> tuple[str, int]:
+def _order(issue: Shown) -> tuple[str, int]:
     return (issue.rank, issue.id)
 
 
@@ -100,7 +101,7 @@ class ColumnModel(QAbstractListModel):
         self._lane = lane
         self._page_size = page_size
         self._counts_itself = total is None
-        self._issues: list[Issue] = []
+        self._issues: list[Shown] = []
         self._exhausted = True
         self._total = 0
         self._tail_ok: set[int] = set()
@@ -154,7 +155,7 @@ class ColumnModel(QAbstractListModel):
         self._exhausted = len(page) < self._page_size or len(page) >= self._total
         if page:
             self.beginInsertRows(QModelIndex(), 0, len(page) - 1)
-            self._issues = page
+            self._issues = list[Shown](page)
             self.endInsertRows()
         self._emit_total(before)
 
@@ -175,7 +176,7 @@ class ColumnModel(QAbstractListModel):
         if total is None and self._counts_itself:
             total = self._store.counts_by_status(self.scope()).get(self._status.id, 0)
         page = self._store.column_page(self._status.id, 0, self._page_size, self.scope())
-        self._issues = page
+        self._issues = list[Shown](page)
         if total is not None:
             self._total = total  # else keep the board's count: it recounts on filter changes
         # An unknown total (None) waits for the board's recount; only a short page says "all".
@@ -370,7 +371,7 @@ class ColumnModel(QAbstractListModel):
             if target is not None:
                 self.place(self.dragged(chosen), target + 1)
 
-    def _unchanged(self, items: Sequence[DraggedIssue], rest: list[Issue], cut: int) -> bool:
+    def _unchanged(self, items: Sequence[DraggedIssue], rest: list[Shown], cut: int) -> bool:
         if any(i.status_id != self._status.id for i in items):
             return False
         if self._lane and not all(self._lane.admits(i) for i in items):
@@ -458,7 +459,7 @@ class ColumnModel(QAbstractListModel):
         self.reload()
 
 
-def _tooltip(issue: Issue) -> str:
+def _tooltip(issue: Shown) -> str:
     # The board's delegate shows the assignee's display name too (CardDelegate.helpEvent).
     from tracker_gui.ui.board.card_style import card_tooltip
 
