@@ -59,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--issues", type=int, default=ISSUES)
+    parser.add_argument(
+        "--size", default="x".join(map(str, SIZE)), help="window size WxH (default %(default)s)"
+    )
     args = parser.parse_args(argv)
+    width, height = (int(n) for n in args.size.lower().split("x"))
     outdir: Path = args.outdir
     outdir.mkdir(parents=True, exist_ok=True)
 
@@ -85,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         report = fill_demo(services, issues=args.issues, seed=1)
         store = Store(services)
         window = MainWindow(store, Settings())
-        window.resize(*SIZE)
+        window.resize(width, height)
         window.show()
         deadline = time.perf_counter() + 30
         while not visible_cards(window) and time.perf_counter() < deadline:
