@@ -115,18 +115,26 @@ def test_swimlanes_load_their_cards_when_scrolled_into_view(
     board_settings.set("ui/swimlanes", "assignee")
     board = make(board_store, board_services, board_settings, qtbot)
     lanes = board.lane_headers()
-    titles = ["alice", *(f"User {n}" for n in range(8)), "Unassigned"]  # me shows, though idle
+    titles = [
+        "alice",
+        *(f"User {n} (user{n})" for n in range(8)),
+        "Unassigned",
+    ]  # me shows, though idle
     assert [h.lane.title for h in lanes] == titles
     assert [h.count.text() for h in lanes[1:9]] == ["5 issues"] * 8
     loaded = {la.title for _, la, model, _ in board.cells() if la and model.is_loaded()}
-    assert "User 0" in loaded and "User 7" not in loaded
+    assert "User 0 (user0)" in loaded and "User 7 (user7)" not in loaded
     bar = board.body.verticalScrollBar()
     bar.setValue(bar.maximum())
     qtbot.waitUntil(
-        lambda: all(m.is_loaded() for _, la, m, _ in board.cells() if la and la.title == "User 7")
+        lambda: all(
+            m.is_loaded() for _, la, m, _ in board.cells() if la and la.title == "User 7 (user7)"
+        )
     )
     todo = statuses(board_services)[0]
-    user7 = next(m for s, la, m, _ in board.cells() if la and la.title == "User 7" and s == todo)
+    user7 = next(
+        m for s, la, m, _ in board.cells() if la and la.title == "User 7 (user7)" and s == todo
+    )
     assert user7.rowCount() == 5
 
 

@@ -320,11 +320,15 @@ def test_swimlanes_by_assignee_and_a_drop_into_another_lane_reassigns(
     add_issues(board_services, 1, assignee="bob", status="In Progress")
     add_issues(board_services, 1)
     board = make_board("assignee")
-    assert [h.lane.title for h in board.lane_headers()] == ["alice", "Bob Okafor", "Unassigned"]
+    assert [h.lane.title for h in board.lane_headers()] == [
+        "alice",
+        "Bob Okafor (bob)",
+        "Unassigned",
+    ]
     assert [h.count.text() for h in board.lane_headers()] == ["1 issue"] * 3
     assert board_settings.get("ui/swimlanes") == "assignee"
     source = cell(board, todo, "alice")[0]
-    target_model, target_view = cell(board, doing, "Bob Okafor")
+    target_model, target_view = cell(board, doing, "Bob Okafor (bob)")
     drop_at(target_view, mime_for(source, [0]), card_point(target_view, 0))
     stored = board_services.issues.get(mine.id)
     assert (stored.assignee, stored.status_id) == ("bob", doing.id)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
+from tracker_gui.domain import people
 from tracker_gui.domain.enums import Priority
 from tracker_gui.domain.models import IssueFilter, User
 from tracker_gui.ui import theme
@@ -37,7 +38,7 @@ def candidate_lanes(mode: str, flt: IssueFilter, users: list[User]) -> list[Lane
         return []
     everyone = not flt.assignees and not flt.unassigned
     lanes = [
-        Lane("assignee", u.username, u.display_name or u.username)
+        Lane("assignee", u.username, people.user_shown(u))
         for u in sorted(users, key=lambda u: (u.display_name or u.username).casefold())
         if everyone or u.username in flt.assignees
     ]
