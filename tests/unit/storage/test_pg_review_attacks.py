@@ -480,3 +480,41 @@ def test_a_member_cannot_assign_an_issue_to_a_non_member(secured: Secured) -> No
         seen = conn.execute("SELECT count(*) FROM issue WHERE title = 'Second'").fetchone()
     assert seen == (0,)
     assert outcome != "ok"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="HOLE (low): any member may set tracker.change_set to a set id it read from the"
+    " history and so fold its own change into another person's action (one notification, one"
+    " activity entry); each row still carries its true actor. Migration 0006 says this is"
+    " documented, but docs/team-setup.md does not mention it.",
+)
+def test_a_member_cannot_join_its_change_to_another_persons_change_set(secured: Secured) -> None:
+    forged = "0b0e5f4c-1d2a-4c5b-9e8f-7a6b5c4d3e2f"
+    with login(secured, "adm") as conn, conn.transaction():
+        conn.execute("SELECT set_config('tracker.change_set', %s, true)", (forged,))
+        conn.execute("UPDATE issue SET priority = 2 WHERE title LIKE 'Secret plan%%'")
+    with login(secured, "mem") as conn:
+        seen = conn.execute("SELECT DISTINCT change_set FROM change WHERE actor = 'rvw_adm'")
+        assert (forged,) in seen.fetchall()
+        with conn.transaction():
+            conn.execute("SELECT set_config('tracker.change_set', %s, true)", (forged,))
+            conn.execute("UPDATE issue SET priority = 4 WHERE title = 'Second'")
+    with superuser(secured) as conn:
+        actors = conn.execute(
+            "SELECT DISTINCT actor FROM change WHERE change_set = %s ORDER BY 1", (forged,)
+        ).fetchall()
+    assert actors == [("rvw_adm",)]
+
+
+def test_a_login_does_not_read_what_another_session_is_running(secured: Secured) -> None:
+    with _victim(secured) as victim, login(secured, "out") as conn:
+        victim.execute("BEGIN")
+        victim.execute("SELECT title FROM issue WHERE title = 'Secret plan'").fetchall()
+        pid = victim.execute("SELECT pg_backend_pid()").fetchone()
+        assert pid is not None
+        shown = conn.execute(
+            "SELECT query FROM pg_stat_activity WHERE pid = %s", (pid[0],)
+        ).fetchone()
+        victim.execute("ROLLBACK")
+    assert shown is not None and "Secret" not in str(shown[0])
