@@ -396,27 +396,14 @@ def test_nobody_writes_another_persons_rows_or_history(secured: Secured) -> None
     assert _snapshot(secured) == before
 
 
-_ACCEPTED = pytest.mark.xfail(
-    strict=True,
-    reason="HOLE (low): accepted by the database; a display name with a line break or control"
-    " character can push the real '(login)' off a one-line label, and an empty filter name is"
-    " one the app never writes (own rows only: no one else's data is touched).",
-)
 POISON_OWN = [
     "UPDATE app_user SET display_name = repeat('x', 5000000) WHERE username = session_user",
     "UPDATE app_user SET email = repeat('x', 5000000) WHERE username = session_user",
-    pytest.param(
-        "UPDATE app_user SET display_name = E'Alice Admin (rvw_adm)\\n'"
-        " WHERE username = session_user",
-        marks=_ACCEPTED,
-    ),
-    pytest.param(
-        "UPDATE app_user SET display_name = E'bell\\x07' WHERE username = session_user",
-        marks=_ACCEPTED,
-    ),
+    "UPDATE app_user SET display_name = E'Alice Admin (rvw_adm)\\n' WHERE username = session_user",
+    "UPDATE app_user SET display_name = E'bell\\x07' WHERE username = session_user",
     "UPDATE saved_filter SET query = repeat('q', 5000000)",
     "UPDATE saved_filter SET name = repeat('n', 5000000)",
-    pytest.param("UPDATE saved_filter SET name = ''", marks=_ACCEPTED),
+    "UPDATE saved_filter SET name = ''",
 ]
 
 

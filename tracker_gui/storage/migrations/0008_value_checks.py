@@ -102,6 +102,14 @@ CHECKS = [
     ("project", "project_name_size", "char_length(name) BETWEEN 1 AND 200", None),
     ("project", "project_description_size", f"octet_length(description) <= {BIG}", None),
     ("app_user", "app_user_display_name_size", "char_length(display_name) <= 200", None),
+    # One line, no control characters: a line break could push the "(login)" shown beside a
+    # display name out of a one-line label (an impersonation by layout).
+    (
+        "app_user",
+        "app_user_display_name_plain",
+        "display_name !~ '[[:cntrl:]]'",
+        "display_name = regexp_replace(display_name, '[[:cntrl:]]', ' ', 'g')",
+    ),
     (
         "attachment",
         "attachment_size",
@@ -109,6 +117,7 @@ CHECKS = [
         None,
     ),
     ("saved_filter", "saved_filter_size", "octet_length(query) <= 100000", None),
+    ("saved_filter", "saved_filter_name_present", "btrim(name) <> ''", None),
     # The history of a 1 MB description holds it twice; nothing bigger is ever logged.
     (
         "change",
