@@ -9,20 +9,43 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Collection
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+import peewee
 
 from tracker_gui import paths
 from tracker_gui.errors import StorageError
 from tracker_gui.storage import ownership
-from tracker_gui.storage.database import Database, quick_check_problems
 from tracker_gui.storage.errors import translated
+from tracker_gui.storage.sqlite_check import quick_check_problems
 
 log = logging.getLogger(__name__)
 
 DEFAULT_KEEP = 10
 # <stem>-YYYYmmdd-HHMMSS[-ffffff]-<reason>.db: sorts by time within one database's backups.
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d{6})?)-(?P<reason>[\w.-]+)\.db$")
+
+
+class Database(Protocol):
+    """What backups need of an open database (storage.database.Database is one).
+
+    A protocol rather than the class: the database module takes a backup before it
+    migrates, so importing it from here would tie the two modules in a circle.
+    """
+
+    peewee: peewee.Database
+    target: str
+    label: str
+
+    @property
+    def is_sqlite(self) -> bool: ...
+
+    def bound(self) -> AbstractContextManager[None]: ...
+
+    def backup_to(self, dest: Path) -> Path: ...
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,12 @@ import peewee
 
 from tracker_gui import credentials
 from tracker_gui.errors import NotADatabaseError, StorageError
-from tracker_gui.storage import _driver, ownership, tables
+from tracker_gui.storage import _driver, backup, ownership, tables
 from tracker_gui.storage.errors import translated
 from tracker_gui.storage.ownership import (
     NoDatabaseYet,  # re-exported: callers import it from here
 )
+from tracker_gui.storage.sqlite_check import quick_check_problems
 
 log = logging.getLogger(__name__)
 # What the table classes point at once the database they were bound to is closed.
@@ -331,24 +332,6 @@ def check_sqlite_file(path: Path, *, quick_check: bool = True) -> ownership.Owne
     return owner
 
 
-def quick_check_problems(path: Path) -> list[str]:
-    """SQLite's quick_check on its own read-only connection: never writes; safe in a thread."""
-    # With no WAL to read, `immutable` keeps SQLite from creating -wal/-shm files beside the
-    # file (which also fails in a read-only folder and made a healthy file look damaged).
-    wal = Path(str(path) + "-wal")
-    uri = Path(path).resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-        try:
-            result = conn.execute("PRAGMA quick_check").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return [str(exc)]
-    # A row can span lines ("*** in database main ***\nPage 60: ..."): keep messages one line.
-    return [" ".join(str(r[0]).split()) for r in result if r[0] != "ok"]
-
-
 def _lower(text: str | None) -> str | None:
     return None if text is None else text.lower()
 
@@ -531,8 +514,6 @@ def migrate(database: Database, *, create: bool = True) -> list[str]:
     if database.is_sqlite and runner.applied():
         # Checked, and named to the microsecond: a restart after a migration was killed
         # must not collide with the backup that attempt took.
-        from tracker_gui.storage import backup
-
         dest = backup.take(database, f"before-{pending[0]}")
         log.info("backed up %s to %s before migrating", database.target, dest)
     with database.reading():

@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QElapsedTimer, QObject, QSocketNotifier, QTimer, Signal
 
 from tracker_gui.domain.models import Change
 from tracker_gui.errors import TrackerError
+from tracker_gui.services import Services
 from tracker_gui.services.feed import FeedCursor
 from tracker_gui.storage.listen import Listener
-
-if TYPE_CHECKING:
-    from tracker_gui.ui.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +47,19 @@ MODE_TIPS = {
 ListenFactory = Callable[[], Listener]
 
 
+class Store(Protocol):
+    """What the feed needs of the store (ui.store.Store is one).
+
+    A protocol rather than the class: the store owns the feed, so importing it from here
+    would tie the two modules in a circle.
+    """
+
+    services: Services
+    offline: bool
+
+    def apply_changes(self, events: list[Change], *, coalesce: bool = False) -> list[Change]: ...
+
+
 class LiveFeed(QObject):
     """Owned by the Store; `start()` picks the path for the backend."""
 
@@ -62,8 +73,10 @@ class LiveFeed(QObject):
     PAGE = 5000
     WAKE_GAP_MS = 50  # a flood of notifications costs at most 20 small reads a second
 
-    def __init__(self, store: Store, listen: ListenFactory | None = None) -> None:
-        super().__init__(store)
+    def __init__(
+        self, store: Store, listen: ListenFactory | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
         self._store = store
         self._feed = store.services.feed
         self._database = store.services.database

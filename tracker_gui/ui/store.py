@@ -62,6 +62,7 @@ from tracker_gui.services.field_state import (
 )
 from tracker_gui.services.link_keys import link_keys
 from tracker_gui.ui.export_job import ExportJob
+from tracker_gui.ui.live_feed import LiveFeed
 from tracker_gui.ui.undo import (
     AddCommentCommand,
     BulkMoveCommand,
@@ -150,9 +151,7 @@ class Store(QObject):
         # and on PostgreSQL ids do not commit in order, so a high-water mark would drop rows.
         self._applied: set[int] = set()
         self._unsubscribe = services.bus.subscribe(self._on_bus_events)
-        from tracker_gui.ui.live_feed import LiveFeed
-
-        self.live_feed = LiveFeed(self)
+        self.live_feed = LiveFeed(self, parent=self)
         self.integrityProblem.connect(self._on_self_integrity_problem)
         self._pending: PendingWrite | None = None
         self.offline = False  # set by the connection monitor while the server is unreachable

@@ -2,17 +2,58 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
 from tracker_gui.domain import history
 from tracker_gui.domain.models import Comment, Issue, MoveTo
+from tracker_gui.services import Services
 
-if TYPE_CHECKING:
-    from tracker_gui.ui.store import Store
+T = TypeVar("T")
+
+
+class Store(Protocol):
+    """What the commands need of the store (ui.store.Store is one).
+
+    A protocol rather than the class: the store builds these commands, so importing it
+    from here would tie the two modules in a circle.
+    """
+
+    services: Services
+
+    def call(self, fn: Callable[[], T]) -> T | None: ...
+
+    def issue(self, issue_id: int) -> Issue | None: ...
+
+    def issues_by_ids(self, ids: Sequence[int]) -> list[Issue]: ...
+
+    def status_name(self, project_id: int, status_id: int) -> str: ...
+
+    def edit_now(self, issue_id: int, version: int, changes: dict[str, Any]) -> Issue | None: ...
+
+    def move_now(
+        self,
+        issue_id: int,
+        version: int,
+        status_id: int,
+        after_id: int | None = None,
+        before_id: int | None = None,
+        exact_rank: str | None = None,
+    ) -> Issue | None: ...
+
+    def bulk_move_now(self, moves: list[MoveTo], text: str) -> list[Issue] | None: ...
+
+    def place_issue(
+        self, issue_id: int, status_id: int, rank: str, *, expect_status: int | None = None
+    ) -> Issue | None: ...
+
+    def report_conflict(
+        self, current: Issue, message: str, *, kind: str, mine: dict[str, Any]
+    ) -> None: ...
+
 
 FIELD_WORDS = {
     "title": "title",

@@ -151,6 +151,13 @@ class BoardPane(QWidget):
         """Every (status, lane, model, view) on the board, row by row (for tests and the window)."""
         return [(c.status, c.lane, c.model, c.view) for c in self._grid]
 
+    def set_writable(self, writable: bool) -> None:
+        """A viewer's board: no drag, no drop, no quick add (the database refuses them anyway)."""
+        for cell in self._grid:
+            cell.view.set_writable(writable)
+        for header in self._headers.values():
+            header.set_writable(writable)
+
     def column_header(self, status_id: int) -> ColumnHeader:
         return self._headers[status_id]
 

@@ -95,6 +95,7 @@ class ColumnHeader(ColumnFrame):
         super().__init__("top", parent)
         self.setObjectName("BoardColumnHeader")
         self._status = status
+        self._writable = True
         self._count = 0
         self.dot = QLabel()
         self.dot.setFixedSize(10, 10)
@@ -139,6 +140,17 @@ class ColumnHeader(ColumnFrame):
         self.name.setToolTip(status.name)
         self.add_button.setToolTip(f"New issue in {status.name}…")
         self.restyle()
+
+    def set_writable(self, writable: bool) -> None:
+        """Enable, or disable and hide, the add button and the quick add (a viewer's board)."""
+        for part, keep_shape in ((self.add_button, True), (self.quick_add, False)):
+            part.setEnabled(writable)
+            policy = part.sizePolicy()
+            policy.setRetainSizeWhenHidden(keep_shape)  # the add button keeps the header's shape
+            part.setSizePolicy(policy)
+            if not writable or not self._writable:  # a fresh header shows them already
+                part.setVisible(writable)
+        self._writable = writable
 
     def set_count(self, count: int) -> None:
         if count == self._count:

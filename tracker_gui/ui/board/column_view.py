@@ -139,6 +139,16 @@ class ColumnView(QListView):
         rows = self.selected_rows()
         return int(self.model().index(rows[0], 0).data(IssueIdRole)) if rows else None
 
+    def set_writable(self, writable: bool) -> None:
+        """Cards drag and drop only where this login may write (a viewer's board: neither)."""
+        self.setDragEnabled(writable)
+        self.setAcceptDrops(writable)
+        self.setDragDropMode(
+            QAbstractItemView.DragDropMode.DragDrop
+            if writable
+            else QAbstractItemView.DragDropMode.NoDragDrop
+        )
+
     # -- sizing in swimlanes -------------------------------------------------------------
     def set_fit_rows(self, rows: int | None) -> None:
         """In a swimlane: be as tall as the cards (at most `rows` of them, then scroll)."""

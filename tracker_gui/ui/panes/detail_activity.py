@@ -253,7 +253,8 @@ class CommentsSection(QWidget):
         self.compose.textChanged.connect(self._on_compose_text_changed)
         self.error_label = style.error_label()
         send_row = QHBoxLayout()
-        send_row.addWidget(style.muted(QLabel("Ctrl+Enter to send")))
+        self.send_hint = style.muted(QLabel("Ctrl+Enter to send"))
+        send_row.addWidget(self.send_hint)
         send_row.addStretch(1)
         send_row.addWidget(self.send_button)
         layout = QVBoxLayout(self)
@@ -265,6 +266,11 @@ class CommentsSection(QWidget):
         layout.addWidget(self.compose)
         layout.addLayout(send_row)
         layout.addWidget(self.error_label)
+
+    def set_writable(self, writable: bool) -> None:
+        """A viewer reads the thread but gets no box to add to it."""
+        for part in (self.compose, self.send_button, self.send_hint):
+            part.setVisible(writable)
 
     def show_detail(self, detail: IssueDetail, users: dict[str, User]) -> None:
         if detail.issue.id != self._issue_id:

@@ -170,6 +170,15 @@ class DetailPane(QWidget):
     def issue_id(self) -> int | None:
         return self._issue_id
 
+    def set_writable(self, writable: bool) -> None:
+        """A viewer's detail pane: everything readable, nothing editable."""
+        self.title_edit.setReadOnly(not writable)
+        self.fields.setEnabled(writable)
+        self.description.edit_button.setVisible(writable and not self.description.editing())
+        for section in (self.links, self.watchers):
+            section.setEnabled(writable)
+        self.comments.set_writable(writable)
+
     def detail(self) -> IssueDetail | None:
         return self._detail
 
