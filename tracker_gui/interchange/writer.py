@@ -222,6 +222,11 @@ def write(
 
 def publish(services: Services, after: int) -> None:
     """After commit: the Change rows written (and any others since) go out, a page at a time."""
+    if not services.bus.listened:
+        # No window listens (the command line): reading 10,000 rows back would go to no one.
+        last = services.projects.catalog.last_change_id()
+        services.bus.last_published = max(services.bus.last_published, last)
+        return
     while True:
         page = services.projects.catalog.changes_since(after, 1000)
         if not page:
