@@ -49,21 +49,22 @@ def encode(field: str, value: Any) -> str | None:
 
 def state_of(issue: Issue) -> dict[str, str | None]:
     """An issue's replayable fields, encoded as the Change log encodes them."""
-    values: dict[str, Any] = {
+    # encode() spelled out for the fields whose type is fixed: an import of 10,000 issues
+    # builds 10,000 of these, and twelve calls each were a tenth of its Python time.
+    return {
         "title": issue.title,
         "description": issue.description,
-        "type": issue.type,
-        "priority": issue.priority,
-        "status": issue.status_id,
-        "assignee": issue.assignee,
-        "due": issue.due,
-        "estimate": issue.estimate,
-        "parent": issue.parent_id,
-        "labels": issue.labels,
+        "type": encode("type", issue.type),
+        "priority": encode("priority", issue.priority),
+        "status": str(issue.status_id),
+        "assignee": encode("assignee", issue.assignee),
+        "due": encode("due", issue.due),
+        "estimate": encode("estimate", issue.estimate),
+        "parent": encode("parent", issue.parent_id),
+        "labels": ",".join(sorted(issue.labels)),
         "rank": issue.rank,
-        "archived": issue.archived,
+        "archived": "true" if issue.archived else "false",
     }
-    return {f: encode(f, values[f]) for f in STATE_FIELDS}
 
 
 def snapshot(issue: Issue) -> str:

@@ -21,8 +21,23 @@ def ids_by_uid(services: Services, uids: Collection[str]) -> dict[str, int]:
     """uid -> id of issues just written (one indexed look-up per chunk of uids)."""
     ids = services.issues.repo.ids_by_uid(uids)
     if len(ids) != len(uids):
-        raise StorageError(
-            "the import could not read back the issues it wrote; nothing was imported",
-            "please report this as a bug",
-        )
+        _unread()
     return ids
+
+
+def ids_by_number(services: Services, project_id: int, numbers: list[int]) -> dict[int, int]:
+    """number -> id of issues just written: one range scan of the (project, number) index.
+
+    Only for numbers from a block the import reserved, so the range holds no one else's.
+    """
+    ids = services.issues.repo.ids_by_number(project_id, min(numbers), max(numbers))
+    if len(ids) != len(numbers) or any(n not in ids for n in numbers):
+        _unread()
+    return ids
+
+
+def _unread() -> None:
+    raise StorageError(
+        "the import could not read back the issues it wrote; nothing was imported",
+        "please report this as a bug",
+    )

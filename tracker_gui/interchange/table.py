@@ -30,6 +30,7 @@ class Header:
         self._at: dict[str, list[int]] = {}
         for i, name in enumerate(self.names):
             self._at.setdefault(normal(name), []).append(i)
+        self._named: dict[str, Sequence[int]] = {}  # as asked -> positions (asked per cell)
 
     def has(self, name: str) -> bool:
         return normal(name) in self._at
@@ -37,11 +38,11 @@ class Header:
     def every(self, row: Row, name: str) -> list[str]:
         """The non-empty cells of every column with this name."""
         cells = row.cells
-        return [
-            cells[i].strip()
-            for i in self._at.get(normal(name), ())
-            if i < len(cells) and cells[i].strip()
-        ]
+        at = self._named.get(name)
+        if at is None:
+            at = self._named[name] = self._at.get(normal(name), ())
+        found = [cells[i].strip() for i in at if i < len(cells)]
+        return [c for c in found if c]
 
     def first(self, row: Row, name: str) -> str:
         found = self.every(row, name)

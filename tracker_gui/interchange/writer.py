@@ -6,13 +6,12 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 
 from tracker_gui.domain import history, link_history
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Issue, Label, Project, Status
 from tracker_gui.errors import StorageError
-from tracker_gui.interchange.bulk import CHUNK, ids_by_uid, insert_issues
+from tracker_gui.interchange.bulk import CHUNK, ids_by_number, ids_by_uid, insert_issues
 from tracker_gui.interchange.plan import PlannedIssue, PlannedUser, ProjectPlan, Target
 from tracker_gui.interchange.report import BadFile, ImportReport, Ticker
 from tracker_gui.interchange.values import ranks_after
@@ -140,16 +139,21 @@ class _Writer:
         if not self.queue:
             return
         insert_issues(self.services, [self._row(issue) for _, issue, _ in self.queue])
-        uids = {issue.uid for _, issue, _ in self.queue}
-        ids = ids_by_uid(self.services, uids)
-        for item, issue, label_ids in self.queue:
-            issue_id = ids[issue.uid]
+        if self.plan.keep_numbers:  # numbers from the file: any gaps, so by uid
+            by_uid = ids_by_uid(self.services, {issue.uid for _, issue, _ in self.queue})
+            ids = [by_uid[issue.uid] for _, issue, _ in self.queue]
+        else:  # a block reserved for this import: one range read
+            by_number = ids_by_number(
+                self.services, project.id, [issue.number for _, issue, _ in self.queue]
+            )
+            ids = [by_number[issue.number] for _, issue, _ in self.queue]
+        for (item, issue, label_ids), issue_id in zip(self.queue, ids, strict=True):
             if item.ref in self.referenced:
                 self.written[item.ref] = (issue_id, issue.key)
             if item.source_key:
                 self.report.key_map[item.source_key] = issue.key
             self.pairs += [(issue_id, label_id) for label_id in label_ids]
-            snapshot = history.snapshot(replace(issue, id=issue_id))
+            snapshot = history.snapshot(issue)  # the id is not part of it
             row = (project.id, issue_id, issue.reporter, history.CREATED, None, snapshot)
             self.log.append((*row, issue.created_at))
             for c in item.comments:
@@ -218,6 +222,11 @@ def write(
 
 def publish(services: Services, after: int) -> None:
     """After commit: the Change rows written (and any others since) go out, a page at a time."""
+    if not services.bus.listened:
+        # No window listens (the command line): reading 10,000 rows back would go to no one.
+        last = services.projects.catalog.last_change_id()
+        services.bus.last_published = max(services.bus.last_published, last)
+        return
     while True:
         page = services.projects.catalog.changes_since(after, 1000)
         if not page:

@@ -22,6 +22,11 @@ class EventBus:
         self._subscribers.append(callback)
         return lambda: self._subscribers.remove(callback)
 
+    @property
+    def listened(self) -> bool:
+        """Whether anyone subscribes (a headless import need not read its rows back)."""
+        return bool(self._subscribers)
+
     def publish(self, events: Sequence[ChangeEvent]) -> None:
         if not events:
             return

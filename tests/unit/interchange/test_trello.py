@@ -248,3 +248,13 @@ def test_board_names_give_project_keys() -> None:
     assert key_for("Q3 marketing plan 2024") == "QMP"
     assert key_for("Roadmap") == "ROAD"
     assert key_for("✨") == "TRELLO"
+
+
+def test_an_import_no_window_listens_to_still_counts_as_published(services: Services) -> None:
+    # Nothing subscribes (the command line): the rows are not read back, but a window that
+    # subscribes afterwards must not be handed them again as new.
+    import_trello(services, TRELLO)
+    assert services.bus.last_published == stored_changes(services)[-1].id
+    log = EventLog(services)
+    services.bus.publish([])
+    assert log.events == []
