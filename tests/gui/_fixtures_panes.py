@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, NewIssue, Project
 from tracker_gui.services import Services, open_services
+from tracker_gui.ui.panes.detail_pane import DetailPane
 from tracker_gui.ui.panes.filter_pane import FilterPane
 from tracker_gui.ui.store import Store
 
@@ -109,6 +110,17 @@ def filter_pane_fixture(world: World, qtbot: QtBot) -> FilterPane:
     widget = FilterPane(world.store)
     qtbot.addWidget(widget)
     widget.resize(320, 640)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+@pytest.fixture(name="pane")
+def detail_pane_fixture(world: World, qtbot: QtBot) -> DetailPane:
+    """Import `detail_pane_fixture` (with `world_fixture`) to get a shown detail `pane`."""
+    widget = DetailPane(world.store)
+    qtbot.addWidget(widget)
+    widget.resize(460, 900)
     widget.show()
     qtbot.waitExposed(widget)
     return widget

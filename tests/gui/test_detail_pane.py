@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -14,6 +13,7 @@ from tests.gui._fixtures_panes import (
     TODAY,
     World,
     choose,
+    detail_pane_fixture,  # noqa: F401 (provides the `pane` fixture)
     items,
     world_fixture,  # noqa: F401 (provides the `world` fixture)
 )
@@ -24,16 +24,6 @@ from tracker_gui.ui.dialogs.conflict import ConflictDialog
 from tracker_gui.ui.panes.detail_pane import DetailPane
 
 pytestmark = OFFSCREEN_NOISE
-
-
-@pytest.fixture
-def pane(world: World, qtbot: QtBot) -> DetailPane:
-    widget = DetailPane(world.store)
-    qtbot.addWidget(widget)
-    widget.resize(460, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def fields_of(world: World, name: str) -> set[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QHelpEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem, QToolTip
@@ -11,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui._fixtures_panes import (
     OFFSCREEN_NOISE,
     World,
+    detail_pane_fixture,  # noqa: F401 (provides the `pane` fixture)
     world_fixture,  # noqa: F401 (provides the `world` fixture)
 )
 from tracker_gui.ui.board.card_delegate import CardDelegate
@@ -18,16 +18,6 @@ from tracker_gui.ui.models.column_model import IssueRole
 from tracker_gui.ui.panes.detail_pane import DetailPane
 
 pytestmark = OFFSCREEN_NOISE
-
-
-@pytest.fixture
-def pane(world: World, qtbot: QtBot) -> DetailPane:
-    widget = DetailPane(world.store)
-    qtbot.addWidget(widget)
-    widget.resize(460, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def test_comment_authors_show_the_login_beside_the_display_name(
