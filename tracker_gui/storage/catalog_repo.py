@@ -339,14 +339,15 @@ class CatalogRepo:
         """Rows above `change_id`, plus those of the ids in `also` (below it, not seen yet)."""
         with self.db.reading():
             newer = ChangeRow.id > change_id
-            query = ChangeRow.select(*_CHANGE_FIELDS).where(
+            query = ChangeRow.select(*convert.CHANGE_COLUMNS).where(
                 newer | ChangeRow.id.in_(list(also)) if also else newer
             )
             if project_ids:
                 query = query.where(ChangeRow.project.in_(list(project_ids)))
             # Driver tuples: model instances cost ~3x the query on an import's 10,000 rows.
             sql, params = query.order_by(ChangeRow.id).limit(limit).sql()
-            return [_change(r) for r in self.db.peewee.execute_sql(sql, params).fetchall()]
+            cursor = self.db.peewee.execute_sql(sql, params)
+            return [convert.change_tuple(r) for r in cursor.fetchall()]
 
     def history(self, issue_id: int) -> list[Change]:
         with self.db.reading():
@@ -376,25 +377,6 @@ class CatalogRepo:
         with self.db.reading():
             value = ChangeRow.select(fn.MAX(ChangeRow.id)).scalar()
             return int(value or 0)
-
-
-_CHANGE_FIELDS = (
-    ChangeRow.id,
-    ChangeRow.project,
-    ChangeRow.issue_id,
-    ChangeRow.actor,
-    ChangeRow.at,
-    ChangeRow.field,
-    ChangeRow.old,
-    ChangeRow.new,
-    ChangeRow.change_set,
-)
-
-
-def _change(row: Sequence[Any]) -> Change:
-    """A Change from a driver tuple in _CHANGE_FIELDS order."""
-    cid, project_id, issue_id, actor, at, field, old, new, change_set = row
-    return Change(cid, project_id, issue_id, actor, convert._time(at), field, old, new, change_set)
 
 
 _CHANGES_PER_INSERT = 100  # bounds the parameters per statement and the texts kept

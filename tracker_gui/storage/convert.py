@@ -19,6 +19,7 @@ from tracker_gui.domain.models import (
     Transition,
     User,
 )
+from tracker_gui.storage.tables import ChangeRow
 
 
 def _date(value: Any) -> dt.date | None:
@@ -150,6 +151,27 @@ def change(row: Any) -> Change:
         new=row.new,
         change_set=row.change_set,
     )
+
+
+# The Change columns read as driver tuples (change_tuple's order): on a long history a model
+# object per row costs more than the query itself.
+CHANGE_COLUMNS = (
+    ChangeRow.id,
+    ChangeRow.project,
+    ChangeRow.issue_id,
+    ChangeRow.actor,
+    ChangeRow.at,
+    ChangeRow.field,
+    ChangeRow.old,
+    ChangeRow.new,
+    ChangeRow.change_set,
+)
+
+
+def change_tuple(row: Sequence[Any]) -> Change:
+    """A Change from a driver tuple in CHANGE_COLUMNS order."""
+    cid, project_id, issue_id, actor, at, field, old, new, change_set = row
+    return Change(cid, project_id, issue_id, actor, _time(at), field, old, new, change_set)
 
 
 def saved_filter(row: Any, owner: str) -> SavedFilter:

@@ -24,20 +24,6 @@ from tracker_gui.storage.tables import (
     rows,
 )
 
-# The Change columns in convert.change's order, read as tuples: a peewee model object per row
-# cost more than the query on a 160,000-row history. Long reads use iterator(), which does
-# not keep every row in peewee's result cache as well as in what is made of it.
-_CHANGE_COLUMNS = (
-    ChangeRow.id,
-    ChangeRow.project,
-    ChangeRow.issue_id,
-    ChangeRow.actor,
-    ChangeRow.at,
-    ChangeRow.field,
-    ChangeRow.old,
-    ChangeRow.new,
-)
-
 
 class Span(NamedTuple):
     """The issues of one project numbered first..last: a page, as the reads of what hangs off
@@ -194,7 +180,7 @@ class ExportRows:
 
     def changes_after(self, change_id: int, limit: int) -> list[Change]:
         query = (
-            ChangeRow.select(*_CHANGE_COLUMNS)
+            ChangeRow.select(*convert.CHANGE_COLUMNS)
             .where(ChangeRow.id > change_id)
             .order_by(ChangeRow.id)
             .limit(limit)
@@ -202,10 +188,7 @@ class ExportRows:
         with self.db.reading():
             # Driver tuples: peewee's per-value conversion cost more than the query.
             cursor = self.db.peewee.execute(query)
-            return [
-                Change(cid, pid, iid, actor, convert._time(at), field, old, new)
-                for cid, pid, iid, actor, at, field, old, new in cursor
-            ]
+            return [convert.change_tuple(row) for row in cursor]
 
 
 __all__ = ["ExportRows", "Span"]
