@@ -62,9 +62,9 @@ def test_text_folds_every_script_and_keeps_wildcards_literal(seeded: Services) -
     assert _keys(seeded, IssueFilter(text="0%o")) == []  # "%" is a percent sign, not "any"
 
 
+# SQLite only: reads SQLite's query plan.
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_label_filter_reads_the_label_index(seeded: Services) -> None:
-    if not seeded.database.is_sqlite:
-        pytest.skip("reads SQLite's query plan")
     project = seeded.projects.project("TRK")
     with sent_selects(seeded) as sent:
         seeded.issues.search(IssueFilter(project_ids=(project.id,), labels=("ui",)))
@@ -74,9 +74,9 @@ def test_label_filter_reads_the_label_index(seeded: Services) -> None:
     assert "issue_label_label_id_issue_id (label_id=?)" in plan, plan
 
 
+# SQLite only: counts calls of the SQLite connection's Python function.
+@pytest.mark.parametrize("backend", ["sqlite"])
 def test_text_filter_folds_in_python_only_rows_that_need_it(seeded: Services) -> None:
-    if not seeded.database.is_sqlite:
-        pytest.skip("counts calls of the SQLite connection's Python function")
     folded: list[str] = []
     conn = seeded.database.peewee.connection()
     conn.create_function(
