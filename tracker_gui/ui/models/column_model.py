@@ -22,6 +22,7 @@ from tracker_gui.domain.cards import Shown
 from tracker_gui.domain.enums import Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter, Status
 from tracker_gui.ui.board.binding import BoardScope
+from tracker_gui.ui.board.card_style import card_tooltip
 from tracker_gui.ui.board.dnd import ISSUES_MIME, DraggedIssue, decode, encode
 from tracker_gui.ui.board.moves import Placement, run_moves
 from tracker_gui.ui.permissions import VIEWER_TEXT
@@ -231,7 +232,8 @@ class ColumnModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{issue.key} {issue.title}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(issue)
+            # The delegate's own tooltip (helpEvent) shows the assignee's display name too.
+            return card_tooltip(issue)
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -457,10 +459,3 @@ class ColumnModel(QAbstractListModel):
             return
         self._status = current
         self.reload()
-
-
-def _tooltip(issue: Shown) -> str:
-    # The board's delegate shows the assignee's display name too (CardDelegate.helpEvent).
-    from tracker_gui.ui.board.card_style import card_tooltip
-
-    return card_tooltip(issue)
