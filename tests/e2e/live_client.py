@@ -21,7 +21,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
 from tracker_gui.services import open_services
-from tracker_gui.ui.models.column_model import ColumnModel
+from tracker_gui.ui.board.column_model import ColumnModel
 from tracker_gui.ui.store import Store
 
 

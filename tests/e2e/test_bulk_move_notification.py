@@ -32,8 +32,8 @@ from tracker_gui.notify.notifier import Notifier
 from tracker_gui.notify.policy import Note
 from tracker_gui.services import Services, open_services
 from tracker_gui.ui import live_setup
+from tracker_gui.ui.board.column_model import IssueRole
 from tracker_gui.ui.main_window import MainWindow
-from tracker_gui.ui.models.column_model import IssueRole
 from tracker_gui.ui.notify_bridge import NATIVE
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store

@@ -23,8 +23,8 @@ from tests.support.notify_recorder import RecordingBackend
 from tracker_gui.domain.models import NewIssue
 from tracker_gui.notify.notifier import Notifier
 from tracker_gui.services import Services, open_services
+from tracker_gui.ui.board.column_model import ColumnModel, IssueRole
 from tracker_gui.ui.live_feed import LIVE, LOCAL, POLLING, LiveFeed
-from tracker_gui.ui.models.column_model import ColumnModel, IssueRole
 from tracker_gui.ui.notify_bridge import NATIVE, NotifyBridge
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store

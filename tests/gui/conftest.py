@@ -10,9 +10,15 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (PySide6 6.12 on CPython 3.11: see the module)
+from tests.gui.pane_helpers import (
+    TODAY,
+    World,
+)
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, NewIssue, Project
 from tracker_gui.services import Services, open_services
+from tracker_gui.ui.panes.detail_pane import DetailPane
+from tracker_gui.ui.panes.filter_pane import FilterPane
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 
@@ -88,3 +94,100 @@ def make_window(qtbot: QtBot, store: Store, gui_settings: Settings) -> Callable[
         return window
 
     return make
+
+
+@pytest.fixture(name="board_services")
+def board_services_fixture(tmp_path: Path) -> Iterator[Services]:
+    """A fresh SQLite database with project TRK (default workflow) acting as alice."""
+    services = open_services(str(tmp_path / "t.db"), create=True, actor="alice")
+    services.projects.ensure_project("TRK", "Tracker")
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+@pytest.fixture(name="board_store")
+def board_store_fixture(board_services: Services) -> Iterator[Store]:
+    store = Store(board_services)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture(name="board_settings")
+def board_settings_fixture(tmp_path: Path) -> Settings:
+    return Settings(tmp_path / "settings.ini")
+
+
+@pytest.fixture(name="world")
+def world_fixture(tmp_path: Path, qtbot: QtBot) -> Iterator[World]:
+    """`world_fixture` into a test module to get the `world` fixture."""
+    path = str(tmp_path / "t.db")
+    services = open_services(path, create=True, actor="alice")
+    services.projects.ensure_user("alice", "Alice Martin")
+    services.projects.ensure_user("bob", "Bob Chen")
+    services.projects.ensure_user("carol", "Carol Diaz")
+    project, _ = services.projects.ensure_project("TRK", "Tracker")
+    other, _ = services.projects.ensure_project("WEB", "Website")
+    new = services.issues.create
+    issues = {
+        "bug": new(
+            NewIssue(
+                "TRK",
+                "Login fails on Safari",
+                type=IssueType.BUG,
+                priority=Priority.HIGH,
+                assignee="alice",
+                labels=("ui",),
+                due=TODAY + dt.timedelta(days=1),
+                description="# Heading\n\nSome **bold** text.",
+            )
+        ),
+        "docs": new(
+            NewIssue(
+                "TRK", "Write the docs", priority=Priority.LOW, assignee="bob", labels=("docs",)
+            )
+        ),
+        "late": new(
+            NewIssue(
+                "TRK", "Renew the certificate", assignee="carol", due=TODAY - dt.timedelta(days=3)
+            )
+        ),
+        "site": new(NewIssue("WEB", "New landing page", type=IssueType.STORY, labels=("design",))),
+    }
+    world = World(path, services, Store(services), project, other, issues)
+    bob = world.connect("bob")
+    issues["theirs"] = bob.issues.create(
+        NewIssue("TRK", "Reported by bob", type=IssueType.STORY, priority=Priority.HIGHEST)
+    )
+    services.issues.watch(issues["theirs"].id)
+    world.store.poll()
+    yield world
+    world.store.close()
+    for extra in world.opened:
+        extra.close()
+    services.close()
+
+
+@pytest.fixture(name="filter_pane")
+def filter_pane_fixture(world: World, qtbot: QtBot) -> FilterPane:
+    """`filter_pane_fixture` (with `world_fixture`) to get a shown `filter_pane`."""
+    widget = FilterPane(world.store)
+    qtbot.addWidget(widget)
+    widget.resize(320, 640)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+@pytest.fixture(name="pane")
+def detail_pane_fixture(world: World, qtbot: QtBot) -> DetailPane:
+    """`detail_pane_fixture` (with `world_fixture`) to get a shown detail `pane`."""
+    widget = DetailPane(world.store)
+    qtbot.addWidget(widget)
+    widget.resize(460, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from tests.support.faults import FaultPlan, disk_full, disk_io_error, dump
 from tracker_gui.domain.models import Issue, NewIssue
 from tracker_gui.services import Services
-from tracker_gui.ui.models.column_model import IssueIdRole
+from tracker_gui.ui.board.column_model import IssueIdRole
 from tracker_gui.ui.store import Store
 
 

@@ -17,21 +17,18 @@ import pytest
 from PySide6.QtCore import QModelIndex, QPoint
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_board import (
+from tests.gui.board_data import (
     add_issues,
-    board_services_fixture,  # noqa: F401 (provides the `board_services` fixture)
-    board_settings_fixture,  # noqa: F401 (provides the `board_settings` fixture)
-    board_store_fixture,  # noqa: F401 (provides the `board_store` fixture)
     mime_for,
     project_id,
     ranked_ids,
     statuses,
 )
-from tests.gui.test_board_pane import card_point, drop_at
+from tests.gui.board.test_board_pane import card_point, drop_at
 from tracker_gui.domain.models import IssueFilter
 from tracker_gui.services import Services
 from tracker_gui.ui.board.board_pane import BoardPane
-from tracker_gui.ui.models.column_model import ColumnModel, IssueIdRole
+from tracker_gui.ui.board.column_model import ColumnModel, IssueIdRole
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 

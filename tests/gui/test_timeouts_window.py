@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_panes import OFFSCREEN_NOISE
+from tests.gui.pane_helpers import OFFSCREEN_NOISE
 from tests.support.secured import Secured, drop, make_secured, superuser
 from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.ui.main_window import MainWindow

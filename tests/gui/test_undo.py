@@ -173,7 +173,7 @@ def test_a_comment_that_cannot_be_added_leaves_nothing_to_undo(
 def test_a_multi_card_drop_is_one_action_and_one_undo_step(
     store: Store, make_issue: Callable[..., Issue], gui_services: Services, other_services: Services
 ) -> None:
-    from tracker_gui.ui.models.column_model import ColumnModel
+    from tracker_gui.ui.board.column_model import ColumnModel
 
     cards = [make_issue(f"card {n}") for n in range(5)]
     todo, doing = store.statuses(cards[0].project_id)[:2]

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_panes import OFFSCREEN_NOISE
+from tests.gui.pane_helpers import OFFSCREEN_NOISE
 from tracker_gui.domain.enums import LinkKind
 from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.services import Services, open_services

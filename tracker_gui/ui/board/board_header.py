@@ -6,10 +6,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from tracker_gui.ui.board.binding import FilterButton
-from tracker_gui.ui.board.card_style import board_colours
 from tracker_gui.ui.board.column_view import MOVE_HINT
 from tracker_gui.ui.board.swimlanes import MODES
 from tracker_gui.ui.icons import icon
+from tracker_gui.ui.widgets.card_style import board_colours
 
 SHORTCUTS = (
     "Board keys: ↑/↓ select a card · ←/→ the next column · Enter opens it\n"

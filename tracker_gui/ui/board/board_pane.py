@@ -23,16 +23,16 @@ from tracker_gui.ui.board.autoscroll import EdgeScroller
 from tracker_gui.ui.board.binding import BoardScope, store_binding, stored_binding
 from tracker_gui.ui.board.board_header import BoardHeader
 from tracker_gui.ui.board.card_delegate import CardDelegate
-from tracker_gui.ui.board.card_style import board_colours
 from tracker_gui.ui.board.column_header import ColumnHeader
+from tracker_gui.ui.board.column_model import ColumnModel, Lane
 from tracker_gui.ui.board.column_view import ColumnView
 from tracker_gui.ui.board.counter import BoardCounter
 from tracker_gui.ui.board.grid import COLUMN_WIDTH, Cell, CellGrid, make_cell
 from tracker_gui.ui.board.swimlanes import MODES, LaneHeader, board_scope, shown_lanes
 from tracker_gui.ui.board.tally import state_of
-from tracker_gui.ui.models.column_model import ColumnModel, Lane
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import IssueUpdate, Store
+from tracker_gui.ui.widgets.card_style import board_colours
 
 COLUMN_SPACING = 12
 BOARD_MARGIN = 16

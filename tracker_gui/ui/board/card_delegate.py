@@ -41,7 +41,9 @@ from tracker_gui.domain import people
 from tracker_gui.domain.cards import Card, Shown
 from tracker_gui.domain.models import Issue, Label, User
 from tracker_gui.ui import theme
-from tracker_gui.ui.board.card_style import (
+from tracker_gui.ui.board.column_model import DoneRole, IssueRole
+from tracker_gui.ui.icons import icon
+from tracker_gui.ui.widgets.card_style import (
     AVATAR,
     CARD_GAP,
     CARD_MARGIN_X,
@@ -59,8 +61,6 @@ from tracker_gui.ui.board.card_style import (
     priority_icon_name,
     type_icon_name,
 )
-from tracker_gui.ui.icons import icon
-from tracker_gui.ui.models.column_model import DoneRole, IssueRole
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CHIP_PAD = 7

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from tracker_gui.domain.models import Status
-from tracker_gui.ui.board.card_style import board_colours
 from tracker_gui.ui.icons import icon
+from tracker_gui.ui.widgets.card_style import board_colours
 
 RADIUS = 10
 

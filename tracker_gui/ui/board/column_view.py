@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker_gui.ui.board.card_style import CARD_MARGIN_X, board_colours
+from tracker_gui.ui.board.column_model import ColumnModel, IssueIdRole
 from tracker_gui.ui.board.dnd import decode
-from tracker_gui.ui.models.column_model import ColumnModel, IssueIdRole
+from tracker_gui.ui.widgets.card_style import CARD_MARGIN_X, board_colours
 
 BAR_WIDTH = 10
 MOVE_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

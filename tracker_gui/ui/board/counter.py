@@ -8,10 +8,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from tracker_gui.domain.models import Change
 from tracker_gui.ui.board.binding import BoardScope
+from tracker_gui.ui.board.column_model import Lane
 from tracker_gui.ui.board.grid import CellGrid
 from tracker_gui.ui.board.swimlanes import board_scope
 from tracker_gui.ui.board.tally import CellKey, Tally
-from tracker_gui.ui.models.column_model import Lane
 from tracker_gui.ui.store import IssueUpdate, Store
 
 RECOUNT_MS = 250  # a burst of changes the tally cannot place costs one recount

@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QStyledItemDelegate, QVBoxLayout
 
 from tracker_gui.domain.models import Issue, Status
 from tracker_gui.ui.board.binding import BoardScope
-from tracker_gui.ui.board.card_style import CARD_MARGIN_X, CARD_WIDTH
 from tracker_gui.ui.board.column_header import ColumnFrame
+from tracker_gui.ui.board.column_model import PAGE_SIZE, ColumnModel, Lane
 from tracker_gui.ui.board.column_view import ColumnView
 from tracker_gui.ui.board.tally import CardState, CellKey
-from tracker_gui.ui.models.column_model import PAGE_SIZE, ColumnModel, Lane
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets.card_style import CARD_MARGIN_X, CARD_WIDTH
 
 COLUMN_WIDTH = CARD_WIDTH + 2 * CARD_MARGIN_X + 4
 LANE_ROWS = 4  # cards a lane cell shows before it scrolls

@@ -12,10 +12,10 @@ from tracker_gui.domain import people
 from tracker_gui.domain.enums import Priority
 from tracker_gui.domain.models import IssueFilter, User
 from tracker_gui.ui import theme
-from tracker_gui.ui.board.card_style import board_colours
+from tracker_gui.ui.board.column_model import Lane
 from tracker_gui.ui.icons import icon
-from tracker_gui.ui.models.column_model import Lane
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets.card_style import board_colours
 
 MODES = ("none", "assignee", "priority")
 UNASSIGNED = "Unassigned"

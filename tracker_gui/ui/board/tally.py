@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import Priority
 from tracker_gui.domain.models import Change, Issue
-from tracker_gui.ui.models.column_model import Lane
+from tracker_gui.ui.board.column_model import Lane
 from tracker_gui.ui.store import IssueUpdate
 
 

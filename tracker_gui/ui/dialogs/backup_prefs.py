@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.settings import Settings
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 
 class BackupSection(QWidget):

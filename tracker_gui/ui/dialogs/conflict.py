@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.models import Change, Issue
 from tracker_gui.errors import ConflictError
 from tracker_gui.ui import theme
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 RELOAD = "reload"
 OVERWRITE = "overwrite"

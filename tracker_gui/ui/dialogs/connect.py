@@ -29,9 +29,9 @@ from tracker_gui import credentials
 from tracker_gui.credentials import SSL_MODES, ConnectionSpec
 from tracker_gui.errors import ConnectionFailedError, StorageError, TrackerError
 from tracker_gui.services import Services
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.settings import Settings
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 log = logging.getLogger(__name__)
 

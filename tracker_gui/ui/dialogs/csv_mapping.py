@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.validation import PROJECT_KEY_RE
 from tracker_gui.interchange import detect_encoding, preview
 from tracker_gui.interchange.csv_import import FIELDS, Preview
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 NONE = "(none)"
 PREVIEW_ROWS = 8

@@ -28,9 +28,9 @@ from tracker_gui.ui.dialogs.csv_mapping import CsvMappingDialog
 from tracker_gui.ui.dialogs.import_review import KINDS, ImportOptions, ImportReviewDialog, plural
 from tracker_gui.ui.dialogs.import_widgets import TaskProgress
 from tracker_gui.ui.export_job import ExportJob
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 ColumnRole = Qt.ItemDataRole.UserRole + 1  # the export column id of a row in the column list
 EXPORTS = {

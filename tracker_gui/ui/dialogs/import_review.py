@@ -39,9 +39,9 @@ from tracker_gui.ui.dialogs.import_widgets import (
     size_text,
     summary,
 )
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 
 @dataclass(frozen=True)

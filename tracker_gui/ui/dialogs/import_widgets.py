@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.interchange import ImportReport
 from tracker_gui.ui import icons, theme
-from tracker_gui.ui.panes import detail_style as style
+from tracker_gui.ui.widgets import style
 
 SeverityRole = Qt.ItemDataRole.UserRole + 1  # "error" | "warning" | "more" on a problem row
 WhereRole = Qt.ItemDataRole.UserRole + 2  # where the problem is ("row 3, column 'Due'")

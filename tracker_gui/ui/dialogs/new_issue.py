@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, NewIssue
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.panes.detail_fields import (
     DueEdit,
     TokenCompleter,
@@ -30,6 +28,8 @@ from tracker_gui.ui.panes.detail_fields import (
 )
 from tracker_gui.ui.panes.detail_sections import SubmitEdit
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 EXTRA_STYLE = """
 QLineEdit[error="true"], QPlainTextEdit[error="true"], QComboBox[error="true"] {{

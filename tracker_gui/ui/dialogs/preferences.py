@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from tracker_gui.ui.dialogs.backup_prefs import BackupSection
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.settings import Settings
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 THEMES = (("system", "Follow system"), ("light", "Light"), ("dark", "Dark"))
 RELATIONS = (

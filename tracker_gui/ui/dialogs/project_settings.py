@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import IssueFilter, Label, Status
 from tracker_gui.ui.dialogs import project_settings_members as members
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 CATEGORIES = (
     (StatusCategory.TODO, "To do"),

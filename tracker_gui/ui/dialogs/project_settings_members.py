@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from tracker_gui.domain.enums import Role
-from tracker_gui.ui.panes import detail_style as style
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets import style
 
 REMOVE = "remove"
 ROLE_TEXT = {Role.VIEWER: "Viewer", Role.MEMBER: "Member", Role.ADMIN: "Admin"}

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.errors import TrackerError
 from tracker_gui.services.backups import BackupInfo, BackupService
-from tracker_gui.ui.panes import detail_style as style
+from tracker_gui.ui.widgets import style
 
 REASONS = {
     "manual": "Manual",

@@ -19,8 +19,8 @@ from PySide6.QtGui import QColor
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Issue, IssueFilter, Status
 from tracker_gui.ui import icons, theme
-from tracker_gui.ui.board.card_style import priority_icon_name, type_icon_name
 from tracker_gui.ui.store import IssueUpdate, Store
+from tracker_gui.ui.widgets.card_style import priority_icon_name, type_icon_name
 
 IssueRole = Qt.ItemDataRole.UserRole + 1  # the Issue dataclass
 IssueIdRole = Qt.ItemDataRole.UserRole + 2  # int

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain import link_history, people
 from tracker_gui.domain.models import Change, Comment, IssueDetail, User
 from tracker_gui.ui.dialogs import conflict as dialog
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.panes.detail_sections import SubmitEdit, clear_layout, flat_button
 from tracker_gui.ui.store import OFFLINE_WRITE, Store
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 HISTORY_PAGE = 50
 Ask = Callable[[dialog.FieldConflict], tuple[str, Any]]  # shows the conflict dialog

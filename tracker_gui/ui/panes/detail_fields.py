@@ -26,9 +26,9 @@ from tracker_gui.domain import people
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import IssueDetail, Status, User
 from tracker_gui.domain.workflow import Workflow
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.panes.detail_saving import PICK, Save, same
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 NO_DATE = QDate(2000, 1, 1)
 

@@ -24,8 +24,6 @@ from tracker_gui.errors import ConflictError
 from tracker_gui.ui import permissions, theme
 from tracker_gui.ui.dialogs import conflict as dialog
 from tracker_gui.ui.panes import detail_saving as saving
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.panes.detail_activity import CommentsSection, HistorySection
 from tracker_gui.ui.panes.detail_fields import FieldGrid
 from tracker_gui.ui.panes.detail_saving import Saved
@@ -36,6 +34,8 @@ from tracker_gui.ui.panes.detail_sections import (
     WatchersSection,
 )
 from tracker_gui.ui.store import IssueUpdate, Store
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 CONFLICT_TEXT = "Not saved: someone else changed this issue meanwhile. It now shows their version."
 LATER_TEXT = "Not saved yet: {who} changed the {field} meanwhile. Press Enter to compare."

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.enums import LinkKind
 from tracker_gui.domain.models import IssueDetail, Link
 from tracker_gui.domain.workflow import Workflow
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.panes.detail_saving import Save
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 
 def clear_layout(layout: QVBoxLayout) -> None:

@@ -25,11 +25,11 @@ from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import SavedFilter
 from tracker_gui.domain.query import validate
 from tracker_gui.domain.query_fields import ME, NONE
-from tracker_gui.ui.panes import detail_style as style
-from tracker_gui.ui.panes import detail_widgets as ui
 from tracker_gui.ui.panes.filter_codec import FilterQuery, decode, encode, to_issue_filter
 from tracker_gui.ui.panes.query_completer import QueryCompleter
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
 
 DEBOUNCE_MS = 200
 UNASSIGNED = ":none"

@@ -12,7 +12,7 @@ from tracker_gui.domain.models import Issue, IssueFilter
 from tracker_gui.services import Services
 from tracker_gui.ui.board.binding import and_queries
 from tracker_gui.ui.board.board_pane import BoardPane
-from tracker_gui.ui.models.column_model import IssueIdRole
+from tracker_gui.ui.board.column_model import IssueIdRole
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 

@@ -17,13 +17,12 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_panes import (
+from tests.gui.pane_helpers import (
     OFFSCREEN_NOISE,
     World,
     choose,
     items,
     when_modal,
-    world_fixture,  # noqa: F401 (provides the `world` fixture)
 )
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter

@@ -8,15 +8,13 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_panes import (
+from tests.gui.pane_helpers import (
     OFFSCREEN_NOISE,
     World,
-    filter_pane_fixture,  # noqa: F401 (provides the `filter_pane` fixture)
     keys,
-    world_fixture,  # noqa: F401 (provides the `world` fixture)
 )
 from tracker_gui.domain.models import IssueFilter
-from tracker_gui.ui.models.column_model import ColumnModel, IssueRole
+from tracker_gui.ui.board.column_model import ColumnModel, IssueRole
 from tracker_gui.ui.panes.filter_codec import decode, encode
 from tracker_gui.ui.panes.filter_pane import FilterPane
 from tracker_gui.ui.panes.query_completer import candidates

@@ -22,11 +22,11 @@ from tracker_gui.domain.cards import Shown
 from tracker_gui.domain.enums import Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter, Status
 from tracker_gui.ui.board.binding import BoardScope
-from tracker_gui.ui.board.card_style import card_tooltip
 from tracker_gui.ui.board.dnd import ISSUES_MIME, DraggedIssue, decode, encode
 from tracker_gui.ui.board.moves import Placement, run_moves
 from tracker_gui.ui.permissions import VIEWER_TEXT
 from tracker_gui.ui.store import IssueUpdate, Store
+from tracker_gui.ui.widgets.card_style import card_tooltip
 
 IssueRole = Qt.ItemDataRole.UserRole + 1  # the card (a Card, or an Issue changed live)
 IssueIdRole = Qt.ItemDataRole.UserRole + 2  # int

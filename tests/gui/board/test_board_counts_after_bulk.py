@@ -11,10 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_board import (
-    board_services_fixture,  # noqa: F401 (provides the `board_services` fixture)
-    board_settings_fixture,  # noqa: F401 (provides the `board_settings` fixture)
-    board_store_fixture,  # noqa: F401 (provides the `board_store` fixture)
+from tests.gui.board_data import (
     bulk_issues,
     project_id,
     statuses,

@@ -10,11 +10,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDro
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_board import (
+from tests.gui.board_data import (
     add_issues,
-    board_services_fixture,  # noqa: F401 (provides the `board_services` fixture)
-    board_settings_fixture,  # noqa: F401 (provides the `board_settings` fixture)
-    board_store_fixture,  # noqa: F401 (provides the `board_store` fixture)
     bulk_issues,
     history_fields,
     mime_for,
@@ -26,8 +23,8 @@ from tracker_gui.domain.models import Status
 from tracker_gui.services import Services
 from tracker_gui.ui import theme
 from tracker_gui.ui.board.board_pane import BoardPane
+from tracker_gui.ui.board.column_model import PAGE_SIZE, ColumnModel, IssueIdRole
 from tracker_gui.ui.board.column_view import ColumnView
-from tracker_gui.ui.models.column_model import PAGE_SIZE, ColumnModel, IssueIdRole
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 

@@ -10,15 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_panes import (
+from tests.gui.pane_helpers import (
     OFFSCREEN_NOISE,
     TODAY,
     World,
     click_menu_item,
-    filter_pane_fixture,  # noqa: F401 (provides the `filter_pane` fixture)
     keys,
     when_modal,
-    world_fixture,  # noqa: F401 (provides the `world` fixture)
 )
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter

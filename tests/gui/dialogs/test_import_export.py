@@ -31,7 +31,7 @@ from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interchange"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "interchange"
 TRELLO = FIXTURES / "trello_board.json"
 JIRA = FIXTURES / "jira_export.csv"
 BAD = FIXTURES / "bad"

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.ui import icons, theme
-from tracker_gui.ui.board.card_style import priority_icon_name, type_icon_name
-from tracker_gui.ui.panes.detail_style import muted
+from tracker_gui.ui.widgets.card_style import priority_icon_name, type_icon_name
+from tracker_gui.ui.widgets.style import muted
 
 ISSUE_SCHEME = "issue"
 HEADING_SCALE = {1: 1.35, 2: 1.2, 3: 1.1}

@@ -7,14 +7,12 @@ from PySide6.QtGui import QHelpEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem, QToolTip
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_panes import (
+from tests.gui.pane_helpers import (
     OFFSCREEN_NOISE,
     World,
-    detail_pane_fixture,  # noqa: F401 (provides the `pane` fixture)
-    world_fixture,  # noqa: F401 (provides the `world` fixture)
 )
 from tracker_gui.ui.board.card_delegate import CardDelegate
-from tracker_gui.ui.models.column_model import IssueRole
+from tracker_gui.ui.board.column_model import IssueRole
 from tracker_gui.ui.panes.detail_pane import DetailPane
 
 pytestmark = OFFSCREEN_NOISE

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,11 +16,8 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
-from tracker_gui.domain.enums import IssueType, Priority
-from tracker_gui.domain.models import Issue, NewIssue, Project
+from tracker_gui.domain.models import Issue, Project
 from tracker_gui.services import Services, open_services
-from tracker_gui.ui.panes.detail_pane import DetailPane
-from tracker_gui.ui.panes.filter_pane import FilterPane
 from tracker_gui.ui.store import Store
 
 TODAY = dt.date.today()
@@ -52,78 +48,6 @@ class World:
 
     def fresh(self, name: str) -> Issue:
         return self.services.issues.get(self.issues[name].id)
-
-
-@pytest.fixture(name="world")
-def world_fixture(tmp_path: Path, qtbot: QtBot) -> Iterator[World]:
-    """Import `world_fixture` into a test module to get the `world` fixture."""
-    path = str(tmp_path / "t.db")
-    services = open_services(path, create=True, actor="alice")
-    services.projects.ensure_user("alice", "Alice Martin")
-    services.projects.ensure_user("bob", "Bob Chen")
-    services.projects.ensure_user("carol", "Carol Diaz")
-    project, _ = services.projects.ensure_project("TRK", "Tracker")
-    other, _ = services.projects.ensure_project("WEB", "Website")
-    new = services.issues.create
-    issues = {
-        "bug": new(
-            NewIssue(
-                "TRK",
-                "Login fails on Safari",
-                type=IssueType.BUG,
-                priority=Priority.HIGH,
-                assignee="alice",
-                labels=("ui",),
-                due=TODAY + dt.timedelta(days=1),
-                description="# Heading\n\nSome **bold** text.",
-            )
-        ),
-        "docs": new(
-            NewIssue(
-                "TRK", "Write the docs", priority=Priority.LOW, assignee="bob", labels=("docs",)
-            )
-        ),
-        "late": new(
-            NewIssue(
-                "TRK", "Renew the certificate", assignee="carol", due=TODAY - dt.timedelta(days=3)
-            )
-        ),
-        "site": new(NewIssue("WEB", "New landing page", type=IssueType.STORY, labels=("design",))),
-    }
-    world = World(path, services, Store(services), project, other, issues)
-    bob = world.connect("bob")
-    issues["theirs"] = bob.issues.create(
-        NewIssue("TRK", "Reported by bob", type=IssueType.STORY, priority=Priority.HIGHEST)
-    )
-    services.issues.watch(issues["theirs"].id)
-    world.store.poll()
-    yield world
-    world.store.close()
-    for extra in world.opened:
-        extra.close()
-    services.close()
-
-
-@pytest.fixture(name="filter_pane")
-def filter_pane_fixture(world: World, qtbot: QtBot) -> FilterPane:
-    """Import `filter_pane_fixture` (with `world_fixture`) to get a shown `filter_pane`."""
-    widget = FilterPane(world.store)
-    qtbot.addWidget(widget)
-    widget.resize(320, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-@pytest.fixture(name="pane")
-def detail_pane_fixture(world: World, qtbot: QtBot) -> DetailPane:
-    """Import `detail_pane_fixture` (with `world_fixture`) to get a shown detail `pane`."""
-    widget = DetailPane(world.store)
-    qtbot.addWidget(widget)
-    widget.resize(460, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 def keys(issues: list[Issue]) -> set[str]:

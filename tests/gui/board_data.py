@@ -5,19 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QMimeData
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (PySide6 6.12 on CPython 3.11: see the module)
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, IssueFilter, NewIssue, Status
-from tracker_gui.services import Services, open_services
-from tracker_gui.ui.models.column_model import ColumnModel
-from tracker_gui.ui.settings import Settings
-from tracker_gui.ui.store import Store
+from tracker_gui.services import Services
+from tracker_gui.ui.board.column_model import ColumnModel
 
 # tests/conftest.py sets this too; repeated so this module also works on its own.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -53,17 +48,6 @@ PEOPLE = (
     ("dave", "Dave Schmidt"),
     ("erin", "Erin Walsh"),
 )
-
-
-@pytest.fixture(name="board_services")
-def board_services_fixture(tmp_path: Path) -> Iterator[Services]:
-    """A fresh SQLite database with project TRK (default workflow) acting as alice."""
-    services = open_services(str(tmp_path / "t.db"), create=True, actor="alice")
-    services.projects.ensure_project("TRK", "Tracker")
-    try:
-        yield services
-    finally:
-        services.close()
 
 
 def statuses(services: Services, key: str = "TRK") -> list[Status]:
@@ -147,20 +131,6 @@ def demo_board(services: Services, count: int = 60, seed: int = 7) -> None:
                 due=due,
             )
         )
-
-
-@pytest.fixture(name="board_store")
-def board_store_fixture(board_services: Services) -> Iterator[Store]:
-    store = Store(board_services)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-@pytest.fixture(name="board_settings")
-def board_settings_fixture(tmp_path: Path) -> Settings:
-    return Settings(tmp_path / "settings.ini")
 
 
 def project_id(services: Services, key: str = "TRK") -> int:

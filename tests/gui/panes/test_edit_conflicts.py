@@ -19,7 +19,7 @@ from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_panes import OFFSCREEN_NOISE, choose
+from tests.gui.pane_helpers import OFFSCREEN_NOISE, choose
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, NewIssue
 from tracker_gui.errors import ConflictError

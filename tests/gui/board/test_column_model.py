@@ -8,10 +8,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_board import (
+from tests.gui.board_data import (
     add_issues,
-    board_services_fixture,  # noqa: F401 (provides the `board_services` fixture)
-    board_store_fixture,  # noqa: F401 (provides the `board_store` fixture)
     bulk_issues,
     history_fields,
     mime_for,
@@ -22,8 +20,7 @@ from tests.gui._fixtures_board import (
 from tracker_gui.domain.enums import Priority
 from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.services import Services
-from tracker_gui.ui.board.dnd import ISSUES_MIME
-from tracker_gui.ui.models.column_model import (
+from tracker_gui.ui.board.column_model import (
     PAGE_SIZE,
     ColumnModel,
     DoneRole,
@@ -31,6 +28,7 @@ from tracker_gui.ui.models.column_model import (
     IssueRole,
     Lane,
 )
+from tracker_gui.ui.board.dnd import ISSUES_MIME
 from tracker_gui.ui.store import Store
 
 MOVE = Qt.DropAction.MoveAction

@@ -8,14 +8,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui._fixtures_panes import (
+from tests.gui.pane_helpers import (
     OFFSCREEN_NOISE,
     TODAY,
     World,
     choose,
-    detail_pane_fixture,  # noqa: F401 (provides the `pane` fixture)
     items,
-    world_fixture,  # noqa: F401 (provides the `world` fixture)
 )
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority
 from tracker_gui.domain.models import NewIssue

@@ -1,0 +1,1 @@
+"""The shared widget kit: styles, form widgets and card styling for panes, dialogs and board."""
