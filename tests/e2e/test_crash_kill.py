@@ -98,8 +98,8 @@ def check_after_kill(db: Path, acks: list[dict[str, Any]]) -> None:
 
         # Every acknowledged commit is there.
         for ack in acks:
-            issue = issues.get(ack["id"])
-            assert issue is not None, f"acknowledged {ack} is lost"
+            assert ack["id"] in issues, f"acknowledged {ack} is lost"
+            issue = issues[ack["id"]]
             if ack["op"] == "create":
                 assert issue.uid == ack["uid"]
                 assert sorted(issue.labels) == ack["labels"]

@@ -78,7 +78,7 @@ def assert_smoke_passed(result: subprocess.CompletedProcess[str], out: Path) -> 
     """The smoke test exited 0, reported ok with cards on the board, and saved a real PNG."""
     details = f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert result.returncode == 0, details
-    summary = json.loads((out / "smoke.json").read_text(encoding="utf-8"))
+    summary: dict[str, object] = json.loads((out / "smoke.json").read_text(encoding="utf-8"))
     assert summary["ok"] is True, summary
     cards = summary["cards_visible"]
     assert isinstance(cards, int)

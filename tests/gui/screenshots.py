@@ -13,6 +13,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker_gui.services import Services
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,15 +35,15 @@ def settle(app: object, seconds: float = 0.3) -> None:
         time.sleep(0.01)
 
 
-def showcase_issue(services: object, project_key: str) -> int:
+def showcase_issue(services: Services, project_key: str) -> int:
     """An issue with a bit of everything (comments, labels, assignee) for the detail shot."""
     from tracker_gui.domain.models import IssueFilter
 
-    project = services.projects.project(project_key)  # type: ignore[attr-defined]
+    project = services.projects.project(project_key)
     flt = IssueFilter(project_ids=(project.id,))
     best, score = None, -1
-    for issue in services.issues.search(flt, sort="-updated", limit=300):  # type: ignore[attr-defined]
-        detail = services.issues.detail(issue.id)  # type: ignore[attr-defined]
+    for issue in services.issues.search(flt, sort="-updated", limit=300):
+        detail = services.issues.detail(issue.id)
         points = (
             min(len(detail.comments), 3) * 3
             + min(len(issue.labels), 2) * 2
@@ -131,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         switcher = window.actions_.quick_switch
         switcher.trigger()
         palette = window.findChild(QuickSwitcher)
+        assert palette is not None, "the quick switch action opened no switcher"
         palette.edit.setText("login crash")
         settle(app, 0.6)  # the switcher's debounce, then its paint
         # A popup is its own top-level window: paint it onto the window's grab where it sits.

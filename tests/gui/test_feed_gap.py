@@ -18,7 +18,7 @@ def test_an_own_write_does_not_skip_an_outside_change_not_yet_polled(
     _, doing, *_ = gui_services.projects.statuses(mine.project_id)
     seen: dict[int, int | None] = {}
 
-    def on_issues_changed(updates: list) -> None:  # type: ignore[type-arg]
+    def on_issues_changed(updates: list) -> None:
         for u in updates:
             seen[u.issue_id] = u.issue.status_id if u.issue is not None else None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -39,11 +40,12 @@ def test_the_sqlite_poll_reads_change_rows_only_when_data_version_moved(
     issue = make_issue("Watched")
     reads: list[int] = []
     real = store.services.feed.changes_since
-    monkeypatch.setattr(
-        store.services.feed,
-        "changes_since",
-        lambda since, **kw: reads.append(since) or real(since, **kw),
-    )
+
+    def read(since: int, **kw: Any) -> list[Change]:
+        reads.append(since)
+        return real(since, **kw)
+
+    monkeypatch.setattr(store.services.feed, "changes_since", read)
     for _ in range(5):
         assert store.poll() == 0
     assert reads == []  # only PRAGMA data_version ran
@@ -151,7 +153,8 @@ def test_listen_unavailable_means_polling_then_live_once_it_connects(
     arrived.clear()
     pg_bob.issues.move(issue.id, issue.version, status_id(pg_bob, issue, "Done"))
     qtbot.waitUntil(lambda: any(e.field == "status" for e in arrived), timeout=2000)
-    assert pg_store.issue(issue.id).status_id == status_id(pg_bob, issue, "Done")
+    moved = pg_store.issue(issue.id)
+    assert moved is not None and moved.status_id == status_id(pg_bob, issue, "Done")
     feed.stop()
 
 
@@ -170,8 +173,10 @@ def test_a_change_committed_out_of_id_order_still_arrives(
         " VALUES (%s, NULL, 'bob', now(), 'note', NULL, %s) RETURNING id"
     )
     with psycopg.connect(pg_url) as slow, psycopg.connect(pg_url, autocommit=True) as fast:
-        first = slow.execute(insert, (project.id, "slow")).fetchone()[0]  # not committed yet
-        second = fast.execute(insert, (project.id, "fast")).fetchone()[0]
+        first_row = slow.execute(insert, (project.id, "slow")).fetchone()  # not committed yet
+        second_row = fast.execute(insert, (project.id, "fast")).fetchone()
+        assert first_row is not None and second_row is not None
+        first, second = first_row[0], second_row[0]
         assert second > first
         qtbot.waitUntil(lambda: second in seen, timeout=2000)
         assert first not in seen
@@ -220,7 +225,8 @@ def test_the_app_session_wires_live_updates_and_rewires_on_open_database(
         second = open_services(str(tmp_path / "two.db"), create=True, actor="alice")
         session.start(second)
         assert session.live is not live
-        assert session.window.statusBar().findChild(QLabel, "LiveMode").text() == "Live"
+        mode_label = session.window.statusBar().findChild(QLabel, "LiveMode")
+        assert mode_label is not None and mode_label.text() == "Live"
     finally:
         session.close()
         if session.window is not None:

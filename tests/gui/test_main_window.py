@@ -46,8 +46,8 @@ def test_every_pane_is_a_named_dock(
     for dock in window.docks.values():
         assert dock.isVisible() or window.tabifiedDockWidgets(dock), dock.objectName()
         assert dock.windowTitle()
-    assert window.main_board() is not None
-    assert window.main_board().project_id() == three_issues[0].project_id
+    board = window.main_board()
+    assert board is not None and board.project_id() == three_issues[0].project_id
     qtbot.waitUntil(lambda: window.docks["filter"].width() < window.width() // 4)
     # The default sizes land one event-loop turn after the first show.
     qtbot.waitUntil(lambda: window.docks["board:TRK"].width() > window.width() // 2)
@@ -200,10 +200,12 @@ def test_selecting_shows_the_issue_in_the_detail_pane(
     window.list_pane.select_issue(three_issues[1].id)
     assert shown[-1] == three_issues[1].id
     window.docks["activity"].raise_()
-    window.main_board().currentIssueChanged.emit(three_issues[0].id)
+    board = window.main_board()
+    assert board is not None
+    board.currentIssueChanged.emit(three_issues[0].id)
     assert shown[-1] == three_issues[0].id
     window.docks["issue-list"].raise_()
-    window.main_board().issueActivated.emit(three_issues[2].id)
+    board.issueActivated.emit(three_issues[2].id)
     assert shown[-1] == three_issues[2].id
     qtbot.waitUntil(window.docks["detail"].isVisible)
 
@@ -214,7 +216,8 @@ def test_project_picked_in_the_filter_switches_the_main_board(
     web, _ = gui_services.projects.ensure_project("WEB", "Website")
     window = make_window()
     window.filter_pane.projectPicked.emit(web.id)
-    assert window.main_board().project_id() == web.id
+    board = window.main_board()
+    assert board is not None and board.project_id() == web.id
     assert "board:WEB" in window.docks and "board:TRK" not in window.docks
     assert window.docks["board:WEB"].windowTitle() == "Website board"
 

@@ -39,7 +39,7 @@ class RecordingTray(QSystemTrayIcon):
     def isVisible(self) -> bool:
         return True
 
-    def showMessage(self, title: str, msg: str, *args: object) -> None:  # type: ignore[override]
+    def showMessage(self, title: str, msg: str, *args: object) -> None:
         self.messages.append((title, msg))
 
 

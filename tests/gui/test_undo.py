@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from tracker_gui.domain.models import Issue, IssueFilter
+from tracker_gui.domain.models import Issue, IssueFilter, MoveTo
 from tracker_gui.errors import ConflictError
 from tracker_gui.services import Services
 from tracker_gui.ui.store import Store
@@ -180,7 +180,12 @@ def test_a_multi_card_drop_is_one_action_and_one_undo_step(
     source, target = ColumnModel(store, todo), ColumnModel(store, doing)
     calls: list[int] = []
     real = gui_services.issues.bulk_move
-    gui_services.issues.bulk_move = lambda moves: calls.append(len(moves)) or real(moves)  # type: ignore[method-assign]
+
+    def counted(moves: Sequence[tuple[int, int, int]] | Sequence[MoveTo]) -> list[Issue]:
+        calls.append(len(moves))
+        return real(moves)
+
+    gui_services.issues.bulk_move = counted  # type: ignore[method-assign]
 
     def sets_since(start: int) -> set[str | None]:
         return {c.change_set for c in gui_services.feed.changes_since(start)}

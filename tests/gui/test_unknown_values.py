@@ -52,9 +52,9 @@ def test_the_window_opens_and_paints_a_board_with_unknown_values(
         assert (issue.priority.label, issue.type.label) == ("unknown (99)", "unknown (weird)")
         window.show_issue(odd, raise_detail=True)
         fields = window.detail_pane.fields
-        for combo, shown in ((fields.priority_combo, "Unknown (99)"),
+        for combo, placeholder in ((fields.priority_combo, "Unknown (99)"),
                              (fields.type_combo, "Unknown (weird)")):  # fmt: skip
-            assert (combo.currentIndex(), combo.placeholderText()) == (-1, shown)
+            assert (combo.currentIndex(), combo.placeholderText()) == (-1, placeholder)
         image = window.grab().toImage()  # paints every pane (pytest-qt fails on an exception)
         assert not image.isNull()
         image.save(str(tmp_path / "unknown.png"))

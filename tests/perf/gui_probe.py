@@ -10,25 +10,33 @@ import os
 import sys
 import tempfile
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from tracker_gui.services import Services
+    from tracker_gui.ui.main_window import MainWindow
+    from tracker_gui.ui.store import Store
 
 STARTED = time.perf_counter()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _wait_usable(app: object, window: object) -> None:
+def _wait_usable(app: QApplication, window: MainWindow) -> None:
     from tracker_gui.app import visible_cards
 
     deadline = time.perf_counter() + 60
     while time.perf_counter() < deadline:
-        app.processEvents()  # type: ignore[attr-defined]
-        if visible_cards(window):  # type: ignore[arg-type]
-            window.repaint()  # type: ignore[attr-defined]
+        app.processEvents()
+        if visible_cards(window):
+            window.repaint()
             return
     raise SystemExit("the board never showed a card")
 
 
-def _window(db: str) -> tuple[object, object, object, object]:
+def _window(db: str) -> tuple[QApplication, Services, Store, MainWindow]:
     from tracker_gui.app import make_application, open_target
     from tracker_gui.ui import theme
     from tracker_gui.ui.main_window import MainWindow
@@ -68,9 +76,9 @@ def baseline() -> dict[str, float]:
     return {"usable_s": time.perf_counter() - STARTED}
 
 
-def _ms(fn: object) -> float:
+def _ms(fn: Callable[[], object]) -> float:
     t0 = time.perf_counter()
-    fn()  # type: ignore[operator]
+    fn()
     return (time.perf_counter() - t0) * 1000
 
 
@@ -87,6 +95,7 @@ def _parses(text: str) -> bool:
 def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[float]]:
     """Every in-app figure; each with the SQL it sent replayed raw (`*_raw`) for the ratio."""
     import dataclasses
+    import functools
     import resource
 
     from PySide6.QtCore import QModelIndex, Qt
@@ -98,29 +107,31 @@ def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[flo
 
     app, services, store, window = _window(db)
     _wait_usable(app, window)
-    rec = Recorder(services)  # type: ignore[arg-type]
+    rec = Recorder(services)
     raw = Raw(db)
-    board = window.main_board()  # type: ignore[attr-defined]
+    board = window.main_board()
+    if board is None:
+        raise SystemExit("the window has no board")
     project = board.project_id()
     base = IssueFilter(project_ids=(project,))
     filters = [
         dataclasses.replace(base, priorities=(Priority.HIGH, Priority.HIGHEST)),
         dataclasses.replace(base, types=(IssueType.BUG,)),
         dataclasses.replace(base, categories=(StatusCategory.IN_PROGRESS,)),
-        dataclasses.replace(base, assignees=(services.actor,), unassigned=True),  # type: ignore[attr-defined]
+        dataclasses.replace(base, assignees=(services.actor,), unassigned=True),
         base,
     ]
     out: dict[str, list[float]] = {}
 
     def paint() -> None:
-        app.processEvents()  # type: ignore[attr-defined]
-        window.repaint()  # type: ignore[attr-defined]
+        app.processEvents()
+        window.repaint()
 
     def refilter(flt: IssueFilter) -> None:
-        store.set_filter(flt)  # type: ignore[attr-defined]
+        store.set_filter(flt)
         paint()
 
-    def timed(name: str, fn: Any, replay: bool = True) -> None:
+    def timed(name: str, fn: Callable[[], object], replay: bool = True) -> None:
         """One sample of `fn` and, for the ratio, its statements replayed raw."""
         statements: list[Any] = []
         t0 = time.perf_counter()
@@ -135,36 +146,45 @@ def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[flo
 
     for i in range(rounds):
         chosen = filters[i % len(filters)]
-        timed("filter_ms", lambda f=chosen: refilter(f))
-        out.setdefault("repaint_ms", []).append(_ms(window.repaint))  # type: ignore[attr-defined]
+        timed("filter_ms", functools.partial(refilter, chosen))
+        out.setdefault("repaint_ms", []).append(_ms(window.repaint))
     refilter(base)
     # Keystrokes: a query typed one character at a time; the filter pane applies every
     # prefix that parses (the others only mark the box), so those are what is timed.
     typed = f"{word} priority>=high"
     prefixes = [typed[:n] for n in range(1, len(typed) + 1) if _parses(typed[:n])]
+
+    def type_query(text: str) -> None:
+        refilter(dataclasses.replace(base, query=text))
+
     for _ in range(max(1, rounds // len(prefixes))):
         for text in prefixes:
-            timed("keystroke_ms", lambda t=text: refilter(dataclasses.replace(base, query=t)))
+            timed("keystroke_ms", functools.partial(type_query, text))
         refilter(base)
     for _ in range(rounds):
         timed("fts_word_ms", lambda: refilter(dataclasses.replace(base, query=word)))
         refilter(base)
         timed("fts_phrase_ms", lambda: refilter(dataclasses.replace(base, query=f'"{phrase}"')))
         refilter(base)
+
+    def load_board() -> None:
+        board._rebuild()
+        paint()
+
     for _ in range(max(3, rounds // 2)):
-        timed("board_load_ms", lambda: (board._rebuild(), paint()))
-    switcher = QuickSwitcher(store.find, None, window)  # type: ignore[attr-defined]
+        timed("board_load_ms", load_board)
+    switcher = QuickSwitcher(store.find, None, window)
     switcher.resize(640, 440)
     switcher.show()
 
     def find(text: str) -> None:
         switcher.edit.setText(text)
         switcher.search_now()
-        app.processEvents()  # type: ignore[attr-defined]
+        app.processEvents()
         switcher.repaint()
 
     for i in range(rounds):
-        timed("switcher_ms", lambda t=(word if i % 2 == 0 else phrase): find(t))
+        timed("switcher_ms", functools.partial(find, word if i % 2 == 0 else phrase))
     switcher.hide()
     cells = board.cells()
     source, target = cells[0][2], cells[1][2]
@@ -181,18 +201,22 @@ def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[flo
         out.setdefault("drop_commit_ms", []).append((committed - t0) * 1000)
         out.setdefault("drop_repaint_ms", []).append((done - t0) * 1000)
     # The same move without any UI: what the services alone take (the baseline for a drop).
-    statuses = [s.id for s in store.statuses(project)]  # type: ignore[attr-defined]
-    issue = services.issues.column(statuses[0], base, 0, 1)[0]  # type: ignore[attr-defined]
+    statuses = [s.id for s in store.statuses(project)]
+    issue = services.issues.column(statuses[0], base, 0, 1)[0]
     for i in range(rounds):
-        current = services.issues.get(issue.id)  # type: ignore[attr-defined]
+        current = services.issues.get(issue.id)
         target_status = statuses[(i + 1) % 2]
         out.setdefault("service_move_ms", []).append(
-            _ms(lambda c=current, s=target_status: services.issues.move(c.id, c.version, s))  # type: ignore[attr-defined]
+            _ms(functools.partial(services.issues.move, current.id, current.version, target_status))
         )
-    detail = window.dock("detail").pane()  # type: ignore[attr-defined]
-    ids = [c.id for c in services.issues.column(statuses[0], base, 0, rounds)]  # type: ignore[attr-defined]
+
+    def show_detail(issue_id: int) -> None:
+        window.detail_pane.show_issue(issue_id)
+        app.processEvents()
+
+    ids = [c.id for c in services.issues.column(statuses[0], base, 0, rounds)]
     for issue_id in ids:
-        timed("detail_ms", lambda i=issue_id: (detail.show_issue(i), app.processEvents()))  # type: ignore[attr-defined]
+        timed("detail_ms", functools.partial(show_detail, issue_id))
     out["rss_mb"] = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
     return out
 

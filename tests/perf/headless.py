@@ -8,6 +8,7 @@ the ratio is what the app adds on top of the database (ORM, conversion, validati
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -17,8 +18,9 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.perf.rawsql import Raw, Recorder, ms
+from tracker_gui.domain.cards import Card
 from tracker_gui.domain.enums import Priority
-from tracker_gui.domain.models import IssueFilter
+from tracker_gui.domain.models import Issue, IssueFilter
 from tracker_gui.services import open_services
 
 PAGE = 60  # the board's first page per column (ui.models.column_model.PAGE_SIZE)
@@ -137,14 +139,13 @@ def main() -> None:
     }
     # One committed status change: the issue row, its Change rows, every index and the
     # full-text trigger's row, then the read-back the board shows.
-    column = issues.column(statuses[0].id, board, 0, 1)[0]
-    state = {"issue": column, "n": 0}
+    current: Card | Issue = issues.column(statuses[0].id, board, 0, 1)[0]
+    moves = 0
 
     def move() -> None:
-        current = state["issue"]
-        state["n"] += 1
-        goal = statuses[state["n"] % 2].id
-        state["issue"] = issues.move(current.id, current.version, goal)
+        nonlocal current, moves
+        moves += 1
+        current = issues.move(current.id, current.version, statuses[moves % 2].id)
 
     results["one committed status change (+ Change rows)"] = measure(rec, raw, move, rounds)
     # Bulk: 1,000 issues moved one by one, each its own committed transaction.
@@ -153,7 +154,7 @@ def main() -> None:
     each = []
     started = time.perf_counter()
     for issue in batch:
-        each.append(ms(lambda i=issue: issues.move(i.id, i.version, goal)))
+        each.append(ms(functools.partial(issues.move, issue.id, issue.version, goal)))
     total = time.perf_counter() - started
     # Put them back (untimed) so the next run of the suite finds the same board.
     for issue in batch:

@@ -26,7 +26,7 @@ class Recorder:
                 self.statements.append((sql, tuple(params or ())))
             return self.original(sql, params, *args, **kwargs)
 
-        self.db.execute_sql = execute_sql
+        self.db.execute_sql = execute_sql  # type: ignore[method-assign]
 
     def capture(self, fn: Callable[[], object]) -> list[Statement]:
         self.statements, self.on = [], True

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import psycopg
+from psycopg.rows import TupleRow
+
 from tracker_gui.storage.postgres import OWNER_ROLE, USERS_ROLE
 
 PINNED = "search_path=pg_catalog, public, pg_temp"
@@ -16,7 +19,7 @@ KEYWORD_TYPES = {
 }  # fmt: skip
 
 
-def functions(conn: Any) -> list[tuple[Any, ...]]:
+def functions(conn: psycopg.Connection[TupleRow]) -> list[TupleRow]:
     """(signature, definer?, returns trigger?, owner, config, body, PUBLIC may run, users may)."""
     return conn.execute(
         "SELECT p.oid::regprocedure::text, p.prosecdef, p.prorettype = 'trigger'::regtype,"

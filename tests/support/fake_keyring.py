@@ -14,7 +14,7 @@ from tracker_gui import credentials
 class MemoryKeyring(KeyringBackend):
     """A real keyring backend that keeps its entries in a dict."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()

@@ -4,21 +4,22 @@ It records every Notify call (what the app really sent over the bus) and can emi
 ActionInvoked / NotificationClosed as a desktop would when the user clicks or closes one.
 """
 
-# ruff: noqa: F821, F722  (dbus-fast reads D-Bus signatures from string annotations)
-
 import asyncio
 import os
 import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from dbus_fast.aio import MessageBus
+from dbus_fast.annotations import DBusDict, DBusInt32, DBusSignature, DBusStr, DBusUInt32
 from dbus_fast.service import ServiceInterface, method, signal
 
 NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
+# dbus-fast reads each D-Bus signature from the Annotated hint; mypy reads the Python type.
+_Strings = Annotated[list[str], DBusSignature("as")]
 
 
 @dataclass(frozen=True)
@@ -39,35 +40,39 @@ class _Interface(ServiceInterface):
     @method()
     def Notify(
         self,
-        app_name: "s",
-        replaces_id: "u",
-        app_icon: "s",
-        summary: "s",
-        body: "s",
-        actions: "as",
-        hints: "a{sv}",
-        expire_timeout: "i",
-    ) -> "u":
+        app_name: DBusStr,
+        replaces_id: DBusUInt32,
+        app_icon: DBusStr,
+        summary: DBusStr,
+        body: DBusStr,
+        actions: _Strings,
+        hints: DBusDict,
+        expire_timeout: DBusInt32,
+    ) -> DBusUInt32:
         return self._server._record(app_name, summary, body, actions, hints)
 
     @method()
-    def GetCapabilities(self) -> "as":
+    def GetCapabilities(self) -> _Strings:
         return ["actions", "body"]
 
     @method()
-    def GetServerInformation(self) -> "ssss":
+    def GetServerInformation(self) -> Annotated[list[str], DBusSignature("ssss")]:
         return ["fake-notifications", "tracker tests", "1.0", "1.2"]
 
     @method()
-    def CloseNotification(self, id: "u") -> None:
+    def CloseNotification(self, id: DBusUInt32) -> None:
         self.NotificationClosed(id, 3)
 
     @signal()
-    def ActionInvoked(self, id: "u", action_key: "s") -> "us":
+    def ActionInvoked(
+        self, id: DBusUInt32, action_key: DBusStr
+    ) -> Annotated[list[int | str], DBusSignature("us")]:
         return [id, action_key]
 
     @signal()
-    def NotificationClosed(self, id: "u", reason: "u") -> "uu":
+    def NotificationClosed(
+        self, id: DBusUInt32, reason: DBusUInt32
+    ) -> Annotated[list[int], DBusSignature("uu")]:
         return [id, reason]
 
 

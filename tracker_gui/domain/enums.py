@@ -9,7 +9,7 @@ failing. Lookups by value (`Priority(99)`, `parse_enum`) still refuse it.
 from __future__ import annotations
 
 from enum import Enum, IntEnum, StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 E = TypeVar("E", bound=Enum)
 
@@ -99,11 +99,11 @@ def stored(cls: type[E], value: object) -> E:
     if found is None:
         # Built past the enum's own constructor, which refuses the value (that is the point).
         target: Any = cls
-        if issubclass(cls, int):  # sorts as its number; a non-number (SQLite allows one) first
+        if issubclass(cls, IntEnum):  # sorts as its number; a non-number (SQLite allows one) first
             found = int.__new__(target, value if isinstance(value, int) else 0)
         else:
             found = str.__new__(target, str(value))
         found._name_ = "UNKNOWN"
         found._value_ = value
         _STAND_INS[key] = found
-    return found
+    return cast(E, found)

@@ -68,7 +68,7 @@ def objects(container: dict[str, Any], key: str, where: str) -> list[tuple[str, 
 
 def texts(container: dict[str, Any], key: str, where: str) -> list[str]:
     """A list of text values under `key` (missing = empty)."""
-    values = get(container, key, list, where, [])
+    values: list[str] = get(container, key, list, where, [])
     path = f"{where}.{key}" if where else key
     for i, value in enumerate(values):
         if not isinstance(value, str):

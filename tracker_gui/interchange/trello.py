@@ -95,7 +95,7 @@ def _created(card_id: str, created: dt.datetime | None) -> dt.datetime | None:
 
 def _description(card: Board, where: str) -> str:
     """The card's text, plus its attachments as a list of links."""
-    text = get(card, "desc", str, where, "")
+    text: str = get(card, "desc", str, where, "")
     links = []
     for item_where, item in objects(card, "attachments", where):
         url = get(item, "url", str, item_where, "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from tracker_gui.services.backups import BackupService
@@ -51,7 +52,11 @@ def connect(database: Database, actor: str | None = None) -> Services:
 
 
 def open_services(
-    target: str, *, create: bool = False, actor: str | None = None, quick_check: bool = True
+    target: str | os.PathLike[str],
+    *,
+    create: bool = False,
+    actor: str | None = None,
+    quick_check: bool = True,
 ) -> Services:
     """`quick_check=False` skips the full-file scan (O(size)) for one-shot read-only use."""
     return connect(open_database(target, create=create, quick_check=quick_check), actor)

@@ -23,7 +23,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from tracker_gui.storage.database import Database
 
@@ -109,7 +109,7 @@ def cached(database: Database, key: Any, load: Callable[[], T], *, logged: bool)
         if not logged and not database.is_sqlite:
             return load()
         if key in store:
-            return store[key]
+            return cast(T, store[key])
         if not database.peewee.in_transaction():
             state.tainted = False
         generation = state.generation

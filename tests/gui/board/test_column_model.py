@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -31,6 +33,9 @@ from tracker_gui.ui.board.column_model import (
 from tracker_gui.ui.board.dnd import ISSUES_MIME
 from tracker_gui.ui.store import Store
 
+if TYPE_CHECKING:
+    from pytestqt.modeltest import ModelTester
+
 MOVE = Qt.DropAction.MoveAction
 ROOT = QModelIndex()
 
@@ -40,7 +45,7 @@ def ids(model: ColumnModel) -> list[int]:
 
 
 def test_model_tester_empty_full_and_after_changes(
-    board_services: Services, board_store: Store, qtmodeltester
+    board_services: Services, board_store: Store, qtmodeltester: ModelTester
 ) -> None:
     todo, doing, *_ = statuses(board_services)
     empty = ColumnModel(board_store, doing)
@@ -307,7 +312,7 @@ def test_priority_lane_drop_changes_the_priority(
 
 
 def test_lazy_model_loads_on_demand_and_passes_the_tester(
-    board_services: Services, board_store: Store, qtmodeltester, qtbot: QtBot
+    board_services: Services, board_store: Store, qtmodeltester: ModelTester, qtbot: QtBot
 ) -> None:
     todo = statuses(board_services)[0]
     issues = add_issues(board_services, 3)
@@ -350,9 +355,14 @@ def test_a_boards_columns_read_their_first_pages_in_one_query(
     issues = board_services.issues
     for name in ("column", "first_pages"):
         real = getattr(issues, name)
-        monkeypatch.setattr(
-            issues, name, lambda *a, _r=real, _n=name, **k: calls.append(_n) or _r(*a, **k)
-        )
+
+        def spy(
+            *a: object, _r: Callable[..., object] = real, _n: str = name, **k: object
+        ) -> object:
+            calls.append(_n)
+            return _r(*a, **k)
+
+        monkeypatch.setattr(issues, name, spy)
     scope = IssueFilter(project_ids=(todo.project_id,))
     board_store.set_filter(scope)
     models = [ColumnModel(board_store, s) for s in statuses(board_services)]

@@ -66,7 +66,8 @@ def test_wrong_then_right_password_remembered_in_the_keychain_only(
     assert dialog.error_title.isVisible()
     assert dialog.error_title.text().startswith("Wrong password for erin@127.0.0.1")
     assert dialog.focusWidget() is dialog.password_edit
-    assert dialog.services is None and ring.entries == {}
+    # Compared rather than `is None`, which mypy would keep after the click below sets it.
+    assert (dialog.services, ring.entries) == (None, {})
     dialog.grab().save("/tmp/connect-wrong-password.png")
 
     dialog.password_edit.setText(PASSWORD)
@@ -158,7 +159,8 @@ def test_connecting_swaps_the_window_and_switching_back_returns_to_the_file(
     assert connect_action is not None
     connect_action.trigger()
     assert session.window is not shared
-    assert session.services is not None and session.services.database.is_sqlite
+    local_again = session.services  # a fresh name: mypy would keep the "not SQLite" asserted above
+    assert local_again is not None and local_again.database.is_sqlite
     assert session.store is not None and [p.key for p in session.store.projects()] == ["LOC"]
     qtbot.addWidget(session.window)
     session.close()

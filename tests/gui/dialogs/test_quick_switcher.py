@@ -15,7 +15,7 @@ from tracker_gui.ui.store import Store
 
 
 def _switcher(window: object) -> QuickSwitcher:
-    found = window.findChildren(QuickSwitcher)  # type: ignore[attr-defined]
+    found: list[QuickSwitcher] = window.findChildren(QuickSwitcher)  # type: ignore[attr-defined]
     assert len(found) == 1
     return found[0]
 
@@ -31,7 +31,7 @@ def test_ctrl_k_type_words_and_enter_opens_the_issue(
     assert action.shortcut() == QKeySequence("Ctrl+K")
     window.activateWindow()  # type: ignore[attr-defined]
     qtbot.waitUntil(window.isActiveWindow)  # type: ignore[attr-defined]
-    qtbot.keySequence(window, QKeySequence("Ctrl+K"))  # type: ignore[arg-type]
+    qtbot.keySequence(window, QKeySequence("Ctrl+K"))
     switcher = _switcher(window)
     assert switcher.isVisible() and switcher.hint.isVisible()
     qtbot.keyClicks(switcher.edit, "saving")

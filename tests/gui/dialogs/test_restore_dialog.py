@@ -50,7 +50,12 @@ def test_restore_from_the_file_menu_brings_the_backup_back_and_reopens(
     dialog.grab().save("/tmp/restore-dialog.png")
 
     asked: list[str] = []
-    dialog.confirm = lambda text: asked.append(text) or False
+
+    def refuse(text: str) -> bool:
+        asked.append(text)
+        return False
+
+    dialog.confirm = refuse
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert "1 issues" in asked[0]
     assert _titles(gui_services) == ["in the backup", "made later"]  # cancelled: untouched

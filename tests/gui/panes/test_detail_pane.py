@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.pane_helpers import (
@@ -16,7 +16,7 @@ from tests.gui.pane_helpers import (
     items,
 )
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority
-from tracker_gui.domain.models import NewIssue
+from tracker_gui.domain.models import IssueDetail, NewIssue
 from tracker_gui.errors import ConflictError
 from tracker_gui.ui.dialogs.conflict import ConflictDialog
 from tracker_gui.ui.panes.detail_pane import DetailPane
@@ -34,6 +34,16 @@ def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
     widget.setFocus()
     qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(widget, text)
+
+
+def widget_at(layout: QLayout | None, index: int) -> QWidget:
+    """The widget at `index` in a row layout, failing the test if any step is missing."""
+    assert layout is not None
+    item = layout.itemAt(index)
+    assert item is not None
+    widget = item.widget()
+    assert widget is not None
+    return widget
 
 
 def test_empty_state_until_an_issue_is_shown(world: World, pane: DetailPane) -> None:
@@ -57,7 +67,12 @@ def test_shows_every_field(world: World, pane: DetailPane, qtbot: QtBot) -> None
     world.store.poll()
     reads: list[int] = []
     original = world.store.detail
-    world.store.detail = lambda i: reads.append(i) or original(i)  # type: ignore[method-assign]
+
+    def read(issue_id: int) -> IssueDetail | None:
+        reads.append(issue_id)
+        return original(issue_id)
+
+    world.store.detail = read  # type: ignore[method-assign]
     pane.show_issue(bug.id)
     assert reads == [bug.id], "one read per show"
 
@@ -236,13 +251,13 @@ def test_links_subtasks_and_parent_activate_issues(
     assert [(lk.kind, lk.other_key) for lk in stored] == [(LinkKind.BLOCKS, "TRK-3")]
     qtbot.waitUntil(lambda: links.rows.count() == 1)
 
-    row = links.rows.itemAt(0).widget()
-    key_label = row.layout().itemAt(1).widget()
+    row = widget_at(links.rows, 0)
+    key_label = widget_at(row.layout(), 1)
     qtbot.mouseClick(key_label, Qt.MouseButton.LeftButton, pos=QPoint(4, key_label.height() // 2))
     assert activated == [world.issues["late"].id]
 
-    sub_row = pane.subtasks.rows.itemAt(0).widget()
-    sub_key = sub_row.layout().itemAt(1).widget()
+    sub_row = widget_at(pane.subtasks.rows, 0)
+    sub_key = widget_at(sub_row.layout(), 1)
     qtbot.mouseClick(sub_key, Qt.MouseButton.LeftButton, pos=QPoint(4, sub_key.height() // 2))
     assert activated[-1] == child.id
 
@@ -250,7 +265,7 @@ def test_links_subtasks_and_parent_activate_issues(
     qtbot.mouseClick(links.add_button, Qt.MouseButton.LeftButton)
     assert "NOPE-1" in links.error_label.text() or "no issue" in links.error_label.text()
 
-    remove = row.layout().itemAt(3).widget()
+    remove = widget_at(row.layout(), 3)
     qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
     assert world.services.issues.detail(bug.id).links == ()
 

@@ -105,7 +105,9 @@ def test_the_completer_offers_field_names_then_values(
     pane.text_edit.setFocus()
     qtbot.keyClicks(pane.text_edit, "sta")
     assert completer.suggestions() == ["status:"]
-    qtbot.waitUntil(completer.completer.popup().isVisible, timeout=2000)
+    popup = completer.completer.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
 
     completer.accept("status:")
     assert pane.text_edit.text() == "status:"

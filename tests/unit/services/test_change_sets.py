@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -59,7 +59,7 @@ def test_a_drop_of_placements_is_one_transaction_in_order(board: Board) -> None:
     anchor = board.new("anchor", status="In Review")
     tail = board.new("tail", status="In Review")
     cards = [board.new(f"card {n}") for n in range(5)]
-    events: list[list[Change]] = []
+    events: list[Sequence[Change]] = []
     s.bus.subscribe(events.append)
     moves, after = [], anchor.id
     for card in cards:

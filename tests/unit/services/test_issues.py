@@ -430,7 +430,7 @@ def test_reorder_logs_only_the_rank(board: Board) -> None:
 def test_many_moves_keep_the_column_order_a_plain_list_predicts(board: Board) -> None:
     s = board.services
     rng = random.Random(2024)
-    columns = {board.status("To Do").id: [], board.status("In Progress").id: []}
+    columns: dict[int, list[int]] = {board.status(n).id: [] for n in ("To Do", "In Progress")}
     todo, doing = columns
     for n in range(8):
         issue = board.new(f"card {n}")

@@ -127,7 +127,7 @@ class IssueBoardMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def edit(self, data: st.DataObject) -> None:
         issue_id = self._pick(data)
-        fields = data.draw(
+        fields: dict[str, Any] = data.draw(
             st.fixed_dictionaries(
                 {},
                 optional={
@@ -162,9 +162,13 @@ class IssueBoardMachine(RuleBasedStateMachine):
                 self.order[to].append(issue_id)
         else:
             neighbour = data.draw(st.sampled_from(others), label="neighbour")
-            key = "after_id" if where == "after" else "before_id"
+            after, before = (neighbour, None) if where == "after" else (None, neighbour)
             self.s.issues.move(
-                issue_id, self._version(issue_id), self.status_ids[to], **{key: neighbour}
+                issue_id,
+                self._version(issue_id),
+                self.status_ids[to],
+                after_id=after,
+                before_id=before,
             )
             self.order[current].remove(issue_id)
             at = self.order[to].index(neighbour) + (1 if where == "after" else 0)

@@ -47,7 +47,9 @@ def _project(services: Services) -> dict[str, int]:
 
 # SQLite only: the statement census reads SQLite's trace callback.
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_a_status_change_writes_one_update_and_its_change_rows(backend: str, services: Services):
+def test_a_status_change_writes_one_update_and_its_change_rows(
+    backend: str, services: Services
+) -> None:
     status = _project(services)
     issue = services.issues.create(NewIssue("TRK", "Crash on save", labels=("ui",)))
     warm = services.issues.create(NewIssue("TRK", "Warm the catalog"))
@@ -174,8 +176,8 @@ def test_a_board_column_is_one_query_of_light_cards(backend: str, services: Serv
     ]
     cards = services.issues.column(status["To Do"], IssueFilter(), 0, 10)
     assert [c.id for c in cards] == [i.id for i in made]
-    shown = ("id", "key", "title", "type", "priority", "status_id", "rank", "assignee")
-    shown += ("due", "version", "archived", "labels", "project_id")
+    shown: tuple[str, ...] = ("id", "key", "title", "type", "priority", "status_id", "rank")
+    shown += ("assignee", "due", "version", "archived", "labels", "project_id")
     for card in cards:
         issue = services.issues.get(card.id)
         assert {f: getattr(card, f) for f in shown} == {f: getattr(issue, f) for f in shown}

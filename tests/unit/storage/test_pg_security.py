@@ -387,7 +387,8 @@ def test_history_is_immutable_even_for_its_owner_and_the_superuser(secured: Secu
         assert _refused(conn, "TRUNCATE change") == "InsufficientPrivilege"
         conn.execute("SET ROLE tracker_owner")
         assert _refused(conn, "DELETE FROM change") == "InsufficientPrivilege"
-        assert conn.execute("SELECT count(*) FROM change").fetchone()[0] > 10
+        row = conn.execute("SELECT count(*) FROM change").fetchone()
+        assert row is not None and row[0] > 10
 
 
 def test_setup_is_idempotent_and_keeps_the_data(secured: Secured) -> None:

@@ -443,7 +443,8 @@ class LabelsTab(_Tab):
         self.label_list.blockSignals(False)
 
     def current(self) -> Label | None:
-        item = self.label_list.currentItem()
+        # None when no row is current, which PySide6's stub leaves out.
+        item: QListWidgetItem | None = self.label_list.currentItem()
         if item is None:
             return None
         lid = item.data(Qt.ItemDataRole.UserRole)

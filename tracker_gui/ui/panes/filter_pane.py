@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
@@ -374,7 +375,7 @@ class FilterPane(QWidget):
 
     def _current_saved(self) -> SavedFilter | None:
         item = self.saved_list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return cast(SavedFilter, item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
 
     def _item_for(self, name: str) -> QListWidgetItem | None:
         for row in range(self.saved_list.count()):
