@@ -72,8 +72,8 @@ def test_the_error_helper_exists_once() -> None:
     for path in modules():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            named = isinstance(node, ast.FunctionDef) and node.name == "errors_from"
-            called = isinstance(node, ast.Attribute) and node.attr == "errors_from"
-            if named or called:
+            if (isinstance(node, ast.FunctionDef) and node.name == "errors_from") or (
+                isinstance(node, ast.Attribute) and node.attr == "errors_from"
+            ):
                 copies.append(f"ui/{rel(path)}:{node.lineno}")
     assert copies == []

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from PySide6.QtGui import QUndoStack
 
 from tracker_gui.domain.models import Comment, Issue, MoveTo
-from tracker_gui.ui.ops.core import OpResult
+from tracker_gui.ui.ops.core import OpResult, read
 from tracker_gui.ui.ops.issues import IssueHost
 from tracker_gui.ui.undo import (
     AddCommentCommand,
@@ -60,9 +60,10 @@ def bulk_move(host: UndoHost, moves: list[MoveTo], text: str) -> OpResult[list[I
 
 def add_comment(host: UndoHost, issue_id: int, body: str) -> OpResult[Comment]:
     """Add a comment (Edit > Undo deletes it again)."""
-    issue = host.issue(issue_id)
-    if issue is None:
-        return OpResult(message="the issue no longer exists")
+    found = read(host, lambda s: s.issues.get(issue_id))
+    issue = found.value
+    if issue is None:  # gone, unreadable (its message), or offline
+        return OpResult(message=found.message or "the issue no longer exists")
     outcome = CommentOutcome()
     host.undo_stack.push(AddCommentCommand(host, issue, body, outcome))
     return outcome.result
