@@ -37,9 +37,7 @@ from tracker_gui.services import Services
 from tracker_gui.services.backups import BackupService
 from tracker_gui.services.feed import FeedService
 from tracker_gui.services.field_state import (
-    CommentState,
     FieldState,
-    comment_state,
     field_state,
 )
 from tracker_gui.services.link_keys import link_keys
@@ -257,10 +255,6 @@ class Store(QObject):
     def field_state(self, issue_id: int, field: str) -> FieldState | None:
         """A field as stored now and who set it last: what an editor compares its start with."""
         return self._read(lambda: field_state(self.services.issues, issue_id, field), None)
-
-    def comment_state(self, comment_id: int) -> CommentState | None:
-        """A comment's text as stored now (a comment editor compares its start with it)."""
-        return self._read(lambda: comment_state(self.services.issues, comment_id), None)
 
     def column_page(
         self, status_id: int, offset: int, limit: int, flt: IssueFilter | None = None
