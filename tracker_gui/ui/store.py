@@ -474,7 +474,7 @@ class Store(QObject):
                 else {}
             )
         except TrackerError as exc:
-            self.errorOccurred.emit(str(exc))
+            self.errorOccurred.emit(message_for(exc))
             return []
         out = []
         for issue_id in ids:

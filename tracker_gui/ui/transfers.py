@@ -31,7 +31,7 @@ from tracker_gui.interchange import (
 from tracker_gui.services import Services
 from tracker_gui.services.export_reads import ExportReads
 from tracker_gui.ui.export_job import ExportJob, Tick
-from tracker_gui.ui.ops.core import OpResult, message_for
+from tracker_gui.ui.ops.core import OpResult, file_message, message_for
 
 IMPORTERS: dict[str, Callable[..., ImportReport]] = {
     "trello": import_trello,
@@ -116,7 +116,7 @@ class Transfers(QObject):
             except TrackerError as exc:
                 message = message_for(exc)
             except OSError as exc:
-                message = f"{os.fspath(path)}: {exc.strerror or exc}"
+                message = file_message(path, exc)
             finally:
                 host.busyChanged.emit(False)
         host.errorOccurred.emit(message)

@@ -7,6 +7,7 @@ settled in the window's conflict dialog, and anything else is a bug for the exce
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -73,6 +74,11 @@ class Host(Protocol):
 def message_for(exc: TrackerError) -> str:
     """The one-line message a person is shown for an error of the tree."""
     return str(exc)
+
+
+def file_message(path: str | os.PathLike[str], exc: OSError) -> str:
+    """A file that could not be read or written: which, and the system's reason."""
+    return f"{os.fspath(path)}: {exc.strerror or exc}"
 
 
 def unreachable(host: Host, exc: TrackerError) -> None:

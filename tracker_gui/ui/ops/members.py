@@ -13,6 +13,7 @@ def supported(host: Host) -> bool:
 
 
 def members(host: Host, project_id: int) -> OpResult[list[Member]]:
+    """The members and their roles (run like a write: offline, the tab says it cannot ask)."""
     return run(host, lambda s: s.projects.members(project_id))
 
 
