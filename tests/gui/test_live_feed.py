@@ -20,6 +20,7 @@ from tracker_gui.storage.listen import Listener, ListenerLost
 from tracker_gui.ui import live_setup
 from tracker_gui.ui.live_feed import LIVE, LOCAL, POLLING, LiveFeed
 from tracker_gui.ui.main_window import MainWindow
+from tracker_gui.ui.ops import issues as issue_ops
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 
@@ -71,7 +72,7 @@ def test_a_remote_change_is_not_lost_behind_a_local_one(
     before = other_services.feed.last_id()
     other_services.issues.move(theirs.id, theirs.version, status_id(other_services, theirs, "Done"))
     written = other_services.feed.changes_since(before)
-    store.move_now(mine.id, mine.version, status_id(other_services, mine, "In Progress"))
+    issue_ops.move_now(store, mine.id, mine.version, status_id(other_services, mine, "In Progress"))
     assert store.poll() == len(written)
     [batch] = remote
     assert {e.issue_id for e in batch} == {theirs.id}

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from tracker_gui.domain.models import Issue, IssueFilter, MoveTo
 from tracker_gui.errors import ConflictError
 from tracker_gui.services import Services
+from tracker_gui.ui.ops import conflicts
 from tracker_gui.ui.store import Store
 
 
@@ -123,7 +124,7 @@ def test_a_stale_edit_raises_the_conflict_flow_and_overwrite_reapplies(
         assert store.edit_issue(stale, {"title": "Mine wins"}) is None
     pending = store.pending_write
     assert pending is not None and pending.mine == {"title": "Mine wins"}
-    result = store.overwrite(pending)
+    result = conflicts.keep_mine(store, pending).value
     assert result is not None
     assert (result.title, result.priority.label) == ("Mine wins", "lowest")
     assert store.undo_stack.count() == 1

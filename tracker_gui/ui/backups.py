@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from tracker_gui.errors import TrackerError
 from tracker_gui.services.backups import BackupService
 from tracker_gui.ui import icons
+from tracker_gui.ui.ops.core import message_for
 from tracker_gui.ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class BackupScheduler(QObject):
             info = self.service.backup_now("auto")
         except TrackerError as exc:
             log.warning("scheduled backup failed: %s", exc)
-            self.failed.emit(f"the scheduled backup failed: {exc}")
+            self.failed.emit(f"the scheduled backup failed: {message_for(exc)}")
             return False
         self.backedUp.emit(str(info.path))
         return True

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from tracker_gui.errors import TrackerError
 from tracker_gui.interchange import ImportCancelled
+from tracker_gui.ui.ops.core import file_message, message_for
 
 log = logging.getLogger(__name__)
 Tick = Callable[[int, int], None]
@@ -68,9 +69,9 @@ class ExportJob(QObject):
         except ImportCancelled:
             outcome = (self.cancelled, ())
         except TrackerError as exc:
-            outcome = (self.failed, (str(exc),))
+            outcome = (self.failed, (message_for(exc),))
         except OSError as exc:
-            outcome = (self.failed, (f"{self.path}: {exc.strerror or exc}",))
+            outcome = (self.failed, (file_message(self.path, exc),))
         except Exception as exc:  # a bug: logged with its traceback, shown in one line
             log.exception("export to %s failed", self.path)
             outcome = (self.failed, (f"the export failed: {type(exc).__name__}: {exc}",))

@@ -24,8 +24,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QSocketNotifier, QTimer, Sign
 
 from tracker_gui.domain.models import Change
 from tracker_gui.errors import TrackerError
-from tracker_gui.services import Services
-from tracker_gui.services.feed import FeedCursor
+from tracker_gui.services.feed import FeedCursor, FeedService
 from tracker_gui.storage.listen import Listener
 
 log = logging.getLogger(__name__)
@@ -54,8 +53,13 @@ class Store(Protocol):
     would tie the two modules in a circle.
     """
 
-    services: Services
     offline: bool
+
+    @property
+    def change_feed(self) -> FeedService: ...
+
+    @property
+    def is_local(self) -> bool: ...
 
     def apply_changes(self, events: list[Change], *, coalesce: bool = False) -> list[Change]: ...
 
@@ -78,8 +82,8 @@ class LiveFeed(QObject):
     ) -> None:
         super().__init__(parent)
         self._store = store
-        self._feed = store.services.feed
-        self._database = store.services.database
+        self._feed = store.change_feed
+        self._local = store.is_local  # a SQLite file: polled, never a LISTEN connection
         self._listen = listen or self._feed.listen
         self._cursor = FeedCursor(self._feed.last_id())
         self._data_version = self._feed.data_version()
@@ -105,7 +109,7 @@ class LiveFeed(QObject):
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self) -> None:
-        if self._database.is_sqlite:
+        if self._local:
             self._set_mode(LOCAL)
             self._timer.start(self.SQLITE_POLL_MS)
         elif not self._connect():
@@ -147,7 +151,7 @@ class LiveFeed(QObject):
     # -- reading -------------------------------------------------------------------------
     def poll_now(self) -> int:
         """Read everything new now, page after page, whatever the mode (tests, `Store.poll`)."""
-        if self._database.is_sqlite:
+        if self._local:
             return self._check_data_version()
         return self._read_all()
 

@@ -33,6 +33,7 @@ from tracker_gui.ui.dialogs.project_settings import ProjectSettingsDialog
 from tracker_gui.ui.dialogs.quick_switcher import QuickSwitcher
 from tracker_gui.ui.docked_window import BOARD_PREFIX, DockedWindow
 from tracker_gui.ui.docks import PaneDock
+from tracker_gui.ui.ops import conflicts
 from tracker_gui.ui.panes.activity_pane import ActivityPane
 from tracker_gui.ui.panes.detail_pane import DetailPane
 from tracker_gui.ui.panes.filter_pane import FilterPane
@@ -73,7 +74,7 @@ class MainWindow(DockedWindow):
         self.setStatusBar(self.status)
         self.notice = InlineNotice(self)
         self._connect()
-        self.backups = store.services.backups
+        self.backups = store.backups
         self.backups.keep = int(settings.get("backup/keep"))
         self.restore_action = backups_ui.install(self, self.backups, self.actions_.quit)
         self._pane_actions: list[QAction] = []
@@ -464,9 +465,9 @@ class MainWindow(DockedWindow):
         dialog.exec()
         choice = getattr(dialog, "choice", None)
         if choice == "overwrite" and pending is not None:
-            self.store.overwrite(pending)
+            conflicts.keep_mine(self.store, pending)
         elif choice == "merge" and pending is not None and current is not None:
-            self.store.merge(pending, dialog.kept())
+            conflicts.merge(self.store, pending, dialog.kept())
         elif current is not None:
             self.store.reload_issue(current.id)
         if current is not None:

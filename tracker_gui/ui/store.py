@@ -1,12 +1,12 @@
-"""The Qt-side store: the only object that calls services; turns ChangeEvents into signals."""
+"""The Qt-side store: what widgets read, and ChangeEvents applied to the models as signals."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -32,61 +32,27 @@ from tracker_gui.domain.models import (
     User,
 )
 from tracker_gui.domain.workflow import Workflow
-from tracker_gui.errors import (
-    ConflictError,
-    ConnectionFailedError,
-    PermissionDeniedError,
-    TrackerError,
-)
-from tracker_gui.interchange import (
-    DEFAULT_COLUMNS as DEFAULT_EXPORT_COLUMNS,
-)
-from tracker_gui.interchange import (
-    ImportCancelled,
-    ImportRejected,
-    ImportReport,
-    export_csv,
-    export_json,
-    import_csv,
-    import_jira,
-    import_json,
-    import_trello,
-)
+from tracker_gui.errors import TrackerError
 from tracker_gui.services import Services
-from tracker_gui.services.export_reads import ExportReads
+from tracker_gui.services.backups import BackupService
+from tracker_gui.services.feed import FeedService
 from tracker_gui.services.field_state import (
-    CommentState,
     FieldState,
-    comment_state,
     field_state,
 )
 from tracker_gui.services.link_keys import link_keys
-from tracker_gui.ui.export_job import ExportJob
 from tracker_gui.ui.live_feed import LiveFeed
-from tracker_gui.ui.undo import (
-    AddCommentCommand,
-    BulkMoveCommand,
-    BulkOutcome,
-    CommentOutcome,
-    EditIssueCommand,
-    MoveIssueCommand,
-    Outcome,
-)
+from tracker_gui.ui.ops import core as ops_core
+from tracker_gui.ui.ops import issues as issue_ops
+from tracker_gui.ui.ops import undoable
+from tracker_gui.ui.ops.core import message_for, unreachable
+from tracker_gui.ui.ops.issues import PendingWrite
+from tracker_gui.ui.transfers import Transfers
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+OFFLINE_WRITE = ops_core.OFFLINE_WRITE  # imported from here by widgets and tests
 BULK_FIELDS = frozenset({"demo", "import"})
-IMPORTERS: dict[str, Callable[..., ImportReport]] = {
-    "trello": import_trello,
-    "jira": import_jira,
-    "csv": import_csv,
-    "json": import_json,
-}
-Tick = Callable[[int, int], None]
-OFFLINE_WRITE = (
-    "Not saved: Tracker is offline (the database server cannot be reached). "
-    "What you entered is kept; save again once it reconnects."
-)
 BULK_KEEP = 200  # per-issue rows of a bulk write still sent on (the activity pane shows them)
 APPLIED_KEEP = 100_000  # applied Change ids remembered (to drop rows the feed reads twice)
 
@@ -112,18 +78,11 @@ class IssueUpdate:
     visible: bool
 
 
-@dataclass(frozen=True)
-class PendingWrite:
-    """The write a conflict interrupted: what the user wanted (readable) and how to redo it."""
-
-    kind: str  # "edit" | "move"
-    issue_id: int
-    mine: dict[str, Any]
-    apply: Callable[[Issue], Issue | None]
-
-
 class Store(QObject):
-    """Reads and writes for every widget; models update incrementally from `issuesChanged`."""
+    """What every widget reads, and the changes applied to the models (`issuesChanged`, ...).
+
+    Writes are ui/ops operations; imports and exports are `transfers` (ui/transfers.py).
+    """
 
     issuesChanged = Signal(list)  # list[IssueUpdate]
     changesArrived = Signal(list)  # list[Change], oldest first, from this window or elsewhere
@@ -153,10 +112,11 @@ class Store(QObject):
         self._unsubscribe = services.bus.subscribe(self._on_bus_events)
         self.live_feed = LiveFeed(self, parent=self)
         self.integrityProblem.connect(self._on_self_integrity_problem)
-        self._pending: PendingWrite | None = None
+        # The last write attempted (what a conflict dialog shows as "mine"); set by ui/ops.
+        self.pending_write: PendingWrite | None = None
         self.offline = False  # set by the connection monitor while the server is unreachable
         self._roles: dict[int, Role | None] = {}
-        self._exports: set[ExportJob] = set()  # running on worker threads
+        self.transfers = Transfers(self, parent=self)
 
     # -- life cycle ----------------------------------------------------------------------
     def start_live_feed(self) -> None:
@@ -189,9 +149,7 @@ class Store(QObject):
     def close(self) -> None:
         self.live_feed.stop()
         self._unsubscribe()
-        for job in list(self._exports):  # before the database closes under it: no file left
-            job.cancel()
-            job.wait()
+        self.transfers.close()
 
     @property
     def me(self) -> str:
@@ -200,6 +158,21 @@ class Store(QObject):
     @property
     def database_label(self) -> str:
         return self.services.database.label
+
+    @property
+    def change_feed(self) -> FeedService:
+        """The change log as the live feed reads it (ui/live_feed.py)."""
+        return self.services.feed
+
+    @property
+    def is_local(self) -> bool:
+        """A local SQLite file, rather than a shared server."""
+        return self.services.database.is_sqlite
+
+    @property
+    def backups(self) -> BackupService:
+        """The database's backups (File > Restore from Backup, the daily scheduler)."""
+        return self.services.backups
 
     # -- filter --------------------------------------------------------------------------
     @property
@@ -218,13 +191,9 @@ class Store(QObject):
         try:
             return fn()
         except TrackerError as exc:
-            self._note_unreachable(exc)
-            self.errorOccurred.emit(str(exc))
+            unreachable(self, exc)
+            self.errorOccurred.emit(message_for(exc))
             return fallback
-
-    def _note_unreachable(self, exc: TrackerError) -> None:
-        if isinstance(exc, ConnectionFailedError) and exc.unreachable:
-            self.connectionLost.emit(str(exc))
 
     def projects(self) -> list[Project]:
         return self._read(self.services.projects.projects, [])
@@ -246,7 +215,7 @@ class Store(QObject):
         try:
             role = self.services.projects.my_role(project_id)
         except TrackerError as exc:
-            self._note_unreachable(exc)
+            unreachable(self, exc)
             return None
         self._roles[project_id] = role
         return role
@@ -286,10 +255,6 @@ class Store(QObject):
     def field_state(self, issue_id: int, field: str) -> FieldState | None:
         """A field as stored now and who set it last: what an editor compares its start with."""
         return self._read(lambda: field_state(self.services.issues, issue_id, field), None)
-
-    def comment_state(self, comment_id: int) -> CommentState | None:
-        """A comment's text as stored now (a comment editor compares its start with it)."""
-        return self._read(lambda: comment_state(self.services.issues, comment_id), None)
 
     def column_page(
         self, status_id: int, offset: int, limit: int, flt: IssueFilter | None = None
@@ -345,36 +310,13 @@ class Store(QObject):
     def saved_filters(self) -> list[SavedFilter]:
         return self._read(self.services.projects.saved_filters, [])
 
-    # -- writes --------------------------------------------------------------------------
-    def call(self, fn: Callable[[], T]) -> T | None:
-        """Run one service write; user-facing failures become signals, never tracebacks."""
-        if self.offline:
-            self.errorOccurred.emit(OFFLINE_WRITE)
-            return None
-        self.busyChanged.emit(True)
-        try:
-            return fn()
-        except ConflictError as exc:
-            self.conflictOccurred.emit(exc)
-        except PermissionDeniedError as exc:
-            self._roles.clear()  # demoted mid-session: the UI asks again and hides what it must
-            self.errorOccurred.emit(str(exc))
-            self.rolesChanged.emit()
-        except TrackerError as exc:
-            self._note_unreachable(exc)
-            self.errorOccurred.emit(OFFLINE_WRITE if self.offline else str(exc))
-        finally:
-            self.busyChanged.emit(False)
-        return None
-
+    # -- writes (the board and the tests call these; each is a ui/ops operation) ------
     def create_issue(self, new: NewIssue) -> Issue | None:
-        return self.call(lambda: self.services.issues.create(new))
+        return issue_ops.create(self, new).value
 
     def edit_issue(self, issue: Issue, changes: dict[str, Any]) -> Issue | None:
         """Edit fields through the undo stack (Edit > Undo writes the old values back)."""
-        outcome = Outcome()
-        self.undo_stack.push(EditIssueCommand(self, issue, changes, outcome))
-        return outcome.issue
+        return undoable.edit(self, issue, changes).value
 
     def move_issue(
         self,
@@ -384,146 +326,15 @@ class Store(QObject):
         before_id: int | None = None,
     ) -> Issue | None:
         """Move or reorder through the undo stack; undo puts it back between its old neighbours."""
-        outcome = Outcome()
-        self.undo_stack.push(MoveIssueCommand(self, issue, status_id, after_id, before_id, outcome))
-        return outcome.issue
+        return undoable.move(self, issue, status_id, after_id, before_id).value
 
     def bulk_move(self, moves: list[MoveTo], text: str) -> list[Issue] | None:
         """A multi-card drop as one user action: one service call, one undo step (`text`)."""
-        outcome = BulkOutcome()
-        self.undo_stack.push(BulkMoveCommand(self, moves, text, outcome))
-        return outcome.issues
+        return undoable.bulk_move(self, moves, text).value
 
     def add_comment(self, issue_id: int, body: str) -> Comment | None:
         """Add a comment through the undo stack (Edit > Undo deletes it again)."""
-        issue = self.issue(issue_id)
-        if issue is None:
-            return None
-        outcome = CommentOutcome()
-        self.undo_stack.push(AddCommentCommand(self, issue, body, outcome))
-        return outcome.comment
-
-    # -- writes without undo (the undo commands and conflict resolution use these) -------
-    def edit_now(self, issue_id: int, version: int, changes: dict[str, Any]) -> Issue | None:
-        self._pending = PendingWrite(
-            "edit",
-            issue_id,
-            dict(changes),
-            lambda current: self.edit_issue(current, changes),
-        )
-        return self.call(lambda: self.services.issues.edit(issue_id, version, changes))
-
-    def move_now(
-        self,
-        issue_id: int,
-        version: int,
-        status_id: int,
-        after_id: int | None = None,
-        before_id: int | None = None,
-        exact_rank: str | None = None,
-    ) -> Issue | None:
-        self._pending = PendingWrite(
-            "move",
-            issue_id,
-            {"status": self._status_name_of(status_id)},
-            lambda current: self.move_issue(current, status_id, after_id, before_id),
-        )
-        return self.call(
-            lambda: self.services.issues.move(
-                issue_id,
-                version,
-                status_id,
-                after_id=after_id,
-                before_id=before_id,
-                exact_rank=exact_rank,
-            )
-        )
-
-    def bulk_move_now(self, moves: list[MoveTo], text: str) -> list[Issue] | None:
-        """All or none of `moves` in one transaction (IssueService.bulk_move)."""
-        if not moves:
-            return []
-        first = moves[0]
-        self._pending = PendingWrite(
-            "move",
-            first.issue_id,
-            {"status": self._status_name_of(first.status_id)},
-            lambda _current: self._bulk_again(moves, text),
-        )
-        return self.call(lambda: self.services.issues.bulk_move(moves))
-
-    def _bulk_again(self, moves: list[MoveTo], text: str) -> Issue | None:
-        """Keep mine after a conflict: the same drop on the cards' current versions."""
-        current = {i.id: i for i in self.issues_by_ids([m.issue_id for m in moves])}
-        fresh = [
-            dataclasses.replace(m, version=current[m.issue_id].version)
-            for m in moves
-            if m.issue_id in current
-        ]
-        done = self.bulk_move(fresh, text) if fresh else None
-        return done[0] if done else None
-
-    def place_issue(
-        self, issue_id: int, status_id: int, rank: str, *, expect_status: int | None = None
-    ) -> Issue | None:
-        """Put an issue back in `status_id` at `rank` (just below its holder if that is taken).
-
-        With `expect_status`, refuse (as a conflict) when the issue is no longer in that status.
-        """
-        current = self.issue(issue_id)
-        if current is None:
-            return None
-        if expect_status is not None and current.status_id != expect_status:
-            self.report_conflict(
-                current,
-                f"{current.key} was moved by someone else since; it was left where it is",
-                kind="move",
-                mine={"status": self._status_name_of(status_id)},
-            )
-            return None
-        return self.move_now(issue_id, current.version, status_id, exact_rank=rank)
-
-    def report_conflict(
-        self, current: Issue, message: str, *, kind: str, mine: dict[str, Any]
-    ) -> None:
-        """Raise the conflict flow for a write the store refused before calling the services."""
-        if kind == "move":
-            status = next(
-                (s for s in self.statuses(current.project_id) if s.name == mine.get("status")),
-                None,
-            )
-            target = status.id if status else current.status_id
-            self._pending = PendingWrite(
-                kind, current.id, mine, lambda issue: self.move_issue(issue, target)
-            )
-        else:
-            self._pending = PendingWrite(
-                kind, current.id, mine, lambda issue: self.edit_issue(issue, mine)
-            )
-        self.conflictOccurred.emit(ConflictError(message, current))
-
-    @property
-    def pending_write(self) -> PendingWrite | None:
-        """The last write attempted (what a conflict dialog shows as "mine")."""
-        return self._pending
-
-    def overwrite(self, pending: PendingWrite) -> Issue | None:
-        """Re-apply the user's change on the current version of the issue."""
-        current = self.issue(pending.issue_id)
-        if current is None:
-            self.errorOccurred.emit("the issue no longer exists")
-            return None
-        return pending.apply(current)
-
-    def merge(self, pending: PendingWrite, kept: dict[str, Any]) -> Issue | None:
-        """Apply only the `kept` fields of mine on the current version (theirs for the rest)."""
-        if pending.kind != "edit" or set(kept) == set(pending.mine):
-            return self.overwrite(pending) if kept else self.reload_issue(pending.issue_id)
-        current = self.issue(pending.issue_id)
-        if current is None:
-            self.errorOccurred.emit("the issue no longer exists")
-            return None
-        return self.edit_issue(current, kept) if kept else self.reload_issue(current.id)
+        return undoable.add_comment(self, issue_id, body).value
 
     def reload_issue(self, issue_id: int) -> Issue | None:
         """Re-read one issue and tell every model about its current state."""
@@ -540,7 +351,8 @@ class Store(QObject):
         except (KeyError, TrackerError):
             return f"status {status_id}"
 
-    def _status_name_of(self, status_id: int) -> str:
+    def status_label(self, status_id: int) -> str:
+        """A status's name from any workflow read so far (its id when none has it)."""
         for workflow in self._workflows.values():
             try:
                 return workflow.status(status_id).name
@@ -565,115 +377,32 @@ class Store(QObject):
     def project_by_key(self, key: str) -> Project | None:
         return next((p for p in self.projects() if p.key == key), None)
 
-    # -- import and export (tracker_gui.interchange) --------------------------------------
-    def import_file(
-        self,
-        kind: str,
-        path: str | os.PathLike[str],
-        *,
-        dry_run: bool = False,
-        progress: Tick | None = None,
-        cancelled: Callable[[], bool] | None = None,
-        **options: Any,
-    ) -> ImportReport | None:
-        """Check (`dry_run`) or import a file of `kind` ("trello", "jira", "csv", "json").
-
-        Returns the report: with errors when the file was refused (nothing written), committed
-        after an import. None when cancelled (rolled back; no signal) or when it failed
-        (errorOccurred). `options` go to the importer: project, mapping, encoding, create_statuses.
-        """
-        importer = IMPORTERS.get(kind)
-        if importer is None:
-            self.errorOccurred.emit(f"unknown import kind {kind!r}")
-            return None
-        # Progress pumps events: no feed read inside the transaction.
-        paused = self.live_feed.pause()
-        # The import publishes every row it logged, a page at a time; hold them and apply once.
-        held: list[Change] = []
-        self._unsubscribe()
-        release = self.services.bus.subscribe(held.extend)
-        self.busyChanged.emit(True)
-        try:
-            with self.services.database.long_running():
-                return importer(
-                    self.services,
-                    path,
-                    dry_run=dry_run,
-                    progress=progress,
-                    cancelled=cancelled,
-                    **options,
-                )
-        except ImportRejected as exc:
-            return exc.report
-        except ImportCancelled:
-            return None
-        except TrackerError as exc:
-            self.errorOccurred.emit(str(exc))
-        except OSError as exc:
-            self.errorOccurred.emit(f"{os.fspath(path)}: {exc.strerror or exc}")
-        finally:
-            release()
-            self._unsubscribe = self.services.bus.subscribe(self._on_bus_events)
-            self.busyChanged.emit(False)
-            if held:
-                self.apply_changes(held, coalesce=True)
-            if paused:
-                self.live_feed.resume()
-        return None
-
-    def start_export(
-        self,
-        kind: str,
-        path: str | os.PathLike[str],
-        *,
-        flt: IssueFilter | None = None,
-        columns: Sequence[str] | None = None,
-        listen: Callable[[ExportJob], None] | None = None,
-    ) -> ExportJob:
-        """Start writing the issues `flt` finds (default: the current filter) as CSV with
-        `columns`, or ("json") the whole database, on a worker thread; the job reports.
-
-        `listen(job)` runs before the worker starts: connect the job's signals there. A signal
-        reaches only the slots connected when it is emitted, so a worker that fails at once (a
-        folder gone) would otherwise tell no one. The file appears only once complete: a cancel
-        or a failure leaves none behind.
-        """
-        if kind not in ("csv", "json"):
-            raise ValueError(f"unknown export kind {kind!r}")
-        services = self.services
-        scope = self._filter if flt is None else flt
-        chosen = tuple(columns) if columns is not None else DEFAULT_EXPORT_COLUMNS
-
-        def work(progress: Tick, cancelled: Callable[[], bool]) -> dict[str, int]:
-            # On the worker's own connection: minutes, not the interactive seconds.
-            with services.database.long_running():
-                if kind == "csv":
-                    rows = export_csv(
-                        services, path, scope, chosen, progress=progress, cancelled=cancelled
-                    )
-                    return {"issues": rows}
-                return export_json(services, path, progress=progress, cancelled=cancelled)
-
-        job = ExportJob(work, ExportReads.of(services).close_thread_connection, os.fspath(path))
-        if listen is not None:
-            listen(job)
-        job.ended.connect(self._on_export_job_ended)  # a method: delivered on this thread
-        self._exports.add(job)
-        self.busyChanged.emit(True)
-        job.start()
-        return job
-
-    def _on_export_job_ended(self) -> None:
-        job = self.sender()
-        if isinstance(job, ExportJob):
-            self._exports.discard(job)
-        self.busyChanged.emit(False)
-
     # -- incremental updates -------------------------------------------------------------
     def _on_bus_events(self, events: Sequence[Change]) -> None:
         # Rows another process committed below these ids are not lost: the live feed reads
         # from its own cursor, and only ids already applied are skipped (tests/gui/test_feed_gap).
         self.apply_changes(list(events))
+
+    @contextmanager
+    def held_changes(self) -> Iterator[None]:
+        """Hold the changes published and read meanwhile, and apply them once, thinned.
+
+        An import publishes every row it logs, a page at a time, and its progress pumps
+        events: the feed must not read inside its transaction.
+        """
+        paused = self.live_feed.pause()
+        held: list[Change] = []
+        self._unsubscribe()
+        release = self.services.bus.subscribe(held.extend)
+        try:
+            yield
+        finally:
+            release()
+            self._unsubscribe = self.services.bus.subscribe(self._on_bus_events)
+            if held:
+                self.apply_changes(held, coalesce=True)
+            if paused:
+                self.live_feed.resume()
 
     def poll(self) -> int:
         """Read Change rows made elsewhere now and apply them; how many were new."""
@@ -745,7 +474,7 @@ class Store(QObject):
                 else {}
             )
         except TrackerError as exc:
-            self.errorOccurred.emit(str(exc))
+            self.errorOccurred.emit(message_for(exc))
             return []
         out = []
         for issue_id in ids:

@@ -1,58 +1,22 @@
-"""Undoable issue writes: QUndoCommands that go through the store (so the services) both ways."""
+"""Undoable issue writes: QUndoCommands whose redo and undo both go through ui/ops."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from tracker_gui.domain import history
 from tracker_gui.domain.models import Comment, Issue, MoveTo
-from tracker_gui.services import Services
+from tracker_gui.ui.ops import comments
+from tracker_gui.ui.ops import issues as ops
+from tracker_gui.ui.ops.core import OpResult
 
-T = TypeVar("T")
-
-
-class Store(Protocol):
-    """What the commands need of the store (ui.store.Store is one).
-
-    A protocol rather than the class: the store builds these commands, so importing it
-    from here would tie the two modules in a circle.
-    """
-
-    services: Services
-
-    def call(self, fn: Callable[[], T]) -> T | None: ...
-
-    def issue(self, issue_id: int) -> Issue | None: ...
-
-    def issues_by_ids(self, ids: Sequence[int]) -> list[Issue]: ...
-
-    def status_name(self, project_id: int, status_id: int) -> str: ...
-
-    def edit_now(self, issue_id: int, version: int, changes: dict[str, Any]) -> Issue | None: ...
-
-    def move_now(
-        self,
-        issue_id: int,
-        version: int,
-        status_id: int,
-        after_id: int | None = None,
-        before_id: int | None = None,
-        exact_rank: str | None = None,
-    ) -> Issue | None: ...
-
-    def bulk_move_now(self, moves: list[MoveTo], text: str) -> list[Issue] | None: ...
-
-    def place_issue(
-        self, issue_id: int, status_id: int, rank: str, *, expect_status: int | None = None
-    ) -> Issue | None: ...
-
-    def report_conflict(
-        self, current: Issue, message: str, *, kind: str, mine: dict[str, Any]
-    ) -> None: ...
+# What the commands need of the store (ui.store.Store is one): a protocol rather than the
+# class, since the store builds these commands (through ui/ops/undoable.py).
+Store = ops.IssueHost
 
 
 FIELD_WORDS = {
@@ -72,7 +36,11 @@ FIELD_WORDS = {
 class Outcome:
     """What the first redo() produced; kept outside the command, which Qt may delete."""
 
-    issue: Issue | None = None
+    result: OpResult[Issue] = field(default_factory=OpResult)
+
+    @property
+    def issue(self) -> Issue | None:
+        return self.result.value
 
 
 def field_value(issue: Issue, field: str) -> Any:
@@ -116,26 +84,39 @@ class MoveIssueCommand(QUndoCommand):
     def redo(self) -> None:
         if self._first:
             self._first = False
-            done = self._store.move_now(
-                self.issue_id, self._version, self.new_status, self._after_id, self._before_id
+            self._outcome.result = ops.move_now(
+                self._store,
+                self.issue_id,
+                self._version,
+                self.new_status,
+                self._after_id,
+                self._before_id,
             )
-            self._outcome.issue = done
+            done = self._outcome.issue
             if done is not None and done.version == self._version:
                 self.setObsolete(True)  # nothing moved: nothing to undo
                 return
         else:
-            done = self._store.place_issue(
-                self.issue_id, self.new_status, self.new_rank, expect_status=self.old_status
-            )
+            done = ops.place(
+                self._store,
+                self.issue_id,
+                self.new_status,
+                self.new_rank,
+                expect_status=self.old_status,
+            ).value
         if done is None:
             self.setObsolete(True)
             return
         self.new_rank = done.rank
 
     def undo(self) -> None:
-        done = self._store.place_issue(
-            self.issue_id, self.old_status, self.old_rank, expect_status=self.new_status
-        )
+        done = ops.place(
+            self._store,
+            self.issue_id,
+            self.old_status,
+            self.old_rank,
+            expect_status=self.new_status,
+        ).value
         if done is None:
             self.setObsolete(True)
             return
@@ -164,8 +145,8 @@ class EditIssueCommand(QUndoCommand):
     def redo(self) -> None:
         if self._first:
             self._first = False
-            done = self._first_redo()
-            self._outcome.issue = done
+            self._outcome.result = self._first_redo()
+            done = self._outcome.issue
             if done is not None and done.version == self._issue.version:
                 self.setObsolete(True)  # every value was already so: nothing to undo
                 return
@@ -176,13 +157,13 @@ class EditIssueCommand(QUndoCommand):
             return
         self._after_state = encoded(done, list(self.after))
 
-    def _first_redo(self) -> Issue | None:
+    def _first_redo(self) -> OpResult[Issue]:
         # A list or board read carries no description: take the old values from a full read.
         fresh = self._store.issue(self.issue_id)
         base = fresh if fresh is not None and fresh.version == self._issue.version else self._issue
         self.before = {f: field_value(base, f) for f in self.after}
         self._before_state = encoded(base, list(self.after))
-        return self._store.edit_now(self.issue_id, self._issue.version, self.after)
+        return ops.edit_now(self._store, self.issue_id, self._issue.version, self.after)
 
     def undo(self) -> None:
         done = self._apply(self.before, expect=self._after_state)
@@ -196,7 +177,8 @@ class EditIssueCommand(QUndoCommand):
         if current is None:
             return None
         if encoded(current, list(expect)) != expect:
-            self._store.report_conflict(
+            ops.report_conflict(
+                self._store,
                 current,
                 f"{current.key} was changed by someone else since; "
                 "it was not undone or redone to avoid overwriting their change",
@@ -204,7 +186,7 @@ class EditIssueCommand(QUndoCommand):
                 mine=values,
             )
             return None
-        return self._store.edit_now(self.issue_id, current.version, values)
+        return ops.edit_now(self._store, self.issue_id, current.version, values).value
 
 
 class AddCommentCommand(QUndoCommand):
@@ -220,35 +202,43 @@ class AddCommentCommand(QUndoCommand):
         self.setText(f"Comment on {issue.key}")
 
     def redo(self) -> None:
-        comment = self._store.call(
-            lambda: self._store.services.issues.comment(self._issue_id, self._body)
-        )
+        result = comments.add(self._store, self._issue_id, self._body)
+        self._outcome.result = result
+        comment = result.value
         if comment is None:
             self.setObsolete(True)
             return
         self._comment_id = comment.id
-        self._outcome.comment = comment
 
     def undo(self) -> None:
         if self._comment_id is None:
             return
         comment_id = self._comment_id
-        gone = self._store.call(lambda: self._store.services.issues.delete_comment(comment_id))
-        if gone is None:
+        if not comments.delete(self._store, comment_id).ok:
             self.setObsolete(True)  # it could not be deleted: the error was shown
         self._comment_id = None
 
 
 @dataclass
 class CommentOutcome:
-    comment: Comment | None = None
+    """What the first redo() of a comment produced."""
+
+    result: OpResult[Comment] = field(default_factory=OpResult)
+
+    @property
+    def comment(self) -> Comment | None:
+        return self.result.value
 
 
 @dataclass
 class BulkOutcome:
     """What the first redo() of a bulk move produced (None: refused, nothing moved)."""
 
-    issues: list[Issue] | None = None
+    result: OpResult[list[Issue]] = field(default_factory=OpResult)
+
+    @property
+    def issues(self) -> list[Issue] | None:
+        return self.result.value
 
 
 class BulkMoveCommand(QUndoCommand):
@@ -275,8 +265,8 @@ class BulkMoveCommand(QUndoCommand):
             self._first = False
             ids = [m.issue_id for m in self._moves]
             self._before = {i.id: i for i in self._store.issues_by_ids(ids)}
-            done = self._store.bulk_move_now(self._moves, self.text())
-            self._outcome.issues = done
+            self._outcome.result = ops.bulk_move_now(self._store, self._moves, self.text())
+            done = self._outcome.issues
             if done is None or all(
                 d.version == m.version for d, m in zip(done, self._moves, strict=True)
             ):
@@ -297,7 +287,8 @@ class BulkMoveCommand(QUndoCommand):
             now = current.get(issue_id)
             if now is None or any(getattr(now, f) != getattr(want, f) for f in fields):
                 if now is not None:
-                    self._store.report_conflict(
+                    ops.report_conflict(
+                        self._store,
                         now,
                         f"{now.key} was changed by someone else since; the cards were "
                         "left where they are to avoid overwriting their change",
@@ -316,7 +307,7 @@ class BulkMoveCommand(QUndoCommand):
             )
             for issue_id, state in target.items()
         ]
-        done = self._store.bulk_move_now(moves, self.text())
+        done = ops.bulk_move_now(self._store, moves, self.text()).value
         if done is None:
             self.setObsolete(True)
             return target

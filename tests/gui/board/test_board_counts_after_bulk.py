@@ -84,7 +84,7 @@ def test_counts_after_a_csv_import_into_an_open_board(
     qtbot: QtBot, board: BoardPane, board_services: Services, board_store: Store, tmp_path: Path
 ) -> None:
     rows = [(f"Imported {n}", ("To Do", "In Progress", "Done")[n % 3]) for n in range(30)]
-    report = board_store.import_file("csv", csv_file(tmp_path, rows), project="TRK")
+    report = board_store.transfers.import_file("csv", csv_file(tmp_path, rows), project="TRK").value
     assert report is not None and report.committed
     settled(qtbot)
     check(board, board_services)

@@ -18,7 +18,7 @@ from tracker_gui.interchange.json_export import build, dumps
 from tracker_gui.interchange.report import Ticker
 from tracker_gui.services import Services
 from tracker_gui.services.demo import fill_demo
-from tracker_gui.ui import store as store_module
+from tracker_gui.ui import transfers as store_module
 from tracker_gui.ui.dialogs.import_export import ExportDialog
 from tracker_gui.ui.dialogs.import_widgets import TaskProgress
 from tracker_gui.ui.export_job import ExportJob
@@ -165,7 +165,7 @@ def test_closing_the_store_mid_export_cancels_it_before_the_database_closes(
     """Quitting while a file is being written: the export stops first, and leaves no file."""
     store = Store(gui_services)
     target = tmp_path / "backup.json"
-    job = store.start_export("json", target)
+    job = store.transfers.start_export("json", target)
     qtbot.waitUntil(lambda: bool(held))
     store.close()
     assert not job.is_running()

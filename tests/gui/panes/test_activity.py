@@ -179,7 +179,7 @@ def test_an_import_and_an_edit_of_two_fields_are_one_entry_each(
     gui_services.issues.edit(first.id, first.version, {"title": "Write it", "priority": "high"})
     csv = tmp_path / "in.csv"
     csv.write_text("title,status\none,To Do\ntwo,Done\nthree,In Progress\n", encoding="utf-8")
-    report = store.import_file("csv", csv, project="TRK")
+    report = store.transfers.import_file("csv", csv, project="TRK").value
     assert report is not None and report.committed
     assert model.rowCount() == before + 2
     assert texts(model)[:2] == [

@@ -288,7 +288,9 @@ class ExportDialog(QDialog):
         path = Path(self.path_edit.text().strip()).expanduser()
         style.show_error(self.error_label, "")
         columns = self.columns() if self.kind == "csv" else None
-        return self._store.start_export(self.kind, path, columns=columns, listen=self._follow)
+        return self._store.transfers.start_export(
+            self.kind, path, columns=columns, listen=self._follow
+        )
 
     def _follow(self, job: ExportJob) -> None:
         """Connect to `job` before its worker starts: one that fails at once is still heard."""

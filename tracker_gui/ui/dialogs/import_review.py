@@ -285,20 +285,20 @@ class ImportReviewDialog(QDialog):
         progress = TaskProgress(self, self.windowTitle(), verb, path=self.path, delay_ms=delay_ms)
         self.progressStarted.emit(progress)
         try:
-            with style.errors_from(self._store) as errors:
-                report = self._store.import_file(
-                    self.kind.name,
-                    self.path,
-                    dry_run=dry_run,
-                    progress=progress.progress,
-                    cancelled=progress.cancelled,
-                    **self.current_options().kwargs(self.kind.name),
-                )
+            result = self._store.transfers.import_file(
+                self.kind.name,
+                self.path,
+                dry_run=dry_run,
+                progress=progress.progress,
+                cancelled=progress.cancelled,
+                **self.current_options().kwargs(self.kind.name),
+            )
         finally:
             progress.close()
-        if report is None and errors:
-            style.show_error(self.error_label, errors[-1])
-            self._mark_key(errors[-1].startswith("project key"))
+        report = result.value
+        if report is None and result.message:
+            style.show_error(self.error_label, result.message)
+            self._mark_key(result.message.startswith("project key"))
             for stale in (self.counts_title, self.counts, self.keys_note, self.problems_title,
                           self.problems, self.no_problems):  # fmt: skip
                 stale.hide()

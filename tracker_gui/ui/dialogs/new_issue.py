@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, NewIssue
+from tracker_gui.ui.ops import issues as issue_ops
 from tracker_gui.ui.panes.detail_fields import (
     DueEdit,
     TokenCompleter,
@@ -200,10 +201,10 @@ class NewIssueDialog(QDialog):
     def _on_create_button_clicked(self) -> None:
         if not self.title_edit.text().strip():
             return
-        with style.errors_from(self._store) as errors:
-            issue = self._store.create_issue(self.new_issue())
+        result = issue_ops.create(self._store, self.new_issue())
+        issue = result.value
         if issue is None:
-            message = errors[-1] if errors else "The issue was not created."
+            message = result.message or "The issue was not created."
             style.show_error(self.error_label, message)
             self._mark(message)
             return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -35,6 +33,8 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import IssueFilter, Label, Status
 from tracker_gui.ui.dialogs import project_settings_members as members
+from tracker_gui.ui.ops import OpResult
+from tracker_gui.ui.ops import projects as project_ops
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import style
@@ -73,12 +73,10 @@ class _Tab(QWidget):
         self._reload_timer.timeout.connect(self._on_reload_timer_timeout)
         store.workflowChanged.connect(self._on_store_workflow_changed)
 
-    def write(self, action: Callable[[], object]) -> bool:
-        with style.errors_from(self.store) as errors:
-            self.store.call(action)
-        style.show_error(self.error_label, errors[-1] if errors else "")
+    def write(self, result: OpResult[object]) -> bool:
+        style.show_error(self.error_label, result.message)
         self._reload_timer.start()
-        return not errors
+        return result.ok
 
     def reload(self) -> None:
         raise NotImplementedError
@@ -201,14 +199,12 @@ class StatusesTab(_Tab):
     def _set_category(self, status: Status, combo: QComboBox) -> None:
         category = StatusCategory(combo.currentData())
         if category != status.category:
-            projects = self.store.services.projects
-            self.write(lambda: projects.update_status(status.id, category=category))
+            self.write(project_ops.update_status(self.store, status.id, category=category))
 
     def _set_wip(self, status: Status, value: int) -> None:
         limit = value or None
         if limit != status.wip_limit:
-            projects = self.store.services.projects
-            self.write(lambda: projects.update_status(status.id, wip_limit=limit))
+            self.write(project_ops.update_status(self.store, status.id, wip_limit=limit))
 
     def pick_colour(self, initial: str) -> str | None:
         dialog = QColorDialog(QColor(initial or "#6b778c"), self)
@@ -221,15 +217,13 @@ class StatusesTab(_Tab):
     def _on_colour_clicked(self, status: Status) -> None:
         chosen = self.pick_colour(status.colour)
         if chosen and chosen != status.colour:
-            projects = self.store.services.projects
-            self.write(lambda: projects.update_status(status.id, colour=chosen))
+            self.write(project_ops.update_status(self.store, status.id, colour=chosen))
 
     def _on_table_item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() != NAME:
             return
         sid, name = int(item.data(Qt.ItemDataRole.UserRole)), item.text().strip()
-        projects = self.store.services.projects
-        self.write(lambda: projects.update_status(sid, name=name))
+        self.write(project_ops.update_status(self.store, sid, name=name))
 
     def _on_table_selection_changed(self) -> None:
         status = self.selected()
@@ -248,16 +242,14 @@ class StatusesTab(_Tab):
         if not 0 <= j < len(ids):
             return
         ids[i], ids[j] = ids[j], ids[i]
-        projects = self.store.services.projects
-        self.write(lambda: projects.reorder_statuses(self.project_id, ids))
+        self.write(project_ops.reorder_statuses(self.store, self.project_id, ids))
 
     def _on_add_button_clicked(self) -> None:
         name = self.new_name.text().strip()
         if not name:
             return
         category = StatusCategory(self.new_category.currentData())
-        projects = self.store.services.projects
-        if self.write(lambda: projects.add_status(self.project_id, name, category)):
+        if self.write(project_ops.add_status(self.store, self.project_id, name, category)):
             self.new_name.clear()
 
     def ask_move_target(self, status: Status, count: int, others: list[Status]) -> int | None:
@@ -294,8 +286,7 @@ class StatusesTab(_Tab):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        projects = self.store.services.projects
-        self.write(lambda: projects.delete_status(status.id, move_to))
+        self.write(project_ops.delete_status(self.store, status.id, move_to))
 
 
 class TransitionsTab(_Tab):
@@ -385,9 +376,8 @@ class TransitionsTab(_Tab):
 
     def _on_save_button_clicked(self) -> None:
         pairs = sorted(self.pairs())
-        projects = self.store.services.projects
         self._ids = []  # re-read what was stored
-        self.write(lambda: projects.set_transitions(self.project_id, pairs))
+        self.write(project_ops.set_transitions(self.store, self.project_id, pairs))
 
 
 class LabelsTab(_Tab):
@@ -455,8 +445,7 @@ class LabelsTab(_Tab):
         label = next((lb for lb in self.labels if lb.id == lid), None)
         name = item.text().strip()
         if label is not None and name != label.name:
-            projects = self.store.services.projects
-            self.write(lambda: projects.update_label(label, name, label.colour))
+            self.write(project_ops.update_label(self.store, label, name, label.colour))
 
     def _on_rename_button_clicked(self) -> None:
         item = self.label_list.currentItem()
@@ -472,15 +461,13 @@ class LabelsTab(_Tab):
         dialog.setOption(QColorDialog.ColorDialogOption.DontUseNativeDialog)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             colour = dialog.currentColor().name()
-            projects = self.store.services.projects
-            self.write(lambda: projects.update_label(label, label.name, colour))
+            self.write(project_ops.update_label(self.store, label, label.name, colour))
 
     def _on_add_button_clicked(self) -> None:
         name = self.new_name.text().strip()
         if not name:
             return
-        projects = self.store.services.projects
-        if self.write(lambda: projects.ensure_label(self.project_id, name)):
+        if self.write(project_ops.add_label(self.store, self.project_id, name)):
             self.new_name.clear()
 
 

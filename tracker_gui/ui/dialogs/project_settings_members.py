@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker_gui.domain.enums import Role
+from tracker_gui.ui.ops import members as member_ops
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets import style
 
@@ -28,7 +29,7 @@ ROLE_TEXT = {Role.VIEWER: "Viewer", Role.MEMBER: "Member", Role.ADMIN: "Admin"}
 
 def supported(store: Store) -> bool:
     """Membership lives in the database's security layer: only where the services offer it."""
-    return store.services.projects.has_membership
+    return member_ops.supported(store)
 
 
 class MembersTab(QWidget):
@@ -97,8 +98,7 @@ class MembersTab(QWidget):
         return out
 
     def reload(self) -> None:
-        projects = self._store.services.projects
-        entries = self._store.call(lambda: projects.members(self._project_id)) or []
+        entries = member_ops.members(self._store, self._project_id).value or []
         pairs = sorted((m.username, m.role) for m in entries)
         self.table.setRowCount(0)
         for name, role in pairs:
@@ -112,14 +112,10 @@ class MembersTab(QWidget):
 
     def set_role(self, username: str, role: Role | None) -> bool:
         """Change (None: remove) a member's role through the database; False when refused."""
-        with style.errors_from(self._store) as errors:
-            projects = self._store.services.projects
-            self._store.call(lambda: projects.set_member_role(self._project_id, username, role))
-        style.show_error(self.error_label, errors[-1] if errors else "")
-        if not errors and username == self._store.me:
-            self._store.forget_roles()  # my own role changed: the window follows
+        result = member_ops.set_role(self._store, self._project_id, username, role)
+        style.show_error(self.error_label, result.message)
         self.reload()
-        return not errors
+        return result.ok
 
     def _on_role_box_activated(self, username: str, box: QComboBox) -> None:
         data = str(box.currentData())

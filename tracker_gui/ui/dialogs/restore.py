@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker_gui.errors import TrackerError
 from tracker_gui.services.backups import BackupInfo, BackupService
+from tracker_gui.ui.ops import backups as backup_ops
 from tracker_gui.ui.widgets import style
 
 REASONS = {
@@ -118,11 +118,10 @@ class RestoreDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        try:
-            self.backups = self._service.list_backups()
-        except TrackerError as exc:
-            self.backups = []
-            self._show(str(exc))
+        listed = backup_ops.list_backups(self._service)
+        self.backups = listed.value or []
+        if listed.message:
+            self._show(listed.message)
         self.table.setRowCount(len(self.backups))
         for row, info in enumerate(self.backups):
             cells = (
@@ -164,10 +163,10 @@ class RestoreDialog(QDialog):
         )
         if not self.confirm(text):
             return
-        try:
-            before = self._service.restore(info.path)
-        except TrackerError as exc:
-            self._show(f"Nothing was restored: {exc}")
+        restored = backup_ops.restore(self._service, info.path)
+        before = restored.value
+        if before is None:
+            self._show(restored.message)
             return
         self.restored.emit(str(before.path))
         self.accept()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain import link_history, people
 from tracker_gui.domain.models import Change, Comment, IssueDetail, User
 from tracker_gui.ui.dialogs import conflict as dialog
+from tracker_gui.ui.ops import comments, undoable
 from tracker_gui.ui.panes.detail_sections import SubmitEdit, clear_layout, flat_button
 from tracker_gui.ui.store import OFFLINE_WRITE, Store
 from tracker_gui.ui.widgets import kit as ui
@@ -186,11 +187,11 @@ class CommentCard(QFrame):
     def _on_save_button_clicked(self) -> None:
         body, base = self.editor.toPlainText(), self.base
         while True:  # again when it changed once more while the dialog was open
-            with style.errors_from(self._store) as errors:
-                state = self._store.comment_state(self.comment.id)
+            read = comments.state(self._store, self.comment.id)
+            state = read.value
             if state is None:
                 gone = OFFLINE_WRITE if self._store.offline else "that comment no longer exists"
-                style.show_error(self.error_label, errors[-1] if errors else gone)
+                style.show_error(self.error_label, read.message or gone)
                 return
             theirs = state.comment.body
             if theirs == body:
@@ -210,13 +211,10 @@ class CommentCard(QFrame):
                 return
             body, base = value, theirs
             self.editor.setPlainText(body)
-        cid, text = self.comment.id, body
-        issues = self._store.services.issues
-        with style.errors_from(self._store) as errors:
-            saved = self._store.call(lambda: issues.edit_comment(cid, text))
-        style.show_error(self.error_label, errors[-1] if errors else "")
-        if saved is not None:
-            self._settle(saved)
+        result = comments.edit(self._store, self.comment.id, body)
+        style.show_error(self.error_label, result.message)
+        if result.value is not None:
+            self._settle(result.value)
 
     def _settle(self, comment: Comment) -> None:
         """Show `comment` as stored and leave editing."""
@@ -305,10 +303,9 @@ class CommentsSection(QWidget):
         body = self.compose.toPlainText()
         if self._issue_id is None or not body.strip():
             return
-        with style.errors_from(self._store) as errors:
-            added = self._store.add_comment(self._issue_id, body)
-        style.show_error(self.error_label, errors[-1] if errors else "")
-        if added is not None:
+        result = undoable.add_comment(self._store, self._issue_id, body)
+        style.show_error(self.error_label, result.message)
+        if result.value is not None:
             self.compose.clear()
 
 

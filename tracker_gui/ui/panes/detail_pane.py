@@ -23,6 +23,7 @@ from tracker_gui.domain.models import Change, Issue, IssueDetail
 from tracker_gui.errors import ConflictError
 from tracker_gui.ui import permissions, theme
 from tracker_gui.ui.dialogs import conflict as dialog
+from tracker_gui.ui.ops import OpResult, undoable
 from tracker_gui.ui.panes import detail_saving as saving
 from tracker_gui.ui.panes.detail_activity import CommentsSection, HistorySection
 from tracker_gui.ui.panes.detail_fields import FieldGrid
@@ -258,10 +259,10 @@ class DetailPane(QWidget):
             # Decided with theirs in view: theirs is now the value this edit starts from.
             base, mine = state.value, value
 
-    def _store_write(self, current: Issue, field: str, mine: Any) -> Issue | None:
+    def _store_write(self, current: Issue, field: str, mine: Any) -> OpResult[Issue]:
         if field == "status":
-            return self._store.move_issue(current, int(mine))
-        return self._store.edit_issue(current, {field: mine})
+            return undoable.move(self._store, current, int(mine))
+        return undoable.edit(self._store, current, {field: mine})
 
     def _ask(self, found: dialog.FieldConflict) -> tuple[str, Any]:
         project = self._detail.issue.project_id if self._detail is not None else None
@@ -316,17 +317,17 @@ class DetailPane(QWidget):
         permissions.apply_detail(self, self._store, issue.project_id)
         self.stack.setCurrentIndex(1)
 
-    def _write(self, action: Callable[[], Issue | None]) -> bool:
+    def _write(self, action: Callable[[], OpResult[Issue]]) -> bool:
         if self._detail is None:
             return False
-        with style.errors_from(self._store) as errors:
-            updated = action()
+        result = action()
+        updated = result.value
         if updated is not None:
             # Keep the version current now: a second edit may come before the reload runs.
             self._detail = dataclasses.replace(self._detail, issue=updated)
             style.show_error(self.error_label, "")
             return True
-        style.show_error(self.error_label, errors[-1] if errors else CONFLICT_TEXT)
+        style.show_error(self.error_label, result.message or CONFLICT_TEXT)
         self._reload_timer.start()
         return False
 

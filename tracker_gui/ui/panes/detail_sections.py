@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -21,6 +19,8 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.enums import LinkKind
 from tracker_gui.domain.models import IssueDetail, Link
 from tracker_gui.domain.workflow import Workflow
+from tracker_gui.ui.ops import OpResult
+from tracker_gui.ui.ops import issues as ops
 from tracker_gui.ui.panes.detail_saving import Save
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets import kit as ui
@@ -284,21 +284,18 @@ class LinksSection(QWidget):
             self.rows.addWidget(row)
         self.empty.setVisible(not detail.links)
 
-    def _write(self, action: Callable[[], object]) -> bool:
-        with style.errors_from(self._store) as errors:
-            self._store.call(action)
-        style.show_error(self.error_label, errors[-1] if errors else "")
-        return not errors
+    def _write(self, result: OpResult[None]) -> bool:
+        style.show_error(self.error_label, result.message)
+        return result.ok
 
     def _unlink(self, link: Link) -> None:
         if self._detail is None:
             return
         issue = self._detail.issue
-        issues = self._store.services.issues
         if link.outward:
-            self._write(lambda: issues.unlink(issue.id, link.kind, link.other_key))
+            self._write(ops.unlink(self._store, issue.id, link.kind, link.other_key))
         else:
-            self._write(lambda: issues.unlink(link.source_id, link.kind, issue.key))
+            self._write(ops.unlink(self._store, link.source_id, link.kind, issue.key))
 
     def _on_add_button_clicked(self) -> None:
         key = self.key_edit.text().strip().upper()
@@ -306,8 +303,7 @@ class LinksSection(QWidget):
             return
         issue_id = self._detail.issue.id
         kind = LinkKind(self.kind_combo.currentData())
-        issues = self._store.services.issues
-        if self._write(lambda: issues.link(issue_id, kind, key)):
+        if self._write(ops.link(self._store, issue_id, kind, key)):
             self.key_edit.clear()
 
 
@@ -346,5 +342,4 @@ class WatchersSection(QWidget):
         if self._detail is None:
             return
         issue_id, on = self._detail.issue.id, not self.watching()
-        issues = self._store.services.issues
-        self._store.call(lambda: issues.watch(issue_id, on=on))
+        ops.watch(self._store, issue_id, on)

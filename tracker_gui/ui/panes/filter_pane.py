@@ -26,6 +26,7 @@ from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import SavedFilter
 from tracker_gui.domain.query import validate
 from tracker_gui.domain.query_fields import ME, NONE
+from tracker_gui.ui.ops import OpResult, filters
 from tracker_gui.ui.panes.filter_codec import FilterQuery, decode, encode, to_issue_filter
 from tracker_gui.ui.panes.query_completer import QueryCompleter
 from tracker_gui.ui.store import Store
@@ -401,16 +402,13 @@ class FilterPane(QWidget):
         name = dialog.textValue().strip()
         return name or None
 
-    def _write(self, action: object) -> bool:
-        with style.errors_from(self._store) as errors:
-            self._store.call(action)  # type: ignore[arg-type]
-        style.show_error(self.error_label, errors[-1] if errors else "")
-        return not errors
+    def _write(self, result: OpResult[object]) -> bool:
+        style.show_error(self.error_label, result.message)
+        return result.ok
 
     def save_current(self, name: str) -> None:
         text = encode(self.query())
-        services = self._store.services
-        if self._write(lambda: services.projects.save_filter(name, text)):
+        if self._write(filters.save(self._store, name, text)):
             self.reload_saved()
             item = self._item_for(name)
             if item is not None:
@@ -426,18 +424,15 @@ class FilterPane(QWidget):
         if saved is None:
             return
         name = self._ask_name("Rename filter", saved.name)
-        if name and name != saved.name:
-            services = self._store.services
-            if self._write(lambda: services.projects.rename_filter(saved.id, name)):
-                self.reload_saved()
+        if name and name != saved.name and self._write(filters.rename(self._store, saved.id, name)):
+            self.reload_saved()
 
     def _on_update_clicked(self) -> None:
         saved = self._current_saved()
         if saved is None:
             return
         text = encode(self.query())
-        services = self._store.services
-        if self._write(lambda: services.projects.rename_filter(saved.id, saved.name, text)):
+        if self._write(filters.rename(self._store, saved.id, saved.name, text)):
             self.reload_saved()
 
     def _on_delete_clicked(self) -> None:
@@ -453,8 +448,7 @@ class FilterPane(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        services = self._store.services
-        if self._write(lambda: services.projects.delete_filter(saved.id)):
+        if self._write(filters.delete(self._store, saved.id)):
             self.saved_list.setCurrentRow(-1)
             self.reload_saved()
 

@@ -1,19 +1,15 @@
-"""The shared look of the panes and dialogs: one style sheet per theme, and inline errors."""
+"""The shared look of the panes and dialogs: one style sheet per theme, and inline errors.
+
+An operation's message (tracker_gui.ui.ops) is shown with `show_error(label, result.message)`.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QWidget
 
 from tracker_gui.ui import theme
-
-if TYPE_CHECKING:
-    from tracker_gui.ui.store import Store
 
 
 def colours() -> dict[str, str]:
@@ -43,21 +39,6 @@ def error_label() -> QLabel:
 def show_error(label: QLabel, text: str) -> None:
     label.setText(text[:1].upper() + text[1:])
     label.setVisible(bool(text))
-
-
-@contextmanager
-def errors_from(store: Store) -> Iterator[list[str]]:
-    """Collect the store's error messages raised while the block runs (to show them inline)."""
-    caught: list[str] = []
-
-    def keep(message: str) -> None:
-        caught.append(message)
-
-    store.errorOccurred.connect(keep)
-    try:
-        yield caught
-    finally:
-        store.errorOccurred.disconnect(keep)
 
 
 class _StyleKeeper(QObject):
