@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, QPoint
 from pytestqt.qtbot import QtBot
 
+from tests.gui.board.test_board_pane import card_point, drop_at
 from tests.gui.board_data import (
     add_issues,
     mime_for,
@@ -24,7 +25,6 @@ from tests.gui.board_data import (
     ranked_ids,
     statuses,
 )
-from tests.gui.board.test_board_pane import card_point, drop_at
 from tracker_gui.domain.models import IssueFilter
 from tracker_gui.services import Services
 from tracker_gui.ui.board.board_pane import BoardPane

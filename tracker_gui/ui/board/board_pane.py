@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker_gui.domain.models import IssueFilter, NewIssue, Project, SavedFilter, Status
+from tracker_gui.domain.models import NewIssue, Project, SavedFilter, Status
 from tracker_gui.ui import permissions, theme
 from tracker_gui.ui.board.autoscroll import EdgeScroller
 from tracker_gui.ui.board.binding import BoardScope, store_binding, stored_binding
@@ -26,6 +27,7 @@ from tracker_gui.ui.board.card_delegate import CardDelegate
 from tracker_gui.ui.board.column_header import ColumnHeader
 from tracker_gui.ui.board.column_model import ColumnModel, Lane
 from tracker_gui.ui.board.column_view import ColumnView
+from tracker_gui.ui.board.coordinator import BoardCoordinator
 from tracker_gui.ui.board.counter import BoardCounter
 from tracker_gui.ui.board.grid import COLUMN_WIDTH, Cell, CellGrid, make_cell
 from tracker_gui.ui.board.swimlanes import MODES, LaneHeader, board_scope, shown_lanes
@@ -65,13 +67,10 @@ class BoardPane(QWidget):
         self._current: int | None = None
         self._syncing = False
         self._counter = BoardCounter(store, self._grid, self)
-        self._counter.countsChanged.connect(self._refresh_counts)
         self._bound = BoardScope()
         self._counter.bound = self._bound
         self._build_chrome()
-        store.issuesChanged.connect(self._on_store_issues_changed)
-        store.filterChanged.connect(self._on_store_filter_changed)
-        store.workflowChanged.connect(self._on_store_workflow_changed)
+        self._coordinator = BoardCoordinator(store, self._grid, self._counter, self, self)
         store.projectsChanged.connect(self._on_store_projects_changed)
         theme.notifier.changed.connect(self._on_theme_changed)
         self._rebuild()
@@ -295,7 +294,7 @@ class BoardPane(QWidget):
         return row
 
     def _wire(self, cell: Cell) -> None:
-        view, model = cell.view, cell.model
+        view = cell.view
         view.issueActivated.connect(self.issueActivated)
         view.neighbourRequested.connect(partial(self._on_view_neighbour_requested, cell))
         view.transferRequested.connect(partial(self._on_view_transfer_requested, cell))
@@ -303,7 +302,6 @@ class BoardPane(QWidget):
         view.selectionModel().selectionChanged.connect(
             partial(self._on_view_selection_changed, cell)
         )
-        model.totalChanged.connect(self._on_model_total_changed)
 
     def _project(self) -> Project | None:
         return next((p for p in self._store.projects() if p.id == self._project_id), None)
@@ -332,6 +330,10 @@ class BoardPane(QWidget):
         QTimer.singleShot(0, self, self._load_visible)
 
     # -- counts --------------------------------------------------------------------------
+    def show_counts(self) -> None:
+        """The cells' counts into the headers (the coordinator's counting step)."""
+        self._refresh_counts()
+
     def _refresh_counts(self) -> None:
         per_status, per_lane = self._grid.totals()
         for status_id, header in self._headers.items():
@@ -340,15 +342,11 @@ class BoardPane(QWidget):
             lane_header.set_count(per_lane.get(lane_header.lane, 0))
         self.header.set_total(sum(per_status.values()))
 
-    def _on_model_total_changed(self, _total: int) -> None:
-        self._refresh_counts()
-
-    # -- store ---------------------------------------------------------------------------
-    def _on_store_issues_changed(self, updates: list[IssueUpdate]) -> None:
-        # The board connected before its models, so this runs before they apply the updates:
-        # the tally can still see which cards were loaded where.
+    # -- store (through the coordinator: counts, then cells, then settle) ----------------
+    def prepare_updates(self, updates: Sequence[IssueUpdate]) -> None:
         self._exclude_unbound(updates)
-        self._counter.note(updates)
+
+    def settle_updates(self, updates: Sequence[IssueUpdate]) -> None:
         mine = [
             u.issue
             for u in updates
@@ -362,7 +360,7 @@ class BoardPane(QWidget):
         if self._lane_headers and lost:
             QTimer.singleShot(0, self, self._rebuild)
 
-    def _exclude_unbound(self, updates: list[IssueUpdate]) -> None:
+    def _exclude_unbound(self, updates: Sequence[IssueUpdate]) -> None:
         """Which updated issues fail the bound filter: the column models leave them out."""
         self._bound.excluded.clear()
         if not self._bound.query:
@@ -374,26 +372,26 @@ class BoardPane(QWidget):
         kept = self._store.search(dataclasses.replace(scope, issue_ids=tuple(shown)))
         self._bound.excluded.update(set(shown) - {i.id for i in kept})
 
-    def _on_store_filter_changed(self, _flt: IssueFilter) -> None:
+    def rebuild_for_filter(self) -> bool:
         if self._mode != "none":
             self._rebuild()  # lanes depend on the filter
-        else:
-            self._counter.recount()
+            return True
+        return False
 
-    def _on_store_workflow_changed(self, project_id: int) -> None:
+    def restatus(self, project_id: int) -> bool:
         if project_id != self._project_id:
-            return
+            return False
         statuses = self._store.workflow(project_id).statuses
         if [s.id for s in statuses] != [s.id for s in self._statuses]:
             self._rebuild()
-            return
+            return False
         self._statuses = list(statuses)
         for status in statuses:
             self._headers[status.id].set_status(status)
         for cell in self._grid:
             cell.status = next(s for s in statuses if s.id == cell.status.id)
         self._delegate.set_labels(self._store.labels(project_id))
-        self._counter.recount()
+        return True
 
     def _on_store_projects_changed(self) -> None:
         project = self._project()

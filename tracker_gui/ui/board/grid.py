@@ -127,6 +127,7 @@ def make_cell(
         page_size=LANE_PAGE if lane else PAGE_SIZE,
         lazy=lane is not None,  # lanes load their cards when scrolled into view
         bound=bound,
+        follow=False,  # the board's coordinator drives it
         parent=frame,
     )
     view = ColumnView(frame)
