@@ -292,6 +292,8 @@ class MainWindow(DockedWindow):
 
     def _on_switcher_issue_chosen(self, issue_id: int) -> None:
         self.show_issue(issue_id, raise_detail=True)
+        for board in self.board_panes():
+            board.select_issue(issue_id)  # selected and scrolled into view
 
     def _current_project_id(self) -> int | None:
         board = self.main_board()
