@@ -135,8 +135,12 @@ def test_the_pick_is_selected_and_scrolled_into_view_on_the_board(
     assert view.selectionModel().isSelected(index)
     qtbot.waitUntil(lambda: view.viewport().rect().contains(view.visualRect(index)))
     viewport = board.body.viewport()
-    left = view.mapTo(viewport, view.rect().topLeft()).x()
-    assert left >= 0 and left + view.width() <= viewport.width()  # the column is scrolled to
+
+    def column_in_view() -> bool:
+        left = view.mapTo(viewport, view.rect().topLeft()).x()
+        return left >= 0 and left + view.width() <= viewport.width()
+
+    qtbot.waitUntil(column_in_view)  # the board scrolled sideways to the column
 
 
 def test_the_popup_is_an_opaque_frame_with_no_black_corners(qtbot: QtBot, store: Store) -> None:

@@ -39,6 +39,9 @@ class Surface(Protocol):
     def rebuild_for_filter(self) -> bool:
         """True when the board rebuilt itself for a new filter (its lanes depend on it)."""
 
+    def show_filter(self) -> None:
+        """After a new filter is counted and its cells loaded: show what it hides."""
+
     def restatus(self, project_id: int) -> bool:
         """Take a project's new workflow: True when the cells should recount and reload
         (False: another project's workflow, or the board rebuilt its columns)."""
@@ -94,6 +97,7 @@ class BoardCoordinator(QObject):
         self._counter.recount()  # 1. counts
         for cell in list(self._grid):  # 2. cells (each keeps the count it was given)
             cell.model.reload()
+        self._surface.show_filter()  # 3. settle
 
     def _on_store_workflow_changed(self, project_id: int) -> None:
         if not self._surface.restatus(project_id):
