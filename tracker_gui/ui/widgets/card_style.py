@@ -38,7 +38,7 @@ class Density:
 
 
 COMFORTABLE = Density("comfortable", CARD_WIDTH, CARD_PAD, CARD_GAP, 2)
-COMPACT = Density("compact", 212, 7, 6, 1)
+COMPACT = Density("compact", 192, 7, 6, 1)  # three columns beside the docks at 1024 px
 DENSITIES = {d.name: d for d in (COMFORTABLE, COMPACT)}
 
 
