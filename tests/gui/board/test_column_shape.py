@@ -70,6 +70,8 @@ def test_compact_cards_from_the_view_menu_fit_more_columns_and_are_remembered(
     assert gui_settings.get("ui/card_density") == "compact"
     assert board.column_header(todo.id).width() == COMPACT.column_width
     _, _, model, view = next(c for c in board.cells() if c[0].id == todo.id)
+    assert view.parentWidget().width() == COMPACT.column_width  # the column under the header
+    assert view.visualRect(model.index(0, 0)).width() <= COMPACT.column_width - 4
     assert view.sizeHintForRow(0) < roomy_rows
     qtbot.waitUntil(lambda: columns_in_view(board) > roomy_columns)
 

@@ -321,7 +321,8 @@ class BoardPane(QWidget):
         row.setSpacing(COLUMN_SPACING)
         for status in self._statuses:
             total = self._counter.total((status.id, lane))
-            cell = make_cell(self._store, status, lane, total, self._delegate, self._bound)
+            width = self._delegate.density.column_width
+            cell = make_cell(self._store, status, lane, total, self._delegate, self._bound, width)
             cell.frame.expandRequested.connect(partial(self.set_collapsed, status.id, False))
             self._grid.add(cell)
             self._wire(cell)

@@ -285,10 +285,15 @@ class CardDelegate(QStyledItemDelegate):
         room = right - room_left - chrome
         if room < 0:
             return  # not even the icon fits beside the key
-        text = due_text(issue.due, self.today)
-        if state == "overdue" and metrics.horizontalAdvance(f"Overdue · {text}") <= room:
-            text = f"Overdue · {text}"  # else the red pill alone says it is overdue
-        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        # Longest first: "Overdue · Nov 16, 2025", "Nov 16, 2025", "Nov 16" (the red pill alone
+        # says it is overdue); the shortest is elided when even it does not fit.
+        full = due_text(issue.due, self.today)
+        choices = [f"Overdue · {full}"] if state == "overdue" else []
+        choices += [full, f"{issue.due:%b} {issue.due.day}"]
+        fits = [t for t in choices if metrics.horizontalAdvance(t) <= room]
+        text = (
+            fits[0] if fits else metrics.elidedText(choices[-1], Qt.TextElideMode.ElideRight, room)
+        )
         width = metrics.horizontalAdvance(text)
         text_x = right + (2 if pad else 0) - pad - width
         icon_x = text_x - 4 - icon_size
