@@ -18,6 +18,7 @@ from tracker_gui.ui.icons import icon
 from tracker_gui.ui.widgets.card_style import board_colours
 
 LONGEST = 28  # characters of a search shown in its chip (the tooltip has all of it)
+CHIP_MIN = 48  # px a chip keeps however narrow the board
 
 
 def _short(text: str) -> str:
@@ -103,6 +104,8 @@ class FilterChips(QWidget):
             chip = QLabel(text)
             chip.setObjectName("BoardFilterChip")
             chip.setToolTip(f"The filter pane hides cards that do not match: {text}")
+            # A narrow board squeezes the chips (the tooltip keeps the whole text), not itself.
+            chip.setMinimumWidth(min(CHIP_MIN, chip.sizeHint().width()))
             self._row.insertWidget(n, chip)
             self.chips.append(chip)
         self.setVisible(bool(parts))
