@@ -188,3 +188,24 @@ def test_members_tab_lists_changes_and_removes(
     assert tab.name_edit.text() == "mallory"
     qtbot.wait(50)
     dialog.grab().save("/tmp/members-tab.png")
+
+
+def test_a_viewer_opening_a_collapsed_column_still_gets_no_add_controls(
+    qtbot: QtBot,
+    make_window: Make,
+    gui_services: Services,
+    three_issues: list[Issue],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    as_role(monkeypatch, gui_services, Role.VIEWER)
+    window = make_window()
+    board = window.main_board()
+    assert board is not None
+    todo = gui_services.projects.workflow(three_issues[0].project_id).statuses[0]
+    header = board.column_header(todo.id)
+    board.set_collapsed(todo.id, True)
+    assert not header.name.isVisible()
+    qtbot.mouseClick(header.collapse_button, Qt.MouseButton.LeftButton)  # open it again
+    assert not board.is_collapsed(todo.id)
+    assert header.name.isVisible() and header.count.isVisible()
+    assert not header.quick_add.isVisible() and not header.add_button.isVisible()

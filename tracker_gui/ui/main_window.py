@@ -24,6 +24,7 @@ from tracker_gui.ui import actions as actions_mod
 from tracker_gui.ui import backups as backups_ui
 from tracker_gui.ui import icons, permissions, theme
 from tracker_gui.ui.board.board_pane import BoardPane
+from tracker_gui.ui.board.view_menu import install_density_action
 from tracker_gui.ui.dialogs.conflict import ConflictDialog
 from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
 from tracker_gui.ui.dialogs.import_review import summary as import_summary
@@ -74,6 +75,9 @@ class MainWindow(DockedWindow):
         self.setStatusBar(self.status)
         self.notice = InlineNotice(self)
         self._connect()
+        self.compact_cards = install_density_action(
+            self.actions_.view_menu, self.actions_.reset_layout, settings, self.board_panes
+        )
         self.backups = store.backups
         self.backups.keep = int(settings.get("backup/keep"))
         self.restore_action = backups_ui.install(self, self.backups, self.actions_.quit)
@@ -136,6 +140,7 @@ class MainWindow(DockedWindow):
         board.issueActivated.connect(self._on_board_issue_activated)
         board.currentIssueChanged.connect(self._on_board_current_issue_changed)
         board.new_issue_requested.connect(self._on_board_new_issue_requested)
+        board.filterClearRequested.connect(self.filter_pane.clear_button.click)
         self._boards.append(dock)
         if self.isVisible() or raise_dock:
             anchor = self._boards[0] if len(self._boards) > 1 else None
@@ -293,6 +298,8 @@ class MainWindow(DockedWindow):
 
     def _on_switcher_issue_chosen(self, issue_id: int) -> None:
         self.show_issue(issue_id, raise_detail=True)
+        for board in self.board_panes():
+            board.select_issue(issue_id)  # selected and scrolled into view
 
     def _current_project_id(self) -> int | None:
         board = self.main_board()

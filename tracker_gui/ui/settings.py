@@ -30,6 +30,13 @@ DECLARED: dict[str, Setting] = {
         Setting("ui/last_project", str, "", "Project shown when the window opens"),
         Setting("db/recent", list, [], "Recent shared databases, newest first (JSON; no password)"),
         Setting("ui/board_filters", list, [], "Saved filter each board is bound to: KEY=id"),
+        Setting("ui/card_density", str, "comfortable", "Board cards: comfortable or compact"),
+        Setting(
+            "ui/collapsed_columns",
+            list,
+            [],
+            "Board columns collapsed (KEY:status id=1) or kept open (=0) by the user",
+        ),
         Setting("window/geometry", bytes, b"", "Main window geometry (saveGeometry)"),
         Setting("window/state", bytes, b"", "Dock and toolbar layout (saveState)"),
         Setting("notify/enabled", bool, True, "Show desktop notifications"),

@@ -93,8 +93,8 @@ DARK: dict[str, str] = {
     "chip_text": "#d3d7e0",
     "avatar_text": "#ffffff",
     "scroll_handle": "#434856",
-    "tooltip_bg": "#e4e7ed",
-    "tooltip_text": "#17191e",
+    "tooltip_bg": "#2f3440",  # dark too: a light box flashes in a dark window
+    "tooltip_text": "#e4e7ed",
     "priority_highest": "#f06b6b",
     "priority_high": "#f08c4b",
     "priority_medium": "#e3b341",

@@ -113,3 +113,48 @@ def test_model(qtmodeltester: object, gui_services: Services) -> None:
     model.set_hits([hit, hit])
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert model.index(0, 0).data() == "TRK-1 A crash"
+
+
+def test_the_pick_is_selected_and_scrolled_into_view_on_the_board(
+    qtbot: QtBot, make_window: Callable[..., object], make_issue: Callable[..., Issue]
+) -> None:
+    issues = [make_issue(f"Task {n}", status="Done") for n in range(75)]
+    target = issues[-1]  # last in the last column: past the first page, off to the right
+    window = make_window()
+    window.resize(1024, 640)  # type: ignore[attr-defined]
+    board = window.main_board()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: board.current_issue() is None)
+    switcher = window._on_quick_switch_triggered()  # type: ignore[attr-defined]
+    switcher.edit.setText(target.key)
+    qtbot.keyClick(switcher.edit, Qt.Key.Key_Return)
+    assert board.current_issue() == target.id
+    cell = next(c for c in board.cells() if c[0].name == "Done")
+    model, view = cell[2], cell[3]
+    index = view.currentIndex()
+    assert index.isValid() and model.data(index, Qt.ItemDataRole.DisplayRole).startswith(target.key)
+    assert view.selectionModel().isSelected(index)
+    qtbot.waitUntil(lambda: view.viewport().rect().contains(view.visualRect(index)))
+    viewport = board.body.viewport()
+
+    def column_in_view() -> bool:
+        left: int = view.mapTo(viewport, view.rect().topLeft()).x()
+        right: int = left + view.width()
+        return left >= 0 and right <= viewport.width()
+
+    qtbot.waitUntil(column_in_view)  # the board scrolled sideways to the column
+
+
+def test_the_popup_is_an_opaque_frame_with_no_black_corners(qtbot: QtBot, store: Store) -> None:
+    from tracker_gui.ui import theme
+
+    switcher = QuickSwitcher(store.find, "TRK")
+    qtbot.addWidget(switcher)
+    switcher.resize(600, 400)
+    switcher.show()
+    qtbot.waitExposed(switcher)
+    assert not switcher.testAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+    image = switcher.grab().toImage()
+    border = theme.colour("card_hover_border").name()
+    for x, y in ((0, 0), (599, 0), (0, 399), (599, 399)):
+        corner = image.pixelColor(x, y)
+        assert corner.alpha() == 255 and corner.name() == border

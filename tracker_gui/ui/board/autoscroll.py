@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QCursor, QGuiApplication
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QScrollArea
 
 EDGE = 56  # px from the edge where scrolling starts
 STEP = 18  # px per tick
 TICK_MS = 30
+
+
+def scroll_areas() -> tuple[QScrollArea, QScrollArea]:
+    """The board's header strip and body: the strip scrolls sideways with the body."""
+    strip, body = QScrollArea(), QScrollArea()
+    strip.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    strip.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+    for area in (strip, body):
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidgetResizable(True)
+        area.setStyleSheet("QScrollArea { background: transparent; }")
+        area.viewport().setAutoFillBackground(False)
+    body.horizontalScrollBar().valueChanged.connect(strip.horizontalScrollBar().setValue)
+    return strip, body
 
 
 class EdgeScroller(QObject):

@@ -8,6 +8,7 @@ whole project again. The choice is kept per board (per project key) in the setti
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup
@@ -17,6 +18,7 @@ from tracker_gui.domain.models import IssueFilter, SavedFilter
 from tracker_gui.ui import theme
 from tracker_gui.ui.icons import icon
 from tracker_gui.ui.settings import Settings
+from tracker_gui.ui.store import IssueUpdate, Store
 
 SETTING = "ui/board_filters"
 NONE_TEXT = "All issues"
@@ -49,6 +51,23 @@ class BoardScope:
         if not self.query:
             return flt
         return dataclasses.replace(flt, query=and_queries(flt.query, self.query))
+
+    def exclude_unbound(
+        self, store: Store, board_filter: IssueFilter, updates: Sequence[IssueUpdate]
+    ) -> None:
+        """Which updated issues fail the bound filter: the column models leave them out.
+
+        `board_filter` is the store's filter narrowed to the board's project.
+        """
+        self.excluded.clear()
+        if not self.query:
+            return
+        shown = [u.issue_id for u in updates if u.visible and u.issue is not None]
+        if not shown:
+            return
+        scope = self.apply(board_filter)
+        kept = store.search(dataclasses.replace(scope, issue_ids=tuple(shown)))
+        self.excluded.update(set(shown) - {i.id for i in kept})
 
 
 def stored_binding(settings: Settings, project_key: str) -> int | None:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QW
 
 from tracker_gui.ui.board.binding import FilterButton
 from tracker_gui.ui.board.column_view import MOVE_HINT
+from tracker_gui.ui.board.filter_chips import FilterChips
 from tracker_gui.ui.board.swimlanes import MODES
 from tracker_gui.ui.icons import icon
 from tracker_gui.ui.widgets.card_style import board_colours
@@ -34,6 +35,7 @@ class BoardHeader(QWidget):
         self.keys.setAutoRaise(True)
         self.keys.setToolTip(SHORTCUTS)
         self.filter_button = FilterButton()
+        self.filter_chips = FilterChips()
         self.group_label = QLabel("Swimlanes")
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
@@ -43,6 +45,7 @@ class BoardHeader(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.summary)
         layout.addStretch(1)
+        layout.addWidget(self.filter_chips)
         layout.addWidget(self.filter_button)
         layout.addWidget(self.keys)
         layout.addSpacing(8)
@@ -81,6 +84,7 @@ class BoardHeader(QWidget):
         c = board_colours()
         self.keys.setIcon(icon("info", "muted_text"))
         self.filter_button.restyle()
+        self.filter_chips.restyle()
         self.title.setStyleSheet(f"color: {c.text.name()}; font-size: 15pt; font-weight: 600;")
         self.summary.setStyleSheet(f"color: {c.muted.name()};")
         self.group_label.setStyleSheet(f"color: {c.muted.name()};")

@@ -2,41 +2,47 @@
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Sequence
 from functools import partial
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from tracker_gui.domain.models import IssueFilter, NewIssue, Project, SavedFilter, Status
 from tracker_gui.ui import permissions, theme
-from tracker_gui.ui.board.autoscroll import EdgeScroller
+from tracker_gui.ui.board.autoscroll import EdgeScroller, scroll_areas
 from tracker_gui.ui.board.binding import BoardScope, store_binding, stored_binding
 from tracker_gui.ui.board.board_header import BoardHeader
 from tracker_gui.ui.board.card_delegate import CardDelegate
+from tracker_gui.ui.board.collapse import Collapsed, show_column
 from tracker_gui.ui.board.column_header import ColumnHeader
 from tracker_gui.ui.board.column_model import ColumnModel, Lane
 from tracker_gui.ui.board.column_view import ColumnView
+from tracker_gui.ui.board.coordinator import BoardCoordinator
 from tracker_gui.ui.board.counter import BoardCounter
-from tracker_gui.ui.board.grid import COLUMN_WIDTH, Cell, CellGrid, make_cell
-from tracker_gui.ui.board.swimlanes import MODES, LaneHeader, board_scope, shown_lanes
+from tracker_gui.ui.board.filter_chips import describe, show_hidden
+from tracker_gui.ui.board.grid import Cell, CellGrid, make_cell
+from tracker_gui.ui.board.navigation import neighbour_pick, transfer
+from tracker_gui.ui.board.swimlanes import (
+    MODES,
+    LaneHeader,
+    board_scope,
+    load_visible,
+    shown_lanes,
+)
 from tracker_gui.ui.board.tally import state_of
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import IssueUpdate, Store
-from tracker_gui.ui.widgets.card_style import board_colours
+from tracker_gui.ui.widgets.card_style import DENSITIES, board_colours, density
 
 COLUMN_SPACING = 12
 BOARD_MARGIN = 16
-PRELOAD = 400  # px below the visible part of the board whose lanes load their cards
 
 
 class BoardPane(QWidget):
@@ -45,6 +51,7 @@ class BoardPane(QWidget):
     issueActivated = Signal(int)
     currentIssueChanged = Signal(object)  # issue id or None
     new_issue_requested = Signal(int)  # status id: the user wants the full new-issue dialog
+    filterClearRequested = Signal()  # the header's "Clear": the window clears its filter
 
     def __init__(
         self, store: Store, project_id: int, settings: Settings, parent: QWidget | None = None
@@ -58,6 +65,9 @@ class BoardPane(QWidget):
         mode = str(settings.get("ui/swimlanes"))
         self._mode = mode if mode in MODES else "none"
         self._delegate = CardDelegate(self)
+        self._delegate.set_density(density(str(settings.get("ui/card_density"))))
+        self._collapsed = Collapsed(settings)
+        self._unfiltered: dict[int, int] | None = None  # per status, while a filter hides cards
         self._grid = CellGrid()
         self._headers: dict[int, ColumnHeader] = {}
         self._lane_headers: list[tuple[LaneHeader, QWidget]] = []
@@ -65,13 +75,10 @@ class BoardPane(QWidget):
         self._current: int | None = None
         self._syncing = False
         self._counter = BoardCounter(store, self._grid, self)
-        self._counter.countsChanged.connect(self._refresh_counts)
         self._bound = BoardScope()
         self._counter.bound = self._bound
         self._build_chrome()
-        store.issuesChanged.connect(self._on_store_issues_changed)
-        store.filterChanged.connect(self._on_store_filter_changed)
-        store.workflowChanged.connect(self._on_store_workflow_changed)
+        self._coordinator = BoardCoordinator(store, self._grid, self._counter, self, self)
         store.projectsChanged.connect(self._on_store_projects_changed)
         theme.notifier.changed.connect(self._on_theme_changed)
         self._rebuild()
@@ -100,6 +107,41 @@ class BoardPane(QWidget):
         if mode != self._mode:
             self._mode = mode
             self._rebuild()
+
+    def density(self) -> str:
+        return self._delegate.density.name
+
+    def set_density(self, name: str) -> None:
+        """Comfortable or compact cards (compact: narrower columns, one-line titles)."""
+        if name not in DENSITIES:
+            raise ValueError(f"unknown card density {name!r} (use one of: {', '.join(DENSITIES)})")
+        self._settings.set("ui/card_density", name)
+        if name != self.density():
+            self._delegate.set_density(DENSITIES[name])
+            self._rebuild()
+
+    def is_collapsed(self, status_id: int) -> bool:
+        return status_id in self._collapsed
+
+    def set_collapsed(self, status_id: int, collapsed: bool) -> None:
+        """Collapse a column to a slim strip (name and count), or open it; kept per board."""
+        project = self._project()
+        self._collapsed.choose(project.key if project else None, status_id, collapsed)
+        self._show_collapsed(status_id)
+
+    def _show_collapsed(self, status_id: int) -> None:
+        header = self._headers.get(status_id)
+        if header is not None:
+            cells = [c for c in self._grid if c.status.id == status_id]
+            width = self._delegate.density.column_width
+            show_column(header, cells, status_id in self._collapsed, width)
+
+    def _restore_collapsed(self, project: Project | None) -> None:
+        self._collapsed.restore(
+            project.key if project else None, self._statuses, self._grid.totals()[0]
+        )
+        for status_id in self._collapsed.ids:
+            self._show_collapsed(status_id)
 
     def bound_filter(self) -> SavedFilter | None:
         """The saved filter this board is bound to (it shows only that filter's issues)."""
@@ -170,19 +212,8 @@ class BoardPane(QWidget):
         self.header.laneModeChosen.connect(self.set_swimlanes)
         self.header.filter_button.filterChosen.connect(self.bind_filter)
         self.header.filter_button.menu().aboutToShow.connect(self._on_filter_menu_about_to_show)
-        self.strip = QScrollArea()  # column headers; scrolls sideways with the body
-        self.strip.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.strip.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.body = QScrollArea()
-        for area in (self.strip, self.body):
-            area.setFrameShape(QFrame.Shape.NoFrame)
-            area.setWidgetResizable(True)
-            area.setStyleSheet("QScrollArea { background: transparent; }")
-            area.viewport().setAutoFillBackground(False)
-        self.body.horizontalScrollBar().valueChanged.connect(
-            self.strip.horizontalScrollBar().setValue
-        )
+        self.header.filter_chips.clearRequested.connect(self.filterClearRequested)
+        self.strip, self.body = scroll_areas()
         self.body.verticalScrollBar().valueChanged.connect(self._on_body_scrolled)
         self.body.verticalScrollBar().rangeChanged.connect(self._on_body_scrolled)
         self._edge = EdgeScroller(self.body)
@@ -238,6 +269,8 @@ class BoardPane(QWidget):
         )
         self.body.setVerticalScrollBarPolicy(policy)
         self._refresh_counts()
+        self._restore_collapsed(project)
+        self.show_filter()
         self._load_visible()
         self._current = None
         if keep is not None and not self.select_issue(keep):
@@ -252,7 +285,8 @@ class BoardPane(QWidget):
         for status in self._statuses:
             header = ColumnHeader(status)
             header.set_corners("all" if lanes else "top")
-            header.setFixedWidth(COLUMN_WIDTH)
+            header.setFixedWidth(self._delegate.density.column_width)
+            header.collapseToggled.connect(partial(self.set_collapsed, status.id))
             header.quickAdded.connect(partial(self._on_header_quick_added, header))
             header.newIssueRequested.connect(partial(self.new_issue_requested.emit, status.id))
             self._headers[status.id] = header
@@ -287,7 +321,9 @@ class BoardPane(QWidget):
         row.setSpacing(COLUMN_SPACING)
         for status in self._statuses:
             total = self._counter.total((status.id, lane))
-            cell = make_cell(self._store, status, lane, total, self._delegate, self._bound)
+            width = self._delegate.density.column_width
+            cell = make_cell(self._store, status, lane, total, self._delegate, self._bound, width)
+            cell.frame.expandRequested.connect(partial(self.set_collapsed, status.id, False))
             self._grid.add(cell)
             self._wire(cell)
             row.addWidget(cell.frame)
@@ -295,7 +331,7 @@ class BoardPane(QWidget):
         return row
 
     def _wire(self, cell: Cell) -> None:
-        view, model = cell.view, cell.model
+        view = cell.view
         view.issueActivated.connect(self.issueActivated)
         view.neighbourRequested.connect(partial(self._on_view_neighbour_requested, cell))
         view.transferRequested.connect(partial(self._on_view_transfer_requested, cell))
@@ -303,26 +339,13 @@ class BoardPane(QWidget):
         view.selectionModel().selectionChanged.connect(
             partial(self._on_view_selection_changed, cell)
         )
-        model.totalChanged.connect(self._on_model_total_changed)
 
     def _project(self) -> Project | None:
         return next((p for p in self._store.projects() if p.id == self._project_id), None)
 
     # -- swimlane cells load their cards when they come into view ------------------------
     def _load_visible(self) -> None:
-        viewport = self.body.viewport()
-        bottom = viewport.height() + PRELOAD
-        for n, (header, container) in enumerate(self._lane_headers):
-            if not header.is_expanded():
-                continue
-            if not self.isVisible():  # not laid out yet: the first lanes, the rest on show
-                if n >= 2:
-                    break
-            elif container.mapTo(viewport, QPoint(0, 0)).y() > bottom:
-                continue
-            for cell in self._grid:
-                if cell.lane == header.lane:
-                    cell.model.ensure_loaded()
+        load_visible(self._lane_headers, self._grid, self.body.viewport(), self.isVisible())
 
     def _on_body_scrolled(self, *_args: object) -> None:
         self._load_visible()
@@ -332,6 +355,25 @@ class BoardPane(QWidget):
         QTimer.singleShot(0, self, self._load_visible)
 
     # -- counts --------------------------------------------------------------------------
+    def show_counts(self) -> None:
+        """The cells' counts into the headers (the coordinator's counting step)."""
+        self._refresh_counts()
+        for status_id in self._collapsed.ids:
+            self._show_collapsed(status_id)
+        if self._unfiltered is not None:
+            show_hidden(self._grid, self._unfiltered)
+
+    def show_filter(self) -> None:
+        """The filter as chips on the header; empty columns say how many cards it hides."""
+        names = {s.id: s.name for s in self._statuses}
+        parts = describe(self._store.filter, self._project_id, names)
+        self.header.filter_chips.show_parts(parts)
+        self._unfiltered = None
+        if parts:
+            whole = self._bound.apply(IssueFilter(project_ids=(self._project_id,)))
+            self._unfiltered = self._store.counts_by_status(whole)
+        show_hidden(self._grid, self._unfiltered)
+
     def _refresh_counts(self) -> None:
         per_status, per_lane = self._grid.totals()
         for status_id, header in self._headers.items():
@@ -340,15 +382,12 @@ class BoardPane(QWidget):
             lane_header.set_count(per_lane.get(lane_header.lane, 0))
         self.header.set_total(sum(per_status.values()))
 
-    def _on_model_total_changed(self, _total: int) -> None:
-        self._refresh_counts()
+    # -- store (through the coordinator: counts, then cells, then settle) ----------------
+    def prepare_updates(self, updates: Sequence[IssueUpdate]) -> None:
+        scope = board_scope(self._store.filter, self._project_id)
+        self._bound.exclude_unbound(self._store, scope, updates)
 
-    # -- store ---------------------------------------------------------------------------
-    def _on_store_issues_changed(self, updates: list[IssueUpdate]) -> None:
-        # The board connected before its models, so this runs before they apply the updates:
-        # the tally can still see which cards were loaded where.
-        self._exclude_unbound(updates)
-        self._counter.note(updates)
+    def settle_updates(self, updates: Sequence[IssueUpdate]) -> None:
         mine = [
             u.issue
             for u in updates
@@ -362,38 +401,26 @@ class BoardPane(QWidget):
         if self._lane_headers and lost:
             QTimer.singleShot(0, self, self._rebuild)
 
-    def _exclude_unbound(self, updates: list[IssueUpdate]) -> None:
-        """Which updated issues fail the bound filter: the column models leave them out."""
-        self._bound.excluded.clear()
-        if not self._bound.query:
-            return
-        shown = [u.issue_id for u in updates if u.visible and u.issue is not None]
-        if not shown:
-            return
-        scope = self._bound.apply(board_scope(self._store.filter, self._project_id))
-        kept = self._store.search(dataclasses.replace(scope, issue_ids=tuple(shown)))
-        self._bound.excluded.update(set(shown) - {i.id for i in kept})
-
-    def _on_store_filter_changed(self, _flt: IssueFilter) -> None:
+    def rebuild_for_filter(self) -> bool:
         if self._mode != "none":
             self._rebuild()  # lanes depend on the filter
-        else:
-            self._counter.recount()
+            return True
+        return False
 
-    def _on_store_workflow_changed(self, project_id: int) -> None:
+    def restatus(self, project_id: int) -> bool:
         if project_id != self._project_id:
-            return
+            return False
         statuses = self._store.workflow(project_id).statuses
         if [s.id for s in statuses] != [s.id for s in self._statuses]:
             self._rebuild()
-            return
+            return False
         self._statuses = list(statuses)
         for status in statuses:
             self._headers[status.id].set_status(status)
         for cell in self._grid:
             cell.status = next(s for s in statuses if s.id == cell.status.id)
         self._delegate.set_labels(self._store.labels(project_id))
-        self._counter.recount()
+        return True
 
     def _on_store_projects_changed(self) -> None:
         project = self._project()
@@ -420,13 +447,14 @@ class BoardPane(QWidget):
         if created is None:
             return
         header.quick_add.clear()
-        cell = self._grid.cell_for(created)
-        row = cell.model.row_of(created.id) if cell else -1
-        if cell is not None and row >= 0:
-            self._select_rows(cell, [row], focus=False)
+        self.select_issue(created.id)
 
     # -- selection and keyboard ----------------------------------------------------------
     def _select_rows(self, cell: Cell, rows: list[int], *, focus: bool) -> None:
+        if cell.status.id in self._collapsed:  # a card chosen there: open the column
+            self.set_collapsed(cell.status.id, False)
+            # Scroll again once the scroll area has resized to the opened column.
+            QTimer.singleShot(0, self, partial(self.body.ensureWidgetVisible, cell.frame, 0, 0))
         view, model = cell.view, cell.model
         selection = view.selectionModel()
         flags = QItemSelectionModel.SelectionFlag
@@ -456,31 +484,15 @@ class BoardPane(QWidget):
             self.currentIssueChanged.emit(current)
 
     def _on_view_neighbour_requested(self, cell: Cell, step: int) -> None:
-        current = cell.view.currentIndex()
-        wanted = current.row() if current.isValid() else 0
-        for target in self._grid.neighbours(cell, step):
-            target.model.ensure_loaded()
-            count = target.model.rowCount()
-            if count:
-                self._select_rows(target, [min(wanted, count - 1)], focus=True)
-                return
+        picked = neighbour_pick(self._grid, cell, step, self._collapsed)
+        if picked is not None:
+            self._select_rows(picked[0], [picked[1]], focus=True)
 
     def _on_view_transfer_requested(self, cell: Cell, step: int) -> None:
-        rows = cell.view.selected_rows()
-        status = self._store.workflow(self._project_id).neighbour(cell.status.id, step)
-        if not rows or status is None:
+        moved = transfer(self._store, self._project_id, self._grid, cell, step)
+        if moved is None:
             return
-        target = self._grid.at(status.id, cell.lane)
-        if target is None:
-            return
-        items = cell.model.dragged(rows)
-        refusal = target.model.refusal(items)
-        if refusal:
-            self._store.errorOccurred.emit(refusal)
-            return
-        target.model.ensure_loaded()
-        target.model.append(items)
-        landed = sorted(r for r in (target.model.row_of(i.id) for i in items) if r >= 0)
+        target, landed = moved
         if landed:
             self._select_rows(target, landed, focus=True)
         else:

@@ -45,15 +45,14 @@ from tracker_gui.ui.board.column_model import DoneRole, IssueRole
 from tracker_gui.ui.icons import icon
 from tracker_gui.ui.widgets.card_style import (
     AVATAR,
-    CARD_GAP,
     CARD_MARGIN_X,
-    CARD_PAD,
     CARD_RADIUS,
-    CARD_WIDTH,
     CHIP_HEIGHT,
+    COMFORTABLE,
     ICON,
     STRIP_WIDTH,
     BoardColours,
+    Density,
     board_colours,
     card_tooltip,
     label_chip,
@@ -123,8 +122,19 @@ class CardDelegate(QStyledItemDelegate):
         self._fonts: dict[str, _Fonts] = {}
         self._icons: dict[str, QIcon | None] = {}
         self._pixmaps: dict[tuple[str, str, int, float, bool], QPixmap] = {}
-        self._titles: dict[tuple[str, str, int], list[str]] = {}
+        self._titles: dict[tuple[str, str, int, int], list[str]] = {}
+        self._density = COMFORTABLE
         self.today = dt.date.today()
+
+    @property
+    def density(self) -> Density:
+        return self._density
+
+    def set_density(self, density: Density) -> None:
+        """Card size and spacing; the views must lay out again (the board does it)."""
+        if density != self._density:
+            self._density = density
+            self._fonts.clear()
 
     # -- context the board provides ------------------------------------------------------
     def set_people(self, users: Iterable[User]) -> None:
@@ -170,14 +180,17 @@ class CardDelegate(QStyledItemDelegate):
             title_m, small_m = QFontMetricsF(title), QFontMetricsF(small)
             top_h = max(float(ICON), small_m.height())
             bottom_h = float(max(AVATAR, CHIP_HEIGHT))
-            card_h = CARD_PAD + top_h + 6 + 2 * title_m.lineSpacing() + 8 + bottom_h + CARD_PAD
+            d = self._density
+            lines = d.title_lines * title_m.lineSpacing()
+            card_h = d.pad + top_h + 6 + lines + (8 if d.title_lines > 1 else 6) + bottom_h + d.pad
             found = _Fonts(title, small, small_bold, initials, title_m, small_m, top_h, card_h)
             self._fonts[key] = found
         return found
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         fonts = self._fonts_for(option.font)
-        return QSize(CARD_WIDTH + 2 * CARD_MARGIN_X, round(fonts.card_h) + CARD_GAP)
+        d = self._density
+        return QSize(d.card_width + 2 * CARD_MARGIN_X, round(fonts.card_h) + d.gap)
 
     # -- painting ------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
@@ -191,18 +204,19 @@ class CardDelegate(QStyledItemDelegate):
         colours = board_colours()
         selected = bool(state & QStyle.StateFlag.State_Selected)
         hovered = bool(state & QStyle.StateFlag.State_MouseOver)
-        card = QRectF(opt_rect).adjusted(CARD_MARGIN_X, CARD_GAP / 2, -CARD_MARGIN_X, -CARD_GAP / 2)
+        pad, gap = self._density.pad, self._density.gap
+        card = QRectF(opt_rect).adjusted(CARD_MARGIN_X, gap / 2, -CARD_MARGIN_X, -gap / 2)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_frame(painter, card, issue, colours, selected, hovered)
-        left = card.left() + STRIP_WIDTH + CARD_PAD - 1
-        right = card.right() - CARD_PAD
-        top = card.top() + CARD_PAD
+        left = card.left() + STRIP_WIDTH + pad - 1
+        right = card.right() - pad
+        top = card.top() + pad
         done = bool(index.data(DoneRole))
         self._paint_top(painter, issue, fonts, colours, left, right, top, done)
         title_top = top + fonts.top_h + 6
         self._paint_title(painter, issue, fonts, colours, left, right, title_top)
-        bottom = card.bottom() - CARD_PAD
+        bottom = card.bottom() - pad
         self._paint_bottom(painter, issue, fonts, colours, left, right, bottom)
         painter.restore()
 
@@ -253,34 +267,46 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(f.small)
         painter.setPen(c.muted)
         baseline = mid + (f.small_m.ascent() - f.small_m.descent()) / 2
-        key_right = right
+        # The key is drawn whole, always: the due chip takes what room is left beside it.
+        key_left = left + ICON + SPACE
+        painter.setFont(f.small)
+        painter.setPen(c.muted)
+        painter.drawText(QPointF(key_left, baseline), issue.key)
+        room_left = key_left + f.small_m.horizontalAdvance(issue.key) + SPACE
         state = due_state(issue, done, self.today)
-        if issue.due is not None and state:
-            text = due_text(issue.due, self.today)
-            if state == "overdue":
-                text = f"Overdue · {text}"
-            font = f.small_bold if state in ("overdue", "soon") else f.small
-            width = QFontMetricsF(font).horizontalAdvance(text)
-            colour = c.danger if state == "overdue" else c.warning if state == "soon" else c.muted
-            pad = 6 if state == "overdue" else 0
-            text_x = right + (2 if pad else 0) - pad - width
-            icon_size = ICON - 2
-            icon_x = text_x - 4 - icon_size
-            if pad:
-                pill = QRectF(icon_x - pad, mid - 9, right + 2 - (icon_x - pad), 18)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(c.danger_soft)
-                painter.drawRoundedRect(pill, 9, 9)
-            self._paint_icon(painter, "due", colour, icon_x, mid - icon_size / 2, icon_size)
+        if issue.due is None or not state:
+            return
+        font = f.small_bold if state in ("overdue", "soon") else f.small
+        metrics = QFontMetricsF(font)
+        colour = c.danger if state == "overdue" else c.warning if state == "soon" else c.muted
+        pad = 6 if state == "overdue" else 0
+        icon_size = ICON - 2
+        chrome = 4 + icon_size + (2 * pad - 2 if pad else 0)  # the icon, the red pill's ends
+        room = right - room_left - chrome
+        if room < 0:
+            return  # not even the icon fits beside the key
+        # Longest first: "Overdue · Nov 16, 2025", "Nov 16, 2025", "Nov 16" (the red pill alone
+        # says it is overdue); the shortest is elided when even it does not fit.
+        full = due_text(issue.due, self.today)
+        choices = [f"Overdue · {full}"] if state == "overdue" else []
+        choices += [full, f"{issue.due:%b} {issue.due.day}"]
+        fits = [t for t in choices if metrics.horizontalAdvance(t) <= room]
+        text = (
+            fits[0] if fits else metrics.elidedText(choices[-1], Qt.TextElideMode.ElideRight, room)
+        )
+        width = metrics.horizontalAdvance(text)
+        text_x = right + (2 if pad else 0) - pad - width
+        icon_x = text_x - 4 - icon_size
+        if pad:
+            pill = QRectF(icon_x - pad, mid - 9, right + 2 - (icon_x - pad), 18)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(c.danger_soft)
+            painter.drawRoundedRect(pill, 9, 9)
+        self._paint_icon(painter, "due", colour, icon_x, mid - icon_size / 2, icon_size)
+        if text:
             painter.setFont(font)
             painter.setPen(colour)
             painter.drawText(QPointF(text_x, baseline), text)
-            key_right = icon_x - pad - SPACE
-        painter.setFont(f.small)
-        painter.setPen(c.muted)
-        key_left = left + ICON + SPACE
-        key = f.small_m.elidedText(issue.key, Qt.TextElideMode.ElideRight, key_right - key_left)
-        painter.drawText(QPointF(key_left, baseline), key)
 
     def _paint_title(
         self,
@@ -299,8 +325,9 @@ class CardDelegate(QStyledItemDelegate):
             painter.drawText(QPointF(left, top + n * line_h + f.title_m.ascent()), line)
 
     def _title_lines(self, title: str, f: _Fonts, width: float) -> list[str]:
-        """The title wrapped at word boundaries into at most two lines, the second elided."""
-        key = (title, f.title.key(), int(width))
+        """The title wrapped at word boundaries into the density's lines, the last elided."""
+        most = self._density.title_lines
+        key = (title, f.title.key(), int(width), most)
         found = self._titles.get(key)
         if found is not None:
             return found
@@ -311,13 +338,13 @@ class CardDelegate(QStyledItemDelegate):
         layout.setTextOption(option)
         lines: list[str] = []
         layout.beginLayout()
-        while len(lines) < 2:
+        while len(lines) < most:
             line = layout.createLine()
             if not line.isValid():
                 break
             line.setLineWidth(width)
             start, length = line.textStart(), line.textLength()
-            if len(lines) == 1:
+            if len(lines) == most - 1:
                 rest = text[start:].strip()
                 lines.append(f.title_m.elidedText(rest, Qt.TextElideMode.ElideRight, width))
             else:

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPainterPath, QPaintEvent
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,15 +28,42 @@ from tracker_gui.ui.icons import icon
 from tracker_gui.ui.widgets.card_style import board_colours
 
 RADIUS = 10
+COLLAPSED_TOP = 12  # where the text down a collapsed strip starts
 
 
 class ColumnFrame(QWidget):
-    """Paints a column's rounded background; `corners` is "all", "top" or "bottom"."""
+    """Paints a column's rounded background; `corners` is "all", "top" or "bottom".
+
+    Collapsed (`set_collapsed_text`), it is a slim strip with the text running down it, and a
+    click on it emits `expandRequested`.
+    """
+
+    expandRequested = Signal()
 
     def __init__(self, corners: str = "all", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._corners = corners
         self._tint: QColor | None = None
+        self._collapsed_text: str | None = None
+
+    def collapsed_text(self) -> str | None:
+        """The text down the collapsed strip (None: the column is open)."""
+        return self._collapsed_text
+
+    def set_collapsed_text(self, text: str | None) -> None:
+        if text == self._collapsed_text:
+            return
+        self._collapsed_text = text
+        self.setCursor(Qt.CursorShape.PointingHandCursor if text else Qt.CursorShape.ArrowCursor)
+        self.setToolTip(f"{text}: click to expand" if text else "")
+        self.setAccessibleName(f"{text}, collapsed column" if text else "")
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._collapsed_text is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.expandRequested.emit()
+            return
+        super().mousePressEvent(event)
 
     def set_corners(self, corners: str) -> None:
         self._corners = corners
@@ -53,7 +89,24 @@ class ColumnFrame(QWidget):
         painter.fillPath(path, colours.column)
         if self._tint is not None:
             painter.fillPath(path, self._tint)
+        if self._collapsed_text:
+            self._paint_down(painter, self._collapsed_text, colours.column_header)
         painter.end()
+
+    def _paint_down(self, painter: QPainter, text: str, colour: QColor) -> None:
+        """`text` reading top to bottom, centred across the strip."""
+        font = QFont(self.font())
+        font.setWeight(QFont.Weight.DemiBold)
+        metrics = QFontMetricsF(font)
+        room = self.height() - 2 * COLLAPSED_TOP
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, room))
+        painter.save()
+        painter.setFont(font)
+        painter.setPen(colour)
+        painter.translate(self.width() / 2, COLLAPSED_TOP)
+        painter.rotate(90)
+        painter.drawText(QPointF(0, (metrics.ascent() - metrics.descent()) / 2), shown)
+        painter.restore()
 
 
 class QuickAdd(QLineEdit):
@@ -90,13 +143,20 @@ class ColumnHeader(ColumnFrame):
 
     quickAdded = Signal(str)
     newIssueRequested = Signal()
+    collapseToggled = Signal(bool)  # True: the user wants the column collapsed
 
     def __init__(self, status: Status, parent: QWidget | None = None) -> None:
         super().__init__("top", parent)
         self.setObjectName("BoardColumnHeader")
         self._status = status
         self._writable = True
+        self._collapsed = False
         self._count = 0
+        self.collapse_button = QToolButton()
+        self.collapse_button.setAutoRaise(True)
+        self.collapse_button.setIconSize(QSize(14, 14))
+        self.collapse_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.collapse_button.clicked.connect(self._on_collapse_button_clicked)
         self.dot = QLabel()
         self.dot.setFixedSize(10, 10)
         self.name = QLabel()
@@ -114,8 +174,9 @@ class ColumnHeader(ColumnFrame):
         self.quick_add = QuickAdd()
         self.quick_add.submitted.connect(self.quickAdded)
         top = QHBoxLayout()
-        top.setContentsMargins(14, 0, 6, 0)
-        top.setSpacing(8)
+        top.setContentsMargins(6, 0, 6, 0)
+        top.setSpacing(6)
+        top.addWidget(self.collapse_button)
         top.addWidget(self.dot)
         top.addWidget(self.name, 1)
         top.addWidget(self.count)
@@ -139,18 +200,48 @@ class ColumnHeader(ColumnFrame):
         self.name.setText(status.name)
         self.name.setToolTip(status.name)
         self.add_button.setToolTip(f"New issue in {status.name}…")
+        self._show_parts()
         self.restyle()
 
     def set_writable(self, writable: bool) -> None:
         """Enable, or disable and hide, the add button and the quick add (a viewer's board)."""
-        for part, keep_shape in ((self.add_button, True), (self.quick_add, False)):
-            part.setEnabled(writable)
+        self._writable = writable
+        self._show_parts()
+
+    def is_collapsed(self) -> bool:
+        return self._collapsed
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        """Only the expand button shows (the column below says its name and count)."""
+        self._collapsed = collapsed
+        self._show_parts()
+
+    def _show_parts(self) -> None:
+        shown = not self._collapsed
+        for label in (self.dot, self.name, self.count):
+            if label.isVisibleTo(self) != shown:
+                label.setVisible(shown)
+        adders: tuple[tuple[QWidget, bool], ...] = (
+            (self.add_button, shown),
+            (self.quick_add, False),
+        )
+        for part, keep_shape in adders:
+            part.setEnabled(self._writable)
             policy = part.sizePolicy()
             policy.setRetainSizeWhenHidden(keep_shape)  # the add button keeps the header's shape
             part.setSizePolicy(policy)
-            if not writable or not self._writable:  # a fresh header shows them already
-                part.setVisible(writable)
-        self._writable = writable
+            want = self._writable and shown
+            if part.isVisibleTo(self) != want:
+                part.setVisible(want)
+        name = self._status.name
+        self.collapse_button.setIcon(
+            icon("chevron-right" if self._collapsed else "chevron-down", "muted_text")
+        )
+        self.collapse_button.setToolTip(f"Expand {name}" if self._collapsed else f"Collapse {name}")
+        self.collapse_button.setAccessibleName(self.collapse_button.toolTip())
+
+    def _on_collapse_button_clicked(self) -> None:
+        self.collapseToggled.emit(not self._collapsed)
 
     def set_count(self, count: int) -> None:
         if count == self._count:

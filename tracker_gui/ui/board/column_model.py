@@ -79,6 +79,10 @@ class ColumnModel(QAbstractListModel):
     Invariant: the loaded cards are exactly the column's first `rowCount()` cards, so the next
     page starts at offset `rowCount()`. A changed card that sorts after the last loaded one is
     left for fetchMore unless the column is fully loaded.
+
+    On its own it follows the store's signals and counts itself. On a board (`follow=False`)
+    the board's coordinator drives it (`apply_updates`, `reload`, `refresh_status`) and owns its
+    count (`set_total`): the board counts every cell before any cell changes its rows.
     """
 
     totalChanged = Signal(int)
@@ -93,6 +97,7 @@ class ColumnModel(QAbstractListModel):
         page_size: int = PAGE_SIZE,
         lazy: bool = False,
         bound: BoardScope | None = None,
+        follow: bool = True,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -107,13 +112,15 @@ class ColumnModel(QAbstractListModel):
         self._total = 0
         self._tail_ok: set[int] = set()
         self._loaded = not lazy
+        self._follows = follow
         if lazy:  # a swimlane cell below the fold: counts now, cards when it scrolls into view
             self._total = total or 0
         else:
             self._load(total)
-        store.issuesChanged.connect(self._on_store_issues_changed)
-        store.filterChanged.connect(self._on_store_filter_changed)
-        store.workflowChanged.connect(self._on_store_workflow_changed)
+        if follow:
+            store.issuesChanged.connect(self._on_store_issues_changed)
+            store.filterChanged.connect(self._on_store_filter_changed)
+            store.workflowChanged.connect(self._on_store_workflow_changed)
 
     # -- what the board reads ------------------------------------------------------------
     @property
@@ -130,7 +137,7 @@ class ColumnModel(QAbstractListModel):
 
     def total(self) -> int:
         """How many cards the column holds (loaded or not)."""
-        if not self._loaded:
+        if not self._loaded or not self._follows:  # on a board: the board's count
             return self._total
         return len(self._issues) if self._exhausted else max(self._total, len(self._issues))
 
@@ -168,6 +175,8 @@ class ColumnModel(QAbstractListModel):
 
     def detach(self) -> None:
         """Stop following the store (the board drops this model)."""
+        if not self._follows:
+            return
         self._store.issuesChanged.disconnect(self._on_store_issues_changed)
         self._store.filterChanged.disconnect(self._on_store_filter_changed)
         self._store.workflowChanged.disconnect(self._on_store_workflow_changed)
@@ -393,21 +402,29 @@ class ColumnModel(QAbstractListModel):
             and (self._lane is None or self._lane.matches(issue))
         )
 
-    def _on_store_issues_changed(self, updates: list[IssueUpdate]) -> None:
+    def apply_updates(self, updates: Sequence[IssueUpdate]) -> None:
+        """Insert, move, change or remove the cards these updates concern."""
         before = self.total()
         for update in updates:
             self._apply(update)
         self._emit_total(before)
 
+    def _on_store_issues_changed(self, updates: list[IssueUpdate]) -> None:
+        self.apply_updates(updates)
+
+    def _count(self, step: int) -> None:
+        if self._follows:  # on a board the board has counted it already
+            self._total += step
+
     def _apply(self, update: IssueUpdate) -> None:
         if not self._loaded:
-            self._total += 1 if self._belongs(update) else 0
+            self._count(1 if self._belongs(update) else 0)
             return
         row = self.row_of(update.issue_id)
         if not self._belongs(update):
             if row >= 0:
                 self._remove(row)
-                self._total -= 1
+                self._count(-1)
             return
         issue = update.issue
         assert issue is not None
@@ -417,7 +434,7 @@ class ColumnModel(QAbstractListModel):
                 self.beginInsertRows(QModelIndex(), pos, pos)
                 self._issues.insert(pos, issue)
                 self.endInsertRows()
-            self._total += 1  # a re-rank from beyond the loaded page: the board corrects it
+            self._count(1)  # a re-rank from beyond the loaded page: the board corrects it
             return
         others = self._issues[:row] + self._issues[row + 1 :]
         pos = bisect.bisect_left(others, _order(issue), key=_order)
@@ -448,8 +465,12 @@ class ColumnModel(QAbstractListModel):
         self.reload()
 
     def _on_store_workflow_changed(self, project_id: int) -> None:
-        if project_id != self._status.project_id:
-            return
+        if project_id == self._status.project_id:
+            self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Take the status's new name, category or limit from the workflow, and reload."""
+        project_id = self._status.project_id
         flow = self._store.workflow(project_id)
         current = next((s for s in flow.statuses if s.id == self._status.id), None)
         if current is None:  # the status was deleted; the board rebuilds its columns

@@ -101,6 +101,7 @@ class ColumnView(QListView):
         native.valueChanged.connect(self._bar.setValue)
         self._bar.valueChanged.connect(native.setValue)
         self._refusal = ""
+        self._empty_text = ""
         self._fit_rows: int | None = None
         self.setStyle(_drop_style())
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
@@ -288,8 +289,18 @@ class ColumnView(QListView):
             painter.setPen(board_colours().faint)
             box = self.viewport().rect().adjusted(0, 16, 0, 0)
             flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-            painter.drawText(box, flags, "No issues")
+            painter.drawText(box, flags | int(Qt.TextFlag.TextWordWrap), self.empty_text())
             painter.end()
+
+    def empty_text(self) -> str:
+        """What the column says while it has no cards."""
+        return self._empty_text or "No issues"
+
+    def set_empty_text(self, text: str) -> None:
+        """Say `text` instead of "No issues" while empty ("": back to "No issues")."""
+        if text != self._empty_text:
+            self._empty_text = text
+            self.viewport().update()
 
     def _paint_refusal(self) -> None:
         """A red wash over the column and a small card in the middle saying why not."""

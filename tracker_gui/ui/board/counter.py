@@ -18,9 +18,14 @@ RECOUNT_MS = 250  # a burst of changes the tally cannot place costs one recount
 
 
 class BoardCounter(QObject):
-    """`note()` each batch of updates before the models apply it; `countsChanged` after."""
+    """The count of every cell; `countsChanged` after each change of them.
+
+    The board's coordinator calls `count()` before the cells apply a batch and `settle()`
+    when the batch's Change rows arrive (see coordinator.py for why in that order).
+    """
 
     countsChanged = Signal()
+    settleWanted = Signal()  # updates were counted but no Change rows followed (a reload)
 
     def __init__(self, store: Store, grid: CellGrid, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,8 +40,7 @@ class BoardCounter(QObject):
         self._settle_timer = QTimer(self)
         self._settle_timer.setSingleShot(True)
         self._settle_timer.setInterval(0)
-        self._settle_timer.timeout.connect(self._on_settle_timer_timeout)
-        store.changesArrived.connect(self._on_store_changes_arrived)
+        self._settle_timer.timeout.connect(self.settleWanted)
 
     def reset(self, project_id: int, totals: dict[CellKey, int]) -> None:
         self._tally.reset(project_id, totals)
@@ -44,11 +48,34 @@ class BoardCounter(QObject):
     def total(self, key: CellKey) -> int:
         return self._tally.totals.get(key, 0)
 
-    def note(self, updates: Sequence[IssueUpdate]) -> None:
-        """Call before the models apply `updates`: which cards were loaded where."""
-        self._tally.note(updates, self._grid.loaded_in, self._grid.key_for)
+    def pending(self) -> bool:
+        return self._tally.pending()
+
+    def count(self, updates: Sequence[IssueUpdate]) -> None:
+        """Before the cells apply `updates`: count each card where it is now."""
+        excluded = self.bound.excluded
+        seen = [u if u.issue_id not in excluded else _hidden(u) for u in updates]
+        touched = self._tally.note(seen, self._grid.loaded_in, self._grid.key_for)
+        if touched:
+            self._push()
         if self._tally.pending():
             self._settle_timer.start()
+
+    def settle(self, changes: Sequence[Change]) -> None:
+        """After the cells: take cards off where their Change rows say they were."""
+        if not self._tally.pending():
+            return
+        flt = self.bound.apply(board_scope(self._store.filter, self._grid.project_id))
+        touched, exact = self._tally.resolve(changes, self._grid.key_for, flt.is_empty())
+        if not exact and self._grid.fully_loaded():
+            # Every card is loaded: the cells hold the exact counts.
+            totals = {cell.key: cell.model.rowCount() for cell in self._grid}
+            self._tally.reset(self._grid.project_id, totals)
+            touched = set(totals)
+        elif not exact:
+            self._recount_timer.start()
+        if touched:
+            self._push()
 
     def recount(self) -> None:
         """Count again: one counts_by_status per lane (one in all without lanes)."""
@@ -60,25 +87,14 @@ class BoardCounter(QObject):
                 by_lane[cell.lane] = self._store.counts_by_status(target)
         totals = {c.key: by_lane[c.lane].get(c.status.id, 0) for c in self._grid}
         self._tally.reset(self._grid.project_id, totals)
-        for cell in self._grid:
-            cell.model.set_total(totals[cell.key])
-        self.countsChanged.emit()
+        self._push()
 
-    def _settle(self, changes: Sequence[Change]) -> None:
-        flt = self.bound.apply(board_scope(self._store.filter, self._grid.project_id))
-        _touched, exact = self._tally.resolve(changes, self._grid.key_for, flt.is_empty())
-        # Every cell, not only those a card entered or left: a model guesses +1 for an update
-        # of a card beyond its loaded page, which may be an edit of a card it already counted.
+    def _push(self) -> None:
         for cell in self._grid:
             cell.model.set_total(self._tally.totals.get(cell.key, 0))
         self.countsChanged.emit()
-        if not exact and not self._grid.fully_loaded():
-            self._recount_timer.start()
 
-    def _on_store_changes_arrived(self, changes: list[Change]) -> None:
-        if self._tally.pending():
-            self._settle(changes)
 
-    def _on_settle_timer_timeout(self) -> None:
-        if self._tally.pending():  # updates that came without Change rows (a reload)
-            self._settle([])
+def _hidden(update: IssueUpdate) -> IssueUpdate:
+    """The update as the board sees it: the bound filter hides the card."""
+    return IssueUpdate(update.issue_id, update.issue, False)

@@ -14,9 +14,8 @@ from tracker_gui.ui.board.column_model import PAGE_SIZE, ColumnModel, Lane
 from tracker_gui.ui.board.column_view import ColumnView
 from tracker_gui.ui.board.tally import CardState, CellKey
 from tracker_gui.ui.store import Store
-from tracker_gui.ui.widgets.card_style import CARD_MARGIN_X, CARD_WIDTH
+from tracker_gui.ui.widgets.card_style import COMFORTABLE
 
-COLUMN_WIDTH = CARD_WIDTH + 2 * CARD_MARGIN_X + 4
 LANE_ROWS = 4  # cards a lane cell shows before it scrolls
 LANE_PAGE = 50
 
@@ -115,10 +114,11 @@ def make_cell(
     total: int,
     delegate: QStyledItemDelegate,
     bound: BoardScope | None = None,
+    width: int = COMFORTABLE.column_width,
 ) -> Cell:
     """A column (or lane cell): rounded frame, card list view and its model."""
     frame = ColumnFrame("bottom" if lane is None else "all")
-    frame.setFixedWidth(COLUMN_WIDTH)
+    frame.setFixedWidth(width)
     model = ColumnModel(
         store,
         status,
@@ -127,6 +127,7 @@ def make_cell(
         page_size=LANE_PAGE if lane else PAGE_SIZE,
         lazy=lane is not None,  # lanes load their cards when scrolled into view
         bound=bound,
+        follow=False,  # the board's coordinator drives it
         parent=frame,
     )
     view = ColumnView(frame)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -13,6 +13,7 @@ from tracker_gui.domain.enums import Priority
 from tracker_gui.domain.models import IssueFilter, User
 from tracker_gui.ui import theme
 from tracker_gui.ui.board.column_model import Lane
+from tracker_gui.ui.board.grid import CellGrid
 from tracker_gui.ui.icons import icon
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets.card_style import board_colours
@@ -153,3 +154,24 @@ def shown_lanes(
         if keep_lane(lane, sum(counts.get(s, 0) for s in status_ids), store.me):
             out.append((lane, counts))
     return out
+
+
+PRELOAD = 400  # px below the visible part of the board whose lanes load their cards
+
+
+def load_visible(
+    lanes: list[tuple[LaneHeader, QWidget]], grid: CellGrid, viewport: QWidget, shown: bool
+) -> None:
+    """Load the cards of the open lanes in view (or about to be); `shown`: the board is."""
+    bottom = viewport.height() + PRELOAD
+    for n, (header, container) in enumerate(lanes):
+        if not header.is_expanded():
+            continue
+        if not shown:  # not laid out yet: the first lanes, the rest on show
+            if n >= 2:
+                break
+        elif container.mapTo(viewport, QPoint(0, 0)).y() > bottom:
+            continue
+        for cell in grid:
+            if cell.lane == header.lane:
+                cell.model.ensure_loaded()

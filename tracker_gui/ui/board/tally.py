@@ -62,29 +62,31 @@ CellKey = tuple[int, Lane | None]
 class Tally:
     """Card counts per board cell, kept exact from live updates without asking the database.
 
-    A card loaded somewhere on the board is known to have left that cell. For any other card,
-    its Change rows (which arrive right after the updates) say where it was; when they cannot
-    (a filter beyond the project, a deleted card, no Change rows), `resolve` asks for a recount.
+    `note` runs before the cells apply a batch, and moves the counts at once: a card loaded
+    somewhere on the board is known to have left that cell; any other card is counted where it
+    shows now. Its Change rows (which arrive right after the updates) say where it was, and
+    `resolve` takes it off there; when they cannot (a filter beyond the project, a deleted card,
+    no Change rows), `resolve` says the counts are no longer exact.
     """
 
     def __init__(self) -> None:
         self.project_id = 0
         self.totals: dict[CellKey, int] = {}
-        self._moves: list[tuple[CellKey | None, CellKey | None]] = []
         self._unseen: list[tuple[IssueUpdate, CellKey | None]] = []
 
     def reset(self, project_id: int, totals: dict[CellKey, int]) -> None:
         self.project_id = project_id
         self.totals = dict(totals)
-        self._moves, self._unseen = [], []
+        self._unseen = []
 
     def note(
         self,
         updates: Sequence[IssueUpdate],
         loaded_in: Callable[[int], CellKey | None],
         key_for: Callable[[CardState], CellKey | None],
-    ) -> None:
-        """Before the models apply `updates`: where each card is now, and was if it is loaded."""
+    ) -> set[CellKey]:
+        """Before the cells apply `updates`: count each card where it is now; the touched cells."""
+        touched: set[CellKey] = set()
         for update in updates:
             issue = update.issue
             if issue is not None and issue.project_id != self.project_id:
@@ -92,12 +94,14 @@ class Tally:
             new = key_for(state_of(issue)) if issue is not None and update.visible else None
             old = loaded_in(update.issue_id)
             if old is not None:
-                self._moves.append((old, new))
+                touched |= self._move(old, new)
             else:
                 self._unseen.append((update, new))
+                touched |= self._move(None, new)  # where it was: from its Change rows
+        return touched
 
     def pending(self) -> bool:
-        return bool(self._moves or self._unseen)
+        return bool(self._unseen)
 
     def resolve(
         self,
@@ -105,28 +109,30 @@ class Tally:
         key_for: Callable[[CardState], CellKey | None],
         simple_filter: bool,
     ) -> tuple[set[CellKey], bool]:
-        """Apply what was noted; (cells whose count changed, whether every count is exact)."""
+        """Take the noted unseen cards off where they were; (touched cells, whether exact)."""
         by_issue: dict[int, list[Change]] = {}
         for change in changes:
             if change.issue_id is not None:
                 by_issue.setdefault(change.issue_id, []).append(change)
         exact = True
-        moves = list(self._moves)
-        for update, new in self._unseen:
+        touched: set[CellKey] = set()
+        for update, _new in self._unseen:
             rows = by_issue.get(update.issue_id)
             if update.issue is None or not rows or not simple_filter:
                 exact = False  # a deleted card, a filtered one, or a reload: where was it?
                 continue
             before = state_before(update.issue, rows)
             old = key_for(before) if before is not None and not before.archived else None
-            moves.append((old, new))
-        self._moves, self._unseen = [], []
-        touched: set[CellKey] = set()
-        for old, new in moves:
-            if old == new:
-                continue
-            for key, step in ((old, -1), (new, +1)):
-                if key is not None:
-                    self.totals[key] = self.totals.get(key, 0) + step
-                    touched.add(key)
+            touched |= self._move(old, None)
+        self._unseen = []
         return touched, exact
+
+    def _move(self, old: CellKey | None, new: CellKey | None) -> set[CellKey]:
+        if old == new:
+            return set()
+        touched: set[CellKey] = set()
+        for key, step in ((old, -1), (new, +1)):
+            if key is not None:
+                self.totals[key] = self.totals.get(key, 0) + step
+                touched.add(key)
+        return touched

@@ -19,18 +19,18 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, NewIssue
 from tracker_gui.ui.ops import issues as issue_ops
-from tracker_gui.ui.panes.detail_fields import (
+from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets import kit as ui
+from tracker_gui.ui.widgets import style
+from tracker_gui.ui.widgets.fields import (
     DueEdit,
+    SubmitEdit,
     TokenCompleter,
     combo_username,
     fill_users,
     split_labels,
     status_icon,
 )
-from tracker_gui.ui.panes.detail_sections import SubmitEdit
-from tracker_gui.ui.store import Store
-from tracker_gui.ui.widgets import kit as ui
-from tracker_gui.ui.widgets import style
 
 EXTRA_STYLE = """
 QLineEdit[error="true"], QPlainTextEdit[error="true"], QComboBox[error="true"] {{

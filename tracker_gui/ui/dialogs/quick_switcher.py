@@ -216,7 +216,8 @@ class QuickSwitcher(QDialog):
     def __init__(self, find: Finder, project_key: str | None, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Popup | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("QuickSwitcher")
-        self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        # An opaque window with square corners: rounded corners need a translucent window,
+        # which without a compositor (plain X11, remote desktops) shows black corners.
         self._find = find
         self._project_key = project_key
         self._searched = ""
@@ -283,8 +284,9 @@ class QuickSwitcher(QDialog):
         c = theme.colour
         self.setStyleSheet(
             f"""
+            #QuickSwitcher {{ background: {c("base_bg").name()}; }}
             #QuickSwitcherFrame {{ background: {c("base_bg").name()};
-                border: 1px solid {c("card_border").name()}; border-radius: 12px; }}
+                border: 1px solid {c("card_hover_border").name()}; border-radius: 0; }}
             #QuickSwitcherInput {{ font-size: 15px; padding: 8px 8px; border: none;
                 border-bottom: 1px solid {c("separator").name()}; border-radius: 0;
                 background: transparent; }}

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -25,6 +23,7 @@ from tracker_gui.ui.panes.detail_saving import Save
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import style
+from tracker_gui.ui.widgets.fields import SubmitEdit
 
 
 def clear_layout(layout: QVBoxLayout) -> None:
@@ -62,23 +61,6 @@ def flat_button(text: str, glyph: str = "", tip: str = "") -> QToolButton:
     )
     button.setToolTip(tip)
     return button
-
-
-class SubmitEdit(QPlainTextEdit):
-    """A plain-text editor where Ctrl+Enter submits and Escape cancels."""
-
-    submitted = Signal()
-    cancelled = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.submitted.emit()
-            return
-        if event.key() == Qt.Key.Key_Escape:
-            self.cancelled.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class DescriptionSection(QWidget):

@@ -23,6 +23,31 @@ ICON = 14
 
 
 @dataclass(frozen=True)
+class Density:
+    """How roomy the cards are: compact ones are narrower, with a one-line title."""
+
+    name: str
+    card_width: int
+    pad: int  # inside the card
+    gap: int  # between two cards
+    title_lines: int
+
+    @property
+    def column_width(self) -> int:
+        return self.card_width + 2 * CARD_MARGIN_X + 4
+
+
+COMFORTABLE = Density("comfortable", CARD_WIDTH, CARD_PAD, CARD_GAP, 2)
+COMPACT = Density("compact", 192, 7, 6, 1)  # three columns beside the docks at 1024 px
+DENSITIES = {d.name: d for d in (COMFORTABLE, COMPACT)}
+
+
+def density(name: str) -> Density:
+    """The density called `name` (an unknown name, from an old settings file: comfortable)."""
+    return DENSITIES.get(name, COMFORTABLE)
+
+
+@dataclass(frozen=True)
 class BoardColours:
     """Every colour the board paints with."""
 
