@@ -27,7 +27,7 @@ class WorkflowPreset:
 BASIC = WorkflowPreset(
     "basic",
     "Basic kanban",
-    "To Do, In Progress, Done; cards move freely between them.",
+    "Cards move freely between the columns.",
     (("To Do", TODO), ("In Progress", DOING), ("Done", DONE)),
 )
 REVIEW = WorkflowPreset(

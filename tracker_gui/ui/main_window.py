@@ -347,6 +347,7 @@ class MainWindow(DockedWindow):
             f"Tracker {__version__}",
             "A native, offline-first issue tracker with a kanban board.\n\n"
             f"Database: {self.store.database_label}",
+            kind="app",
         )
 
     def _on_new_board_triggered(self) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -42,6 +42,14 @@ class Button:
     rejects: bool = False  # Escape and the window's close button mean this one
 
 
+def fit_height(dialog: QDialog) -> None:
+    """Qt sizes a dialog of wrapped labels for a narrower width than its minimum, leaving a
+    blank band at the bottom: take the height its layout needs at the width it has."""
+    layout = dialog.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        dialog.resize(dialog.width(), layout.totalHeightForWidth(dialog.width()))
+
+
 class MessageDialog(QDialog):
     """An icon, a heading, the text, an optional detail; an optional text field or choice."""
 
@@ -73,7 +81,8 @@ class MessageDialog(QDialog):
         icon_name, tint = KINDS.get(kind, KINDS["info"])
         self.icon_label = QLabel()
         self.icon_label.setObjectName("MessageIcon")
-        self.icon_label.setPixmap(icons.icon(icon_name, tint).pixmap(32, 32))
+        shown = icons.app_icon() if kind == "app" else icons.icon(icon_name, tint)
+        self.icon_label.setPixmap(shown.pixmap(40 if kind == "app" else 32))
         self.icon_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.icon_label.setAccessibleName(kind)
         self.text_label = QLabel(text)
@@ -161,6 +170,10 @@ class MessageDialog(QDialog):
         elif self.choice is not None:
             self.choice.setFocus()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self)
+
     def text(self) -> str:
         return self._text
 
@@ -194,14 +207,18 @@ class MessageDialog(QDialog):
         if self.technical is not None:
             self.technical.setVisible(on)
         self.adjustSize()
+        fit_height(self)
 
 
 OK = Button("ok", "OK", primary=True, rejects=False)
 CANCEL = Button("cancel", "Cancel", rejects=True)
 
 
-def inform(parent: QWidget | None, title: str, text: str, detail: str = "") -> None:
-    MessageDialog(parent, title, text, kind="info", detail=detail).exec()
+def inform(
+    parent: QWidget | None, title: str, text: str, detail: str = "", kind: str = "info"
+) -> None:
+    """A message with OK; kind "app" shows the app's own icon (About)."""
+    MessageDialog(parent, title, text, kind=kind, detail=detail).exec()
 
 
 def error(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -22,12 +22,17 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.models import Project
 from tracker_gui.domain.workflows import PRESETS, WorkflowPreset
 from tracker_gui.ui import icons, project_ops
+from tracker_gui.ui.dialogs.message import fit_height
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets import style
 
 EXTRA_STYLE = """
 QLineEdit[error="true"] {{ border: 1px solid {danger}; border-radius: 4px; }}
 QRadioButton#WorkflowChoice {{ font-weight: 600; }}
+QRadioButton::indicator:checked {{
+    border: 4px solid {accent}; border-radius: 7px; background: {base_bg};
+    width: 6px; height: 6px;
+}}
 """
 
 
@@ -120,6 +125,10 @@ class NewProjectDialog(QDialog):
         self.setTabOrder(self.name_edit, self.key_edit)
         self.name_edit.setFocus()
         self._sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_height(self)
 
     def workflow(self) -> str:
         checked = self.workflow_group.checkedButton()
