@@ -120,8 +120,10 @@ class ProjectMenu(QObject):
 
     def _sync(self) -> None:
         project = self.project()
+        # On a shared database only the project's admin may (the database refuses the rest).
+        allowed = project is not None and self.window.store.can_admin(project.id)
         for action in (self.rename, self.archive):
-            action.setEnabled(project is not None)
+            action.setEnabled(allowed)
         self.rename.setText(f"&Rename {project.key}…" if project else "&Rename Project…")
         self.archive.setText(f"&Archive {project.key}…" if project else "&Archive Project…")
 
