@@ -150,3 +150,19 @@ def test_quit_on_a_foreign_file_opens_nothing(
         lambda dialog: qtbot.mouseClick(dialog.push_buttons["quit"], Qt.MouseButton.LeftButton)
     )
     assert app.open_target(str(foreign_file)) is None
+
+
+def test_from_the_window_a_foreign_file_offers_cancel_not_quit(
+    qtbot: QtBot, make_window: Make, foreign_file: Path
+) -> None:
+    window = make_window()
+    offered: list[list[str]] = []
+
+    def act(dialog: Any) -> None:
+        offered.append([b.text() for b in dialog.push_buttons.values()])
+        qtbot.mouseClick(dialog.push_buttons["cancel"], Qt.MouseButton.LeftButton)
+
+    when_modal(act)
+    assert app.open_target(str(foreign_file), window) is None
+    assert offered == [["Cancel", "Open Another File…"]]
+    assert window.isVisible()  # the database already open stays open
