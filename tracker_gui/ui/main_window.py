@@ -300,7 +300,7 @@ class MainWindow(DockedWindow):
     def _new_issue(self, status_id: int | None) -> None:
         project_id = self._current_project_id()
         if project_id is None:
-            self._on_store_error_occurred("create a project first (File > New Project)")
+            self.project_menu.offer_new_project()
             return
         refused = permissions.refusal(self.store, project_id)
         if refused:

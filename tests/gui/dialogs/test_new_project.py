@@ -227,3 +227,24 @@ def test_rename_archive_and_restore_from_the_project_menu(
     action(window, "restoreProjectAction").trigger()
     assert not gui_services.projects.project("WEB").archived
     qtbot.waitUntil(lambda: "board:WEB" in window.docks and window.docks["board:WEB"].isVisible())
+
+
+def test_new_issue_on_an_empty_database_offers_a_new_project_first(
+    qtbot: QtBot, empty_store: Store, tmp_path: Path
+) -> None:
+    window = MainWindow(empty_store, Settings(tmp_path / "config" / "tracker-gui.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    told: list[str] = []
+
+    def offer(dialog: Any) -> None:
+        told.append(dialog.text())
+        qtbot.mouseClick(dialog.push_buttons["no"], Qt.MouseButton.LeftButton)
+
+    when_modal(offer)
+    window.actions_.new_issue.trigger()
+
+    assert told == ["This database has no project yet."]
+    assert empty_store.projects() == []
+    window.close()
