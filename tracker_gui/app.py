@@ -15,7 +15,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QFileDialog, QWidget
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (before any Qt call: see the module)
 from tracker_gui import APP_NAME, __version__, log, paths
@@ -31,6 +31,7 @@ from tracker_gui.services import Services, connect, open_services
 from tracker_gui.storage.database import open_database
 from tracker_gui.ui import connection_monitor, icons, live_setup, theme
 from tracker_gui.ui.backups import BackupScheduler
+from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs.connect import ConnectDialog, install_action
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
@@ -74,26 +75,38 @@ def make_application() -> QApplication:
     return app
 
 
-def _show_storage_error(exc: StorageError, parent: QWidget | None = None) -> None:
+DATABASE_FILES = "Tracker databases (*.db *.sqlite *.tracker);;All files (*)"
+
+
+def _show_storage_error(exc: StorageError, parent: QWidget | None = None) -> str | None:
+    """Say why the database cannot be opened; the path of another file if the user picks one.
+
+    At start (no window yet) the way out is Quit; from the window's File > Open, Cancel keeps
+    the database already open.
+    """
     title = "Not a Tracker database" if isinstance(exc, NotADatabaseError) else "Cannot open"
-    box = QMessageBox(QMessageBox.Icon.Critical, title, exc.args[0] if exc.args else str(exc))
-    if exc.hint:
-        box.setInformativeText(exc.hint[0].upper() + exc.hint[1:] + ".")
-    box.setParent(parent, box.windowFlags())
-    box.exec()
+    hint = exc.hint[0].upper() + exc.hint[1:] + "." if exc.hint else ""
+    leave = message.Button("quit", "Quit", rejects=True) if parent is None else message.CANCEL
+    buttons = (leave, message.Button("open", "Open Another File…", primary=True))
+    text = exc.args[0] if exc.args else str(exc)
+    while message.choose(parent, title, text, buttons, hint, kind="error") == "open":
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "Open Database", str(paths.data_dir()), DATABASE_FILES
+        )
+        if path:
+            return path
+    return None
 
 
 def ask_create(path: Path, parent: QWidget | None = None) -> bool:
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
+    return message.confirm(
+        parent,
         "Create a database?",
         f"There is no Tracker database at {path} yet. Create a new database there?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        parent,
+        "It starts with one project, TRK, that you can rename.",
+        yes="Create database",
+        no="Don't create",
     )
-    box.setDefaultButton(QMessageBox.StandardButton.Yes)
-    box.setInformativeText("It starts with one project, TRK, that you can rename.")
-    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def _first_run(target: str) -> bool:
@@ -105,7 +118,16 @@ def _first_run(target: str) -> bool:
 
 def open_target(target: str, parent: QWidget | None = None) -> Services | None:
     """Open a database for the window; asks before creating one (except on a first run at the
-    default location); None when it cannot or may not."""
+    default location); None when it cannot or may not. A refused file offers another."""
+    while True:
+        opened = _open_once(target, parent)
+        if not isinstance(opened, str):
+            return opened
+        target = opened
+
+
+def _open_once(target: str, parent: QWidget | None) -> Services | str | None:
+    """The services, or the path of another file the user picked instead, or None."""
     try:
         if _missing(target):
             shown = Path(target).expanduser()
@@ -120,19 +142,16 @@ def open_target(target: str, parent: QWidget | None = None) -> Services | None:
     except ConnectionFailedError as exc:
         logger.warning("cannot open %s: %s", target, exc)
         if exc.reason != "password" or not is_url(target):
-            _show_storage_error(exc, parent)
-            return None
+            return _show_storage_error(exc, parent)
         # No (or a wrong) password stored: ask for it, with the rest filled in.
         dialog = ask_connect(Settings(), parent, ConnectionSpec.from_url(target))
         return dialog.services
     except StorageError as exc:
         logger.warning("cannot open %s: %s", target, exc)
-        _show_storage_error(exc, parent)
+        return _show_storage_error(exc, parent)
     except TrackerError as exc:
         logger.warning("cannot open %s: %s", target, exc)
-        box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open", str(exc))
-        box.setParent(parent, box.windowFlags())
-        box.exec()
+        message.error(parent, "Cannot open", str(exc))
     return None
 
 
@@ -176,19 +195,16 @@ class _Crash:
             return
         self._showing = True
         try:
-            box = QMessageBox(
-                QMessageBox.Icon.Critical,
+            where = self.log_path or "the log (its folder could not be written)"
+            message.error(
+                None,
                 "Tracker hit an unexpected error",
                 f"{kind.__name__}: {exc}",
-            )
-            where = self.log_path or "the log (its folder could not be written)"
-            box.setInformativeText(
                 f"Details were written to {where}.\n"
                 "Every change you made before this was already saved. "
-                "Please report this, with the log attached."
+                "Please report this, with the log attached.",
+                technical="".join(traceback.format_exception(kind, exc, tb)),
             )
-            box.setDetailedText("".join(traceback.format_exception(kind, exc, tb)))
-            box.exec()
         finally:
             self._showing = False
 

@@ -11,7 +11,16 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker_gui import __version__, cli_admin, cli_backup, cli_format, cli_interchange, log, paths
+from tracker_gui import (
+    __version__,
+    cli_admin,
+    cli_backup,
+    cli_format,
+    cli_interchange,
+    cli_projects,
+    log,
+    paths,
+)
 from tracker_gui.cli_format import Output
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
@@ -42,11 +51,6 @@ def _text(value: str) -> str:
 
 
 # -- subcommands ----------------------------------------------------------------------------
-def cmd_init(services: Services, args: argparse.Namespace) -> Output:
-    project, created = services.projects.ensure_project(args.project, args.name)
-    return cli_format.init_output(services, project, created, args.fresh)
-
-
 def cmd_demo(services: Services, args: argparse.Namespace) -> Output:
     from tracker_gui.services.demo import fill_demo
 
@@ -264,10 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
         return cmd
 
     issue_type = cli_format.enum_type(IssueType, "type")
-    cmd = command("init", cmd_init, "create the database and a project (harmless to repeat)",
+    cmd = command("init", cli_projects.cmd_init,
+                  "create the database and a project (harmless to repeat)",
                   create=True)  # fmt: skip
     cmd.add_argument("--project", default="TRK", metavar="KEY", help="project key (default TRK)")
     cmd.add_argument("--name", default="Tracker", help="project name (default Tracker)")
+    cli_projects.add_init_options(cmd)
     cmd = command("demo", cmd_demo, "fill a project with realistic demo issues", create=True,
                   description="Fill a project with realistic demo issues, the same for the same "
                   "seed. Run it again to add more to the same project (numbers continue), or "
@@ -352,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_backup.register(command)
     cli_interchange.register(command)
     cli_admin.register(command)
+    cli_projects.register(command)
     return parser
 
 

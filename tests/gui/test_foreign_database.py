@@ -10,23 +10,24 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
 from tests.support.pgcluster import PgCluster
 from tracker_gui import app
+from tracker_gui.ui.dialogs.message import MessageDialog
 
 
 class Boxes:
-    """Stands in for QMessageBox.exec: records (title, text, informative text), answers Ok."""
+    """Stands in for MessageDialog.exec: records (title, text, detail), presses Quit."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.shown: list[tuple[str, str, str]] = []
 
-        def exec_(box: QMessageBox) -> int:
-            self.shown.append((box.windowTitle(), box.text(), box.informativeText()))
-            return int(QMessageBox.StandardButton.Ok.value)
+        def exec_(box: MessageDialog) -> int:
+            self.shown.append((box.windowTitle(), box.text(), box.detail()))
+            box.clicked = "quit"
+            return 0
 
-        monkeypatch.setattr(QMessageBox, "exec", exec_)
+        monkeypatch.setattr(MessageDialog, "exec", exec_)
 
 
 def folder_state(folder: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from tracker_gui import app
@@ -21,6 +21,7 @@ from tracker_gui.domain.models import Issue, IssueFilter
 from tracker_gui.services import Services
 from tracker_gui.ui import icons, theme
 from tracker_gui.ui import main_window as main_window_mod
+from tracker_gui.ui.dialogs.message import MessageDialog
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
@@ -311,18 +312,20 @@ def quiet_log() -> Iterator[None]:
 
 
 class Boxes:
-    """Stands in for QMessageBox.exec: records what the user was told, answers with `reply`."""
+    """Stands in for MessageDialog.exec: records what the user was told, presses `reply`
+    (a button key: "yes", "no", "ok", "quit")."""
 
-    def __init__(self, reply: QMessageBox.StandardButton) -> None:
+    def __init__(self, reply: str) -> None:
         self.reply = reply
         self.shown: list[tuple[str, str, str]] = []
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> Boxes:
-        def exec_(box: QMessageBox) -> int:
-            self.shown.append((box.windowTitle(), box.text(), box.informativeText()))
-            return int(self.reply.value)
+        def exec_(box: MessageDialog) -> int:
+            self.shown.append((box.windowTitle(), box.text(), box.detail()))
+            box.clicked = self.reply
+            return 1
 
-        monkeypatch.setattr(QMessageBox, "exec", exec_)
+        monkeypatch.setattr(MessageDialog, "exec", exec_)
         return self
 
 
@@ -330,12 +333,12 @@ def test_a_missing_database_is_created_only_when_the_user_agrees(
     qapp: object, quiet_log: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "new" / "tracker.db"
-    boxes = Boxes(QMessageBox.StandardButton.No).install(monkeypatch)
+    boxes = Boxes("no").install(monkeypatch)
     assert app.run_window(str(target)) == 1
     assert not target.exists()
     assert "Create a new database there?" in boxes.shown[0][1]
 
-    boxes.reply = QMessageBox.StandardButton.Yes
+    boxes.reply = "yes"
     services = app.open_target(str(target))
     assert services is not None
     try:
@@ -351,7 +354,7 @@ def test_the_first_start_creates_the_default_database_without_asking(
 
     default = paths.data_dir() / "tracker.db"
     assert not default.exists()
-    boxes = Boxes(QMessageBox.StandardButton.No).install(monkeypatch)
+    boxes = Boxes("no").install(monkeypatch)
     services = app.open_target(str(default))
     assert services is not None
     try:
@@ -370,7 +373,7 @@ def test_an_empty_file_at_the_default_location_is_still_asked_about(
     default = paths.data_dir() / "tracker.db"
     default.parent.mkdir(parents=True, exist_ok=True)
     default.write_bytes(b"")
-    boxes = Boxes(QMessageBox.StandardButton.No).install(monkeypatch)
+    boxes = Boxes("no").install(monkeypatch)
     assert app.open_target(str(default)) is None
     assert default.read_bytes() == b""
     assert "Create a new database there?" in boxes.shown[0][1]
@@ -382,7 +385,7 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(
     target = tmp_path / "notes.db"
     target.write_bytes(b"these are my notes, not a database\n" * 10)
     before = target.read_bytes()
-    boxes = Boxes(QMessageBox.StandardButton.Ok).install(monkeypatch)
+    boxes = Boxes("quit").install(monkeypatch)
     assert app.run_window(str(target)) == 1
     assert target.read_bytes() == before
     title, text, hint = boxes.shown[0]
@@ -397,7 +400,7 @@ def test_an_empty_file_counts_as_no_database_yet(
 ) -> None:
     target = tmp_path / "empty.db"
     target.touch()
-    boxes = Boxes(QMessageBox.StandardButton.No).install(monkeypatch)
+    boxes = Boxes("no").install(monkeypatch)
     assert app.run_window(str(target)) == 1
     assert target.stat().st_size == 0
     assert boxes.shown[0][0] == "Create a database?"
@@ -406,7 +409,7 @@ def test_an_empty_file_counts_as_no_database_yet(
 def test_an_unexpected_error_is_logged_and_shown_with_the_log_path(
     qapp: object, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    boxes = Boxes(QMessageBox.StandardButton.Ok).install(monkeypatch)
+    boxes = Boxes("ok").install(monkeypatch)
     hook = app._Crash("/home/me/.local/state/tracker-gui/log/tracker.log", smoke=False)
     try:
         raise ValueError("boom")

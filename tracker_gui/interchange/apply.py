@@ -54,10 +54,11 @@ def check(
                 target.to_create.append((name, guess_category(name) or StatusCategory.TODO))
                 have.add(name.casefold())
                 continue
+            report.missing_statuses.append(name)
             report.error(
                 ", ".join(uses),
                 f"status {name!r} is not in {plan.key}'s workflow ({shown}); add it to the "
-                "project first or import with create_statuses",
+                "project first, or let the import create the missing statuses",
             )
     _check_names(plan, target, report)
     report.created["statuses"] += len(target.to_create)

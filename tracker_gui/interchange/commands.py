@@ -54,6 +54,9 @@ def _refused(report: ImportReport) -> Outcome:
     if clashes and not getattr(report, "renamed", None):
         shown = ", ".join(f"{old} -> {new}" for old, new in clashes.items())
         error += f" (project keys taken here: --rename-projects imports under new keys, {shown})"
+    if report.missing_statuses:
+        names = ", ".join(report.missing_statuses)
+        error += f" (--create-statuses creates the missing statuses: {names})"
     return Outcome("\n".join(report.lines()), report.as_dict(), error)
 
 

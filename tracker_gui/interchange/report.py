@@ -55,6 +55,7 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     hidden: int = 0  # problems found beyond MAX_SHOWN
     hidden_errors: int = 0
+    missing_statuses: list[str] = field(default_factory=list)  # lacking, and not to be created
     committed: bool = False
 
     def error(self, where: str, message: str) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from tracker_gui.domain import validation
 from tracker_gui.domain.enums import Role, StatusCategory
 from tracker_gui.domain.models import (
+    Change,
     Label,
     Member,
     Project,
@@ -17,7 +18,9 @@ from tracker_gui.domain.models import (
     User,
 )
 from tracker_gui.domain.workflow import DEFAULT_WORKFLOW, Workflow
-from tracker_gui.errors import NotFoundError, UserError, ValidationError
+from tracker_gui.domain.workflows import WorkflowPreset
+from tracker_gui.domain.workflows import preset as workflow_preset
+from tracker_gui.errors import NotFoundError, PermissionDeniedError, UserError, ValidationError
 from tracker_gui.services.base import ChangeRow, ServiceBase
 from tracker_gui.storage.postgres.membership import MembershipRepo
 from tracker_gui.storage.tables import utcnow
@@ -118,6 +121,63 @@ class ProjectService(ServiceBase):
             events = self._commit_log([(project.id, None, self.actor, "project", None, key)])
         self.bus.publish(events)
         return project, True
+
+    def create_project(
+        self, key: str, name: str, workflow: str | WorkflowPreset = "basic", description: str = ""
+    ) -> Project:
+        """A new project with a preset's statuses and transitions; refused if the key exists."""
+        key = validation.project_key(key)
+        title = validation.name("name", name or key, limit=200)
+        text = validation.description(description)
+        chosen = workflow if isinstance(workflow, WorkflowPreset) else workflow_preset(workflow)
+        try:
+            events = self._insert_project(key, title, text, chosen)
+        except PermissionDeniedError:
+            # On a shared database only the login that set it up may add projects.
+            raise PermissionDeniedError(
+                "not allowed: creating a project on this shared database needs the login "
+                "that set it up (see docs/team-setup.md)"
+            ) from None
+        self.bus.publish(events)
+        return self.project(key)
+
+    def _insert_project(
+        self, key: str, title: str, text: str, chosen: WorkflowPreset
+    ) -> list[Change]:
+        with self.db.transaction():
+            if self.catalog.project_by_key(key) is not None:
+                raise ValidationError("key", f"a project with key {key} already exists")
+            self._actor_id()
+            project = self.catalog.insert_project(key, title, text)
+            ids: dict[str, int] = {}
+            for position, (status_name, category) in enumerate(chosen.statuses):
+                ids[status_name] = self.catalog.insert_status(
+                    project.id, status_name, category.value, position, None,
+                    DEFAULT_COLOURS[category],
+                )  # fmt: skip
+            self.catalog.insert_transitions(
+                project.id, [(ids[a], ids[b]) for a, b in chosen.transitions]
+            )
+            return self._commit_log([(project.id, None, self.actor, "project", None, key)])
+
+    def rename_project(self, key: str, name: str) -> Project:
+        """A new name for the project (the key stays: it is in every issue's key)."""
+        project = self.project(key)
+        return self.update_project(project.key, name, project.description)
+
+    def archive_project(self, key: str, archived: bool = True) -> Project:
+        """Hide a project from the board and lists (or bring it back); its issues are kept."""
+        project = self.project(key)
+        if project.archived == archived:
+            return project
+        with self.db.transaction():
+            self.catalog.update_project(project.id, {"archived": archived})
+            old, new = str(project.archived).lower(), str(archived).lower()
+            events = self._commit_log(
+                [(project.id, None, self.actor, "project.archived", old, new)]
+            )
+        self.bus.publish(events)
+        return self.project(key)
 
     def update_project(self, key: str, name: str, description: str = "") -> Project:
         project = self.project(key)

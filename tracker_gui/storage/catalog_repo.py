@@ -197,6 +197,15 @@ class CatalogRepo:
             query = TransitionRow.raw(sql, *params)
             return [convert.transition(r) for r in query]
 
+    def insert_transitions(self, project_id: int, pairs: Iterable[tuple[int, int]]) -> None:
+        """Allowed moves of a project that has none yet (a new project's preset)."""
+        rows = [
+            {"project": project_id, "from_status": a, "to_status": b} for a, b in sorted(set(pairs))
+        ]
+        if rows:
+            catalog_cache.changed(self.db)
+            TransitionRow.insert_many(rows).execute()
+
     def replace_transitions(self, project_id: int, pairs: Iterable[tuple[int, int]]) -> None:
         catalog_cache.changed(self.db)
         if self.db.server_managed:

@@ -7,14 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QResizeEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QFileDialog,
-    QInputDialog,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QWidget
 
 from tracker_gui import __version__
 from tracker_gui.domain.models import Project
@@ -22,9 +15,10 @@ from tracker_gui.errors import ConflictError
 from tracker_gui.interchange import ImportReport
 from tracker_gui.ui import actions as actions_mod
 from tracker_gui.ui import backups as backups_ui
-from tracker_gui.ui import icons, permissions, theme
+from tracker_gui.ui import icons, permissions, project_menu, theme
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.board.view_menu import install_density_action
+from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs.conflict import ConflictDialog
 from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
 from tracker_gui.ui.dialogs.import_review import summary as import_summary
@@ -78,6 +72,7 @@ class MainWindow(DockedWindow):
         self.compact_cards = install_density_action(
             self.actions_.view_menu, self.actions_.reset_layout, settings, self.board_panes
         )
+        self.project_menu = project_menu.install(self)
         self.backups = store.backups
         self.backups.keep = int(settings.get("backup/keep"))
         self.restore_action = backups_ui.install(self, self.backups, self.actions_.quit)
@@ -302,11 +297,7 @@ class MainWindow(DockedWindow):
             board.select_issue(issue_id)  # selected and scrolled into view
 
     def _current_project_id(self) -> int | None:
-        board = self.main_board()
-        if board is not None:
-            return board.project_id()
-        projects = self.store.projects()
-        return projects[0].id if projects else None
+        return self.project_menu.project_on_screen()
 
     def _on_new_issue_triggered(self) -> None:
         self._new_issue(None)
@@ -317,7 +308,7 @@ class MainWindow(DockedWindow):
     def _new_issue(self, status_id: int | None) -> None:
         project_id = self._current_project_id()
         if project_id is None:
-            self._on_store_error_occurred("create a project first (Project > Project Settings)")
+            self.project_menu.offer_new_project()
             return
         refused = permissions.refusal(self.store, project_id)
         if refused:
@@ -353,16 +344,18 @@ class MainWindow(DockedWindow):
     def _on_project_settings_triggered(self) -> None:
         project_id = self._current_project_id()
         if project_id is None:
+            self.project_menu.offer_new_project()
             return
         ProjectSettingsDialog(self.store, project_id, self).exec()
 
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(
+        message.inform(
             self,
             "About Tracker",
-            f"<h3>Tracker {__version__}</h3>"
-            "<p>A native, offline-first issue tracker with a kanban board.</p>"
-            f"<p>Database: {self.store.database_label}</p>",
+            f"Tracker {__version__}",
+            "A native, offline-first issue tracker with a kanban board.\n\n"
+            f"Database: {self.store.database_label}",
+            kind="app",
         )
 
     def _on_new_board_triggered(self) -> None:
@@ -370,11 +363,9 @@ class MainWindow(DockedWindow):
         if not projects:
             return
         names = [f"{p.key} · {p.name}" for p in projects]
-        choice, ok = QInputDialog.getItem(
-            self, "New Board Pane", "Show the board of:", names, 0, False
-        )
-        if ok and choice in names:
-            self.open_board(projects[names.index(choice)].id)
+        index = message.ask_item(self, "New board pane", "Show the board of:", names, ok="Show")
+        if index is not None:
+            self.open_board(projects[index].id)
 
     def _on_swimlanes_triggered(self, action: QAction) -> None:
         mode = str(action.data())
@@ -385,8 +376,7 @@ class MainWindow(DockedWindow):
     # -- import and export ---------------------------------------------------------------
     def start_import(self, kind: str, path: str | None = None) -> ImportFlow | None:
         """File > Import: pick a file (unless `path`), map CSV columns, review the dry run."""
-        board = self.main_board()
-        project = self._project(board.project_id()) if board is not None else None
+        project = self._project(self._current_project_id() or 0)
         flow = ImportFlow(self.store, kind, self, project.key if project else None)
         flow.imported.connect(self._on_import_flow_imported)
         flow.finished.connect(flow.deleteLater)
@@ -421,6 +411,12 @@ class MainWindow(DockedWindow):
         # A restored backup replaces a project: its board follows the key (the old id may
         # even be given to another project).
         ids = {p.key: p.id for p in self.store.projects()}
+        gone = [d for d in self._boards if d.objectName().removeprefix(BOARD_PREFIX) not in ids]
+        for dock in gone if not self.store.offline else []:
+            self.close_board(dock)  # its project was archived (or is gone)
+        for project in self.store.projects():
+            if (named := self.docks.get(BOARD_PREFIX + project.key)) in self._boards:
+                named.setWindowTitle(self._board_title(project))
         for dock in self._boards:
             board, key = dock.pane(), dock.objectName().removeprefix(BOARD_PREFIX)
             if (
@@ -433,6 +429,12 @@ class MainWindow(DockedWindow):
             projects = self.store.projects()
             if projects:
                 self.open_board(projects[0].id)
+
+    def close_board(self, dock: PaneDock) -> None:
+        self.removeDockWidget(dock)
+        self._boards.remove(dock)
+        del self.docks[dock.objectName()]
+        dock.deleteLater()
 
     def _on_store_roles_changed(self) -> None:
         # The database refused a write: re-read the role, lock what it no longer allows and

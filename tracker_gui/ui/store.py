@@ -446,7 +446,7 @@ class Store(QObject):
             self.issuesChanged.emit(self._updates_for(ids))
         for pid in projects:
             self.workflowChanged.emit(pid)
-        if any(e.field == "project" for e in events):
+        if any(e.field == "project" or e.field.startswith("project.") for e in events):
             self.projectsChanged.emit()
         if any(e.field in BULK_FIELDS for e in events):
             # Generated or imported issues log one summary row: every view re-queries.

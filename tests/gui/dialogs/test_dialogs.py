@@ -27,6 +27,7 @@ from tests.gui.pane_helpers import (
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter
 from tracker_gui.errors import TransitionError
+from tracker_gui.ui.dialogs.message import MessageDialog
 from tracker_gui.ui.dialogs.new_issue import NewIssueDialog
 from tracker_gui.ui.dialogs.preferences import PreferencesDialog
 from tracker_gui.ui.dialogs.project_settings import ProjectSettingsDialog
@@ -179,10 +180,11 @@ def test_deleting_a_status_in_use_moves_its_issues(
     todo, _doing, review, _done = world.services.projects.statuses(world.project.id)
     select_row(qtbot, tab.table, 0)
 
-    def move_to_review(dialog: object) -> None:
-        assert "4 issues use “To Do”" in dialog.labelText()  # type: ignore[attr-defined]
-        dialog.setTextValue("In Review")  # type: ignore[attr-defined]
-        dialog.accept()  # type: ignore[attr-defined]
+    def move_to_review(dialog: MessageDialog) -> None:
+        assert "4 issues use “To Do”" in dialog.text()
+        assert dialog.choice is not None
+        dialog.choice.setCurrentText("In Review")
+        qtbot.mouseClick(dialog.push_buttons["ok"], Qt.MouseButton.LeftButton)
 
     when_modal(move_to_review)
     qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)

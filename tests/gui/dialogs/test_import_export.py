@@ -301,11 +301,18 @@ def test_missing_statuses_are_errors_until_the_user_lets_them_be_created(
     assert review is not None
     assert [sev for sev, _ in review.problem_rows()] == ["error", "error"]
     assert "status 'Backlog' is not in TRK's workflow" in review.problem_rows()[0][1]
+    # Said in the user's words, not the importer's option name.
+    assert review.problem_rows()[0][1].endswith(
+        "add it to the project first, or let the import create the missing statuses"
+    )
+    assert not any("create_statuses" in text for _, text in review.problem_rows())
     assert not review.import_button.isEnabled()
 
     box = review.create_statuses_check
+    assert box.text() == "Create the missing statuses (Backlog, Blocked)"
     qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))
     assert box.isChecked() and review.problem_rows() == []
+    assert box.text() == "Create the missing statuses (Backlog, Blocked)"  # still named
     assert review.report is not None and review.report.created["statuses"] == 2
     qtbot.mouseClick(review.import_button, LEFT)
     names = [s.name for s in env.services.projects.statuses(env.project_id("TRK"))]

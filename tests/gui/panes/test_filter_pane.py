@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.gui.pane_helpers import (
@@ -20,6 +19,7 @@ from tests.gui.pane_helpers import (
 )
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter
+from tracker_gui.ui.dialogs.message import MessageDialog
 from tracker_gui.ui.panes.filter_codec import FilterQuery, decode, encode, next_monday
 from tracker_gui.ui.panes.filter_pane import FilterPane
 
@@ -174,9 +174,10 @@ def test_focus_text_puts_the_cursor_in_the_search_box(pane: FilterPane, qtbot: Q
 
 
 def _answer_name(name: str) -> None:
-    def act(dialog: QInputDialog) -> None:
-        dialog.setTextValue(name)
-        dialog.accept()
+    def act(dialog: MessageDialog) -> None:
+        assert dialog.field is not None and dialog.minimumWidth() >= 440
+        dialog.field.setText(name)
+        dialog.push_buttons["ok"].click()
 
     when_modal(act)
 
@@ -212,7 +213,7 @@ def test_saved_filters_save_pick_rename_delete(
     assert [f.name for f in world.services.projects.saved_filters()] == ["Login bugs"]
     assert pane.saved_list.item(0).text() == "Login bugs"
 
-    when_modal(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    when_modal(lambda box: box.push_buttons["yes"].click())
     qtbot.mouseClick(pane.delete_button, Qt.MouseButton.LeftButton)
     assert world.services.projects.saved_filters() == []
     assert pane.saved_list.count() == 0 and pane.saved_hint.isVisibleTo(pane)

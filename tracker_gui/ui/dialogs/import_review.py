@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QRegularExpressionValidator
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from tracker_gui.interchange import ImportReport
 from tracker_gui.ui import theme
 from tracker_gui.ui.dialogs.import_widgets import (
+    ImportOptions,
     MessageRole,
     ProblemDelegate,
     SeverityRole,
@@ -35,6 +35,8 @@ from tracker_gui.ui.dialogs.import_widgets import (
     WhereRole,
     backup_keys_note,
     counted,
+    create_statuses_text,
+    jira_renumbered_note,
     plural,
     size_text,
     summary,
@@ -70,27 +72,6 @@ QLabel#Banner[tone="danger"] {{ background: {danger_soft}; border: 1px solid {da
 QLabel#Count {{ color: {text}; }}
 QLineEdit[error="true"] {{ border: 1px solid {danger}; border-radius: 4px; }}
 """
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """What the importer is told besides the file: target key, CSV mapping and encoding."""
-
-    project: str | None = None
-    mapping: dict[str, str] | None = None
-    encoding: str | None = None
-    create_statuses: bool = False
-    rename_projects: bool = False  # JSON: a project whose key is taken here gets a free one
-
-    def kwargs(self, kind: str) -> dict[str, Any]:
-        if kind == "json":
-            return {"rename_projects": self.rename_projects}
-        out: dict[str, Any] = {"project": self.project, "create_statuses": self.create_statuses}
-        if kind in ("csv", "jira") and self.encoding:
-            out["encoding"] = self.encoding
-        if kind == "csv":
-            out["mapping"] = self.mapping
-        return out
 
 
 class ImportReviewDialog(QDialog):
@@ -134,7 +115,8 @@ class ImportReviewDialog(QDialog):
         self.key_edit.editingFinished.connect(self._on_key_edit_editing_finished)
         self.key_edit.installEventFilter(self)
         self.key_hint = style.muted(QLabel())
-        self.create_statuses_check = QCheckBox("Create statuses the project lacks")
+        self._missing: list[str] = []  # named by the last check that refused them
+        self.create_statuses_check = QCheckBox(create_statuses_text([]))
         self.create_statuses_check.setChecked(self.options.create_statuses)
         self.create_statuses_check.toggled.connect(self._on_create_statuses_check_toggled)
         self.rename_check = QCheckBox("Import under new keys")
@@ -318,6 +300,9 @@ class ImportReviewDialog(QDialog):
         if self.kind.keyed and report.project and not self.key_edit.text():
             self.key_edit.setText(report.project)
             self._checked_key = report.project
+        if not self.create_statuses_check.isChecked():  # checked, they are not missing any more
+            self._missing = list(report.missing_statuses)
+        self.create_statuses_check.setText(create_statuses_text(self._missing))
         self._update_key_hint()
         self._fill_counts(report)
         self._fill_problems(report)
@@ -343,12 +328,7 @@ class ImportReviewDialog(QDialog):
         if self._source_key is None and not report.committed:
             self._source_key = report.project  # the first check targets the file's own key
         if report.committed:
-            moved = [(old, new) for old, new in report.key_map.items() if old != new]
-            if not moved:
-                return "Jira's keys were kept."
-            shown = ", ".join(f"{a} → {b}" for a, b in moved[:3])
-            more = f" and {len(moved) - 3:,} more" if len(moved) > 3 else ""
-            return f"Renumbered: {shown}{more}. Each description ends with its Jira key."
+            return jira_renumbered_note(report)
         key = report.project
         if key and key == self._source_key and self._store.project_by_key(key) is None:
             return f"Jira's keys are kept: {key}-1 stays {key}-1."

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
@@ -231,3 +233,42 @@ def backup_keys_note(report: ImportReport, renaming: bool) -> str:
     if replaced and report.ok:
         return f"The empty project {replaced}, made with this database, makes way for the backup."
     return ""
+
+
+def create_statuses_text(missing: list[str]) -> str:
+    """The check box that lets an import add statuses, naming them once the check found them."""
+    if not missing:
+        return "Create the statuses the project lacks"
+    shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
+    return f"Create the missing status{'es' if len(missing) != 1 else ''} ({shown})"
+
+
+def jira_renumbered_note(report: ImportReport) -> str:
+    """After a Jira import: whether its keys were kept, else the first few renumberings."""
+    moved = [(old, new) for old, new in report.key_map.items() if old != new]
+    if not moved:
+        return "Jira's keys were kept."
+    shown = ", ".join(f"{a} → {b}" for a, b in moved[:3])
+    more = f" and {len(moved) - 3:,} more" if len(moved) > 3 else ""
+    return f"Renumbered: {shown}{more}. Each description ends with its Jira key."
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the importer is told besides the file: target key, CSV mapping and encoding."""
+
+    project: str | None = None
+    mapping: dict[str, str] | None = None
+    encoding: str | None = None
+    create_statuses: bool = False
+    rename_projects: bool = False  # JSON: a project whose key is taken here gets a free one
+
+    def kwargs(self, kind: str) -> dict[str, Any]:
+        if kind == "json":
+            return {"rename_projects": self.rename_projects}
+        out: dict[str, Any] = {"project": self.project, "create_statuses": self.create_statuses}
+        if kind in ("csv", "jira") and self.encoding:
+            out["encoding"] = self.encoding
+        if kind == "csv":
+            out["mapping"] = self.mapping
+        return out

@@ -13,12 +13,10 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -32,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import IssueFilter, Label, Status
+from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs import project_settings_members as members
 from tracker_gui.ui.ops import OpResult
 from tracker_gui.ui.ops import projects as project_ops
@@ -253,17 +252,15 @@ class StatusesTab(_Tab):
             self.new_name.clear()
 
     def ask_move_target(self, status: Status, count: int, others: list[Status]) -> int | None:
-        dialog = QInputDialog(self)
-        dialog.setObjectName("MoveToDialog")
-        dialog.setWindowTitle(f"Delete “{status.name}”")
         plural = "issue uses" if count == 1 else "issues use"
-        dialog.setLabelText(f"{count} {plural} “{status.name}”. Move them to:")
-        dialog.setComboBoxItems([s.name for s in others])
-        dialog.setOkButtonText("Move and delete")
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        chosen = dialog.textValue()
-        return next((s.id for s in others if s.name == chosen), None)
+        index = message.ask_item(
+            self,
+            f"Delete “{status.name}”",
+            f"{count} {plural} “{status.name}”. Move them to:",
+            [s.name for s in others],
+            ok="Move and delete",
+        )
+        return others[index].id if index is not None else None
 
     def _on_delete_button_clicked(self) -> None:
         status = self.selected()
@@ -277,15 +274,11 @@ class StatusesTab(_Tab):
             move_to = self.ask_move_target(status, count, others)
             if move_to is None:
                 return
-        else:
-            answer = QMessageBox.question(
-                self,
-                "Delete status",
-                f"Delete the status “{status.name}”? No issue uses it.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        elif not message.confirm(
+            self, "Delete status", f"Delete the status “{status.name}”?", "No issue uses it.",
+            yes="Delete status",
+        ):  # fmt: skip
+            return
         self.write(project_ops.delete_status(self.store, status.id, move_to))
 
 

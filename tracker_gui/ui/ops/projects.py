@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from tracker_gui.domain.enums import StatusCategory
-from tracker_gui.domain.models import Label, Status
-from tracker_gui.ui.ops.core import Host, OpResult, run
+from tracker_gui.domain.models import Label, Project, Status
+from tracker_gui.ui.ops.core import Host, OpResult, read, run
 
 
 def add_status(
@@ -43,3 +43,22 @@ def add_label(host: Host, project_id: int, name: str) -> OpResult[Label]:
 
 def update_label(host: Host, label: Label, name: str, colour: str) -> OpResult[None]:
     return run(host, lambda s: s.projects.update_label(label, name, colour))
+
+
+def create_project(host: Host, key: str, name: str, workflow: str) -> OpResult[Project]:
+    """A new project with one of the workflow presets (basic, review, triage)."""
+    return run(host, lambda s: s.projects.create_project(key, name, workflow=workflow))
+
+
+def rename_project(host: Host, key: str, name: str) -> OpResult[Project]:
+    return run(host, lambda s: s.projects.rename_project(key, name))
+
+
+def archive_project(host: Host, key: str, archived: bool = True) -> OpResult[Project]:
+    """Archive (or, with archived=False, restore) a project."""
+    return run(host, lambda s: s.projects.archive_project(key, archived=archived))
+
+
+def archived_projects(host: Host) -> list[Project]:
+    every = read(host, lambda s: s.projects.projects(include_archived=True)).value or []
+    return [p for p in every if p.archived]

@@ -10,13 +10,11 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +24,7 @@ from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import SavedFilter
 from tracker_gui.domain.query import validate
 from tracker_gui.domain.query_fields import ME, NONE
+from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.ops import OpResult, filters
 from tracker_gui.ui.panes.filter_codec import FilterQuery, decode, encode, to_issue_filter
 from tracker_gui.ui.panes.query_completer import QueryCompleter
@@ -392,15 +391,7 @@ class FilterPane(QWidget):
         self.clear_button.setEnabled(not self.query().is_empty())
 
     def _ask_name(self, title: str, text: str = "") -> str | None:
-        dialog = QInputDialog(self)
-        dialog.setObjectName("FilterNameDialog")
-        dialog.setWindowTitle(title)
-        dialog.setLabelText("Name:")
-        dialog.setTextValue(text)
-        if dialog.exec() != QInputDialog.DialogCode.Accepted:
-            return None
-        name = dialog.textValue().strip()
-        return name or None
+        return message.ask_text(self, title, "Name of the filter", text, ok="Save")
 
     def _write(self, result: OpResult[object]) -> bool:
         style.show_error(self.error_label, result.message)
@@ -439,14 +430,9 @@ class FilterPane(QWidget):
         saved = self._current_saved()
         if saved is None:
             return
-        answer = QMessageBox.question(
-            self,
-            "Delete saved filter",
-            f"Delete the saved filter “{saved.name}”?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not message.confirm(
+            self, "Delete saved filter", f"Delete the saved filter “{saved.name}”?", yes="Delete"
+        ):
             return
         if self._write(filters.delete(self._store, saved.id)):
             self.saved_list.setCurrentRow(-1)
