@@ -3,6 +3,9 @@
 Writes board.png, detail.png, filter.png, list.png, switcher.png and dark.png (1600x1000).
 The README embeds docs/screenshots/board.png and switcher.png: regenerate with
 `python tests/gui/screenshots.py docs/screenshots`.
+
+Fonts: install fonts-dejavu-core and fonts-noto-color-emoji (as .ci/run does), else emoji in
+titles and comments show as empty boxes in the PNGs.
 """
 
 from __future__ import annotations
