@@ -94,6 +94,7 @@ def build(window: QMainWindow, store: Store) -> Actions:
     views = QActionGroup(window)
     for action in (show_board, show_list):
         action.setCheckable(True)
+        action.setIconVisibleInMenu(False)  # the menu shows the check mark, the toolbar the icon
         views.addAction(action)
     show_board.setChecked(True)
     project_settings = _action(

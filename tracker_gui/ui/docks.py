@@ -85,7 +85,11 @@ class PaneDock(QDockWidget):
         self._hidden_title = QWidget(self)
         self._hidden_title.setFixedHeight(0)
         self.setTitleBarWidget(self.title_bar)
-        self.toggleViewAction().setIcon(icons.icon(icon_name))
+        toggle = self.toggleViewAction()
+        toggle.setIcon(icons.icon(icon_name))
+        # Fusion draws a checked item's icon in place of its check mark: in the View menu the
+        # check mark says whether the pane is open, so the icon stays out of the menu.
+        toggle.setIconVisibleInMenu(False)
 
     def pane(self) -> QWidget:
         widget = self.widget()
