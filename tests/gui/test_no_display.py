@@ -25,6 +25,7 @@ def test_no_display_prints_one_line_and_exits_1(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "tracker_gui"],
         cwd=ROOT,
+        check=False,
         env=env,
         capture_output=True,
         text=True,

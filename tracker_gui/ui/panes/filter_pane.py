@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from tracker_gui.ui.panes.query_completer import QueryCompleter
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import style
+from tracker_gui.ui.widgets.flow_layout import FlowBox, HeightForWidthKeeper
 
 DEBOUNCE_MS = 200
 UNASSIGNED = ":none"
@@ -85,15 +85,15 @@ class FilterPane(QWidget):
         self.completer = QueryCompleter(self.text_edit, self._completion_values)
 
         self.toggles: dict[str, QToolButton] = {}
-        chips = QWidget()
-        chip_flow = ui.FlowLayout(chips, spacing=6)
+        chips = FlowBox(spacing=6)
+        chips.setAccessibleName("Quick filters")
         for name, text in TOGGLES:
             chip = QToolButton()
             chip.setObjectName("Chip")
             chip.setText(text)
             chip.setCheckable(True)
             chip.toggled.connect(self._on_chip_toggled)
-            chip_flow.add(chip)
+            chips.add(chip)
             self.toggles[name] = chip
 
         self.type_picker = ui.MultiPicker("Type", self._type_choices)
@@ -101,13 +101,12 @@ class FilterPane(QWidget):
         self.label_picker = ui.MultiPicker("Label", self._label_choices)
         self.assignee_picker = ui.MultiPicker("Assignee", self._assignee_choices)
         self.category_picker = ui.MultiPicker("Status", self._category_choices)
-        pickers = QWidget()
-        picker_flow = ui.FlowLayout(pickers, spacing=6)
+        pickers = FlowBox(spacing=6)
+        pickers.setAccessibleName("Field filters")
         for picker in self._pickers():
+            picker.setAccessibleName(f"Filter by {picker.text().lower()}")
             picker.changed.connect(self._on_picker_changed)
-            picker_flow.add(picker)
-
-        self._flows = (chips, pickers)
+            pickers.add(picker)
 
         self.clear_button = QToolButton()
         self.clear_button.setObjectName("Flat")
@@ -133,6 +132,7 @@ class FilterPane(QWidget):
         self.saved_menu: QMenu | None = None
 
         self._layout(chips, pickers)
+        self._height_keeper = HeightForWidthKeeper(self)
         self._load_projects()
         self.reload_saved()
         self._sync_buttons()
@@ -192,6 +192,7 @@ class FilterPane(QWidget):
             query, me=self._store.me, today=self._today(), project_ids=(pid,) if pid else ()
         )
         self._store.set_filter(flt)
+        self._sync_saved(query)
         self._sync_buttons()
 
     # -- layout ------------------------------------------------------------------------------
@@ -203,15 +204,6 @@ class FilterPane(QWidget):
         button.setAutoRaise(True)
         button.clicked.connect(slot)
         return button
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        # A box layout squeezes a wrapping row to its one-line minimum when the dock is
-        # short, which cut the last row of chips off: hold each at its height for this width.
-        for flow in self._flows:
-            layout = flow.layout()
-            if layout is not None:
-                flow.setMinimumHeight(layout.heightForWidth(max(1, event.size().width() - 24)))
-        super().resizeEvent(event)
 
     def _layout(self, chips: QWidget, pickers: QWidget) -> None:
         outer = QVBoxLayout(self)
@@ -371,6 +363,20 @@ class FilterPane(QWidget):
         self.saved_list.blockSignals(False)
         self.saved_hint.setVisible(self.saved_list.count() == 0)
         self._sync_buttons()
+
+    def _sync_saved(self, query: FilterQuery) -> None:
+        """A saved filter stays highlighted only while it is the filter in force (Clear all,
+        or any change, leaves it)."""
+        saved = self._current_saved()
+        if saved is None:
+            return
+        try:
+            same = encode(decode(saved.query)) == encode(query)
+        except ValueError:
+            same = False
+        if not same:
+            self.saved_list.setCurrentRow(-1)
+            self.saved_list.clearSelection()
 
     def _current_saved(self) -> SavedFilter | None:
         item = self.saved_list.currentItem()
