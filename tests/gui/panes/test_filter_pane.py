@@ -21,8 +21,8 @@ from tests.gui.pane_helpers import (
 )
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter
-from tracker_gui.ui.panes.filter_codec import FilterQuery, decode, encode, next_monday
 from tracker_gui.ui.main_window import MainWindow
+from tracker_gui.ui.panes.filter_codec import FilterQuery, decode, encode, next_monday
 from tracker_gui.ui.panes.filter_pane import FilterPane
 
 pytestmark = OFFSCREEN_NOISE
