@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         window.show_issue(issue_id, raise_detail=True)
         shot("detail.png")
 
+        window.docks["filter"].raise_()  # in a narrow window the detail is its tab neighbour
         window.filter_pane.text_edit.setText("login")
         window.filter_pane.apply()
         settle(app, 1.2)

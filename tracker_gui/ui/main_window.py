@@ -24,6 +24,7 @@ from tracker_gui.ui import actions as actions_mod
 from tracker_gui.ui import backups as backups_ui
 from tracker_gui.ui import icons, permissions, theme
 from tracker_gui.ui.board.board_pane import BoardPane
+from tracker_gui.ui.detail_presence import DetailPresence
 from tracker_gui.ui.dialogs.conflict import ConflictDialog
 from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
 from tracker_gui.ui.dialogs.import_review import summary as import_summary
@@ -66,7 +67,7 @@ class MainWindow(DockedWindow):
         list_dock = self.add_dock("issue-list", "Issues", "list", self.list_pane)
         # The list queries only while someone can see it (not while tabbed behind a board).
         list_dock.visibilityChanged.connect(self.list_pane.model.set_active)
-        self.add_dock("detail", "Detail", "detail", self.detail_pane)
+        detail_dock = self.add_dock("detail", "Detail", "detail", self.detail_pane)
         self.add_dock("activity", "Activity", "activity", self.activity_pane)
         self.actions_ = actions_mod.build(self, store)
         self.status = StatusBar(store, self)
@@ -84,6 +85,9 @@ class MainWindow(DockedWindow):
         self.resize(1440, 900)
         self.reset_layout()
         self.restore_layout()
+        self.detail_presence = DetailPresence(self, detail_dock, self.docks["filter"])
+        if self.detail_pane.issue_id() is None:
+            self.detail_presence.collapse()
         self._rebuild_view_menu()
         self._update_title_bars()
 
@@ -141,7 +145,7 @@ class MainWindow(DockedWindow):
             if anchor is not None and not anchor.isFloating():
                 self.tabifyDockWidget(anchor, dock)
             else:
-                self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+                self.place_centre(dock)
             dock.show()
             dock.raise_()
             self._rebuild_view_menu()
@@ -227,10 +231,8 @@ class MainWindow(DockedWindow):
 
     def show_issue(self, issue_id: int | None, raise_detail: bool = False) -> None:
         self.detail_pane.show_issue(issue_id)
-        if raise_detail:
-            dock = self.docks["detail"]
-            dock.show()
-            dock.raise_()
+        if issue_id is not None:
+            self.detail_presence.issue_opened(raise_detail)
 
     def _on_board_current_issue_changed(self, issue_id: object) -> None:
         if isinstance(issue_id, int):

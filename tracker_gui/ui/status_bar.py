@@ -112,8 +112,9 @@ class ElidedLabel(QLabel):
         self.updateGeometry()
 
     def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 4, hint.height())
+        hint = super().sizeHint()  # for the text shown now: padding and margins included
+        extra = hint.width() - self.fontMetrics().horizontalAdvance(self.text())
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + extra, hint.height())
 
     def minimumSizeHint(self) -> QSize:
         return QSize(60, super().minimumSizeHint().height())
@@ -123,7 +124,7 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        width = max(self.width(), 60) if self.isVisible() else self.sizeHint().width()
+        width = max(self.contentsRect().width(), 40)
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, width)
         if shown != self.text():
             self.setText(shown)

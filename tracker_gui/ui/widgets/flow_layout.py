@@ -59,7 +59,12 @@ class FlowLayout(QLayout):
         return QSize(width, self.heightForWidth(width))
 
     def _shown(self) -> list[QLayoutItem]:
-        return [i for i in self._items if i.widget() is None or not i.widget().isHidden()]
+        shown = []
+        for item in self._items:
+            widget = item.widget()
+            if widget is None or not widget.isHidden():
+                shown.append(item)
+        return shown
 
     def _place(self, rect: QRect, move: bool) -> int:
         m = self.contentsMargins()

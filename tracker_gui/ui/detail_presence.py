@@ -1,0 +1,69 @@
+"""The detail dock stays out of the way while it has nothing to show, and returns with an issue.
+
+An empty detail pane took a third of a small screen and pushed the window past 1024 px. It
+now hides until an issue is opened; where the window has no room beside the board, it opens
+as a tab beside the filter instead of widening the window.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMainWindow
+
+from tracker_gui.ui.docks import PaneDock
+
+SEPARATOR = 6  # a dock separator's width, a little generous
+
+
+class DetailPresence(QObject):
+    """Shows and hides `detail`; `beside` is the dock it tabs with when the window is narrow."""
+
+    def __init__(self, window: QMainWindow, detail: PaneDock, beside: PaneDock) -> None:
+        super().__init__(window)
+        self._window = window
+        self._detail = detail
+        self._beside = beside
+        self._collapsed = False  # hidden by us, not by the user: an opened issue brings it back
+        detail.toggleViewAction().triggered.connect(self._on_toggle_triggered)
+        detail.title_bar.close_button.clicked.connect(self._on_close_clicked)
+
+    def collapsed(self) -> bool:
+        return self._collapsed
+
+    def collapse(self) -> None:
+        """Hide the (empty) detail dock unless it floats on its own."""
+        if self._detail.isFloating():
+            return
+        if not self._detail.isHidden() or not self._collapsed:
+            self._collapsed = True
+            self._detail.hide()
+
+    def issue_opened(self, raise_dock: bool) -> None:
+        """An issue is shown in the pane: bring the dock back if we hid it (or if asked)."""
+        if not (self._collapsed or raise_dock):
+            return
+        came_back = self._detail.isHidden()
+        self._collapsed = False
+        if came_back and not self._detail.isFloating() and not self._fits_beside():
+            self._window.tabifyDockWidget(self._beside, self._detail)
+        self._detail.show()
+        if raise_dock or came_back:
+            self._detail.raise_()
+
+    def _fits_beside(self) -> bool:
+        """Would the window keep its width with the detail dock beside the others?"""
+        if self._window.tabifiedDockWidgets(self._detail):
+            return True  # it lives in a tab group: showing it takes no width
+        needed = (
+            self._window.minimumSizeHint().width()
+            + self._detail.minimumSizeHint().width()
+            + SEPARATOR
+        )
+        return needed <= self._window.width()
+
+    def _on_toggle_triggered(self, checked: bool) -> None:
+        self._collapsed = False  # the user decided (View menu)
+        del checked
+
+    def _on_close_clicked(self) -> None:
+        self._collapsed = False
