@@ -47,7 +47,8 @@ class DockTitleBar(QWidget):
         self.close_button.clicked.connect(dock.close)
         layout.addWidget(self.float_button)
         layout.addWidget(self.close_button)
-        dock.windowTitleChanged.connect(self.title.setText)
+        dock.windowTitleChanged.connect(self._on_dock_window_title_changed)
+        self._name_buttons(dock.windowTitle())
 
     def sizeHint(self) -> QSize:
         # QDockWidget lays the pane out below sizeHint().height(), not below the fixed height.
@@ -64,6 +65,14 @@ class DockTitleBar(QWidget):
         button.setAutoRaise(True)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return button
+
+    def _name_buttons(self, title: str) -> None:
+        self.float_button.setAccessibleName(f"Float or dock the {title} pane")
+        self.close_button.setAccessibleName(f"Close the {title} pane")
+
+    def _on_dock_window_title_changed(self, title: str) -> None:
+        self.title.setText(title)
+        self._name_buttons(title)
 
     def refresh_icons(self) -> None:
         self.icon_label.setPixmap(icons.icon(self.icon_name, "muted_text").pixmap(QSize(16, 16)))

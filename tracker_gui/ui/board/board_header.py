@@ -33,6 +33,7 @@ class BoardHeader(QWidget):
         self.keys = QToolButton()
         self.keys.setAutoRaise(True)
         self.keys.setToolTip(SHORTCUTS)
+        self.keys.setAccessibleName("Board keys")
         self.filter_button = FilterButton()
         self.group_label = QLabel("Swimlanes")
         self._group = QButtonGroup(self)

@@ -62,9 +62,11 @@ class FilterPane(QWidget):
 
         self.project_combo = QComboBox()
         self.project_combo.setObjectName("ProjectPicker")
+        self.project_combo.setAccessibleName("Project")
         self.project_combo.activated.connect(self._on_project_combo_activated)
         self.text_edit = QLineEdit()
         self.text_edit.setObjectName("FilterText")
+        self.text_edit.setAccessibleName("Search or filter issues")
         self.text_edit.setPlaceholderText("Search or filter: crash assignee:me is:open")
         self.text_edit.setToolTip(
             'Words and "phrases" search titles, descriptions and comments.\n'
@@ -118,6 +120,7 @@ class FilterPane(QWidget):
 
         self.saved_list = QListWidget()
         self.saved_list.setObjectName("SavedFilters")
+        self.saved_list.setAccessibleName("Saved filters")
         self.saved_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.saved_list.customContextMenuRequested.connect(self._on_saved_list_menu_requested)
         self.saved_list.itemClicked.connect(self._on_saved_list_item_clicked)
@@ -201,6 +204,7 @@ class FilterPane(QWidget):
         button.setObjectName("Flat")
         button.setIcon(ui.icon(glyph))
         button.setToolTip(tip)
+        button.setAccessibleName(tip)
         button.setAutoRaise(True)
         button.clicked.connect(slot)
         return button
