@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def test_no_visible_control_is_unnamed(
 def _reading_order_ok(widgets: list[QWidget], root: QWidget) -> list[str]:
     """Each next control starts on the same row (further right) or lower down."""
     problems = []
-    for before, after in zip(widgets, widgets[1:], strict=False):
+    for before, after in itertools.pairwise(widgets):
         a = before.mapTo(root, QPoint(0, 0))
         b = after.mapTo(root, QPoint(0, 0))
         same_row = abs(a.y() - b.y()) < before.height() // 2
