@@ -68,7 +68,7 @@ def unnamed(root: QWidget) -> list[QWidget]:
 
 def describe(widget: QWidget) -> str:
     """For a failing test: what the control is and where it sits."""
-    chain = []
+    chain: list[str] = []
     parent: QWidget | None = widget
     while parent is not None and len(chain) < 4:
         chain.append(f"{type(parent).__name__}#{parent.objectName()}")
