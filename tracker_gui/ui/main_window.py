@@ -31,7 +31,9 @@ from tracker_gui.ui.dialogs.import_review import summary as import_summary
 from tracker_gui.ui.dialogs.new_issue import NewIssueDialog
 from tracker_gui.ui.dialogs.preferences import PreferencesDialog
 from tracker_gui.ui.dialogs.project_settings import ProjectSettingsDialog
+from tracker_gui.ui.dialogs import shortcuts as shortcuts_mod
 from tracker_gui.ui.dialogs.quick_switcher import QuickSwitcher
+from tracker_gui.ui.dialogs.shortcuts import ShortcutsDialog
 from tracker_gui.ui.docked_window import BOARD_PREFIX, DockedWindow
 from tracker_gui.ui.docks import PaneDock
 from tracker_gui.ui.panes.activity_pane import ActivityPane
@@ -214,6 +216,7 @@ class MainWindow(DockedWindow):
         a.show_list.triggered.connect(self._on_show_list_triggered)
         a.project_settings.triggered.connect(self._on_project_settings_triggered)
         a.about.triggered.connect(self._on_about_triggered)
+        a.shortcuts.triggered.connect(self.show_shortcuts)
         a.swimlanes.triggered.connect(self._on_swimlanes_triggered)
         a.import_menu.triggered.connect(self._on_import_menu_triggered)
         a.export_menu.triggered.connect(self._on_export_menu_triggered)
@@ -358,6 +361,13 @@ class MainWindow(DockedWindow):
             "<p>A native, offline-first issue tracker with a kanban board.</p>"
             f"<p>Database: {self.store.database_label}</p>",
         )
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help > Keyboard Shortcuts (or "?"): the sheet, opened without blocking."""
+        dialog = ShortcutsDialog(shortcuts_mod.collect(self), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _on_new_board_triggered(self) -> None:
         projects = self.store.projects()
