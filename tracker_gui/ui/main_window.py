@@ -25,13 +25,13 @@ from tracker_gui.ui import backups as backups_ui
 from tracker_gui.ui import icons, permissions, theme
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.detail_presence import DetailPresence
+from tracker_gui.ui.dialogs import shortcuts as shortcuts_mod
 from tracker_gui.ui.dialogs.conflict import ConflictDialog
 from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
 from tracker_gui.ui.dialogs.import_review import summary as import_summary
 from tracker_gui.ui.dialogs.new_issue import NewIssueDialog
 from tracker_gui.ui.dialogs.preferences import PreferencesDialog
 from tracker_gui.ui.dialogs.project_settings import ProjectSettingsDialog
-from tracker_gui.ui.dialogs import shortcuts as shortcuts_mod
 from tracker_gui.ui.dialogs.quick_switcher import QuickSwitcher
 from tracker_gui.ui.dialogs.shortcuts import ShortcutsDialog
 from tracker_gui.ui.docked_window import BOARD_PREFIX, DockedWindow

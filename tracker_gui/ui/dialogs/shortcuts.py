@@ -41,7 +41,8 @@ def _action_name(action: QAction) -> str:
 def _typed(sequence: QKeySequence) -> str:
     """The sequence as people type it; "" for one that needs a media or office key."""
     if sequence.isEmpty() or any(
-        sequence[n].key().value >= SPECIAL_KEYS for n in range(sequence.count())
+        sequence[n].key().value >= SPECIAL_KEYS  # type: ignore[index]  # stubs lack __getitem__
+        for n in range(sequence.count())
     ):
         return ""
     return sequence.toString(NATIVE)
