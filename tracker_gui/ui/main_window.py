@@ -36,6 +36,7 @@ from tracker_gui.ui.dialogs.quick_switcher import QuickSwitcher
 from tracker_gui.ui.dialogs.shortcuts import ShortcutsDialog
 from tracker_gui.ui.docked_window import BOARD_PREFIX, DockedWindow
 from tracker_gui.ui.docks import PaneDock
+from tracker_gui.ui.empty_state import EmptyState
 from tracker_gui.ui.panes.activity_pane import ActivityPane
 from tracker_gui.ui.panes.detail_pane import DetailPane
 from tracker_gui.ui.panes.filter_pane import FilterPane
@@ -92,6 +93,13 @@ class MainWindow(DockedWindow):
             self.detail_presence.collapse()
         self._rebuild_view_menu()
         self._update_title_bars()
+        a = self.actions_
+        self.empty_state = EmptyState(
+            self, store, a.new_issue, a.project_settings, a.import_menu, self._centre_dock
+        )
+
+    def _centre_dock(self) -> QWidget | None:
+        return self._boards[0] if self._boards else self.docks.get("issue-list")
 
     def reset_layout(self) -> None:
         super().reset_layout()
