@@ -79,7 +79,7 @@ def test_no_project_says_create_or_import_and_the_button_works(
 def test_no_issue_offers_new_issue_and_goes_once_there_is_one(
     qtbot: QtBot, bare: Services, tmp_path: Path
 ) -> None:
-    project, _ = bare.projects.ensure_project("TRK", "Tracker")
+    bare.projects.ensure_project("TRK", "Tracker")
     window, store = _window(qtbot, bare, tmp_path)
     card = window.empty_state
     assert card.isVisible() and card.state() == NO_ISSUES

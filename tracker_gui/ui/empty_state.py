@@ -153,9 +153,8 @@ class EmptyState(QFrame):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         moved = (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LayoutRequest)
-        if watched is self._window and event.type() in moved:
-            if self.isVisible():
-                self.reposition()
+        if watched is self._window and event.type() in moved and self.isVisible():
+            self.reposition()
         return False
 
     def _on_primary_clicked(self) -> None:
