@@ -92,7 +92,7 @@ def _tab_chain(root: QWidget) -> list[QWidget]:
         if w.focusPolicy() & Qt.FocusPolicy.TabFocus
     )
     chain, widget = [first], first.nextInFocusChain()
-    while widget is not first and len(chain) < 200:
+    while widget is not None and widget is not first and len(chain) < 200:
         if (
             root.isAncestorOf(widget)
             and widget.isVisible()
