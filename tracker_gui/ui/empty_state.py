@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.models import IssueFilter
 from tracker_gui.ui import theme
+from tracker_gui.ui.actions import Actions
 from tracker_gui.ui.store import Store
 
 # Added by the File > New Project work; found by object name so that neither module needs
@@ -49,9 +49,7 @@ class EmptyState(QFrame):
         self,
         window: QMainWindow,
         store: Store,
-        new_issue: QAction,
-        project_settings: QAction,
-        import_menu: QMenu,
+        actions: Actions,
         centre: Callable[[], QWidget | None],
     ) -> None:
         super().__init__(window)
@@ -59,8 +57,8 @@ class EmptyState(QFrame):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._window = window
         self._store = store
-        self._new_issue = new_issue
-        self._project_settings = project_settings
+        self._new_issue = actions.new_issue
+        self._project_settings = actions.project_settings
         self._centre = centre
         self._state = ""
         self.title = QLabel()
@@ -78,7 +76,7 @@ class EmptyState(QFrame):
         self.primary.clicked.connect(self._on_primary_clicked)
         self.import_button = QPushButton("Import…")
         self.import_button.setObjectName("EmptyImport")
-        self.import_button.setMenu(import_menu)
+        self.import_button.setMenu(actions.import_menu)
         self.import_button.setAccessibleName("Import issues")
         buttons = QHBoxLayout()
         buttons.setSpacing(8)

@@ -25,7 +25,6 @@ from tracker_gui.ui import backups as backups_ui
 from tracker_gui.ui import icons, permissions, theme
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.detail_presence import DetailPresence
-from tracker_gui.ui.dialogs import shortcuts as shortcuts_mod
 from tracker_gui.ui.dialogs.conflict import ConflictDialog
 from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
 from tracker_gui.ui.dialogs.import_review import summary as import_summary
@@ -33,7 +32,7 @@ from tracker_gui.ui.dialogs.new_issue import NewIssueDialog
 from tracker_gui.ui.dialogs.preferences import PreferencesDialog
 from tracker_gui.ui.dialogs.project_settings import ProjectSettingsDialog
 from tracker_gui.ui.dialogs.quick_switcher import QuickSwitcher
-from tracker_gui.ui.dialogs.shortcuts import ShortcutsDialog
+from tracker_gui.ui.dialogs.shortcuts import ShortcutsDialog, open_sheet
 from tracker_gui.ui.docked_window import BOARD_PREFIX, DockedWindow
 from tracker_gui.ui.docks import PaneDock
 from tracker_gui.ui.empty_state import EmptyState
@@ -93,10 +92,7 @@ class MainWindow(DockedWindow):
             self.detail_presence.collapse()
         self._rebuild_view_menu()
         self._update_title_bars()
-        a = self.actions_
-        self.empty_state = EmptyState(
-            self, store, a.new_issue, a.project_settings, a.import_menu, self._centre_dock
-        )
+        self.empty_state = EmptyState(self, store, self.actions_, self._centre_dock)
 
     def _centre_dock(self) -> QWidget | None:
         return self._boards[0] if self._boards else self.docks.get("issue-list")
@@ -371,11 +367,7 @@ class MainWindow(DockedWindow):
         )
 
     def show_shortcuts(self) -> ShortcutsDialog:
-        """Help > Keyboard Shortcuts (or "?"): the sheet, opened without blocking."""
-        dialog = ShortcutsDialog(shortcuts_mod.collect(self), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return open_sheet(self)  # Help > Keyboard Shortcuts, or "?"
 
     def _on_new_board_triggered(self) -> None:
         projects = self.store.projects()

@@ -64,6 +64,14 @@ def collect(window: QWidget) -> list[Shortcut]:
     return sorted(rows, key=lambda s: (s.what.casefold(), s.keys))
 
 
+def open_sheet(window: QWidget) -> ShortcutsDialog:
+    """The sheet for `window`'s shortcuts, opened without blocking (closed, it is deleted)."""
+    dialog = ShortcutsDialog(collect(window), window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
 class ShortcutsDialog(QDialog):
     """A two-column sheet (action, keys) with a search box that filters both columns."""
 

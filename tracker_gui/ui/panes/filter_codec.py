@@ -188,3 +188,11 @@ def decode(text: str) -> FilterQuery:
     ]
     kwargs: dict[str, Any] = {k: tuple(dict.fromkeys(v)) for k, v in lists.items()}
     return FilterQuery(**flags, **kwargs, text=" ".join(rest))
+
+
+def same_query(text: str, query: FilterQuery) -> bool:
+    """Does the saved `text` say what `query` says (however either was written)?"""
+    try:
+        return encode(decode(text)) == encode(query)
+    except ValueError:
+        return False
