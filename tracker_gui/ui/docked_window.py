@@ -54,6 +54,10 @@ class DockedWindow(QMainWindow):
         self.docks[name] = dock
         return dock
 
+    def centre_dock(self) -> PaneDock | None:
+        """The dock in the middle: the first board, else the issue list."""
+        return self._boards[0] if self._boards else self.docks.get("issue-list")
+
     def place_centre(self, dock: PaneDock) -> None:
         """A board with nothing to tab with: beside the filter column, in the one dock area."""
         anchor = self.docks.get("filter")

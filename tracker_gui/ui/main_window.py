@@ -88,14 +88,10 @@ class MainWindow(DockedWindow):
         self.reset_layout()
         self.restore_layout()
         self.detail_presence = DetailPresence(self, detail_dock, self.docks["filter"])
-        if self.detail_pane.issue_id() is None:
-            self.detail_presence.collapse()
+        self.detail_presence.collapse()  # nothing is open yet
         self._rebuild_view_menu()
         self._update_title_bars()
-        self.empty_state = EmptyState(self, store, self.actions_, self._centre_dock)
-
-    def _centre_dock(self) -> QWidget | None:
-        return self._boards[0] if self._boards else self.docks.get("issue-list")
+        self.empty_state = EmptyState(self, store, self.actions_, self.centre_dock)
 
     def reset_layout(self) -> None:
         super().reset_layout()
