@@ -123,8 +123,11 @@ def test_two_boards_for_two_projects_come_back(
 
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_RAISE)
-def test_reset_layout_brings_everything_back(make_window: Make) -> None:
+def test_reset_layout_brings_everything_back(
+    make_window: Make, make_issue: Callable[..., Issue]
+) -> None:
     window = make_window()
+    window.show_issue(make_issue("Open in the detail pane").id, raise_detail=True)
     window.docks["detail"].setFloating(True)
     window.docks["activity"].close()
     window.actions_.reset_layout.trigger()

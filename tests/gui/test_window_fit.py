@@ -115,3 +115,14 @@ def test_a_pane_the_user_closed_stays_closed_on_a_click(
     assert detail.isHidden()
     window.show_issue(three_issues[1].id, raise_detail=True)  # Enter or a double-click
     qtbot.waitUntil(detail.isVisible)
+
+
+def test_reset_layout_with_nothing_open_keeps_the_detail_pane_away(
+    qtbot: QtBot, make_window: Make, three_issues: list[Issue]
+) -> None:
+    window = _sized(qtbot, make_window, 1024, 640)
+    window.actions_.reset_layout.trigger()
+    assert window.docks["detail"].isHidden()
+    assert window.minimumSizeHint().width() <= 1024
+    window.show_issue(three_issues[0].id)  # a selection brings it back
+    qtbot.waitUntil(window.docks["detail"].isVisible)

@@ -72,6 +72,7 @@ class MainWindow(DockedWindow):
         detail_dock = self.add_dock("detail", "Detail", "detail", self.detail_pane)
         self.add_dock("activity", "Activity", "activity", self.activity_pane)
         self.actions_ = actions_mod.build(self, store)
+        self.detail_presence = DetailPresence(self, detail_dock, self.docks["filter"])
         self.status = StatusBar(store, self)
         self.setStatusBar(self.status)
         self.notice = InlineNotice(self)
@@ -87,7 +88,6 @@ class MainWindow(DockedWindow):
         self.resize(1440, 900)
         self.reset_layout()
         self.restore_layout()
-        self.detail_presence = DetailPresence(self, detail_dock, self.docks["filter"])
         self.detail_presence.collapse()  # nothing is open yet
         self._rebuild_view_menu()
         self._update_title_bars()
@@ -96,6 +96,8 @@ class MainWindow(DockedWindow):
     def reset_layout(self) -> None:
         super().reset_layout()
         self.actions_.show_board.setChecked(bool(self._boards))
+        if self.detail_pane.issue_id() is None:
+            self.detail_presence.collapse()
 
     def dock(self, name: str) -> PaneDock | None:
         return self.docks.get(name)
