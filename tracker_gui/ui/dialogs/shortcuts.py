@@ -18,10 +18,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker_gui.ui.widgets import style
+
 NATIVE = QKeySequence.SequenceFormat.NativeText
 # Qt.Key.Key_Back and above are media and office keys ("New", "Open", "Find") that most
 # keyboards lack; the standard shortcuts carry them as extra bindings.
 SPECIAL_KEYS = Qt.Key.Key_Back.value
+EXTRA_STYLE = """
+QTreeWidget#ShortcutTable {{
+    border: 1px solid {separator}; border-radius: 6px;
+    background: {base_bg}; alternate-background-color: {alt_bg};
+}}
+QTreeWidget#ShortcutTable::item {{ padding: 5px 8px; color: {text}; }}
+QTreeWidget#ShortcutTable QHeaderView::section {{
+    background: {window_bg}; color: {muted_text}; font-weight: 600;
+    border: none; border-bottom: 1px solid {separator}; padding: 6px 8px;
+}}
+QLineEdit#ShortcutSearch {{
+    border: 1px solid {separator}; border-radius: 6px; padding: 5px 8px;
+    background: {base_bg}; color: {text};
+}}
+QLineEdit#ShortcutSearch:focus {{ border-color: {accent}; }}
+"""
 
 
 @dataclass(frozen=True)
@@ -79,7 +97,8 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("ShortcutsDialog")
         self.setWindowTitle("Keyboard Shortcuts")
-        self.setMinimumSize(460, 420)
+        self.setMinimumSize(480, 460)
+        style.install_style(self, EXTRA_STYLE)
         self.search = QLineEdit()
         self.search.setObjectName("ShortcutSearch")
         self.search.setPlaceholderText("Search shortcuts: an action or a key")
@@ -98,7 +117,6 @@ class ShortcutsDialog(QDialog):
         header.setStretchLastSection(False)
         for shortcut in shortcuts:
             item = QTreeWidgetItem([shortcut.what, shortcut.keys])
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.addTopLevelItem(item)
         self.nothing = QLabel("No shortcut matches.")
         self.nothing.setObjectName("NoShortcut")
