@@ -54,6 +54,13 @@ class FilterQuery:
     def is_empty(self) -> bool:
         return dataclasses.replace(self, project=None) == FilterQuery()
 
+    def same_as(self, text: str) -> bool:
+        """Does the saved query `text` say what this one says (however it was written)?"""
+        try:
+            return encode(decode(text)) == encode(self)
+        except ValueError:
+            return False
+
 
 def next_monday(today: dt.date) -> dt.date:
     """The Monday after `today` (a week later when today is a Monday)."""
@@ -188,11 +195,3 @@ def decode(text: str) -> FilterQuery:
     ]
     kwargs: dict[str, Any] = {k: tuple(dict.fromkeys(v)) for k, v in lists.items()}
     return FilterQuery(**flags, **kwargs, text=" ".join(rest))
-
-
-def same_query(text: str, query: FilterQuery) -> bool:
-    """Does the saved `text` say what `query` says (however either was written)?"""
-    try:
-        return encode(decode(text)) == encode(query)
-    except ValueError:
-        return False

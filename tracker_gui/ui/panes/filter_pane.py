@@ -23,14 +23,9 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import SavedFilter
 from tracker_gui.domain.query import validate
-from tracker_gui.ui.panes.filter_codec import (
-    FilterQuery,
-    decode,
-    encode,
-    same_query,
-    to_issue_filter,
-)
-from tracker_gui.ui.panes.query_completer import QueryCompleter, store_values
+from tracker_gui.domain.query_fields import ME, NONE
+from tracker_gui.ui.panes.filter_codec import FilterQuery, decode, encode, to_issue_filter
+from tracker_gui.ui.panes.query_completer import QueryCompleter
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import style
@@ -282,7 +277,20 @@ class FilterPane(QWidget):
         return [(name, cat.value) for cat, name in CATEGORY_NAMES.items()]
 
     def _completion_values(self, field: str) -> list[str]:
-        return store_values(self._store, self.project_combo.currentData(), field)
+        """Values of the current project (or of all) that the query box offers for `field`."""
+        pid = self.project_combo.currentData()
+        projects = [p for p in self._store.projects() if not pid or p.id == pid]
+        if field == "status":
+            names = [s.name for p in projects for s in self._store.statuses(p.id)]
+            return list(dict.fromkeys(names))
+        if field == "label":
+            return sorted({lb.name for p in projects for lb in self._store.labels(p.id)})
+        if field in ("assignee", "reporter", "watching"):
+            people = [u.username for u in self._store.users()]
+            return [ME, *([NONE] if field == "assignee" else []), *people]
+        if field == "project":
+            return [p.key for p in self._store.projects()]
+        return []
 
     # -- projects ----------------------------------------------------------------------------
     def _load_projects(self) -> None:
@@ -363,7 +371,7 @@ class FilterPane(QWidget):
     def _sync_saved(self, query: FilterQuery) -> None:
         """A saved filter stays highlighted only while it is in force (not after Clear all)."""
         saved = self._current_saved()
-        if saved is not None and not same_query(saved.query, query):
+        if saved is not None and not query.same_as(saved.query):
             self.saved_list.setCurrentRow(-1)
             self.saved_list.clearSelection()
 

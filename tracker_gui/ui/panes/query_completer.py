@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QObject, QStringListModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit
 
-from tracker_gui.domain.query_fields import FIELDS, ME, NONE, Cursor, at_cursor, quote
-from tracker_gui.ui.store import Store
+from tracker_gui.domain.query_fields import FIELDS, Cursor, at_cursor, quote
 
 Values = Callable[[str], Iterable[str]]
 
@@ -20,21 +19,6 @@ def candidates(field: str | None, values: Values) -> list[str]:
     spec = FIELDS.get(field)
     fixed = spec.words if spec is not None else ()
     return list(dict.fromkeys([*values(field), *fixed]))
-
-
-def store_values(store: Store, project_id: int | None, field: str) -> list[str]:
-    """Values of one project (or of all: None or 0) that the query box offers for `field`."""
-    projects = [p for p in store.projects() if not project_id or p.id == project_id]
-    if field == "status":
-        return list(dict.fromkeys(s.name for p in projects for s in store.statuses(p.id)))
-    if field == "label":
-        return sorted({lb.name for p in projects for lb in store.labels(p.id)})
-    if field in ("assignee", "reporter", "watching"):
-        people = [u.username for u in store.users()]
-        return [ME, *([NONE] if field == "assignee" else []), *people]
-    if field == "project":
-        return [p.key for p in store.projects()]
-    return []
 
 
 class QueryCompleter(QObject):
