@@ -126,3 +126,18 @@ def test_reset_layout_with_nothing_open_keeps_the_detail_pane_away(
     assert window.minimumSizeHint().width() <= 1024
     window.show_issue(three_issues[0].id)  # a selection brings it back
     qtbot.waitUntil(window.docks["detail"].isVisible)
+
+
+def test_the_detail_tab_moves_back_beside_the_board_in_a_wider_window(
+    qtbot: QtBot, make_window: Make, three_issues: list[Issue]
+) -> None:
+    window = _sized(qtbot, make_window, 1024, 640)
+    window.show_issue(three_issues[0].id, raise_detail=True)
+    detail, board = window.docks["detail"], window.docks["board:TRK"]
+    qtbot.waitUntil(detail.isVisible)
+    assert window.docks["filter"] in window.tabifiedDockWidgets(detail)
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: not window.tabifiedDockWidgets(detail))
+    qtbot.waitUntil(lambda: board.geometry().right() < detail.geometry().left())
+    assert detail.width() >= 300
+    _assert_nothing_overlaps_the_board(window)
