@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -58,6 +58,21 @@ def _missing(target: str) -> bool:
 
 
 # -- start-up steps -----------------------------------------------------------------------
+NO_DISPLAY = (
+    "tracker-gui: error: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the "
+    "window cannot open; use the command line instead: tracker-gui --help"
+)
+
+
+def no_display(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:
+    """True on Linux without X11 or Wayland and no platform chosen: Qt would abort there
+    with a misleading hint about libxcb-cursor0."""
+    env = os.environ if environ is None else environ
+    if not platform.startswith("linux"):
+        return False
+    return not any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def make_application() -> QApplication:
     """The QApplication with name, icon and High-DPI policy (an existing one is reused)."""
     existing = QApplication.instance()
@@ -289,6 +304,9 @@ def run_window(target: str, debug: bool = False, smoke_test: str | None = None) 
     logger.info("Tracker %s starting (debug=%s, smoke=%s)", __version__, debug, bool(smoke_test))
     if smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif no_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
     app = make_application()
     crash = _Crash(log_path, smoke=bool(smoke_test))
     previous: ExcHook = sys.excepthook

@@ -1,8 +1,12 @@
 """Screenshots of the real window on a demo database: `python tests/gui/screenshots.py OUTDIR`.
 
-Writes board.png, detail.png, filter.png, list.png, switcher.png and dark.png (1600x1000).
+Writes board.png, detail.png, filter.png, list.png, switcher.png and dark.png (1600x1000;
+`--size 1024x640 --suffix -1024` for the small-screen set, board-1024.png and so on).
 The README embeds docs/screenshots/board.png and switcher.png: regenerate with
 `python tests/gui/screenshots.py docs/screenshots`.
+
+Fonts: install fonts-dejavu-core and fonts-noto-color-emoji (as .ci/run does), else emoji in
+titles and comments show as empty boxes in the PNGs.
 """
 
 from __future__ import annotations
@@ -64,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--issues", type=int, default=ISSUES)
     parser.add_argument(
+        "--suffix", default="", help="added to each file name: --suffix -1024 writes board-1024.png"
+    )
+    parser.add_argument(
         "--size", default="x".join(map(str, SIZE)), help="window size WxH (default %(default)s)"
     )
     args = parser.parse_args(argv)
@@ -100,9 +107,13 @@ def main(argv: list[str] | None = None) -> int:
             settle(app, 0.05)
         settle(app, 0.5)
 
+        def named(name: str) -> str:
+            stem, dot, ext = name.rpartition(".")
+            return f"{stem}{args.suffix}{dot}{ext}"
+
         def shot(name: str) -> None:
             settle(app)
-            path = outdir / name
+            path = outdir / named(name)
             if not window.grab().save(str(path)):
                 raise OSError(f"could not write {path}")
             print(path)
@@ -124,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         window.show_issue(issue_id, raise_detail=True)
         shot("detail.png")
 
+        window.docks["filter"].raise_()  # in a narrow window the detail is its tab neighbour
         window.filter_pane.text_edit.setText("login")
         window.filter_pane.apply()
         settle(app, 1.2)
@@ -148,9 +160,9 @@ def main(argv: list[str] | None = None) -> int:
             palette.grab(),
         )
         painter.end()
-        if not canvas.save(str(outdir / "switcher.png")):
-            raise OSError("could not write switcher.png")
-        print(outdir / "switcher.png")
+        if not canvas.save(str(outdir / named("switcher.png"))):
+            raise OSError(f"could not write {named('switcher.png')}")
+        print(outdir / named("switcher.png"))
         palette.close()
 
         theme.apply_theme(app, "dark")

@@ -45,8 +45,11 @@ def test_every_pane_is_a_named_dock(
     names = {d.objectName() for d in window.docks.values()}
     assert names == {"board:TRK", "issue-list", "filter", "detail", "activity"}
     for dock in window.docks.values():
-        assert dock.isVisible() or window.tabifiedDockWidgets(dock), dock.objectName()
         assert dock.windowTitle()
+        if dock.objectName() == "detail":  # empty: hidden until an issue is opened
+            assert dock.isHidden()
+            continue
+        assert dock.isVisible() or window.tabifiedDockWidgets(dock), dock.objectName()
     board = window.main_board()
     assert board is not None and board.project_id() == three_issues[0].project_id
     qtbot.waitUntil(lambda: window.docks["filter"].width() < window.width() // 4)
@@ -72,9 +75,15 @@ OFFSCREEN_RAISE = "This plugin does not support raise()"  # floating docks on of
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_RAISE)
 def test_layout_survives_a_restart(
-    qtbot: QtBot, make_window: Make, store: Store, gui_settings: Settings
+    qtbot: QtBot,
+    make_window: Make,
+    store: Store,
+    gui_settings: Settings,
+    make_issue: Callable[..., Issue],
 ) -> None:
+    issue = make_issue("Shown in the detail pane")
     first = make_window()
+    first.show_issue(issue.id, raise_detail=True)  # the detail pane shows only with an issue
     activity, detail, filter_ = (first.docks[n] for n in ("activity", "detail", "filter"))
     activity.setFloating(True)
     first.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, detail)
@@ -88,6 +97,7 @@ def test_layout_survives_a_restart(
     assert gui_settings.get("window/state")
 
     second = make_window()
+    second.show_issue(issue.id)
     assert layout_of(second) == expected
     assert "detail" in {d.objectName() for d in second.tabifiedDockWidgets(second.docks["filter"])}
     assert second.size() == first.size()
@@ -114,15 +124,23 @@ def test_two_boards_for_two_projects_come_back(
 
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_RAISE)
-def test_reset_layout_brings_everything_back(make_window: Make) -> None:
+def test_reset_layout_brings_everything_back(
+    make_window: Make, make_issue: Callable[..., Issue]
+) -> None:
     window = make_window()
+    window.show_issue(make_issue("Open in the detail pane").id, raise_detail=True)
     window.docks["detail"].setFloating(True)
     window.docks["activity"].close()
     window.actions_.reset_layout.trigger()
-    assert not window.docks["detail"].isFloating()
-    assert window.dockWidgetArea(window.docks["detail"]) == Qt.DockWidgetArea.RightDockWidgetArea
+    detail, board, filter_ = (window.docks[n] for n in ("detail", "board:TRK", "filter"))
+    assert not detail.isFloating()
     assert window.docks["activity"].isVisible()
-    assert window.dockWidgetArea(window.docks["filter"]) == Qt.DockWidgetArea.LeftDockWidgetArea
+    # Filter on the left, the board in the middle, the detail on the right (one dock area).
+    assert filter_.geometry().right() < board.geometry().left()
+    assert board.geometry().right() < detail.geometry().left()
+    assert {window.dockWidgetArea(d) for d in (detail, board, filter_)} == {
+        Qt.DockWidgetArea.LeftDockWidgetArea
+    }
 
 
 def test_status_bar_shows_the_database_and_the_count(

@@ -40,6 +40,7 @@ class Actions:
     show_list: QAction
     project_settings: QAction
     about: QAction
+    shortcuts: QAction  # Help > Keyboard Shortcuts, also on "?"
     swimlanes: QActionGroup
     view_menu: QMenu
     panes_anchor: QAction
@@ -94,11 +95,14 @@ def build(window: QMainWindow, store: Store) -> Actions:
     views = QActionGroup(window)
     for action in (show_board, show_list):
         action.setCheckable(True)
+        action.setIconVisibleInMenu(False)  # the menu shows the check mark, the toolbar the icon
         views.addAction(action)
     show_board.setChecked(True)
     project_settings = _action(
         window, "Project &Settings…", "project", None, "Statuses, workflow and labels"
     )
+    shortcuts = _action(window, "&Keyboard Shortcuts…", None, "?", "Every keyboard shortcut")
+    shortcuts.setObjectName("shortcutsAction")
     about = _action(window, "&About Tracker", "info")
     about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -141,6 +145,8 @@ def build(window: QMainWindow, store: Store) -> Actions:
     project_menu = bar.addMenu("&Project")
     project_menu.addAction(project_settings)
     help_menu = bar.addMenu("&Help")
+    help_menu.addAction(shortcuts)
+    help_menu.addSeparator()
     help_menu.addAction(about)
 
     toolbar = QToolBar("Toolbar", window)
@@ -184,6 +190,7 @@ def build(window: QMainWindow, store: Store) -> Actions:
         show_list=show_list,
         project_settings=project_settings,
         about=about,
+        shortcuts=shortcuts,
         swimlanes=swimlanes,
         view_menu=view_menu,
         panes_anchor=panes_anchor,

@@ -9,10 +9,15 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QWidget
 from tracker_gui.ui.docks import PaneDock
 from tracker_gui.ui.settings import Settings
 
-STATE_VERSION = 1
+# 2: every dock in one area (version 1 layouts split them over two areas, where Qt gave a
+# wider window's room to the side panes): a version 1 layout is replaced by the default.
+STATE_VERSION = 2
 BOARD_PREFIX = "board:"
 SIDE_WIDTH = 280
 DETAIL_WIDTH = 392
+SIDE_DOCKS = ("filter", "activity", "detail")  # keep their width; the board takes the rest
+SCROLLED_DOCKS = ("filter",)  # tall panes that scroll rather than make the window taller
+AREA = Qt.DockWidgetArea.LeftDockWidgetArea
 
 
 class DockedWindow(QMainWindow):
@@ -42,26 +47,42 @@ class DockedWindow(QMainWindow):
         self._title_timer.timeout.connect(self._update_title_bars)
 
     def add_dock(self, name: str, title: str, icon_name: str, pane: QWidget) -> PaneDock:
-        dock = PaneDock(name, title, icon_name, pane, self)
+        dock = PaneDock(name, title, icon_name, pane, self, scroll=name in SCROLLED_DOCKS)
+        dock.set_grows(name not in SIDE_DOCKS)
         dock.dockLocationChanged.connect(self._on_dock_layout_changed)
         dock.topLevelChanged.connect(self._on_dock_layout_changed)
         self.docks[name] = dock
         return dock
 
+    def centre_dock(self) -> PaneDock | None:
+        """The dock in the middle: the first board, else the issue list."""
+        return self._boards[0] if self._boards else self.docks.get("issue-list")
+
+    def place_centre(self, dock: PaneDock) -> None:
+        """A board with nothing to tab with: beside the filter column, in the one dock area."""
+        anchor = self.docks.get("filter")
+        if anchor is not None and not anchor.isFloating() and not anchor.isHidden():
+            self.splitDockWidget(anchor, dock, Qt.Orientation.Horizontal)
+        else:
+            self.addDockWidget(AREA, dock)
+
     def reset_layout(self) -> None:
-        """Default arrangement: filter and activity left, boards and list centre, detail right."""
+        """Default arrangement: filter and activity left, boards and list centre, detail right.
+
+        All in one dock area, so that the extra width of a wider window goes to the centre
+        (the only docks that grow) and not to the side panes.
+        """
         every = [*self.docks.values()]
         for dock in every:
             if dock.isFloating():
                 dock.setFloating(False)  # while it is still in the layout: it docks again
             if self.dockWidgetArea(dock) != Qt.DockWidgetArea.NoDockWidgetArea:
                 self.removeDockWidget(dock)
-        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         filter_dock, list_dock = self.docks["filter"], self.docks["issue-list"]
         detail_dock, activity_dock = self.docks["detail"], self.docks["activity"]
-        self.addDockWidget(left, filter_dock)
+        self.addDockWidget(AREA, filter_dock)
         centre = self._boards[0] if self._boards else list_dock
-        self.addDockWidget(right, centre)
+        self.splitDockWidget(filter_dock, centre, Qt.Orientation.Horizontal)
         # Split before tabbing: splitting a tabbed dock would add a tab instead.
         self.splitDockWidget(centre, detail_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(filter_dock, activity_dock, Qt.Orientation.Vertical)
@@ -83,16 +104,16 @@ class DockedWindow(QMainWindow):
         filter_dock, activity_dock = self.docks["filter"], self.docks["activity"]
         detail_dock = self.docks["detail"]
         centre = self._boards[0] if self._boards else self.docks["issue-list"]
-        side, detail = SIDE_WIDTH, DETAIL_WIDTH
-        self.resizeDocks(
-            [filter_dock, centre, detail_dock],
-            [side, max(400, self.width() - side - detail), detail],
-            Qt.Orientation.Horizontal,
-        )
+        side = SIDE_WIDTH if self.width() >= 1280 else SIDE_WIDTH * 4 // 5
+        detail = DETAIL_WIDTH if detail_dock.isVisible() else 0
+        docks = [filter_dock, centre, detail_dock] if detail else [filter_dock, centre]
+        sizes = [side, max(400, self.width() - side - detail), detail][: len(docks)]
+        self.resizeDocks(docks, sizes, Qt.Orientation.Horizontal)
         height = max(self.height() - 120, 400)
+        share = 0.58 if self.height() >= 800 else 0.68  # a short window: the filter first
         self.resizeDocks(
             [filter_dock, activity_dock],
-            [int(height * 0.58), int(height * 0.42)],
+            [int(height * share), int(height * (1 - share))],
             Qt.Orientation.Vertical,
         )
 

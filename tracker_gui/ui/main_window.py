@@ -18,6 +18,7 @@ from tracker_gui.ui import backups as backups_ui
 from tracker_gui.ui import icons, permissions, project_menu, theme
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.board.view_menu import install_density_action
+from tracker_gui.ui.detail_presence import DetailPresence
 from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs.conflict import ConflictDialog
 from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
@@ -26,8 +27,10 @@ from tracker_gui.ui.dialogs.new_issue import NewIssueDialog
 from tracker_gui.ui.dialogs.preferences import PreferencesDialog
 from tracker_gui.ui.dialogs.project_settings import ProjectSettingsDialog
 from tracker_gui.ui.dialogs.quick_switcher import QuickSwitcher
+from tracker_gui.ui.dialogs.shortcuts import ShortcutsDialog, open_sheet
 from tracker_gui.ui.docked_window import BOARD_PREFIX, DockedWindow
 from tracker_gui.ui.docks import PaneDock
+from tracker_gui.ui.empty_state import EmptyState
 from tracker_gui.ui.ops import conflicts
 from tracker_gui.ui.panes.activity_pane import ActivityPane
 from tracker_gui.ui.panes.detail_pane import DetailPane
@@ -62,9 +65,10 @@ class MainWindow(DockedWindow):
         list_dock = self.add_dock("issue-list", "Issues", "list", self.list_pane)
         # The list queries only while someone can see it (not while tabbed behind a board).
         list_dock.visibilityChanged.connect(self.list_pane.model.set_active)
-        self.add_dock("detail", "Detail", "detail", self.detail_pane)
+        detail_dock = self.add_dock("detail", "Detail", "detail", self.detail_pane)
         self.add_dock("activity", "Activity", "activity", self.activity_pane)
         self.actions_ = actions_mod.build(self, store)
+        self.detail_presence = DetailPresence(self, detail_dock, self.docks["filter"])
         self.status = StatusBar(store, self)
         self.setStatusBar(self.status)
         self.notice = InlineNotice(self)
@@ -84,12 +88,16 @@ class MainWindow(DockedWindow):
         self.resize(1440, 900)
         self.reset_layout()
         self.restore_layout()
+        self.detail_presence.collapse()  # nothing is open yet
         self._rebuild_view_menu()
         self._update_title_bars()
+        self.empty_state = EmptyState(self, store, self.actions_, self.centre_dock)
 
     def reset_layout(self) -> None:
         super().reset_layout()
         self.actions_.show_board.setChecked(bool(self._boards))
+        if self.detail_pane.issue_id() is None:
+            self.detail_presence.collapse()
 
     def dock(self, name: str) -> PaneDock | None:
         return self.docks.get(name)
@@ -142,7 +150,7 @@ class MainWindow(DockedWindow):
             if anchor is not None and not anchor.isFloating():
                 self.tabifyDockWidget(anchor, dock)
             else:
-                self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+                self.place_centre(dock)
             dock.show()
             dock.raise_()
             self._rebuild_view_menu()
@@ -211,6 +219,7 @@ class MainWindow(DockedWindow):
         a.show_list.triggered.connect(self._on_show_list_triggered)
         a.project_settings.triggered.connect(self._on_project_settings_triggered)
         a.about.triggered.connect(self._on_about_triggered)
+        a.shortcuts.triggered.connect(self.show_shortcuts)
         a.swimlanes.triggered.connect(self._on_swimlanes_triggered)
         a.import_menu.triggered.connect(self._on_import_menu_triggered)
         a.export_menu.triggered.connect(self._on_export_menu_triggered)
@@ -228,10 +237,8 @@ class MainWindow(DockedWindow):
 
     def show_issue(self, issue_id: int | None, raise_detail: bool = False) -> None:
         self.detail_pane.show_issue(issue_id)
-        if raise_detail:
-            dock = self.docks["detail"]
-            dock.show()
-            dock.raise_()
+        if issue_id is not None:
+            self.detail_presence.issue_opened(raise_detail)
 
     def _on_board_current_issue_changed(self, issue_id: object) -> None:
         if isinstance(issue_id, int):
@@ -357,6 +364,9 @@ class MainWindow(DockedWindow):
             f"Database: {self.store.database_label}",
             kind="app",
         )
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        return open_sheet(self)  # Help > Keyboard Shortcuts, or "?"
 
     def _on_new_board_triggered(self) -> None:
         projects = self.store.projects()

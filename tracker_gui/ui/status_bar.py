@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QSizePolicy,
     QStatusBar,
     QToolButton,
     QWidget,
@@ -21,7 +23,12 @@ COUNT_DELAY_MS = 60
 
 
 class StatusBar(QStatusBar):
-    """Database label on the left; busy indicator and the filtered issue count on the right."""
+    """Messages on the left (the bar's one message area); the database, busy indicator, feed
+    mode and filtered issue count on the right as permanent widgets that a message never covers.
+
+    The database once sat in the message area as a normal widget: a message shown before the
+    window was visible (notifications unavailable, at start) left it showing underneath.
+    """
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,20 +38,21 @@ class StatusBar(QStatusBar):
         self.database_icon = QLabel()
         self.database_icon.setContentsMargins(8, 0, 0, 0)
         self.refresh_icons()
-        self.database_label = QLabel(store.database_label)
+        self.database_label = ElidedLabel(store.database_label)
         self.database_label.setObjectName("DatabaseLabel")
         self.database_label.setToolTip(f"Database: {store.database_label}")
-        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.addWidget(self.database_icon)
-        self.addWidget(self.database_label, 1)
+        self.database_label.setAccessibleName("Database")
         self.busy = QProgressBar()
         self.busy.setObjectName("BusyIndicator")
+        self.busy.setAccessibleName("Working")
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
         self.busy.setFixedSize(72, 4)
         self.busy.hide()
         self.count_label = QLabel()
         self.count_label.setObjectName("IssueCount")
+        self.addPermanentWidget(self.database_icon)
+        self.addPermanentWidget(self.database_label)
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.count_label)
         self._count_timer = QTimer(self)
@@ -56,6 +64,11 @@ class StatusBar(QStatusBar):
         store.issuesChanged.connect(self._on_store_issues_changed)
         self.refresh_count()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The path gets at most ~45% of the bar; the rest is the message area.
+        self.database_label.setMaximumWidth(max(120, int(event.size().width() * 0.45)))
+        super().resizeEvent(event)
+
     def refresh_icons(self) -> None:
         self.database_icon.setPixmap(icons.icon("database", "muted_text").pixmap(QSize(14, 14)))
 
@@ -66,7 +79,7 @@ class StatusBar(QStatusBar):
         return n
 
     def set_database_label(self, text: str) -> None:
-        self.database_label.setText(text)
+        self.database_label.set_full_text(text)
         self.database_label.setToolTip(f"Database: {text}")
 
     def _on_store_busy_changed(self, busy: bool) -> None:
@@ -77,6 +90,44 @@ class StatusBar(QStatusBar):
 
     def _on_store_issues_changed(self, _updates: list[object]) -> None:
         self._count_timer.start()
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text in the middle (paths keep both ends)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = text
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(60)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._elide()
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()  # for the text shown now: padding and margins included
+        extra = hint.width() - self.fontMetrics().horizontalAdvance(self.text())
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + extra, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(60, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(self.contentsRect().width(), 40)
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, width)
+        if shown != self.text():
+            self.setText(shown)
 
 
 class InlineNotice(QFrame):
@@ -101,6 +152,7 @@ class InlineNotice(QFrame):
         close.setIconSize(QSize(14, 14))
         close.setAutoRaise(True)
         close.setToolTip("Dismiss")
+        close.setAccessibleName("Dismiss")
         close.clicked.connect(self._on_close_clicked)
         layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.message, 1)

@@ -7,12 +7,24 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 log = logging.getLogger(__name__)
 
 MODES = ("system", "light", "dark")
+# Colour emoji fonts, best first: Linux (Noto), Windows, macOS, then monochrome fallbacks.
+# None is bundled (Noto Color Emoji alone is ~10 MB): each system has one, and the Linux
+# packages ask for fonts-noto-color-emoji. Without any, Qt shows its usual empty boxes.
+EMOJI_FAMILIES = (
+    "Noto Color Emoji",
+    "Segoe UI Emoji",
+    "Apple Color Emoji",
+    "Twemoji",
+    "JoyPixels",
+    "Noto Emoji",
+    "Symbola",
+)
 
 # Every colour a delegate or pane may ask for, per scheme. Keys are stable API (see contract).
 LIGHT: dict[str, str] = {
@@ -296,6 +308,15 @@ QProgressBar#BusyIndicator::chunk {{ background: {accent}; border-radius: 2px; }
 """
 
 
+def install_emoji_fonts() -> list[str]:
+    """Put the installed emoji fonts first in Qt's emoji fallback; returns those found."""
+    installed = set(QFontDatabase.families())
+    found = [family for family in EMOJI_FAMILIES if family in installed]
+    if found and QFontDatabase.applicationEmojiFontFamilies() != found:
+        QFontDatabase.setApplicationEmojiFontFamilies(found)
+    return found
+
+
 def apply_theme(app: QApplication, mode: str = "system") -> None:
     """Fusion plus our palette and stylesheet; "system" follows the OS scheme as it changes."""
     if mode not in MODES:
@@ -304,6 +325,7 @@ def apply_theme(app: QApplication, mode: str = "system") -> None:
     _state.mode = mode
     dark = system_is_dark() if mode == "system" else mode == "dark"
     if not _state.styled:
+        install_emoji_fonts()
         fusion = QStyleFactory.create("Fusion")
         if fusion is not None:
             app.setStyle(fusion)

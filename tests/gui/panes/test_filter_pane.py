@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.pane_helpers import (
@@ -20,6 +22,7 @@ from tests.gui.pane_helpers import (
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter
 from tracker_gui.ui.dialogs.message import MessageDialog
+from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.panes.filter_codec import FilterQuery, decode, encode, next_monday
 from tracker_gui.ui.panes.filter_pane import FilterPane
 
@@ -292,3 +295,86 @@ def test_codec_round_trips_every_part() -> None:
 def test_codec_refuses_what_it_cannot_read(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         decode(text)
+
+
+def _geometry_in(pane: FilterPane, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(pane, QPoint(0, 0)), widget.size())
+
+
+@pytest.mark.parametrize("width", [212, 240, 320])
+def test_picked_fields_wrap_and_every_chip_keeps_its_size(
+    world: World, pane: FilterPane, qtbot: QtBot, width: int
+) -> None:
+    pane.resize(width, 640)
+    for picker, text in (
+        (pane.type_picker, "Bug"),
+        (pane.category_picker, "In progress"),
+        (pane.assignee_picker, "Unassigned"),
+    ):
+        click_menu_item(qtbot, picker.menu_, text, at=picker)
+        picker.menu_.close()
+    qtbot.wait(50)  # let the flows' layout requests run
+    assert pane.category_picker.text() == "Status: In progress"
+    chips = [*pane.toggles.values(), *pane._pickers()]
+    titles = [w for w in pane.findChildren(QLabel) if w.text() in ("Quick filters", "Fields")]
+    assert len(titles) == 2
+    for chip in chips:
+        where = _geometry_in(pane, chip)
+        # At its size hint (never a sliver), inside the pane, clear of the section titles.
+        assert chip.size() == chip.sizeHint(), chip.text()
+        assert pane.rect().contains(where), (chip.text(), where)
+        box = chip.parentWidget()
+        assert box is not None and box.rect().contains(chip.geometry()), chip.text()
+        for title in titles:
+            assert not where.intersects(_geometry_in(pane, title)), (chip.text(), title.text())
+    boxes = {chip.parentWidget() for chip in chips}
+    assert len(boxes) == 2
+    below = _geometry_in(pane, pane.clear_button)
+    for box in boxes:
+        assert box is not None
+        assert _geometry_in(pane, box).bottom() < below.top()
+    for a in chips:
+        for b in chips:
+            if a is not b:
+                assert not _geometry_in(pane, a).intersects(_geometry_in(pane, b))
+
+
+def test_a_saved_filter_is_highlighted_only_while_in_force(
+    world: World, pane: FilterPane, qtbot: QtBot
+) -> None:
+    qtbot.mouseClick(pane.toggles["assigned_to_me"], Qt.MouseButton.LeftButton)
+    pane.save_current("Mine")
+    item = pane.saved_list.item(0)
+    assert pane.saved_list.currentItem() is item and item.isSelected()
+
+    qtbot.mouseClick(pane.clear_button, Qt.MouseButton.LeftButton)
+    assert world.store.filter == IssueFilter()
+    assert pane.saved_list.currentItem() is None
+    assert not pane.saved_list.selectedItems()
+    assert not pane.rename_button.isEnabled() and not pane.delete_button.isEnabled()
+
+    rect = pane.saved_list.visualItemRect(item)
+    qtbot.mouseClick(pane.saved_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert pane.saved_list.currentItem() is item and item.isSelected()
+    qtbot.mouseClick(pane.toggles["overdue"], Qt.MouseButton.LeftButton)  # no longer "Mine"
+    assert not pane.saved_list.selectedItems()
+
+
+def test_in_a_small_window_the_chips_wrap_clear_of_each_other(
+    qtbot: QtBot, make_window: Callable[..., MainWindow]
+) -> None:
+    window = make_window()
+    window.resize(1024, 640)
+    pane = window.filter_pane
+    for picker, text in ((pane.type_picker, "Bug"), (pane.category_picker, "In progress")):
+        click_menu_item(qtbot, picker.menu_, text, at=picker)
+        picker.menu_.close()
+    qtbot.wait(50)
+    chips = [*pane.toggles.values(), *pane._pickers()]
+    titles = [w for w in pane.findChildren(QLabel) if w.text() in ("Quick filters", "Fields")]
+    for chip in chips:
+        where = _geometry_in(pane, chip)
+        assert chip.size() == chip.sizeHint(), chip.text()
+        assert pane.rect().contains(where), (chip.text(), where, pane.rect())
+        for title in titles:
+            assert not where.intersects(_geometry_in(pane, title)), (chip.text(), title.text())

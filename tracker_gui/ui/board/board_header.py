@@ -34,6 +34,7 @@ class BoardHeader(QWidget):
         self.keys = QToolButton()
         self.keys.setAutoRaise(True)
         self.keys.setToolTip(SHORTCUTS)
+        self.keys.setAccessibleName("Board keys")
         self.filter_button = FilterButton()
         self.filter_chips = FilterChips()
         self.group_label = QLabel("Swimlanes")

@@ -201,6 +201,8 @@ class ColumnHeader(ColumnFrame):
         self.name.setToolTip(status.name)
         self.add_button.setToolTip(f"New issue in {status.name}…")
         self._show_parts()
+        self.add_button.setAccessibleName(f"New issue in {status.name}")
+        self.quick_add.setAccessibleName(f"Add an issue to {status.name}")
         self.restyle()
 
     def set_writable(self, writable: bool) -> None:

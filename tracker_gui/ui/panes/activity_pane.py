@@ -147,6 +147,7 @@ class ActivityPane(QWidget):
         self.model = ActivityModel(store, self)
         self.view = QListView(self)
         self.view.setObjectName("ActivityList")
+        self.view.setAccessibleName("Activity")
         self.view.setModel(self.model)
         self.view.setItemDelegate(ActivityDelegate(self.view))
         self.view.setFrameShape(QListView.Shape.NoFrame)

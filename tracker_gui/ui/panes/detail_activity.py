@@ -240,6 +240,7 @@ class CommentsSection(QWidget):
         self.empty = style.muted(QLabel("No comments yet."))
         self.compose = SubmitEdit()
         self.compose.setObjectName("CommentBox")
+        self.compose.setAccessibleName("New comment")
         self.compose.setPlaceholderText("Add a comment (Markdown)")
         self.compose.setFixedHeight(84)
         self.compose.submitted.connect(self._on_send_button_clicked)

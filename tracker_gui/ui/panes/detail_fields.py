@@ -92,6 +92,7 @@ class FieldGrid(QWidget):
         self.estimate_spin.editingFinished.connect(self._on_estimate_spin_finished)
         self.parent_edit = QLineEdit()
         self.parent_edit.setObjectName("ParentField")
+        self.parent_edit.setAccessibleName("Parent")
         self.parent_edit.setPlaceholderText("None (type a key like TRK-3)")
         self.parent_edit.editingFinished.connect(self._on_parent_edit_finished)
         self.parent_link = ui.LinkLabel()

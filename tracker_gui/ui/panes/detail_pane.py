@@ -79,6 +79,7 @@ class DetailPane(QWidget):
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.title_edit = ui.HeadingEdit()
         self.title_edit.setObjectName("TitleEdit")
+        self.title_edit.setAccessibleName("Title")
         self.title_edit.setFont(ui.scaled_font(self.title_edit, 1.45, QFont.Weight.DemiBold))
         self.title_edit.editingFinished.connect(self._on_title_edit_finished)
         self.error_label = style.error_label()

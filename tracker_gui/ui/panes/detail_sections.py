@@ -220,6 +220,7 @@ class LinksSection(QWidget):
             self.kind_combo.addItem(text, kind.value)
         self.key_edit = QLineEdit()
         self.key_edit.setObjectName("LinkKey")
+        self.key_edit.setAccessibleName("Issue to link")
         self.key_edit.setPlaceholderText("Issue key, e.g. TRK-12")
         self.key_edit.returnPressed.connect(self._on_add_button_clicked)
         self.add_button = QPushButton("Link")

@@ -54,6 +54,13 @@ class FilterQuery:
     def is_empty(self) -> bool:
         return dataclasses.replace(self, project=None) == FilterQuery()
 
+    def same_as(self, text: str) -> bool:
+        """Does the saved query `text` say what this one says (however it was written)?"""
+        try:
+            return encode(decode(text)) == encode(self)
+        except ValueError:
+            return False
+
 
 def next_monday(today: dt.date) -> dt.date:
     """The Monday after `today` (a week later when today is a Monday)."""

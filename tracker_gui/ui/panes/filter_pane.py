@@ -6,7 +6,6 @@ import datetime as dt
 from typing import cast
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from tracker_gui.ui.panes.query_completer import QueryCompleter
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import style
+from tracker_gui.ui.widgets.flow_layout import FlowBox, HeightForWidthKeeper
 
 DEBOUNCE_MS = 200
 UNASSIGNED = ":none"
@@ -63,9 +63,11 @@ class FilterPane(QWidget):
 
         self.project_combo = QComboBox()
         self.project_combo.setObjectName("ProjectPicker")
+        self.project_combo.setAccessibleName("Project")
         self.project_combo.activated.connect(self._on_project_combo_activated)
         self.text_edit = QLineEdit()
         self.text_edit.setObjectName("FilterText")
+        self.text_edit.setAccessibleName("Search or filter issues")
         self.text_edit.setPlaceholderText("Search or filter: crash assignee:me is:open")
         self.text_edit.setToolTip(
             'Words and "phrases" search titles, descriptions and comments.\n'
@@ -86,15 +88,15 @@ class FilterPane(QWidget):
         self.completer = QueryCompleter(self.text_edit, self._completion_values)
 
         self.toggles: dict[str, QToolButton] = {}
-        chips = QWidget()
-        chip_flow = ui.FlowLayout(chips, spacing=6)
+        chips = FlowBox(spacing=6)
+        chips.setAccessibleName("Quick filters")
         for name, text in TOGGLES:
             chip = QToolButton()
             chip.setObjectName("Chip")
             chip.setText(text)
             chip.setCheckable(True)
             chip.toggled.connect(self._on_chip_toggled)
-            chip_flow.add(chip)
+            chips.add(chip)
             self.toggles[name] = chip
 
         self.type_picker = ui.MultiPicker("Type", self._type_choices)
@@ -102,13 +104,12 @@ class FilterPane(QWidget):
         self.label_picker = ui.MultiPicker("Label", self._label_choices)
         self.assignee_picker = ui.MultiPicker("Assignee", self._assignee_choices)
         self.category_picker = ui.MultiPicker("Status", self._category_choices)
-        pickers = QWidget()
-        picker_flow = ui.FlowLayout(pickers, spacing=6)
+        pickers = FlowBox(spacing=6)
+        pickers.setAccessibleName("Field filters")
         for picker in self._pickers():
+            picker.setAccessibleName(f"Filter by {picker.text().lower()}")
             picker.changed.connect(self._on_picker_changed)
-            picker_flow.add(picker)
-
-        self._flows = (chips, pickers)
+            pickers.add(picker)
 
         self.clear_button = QToolButton()
         self.clear_button.setObjectName("Flat")
@@ -120,6 +121,7 @@ class FilterPane(QWidget):
 
         self.saved_list = QListWidget()
         self.saved_list.setObjectName("SavedFilters")
+        self.saved_list.setAccessibleName("Saved filters")
         self.saved_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.saved_list.customContextMenuRequested.connect(self._on_saved_list_menu_requested)
         self.saved_list.itemClicked.connect(self._on_saved_list_item_clicked)
@@ -134,6 +136,7 @@ class FilterPane(QWidget):
         self.saved_menu: QMenu | None = None
 
         self._layout(chips, pickers)
+        self._height_keeper = HeightForWidthKeeper(self)
         self._load_projects()
         self.reload_saved()
         self._sync_buttons()
@@ -193,6 +196,7 @@ class FilterPane(QWidget):
             query, me=self._store.me, today=self._today(), project_ids=(pid,) if pid else ()
         )
         self._store.set_filter(flt)
+        self._sync_saved(query)
         self._sync_buttons()
 
     # -- layout ------------------------------------------------------------------------------
@@ -201,18 +205,10 @@ class FilterPane(QWidget):
         button.setObjectName("Flat")
         button.setIcon(ui.icon(glyph))
         button.setToolTip(tip)
+        button.setAccessibleName(tip)
         button.setAutoRaise(True)
         button.clicked.connect(slot)
         return button
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        # A box layout squeezes a wrapping row to its one-line minimum when the dock is
-        # short, which cut the last row of chips off: hold each at its height for this width.
-        for flow in self._flows:
-            layout = flow.layout()
-            if layout is not None:
-                flow.setMinimumHeight(layout.heightForWidth(max(1, event.size().width() - 24)))
-        super().resizeEvent(event)
 
     def _layout(self, chips: QWidget, pickers: QWidget) -> None:
         outer = QVBoxLayout(self)
@@ -372,6 +368,13 @@ class FilterPane(QWidget):
         self.saved_list.blockSignals(False)
         self.saved_hint.setVisible(self.saved_list.count() == 0)
         self._sync_buttons()
+
+    def _sync_saved(self, query: FilterQuery) -> None:
+        """A saved filter stays highlighted only while it is in force (not after Clear all)."""
+        saved = self._current_saved()
+        if saved is not None and not query.same_as(saved.query):
+            self.saved_list.setCurrentRow(-1)
+            self.saved_list.clearSelection()
 
     def _current_saved(self) -> SavedFilter | None:
         item = self.saved_list.currentItem()

@@ -232,6 +232,7 @@ class IssueListPane(QWidget):
         self.model = IssueTableModel(store, self, active=False)  # loads when first shown
         self.view = QTableView(self)
         self.view.setObjectName("IssueTable")
+        self.view.setAccessibleName("Issues")
         self.view.setModel(self.model)
         self.view.setItemDelegate(IssueRowDelegate(self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
