@@ -59,15 +59,19 @@ def test_no_project_says_create_or_import_and_the_button_works(
     assert _inside(window)
     assert not accessibility.unnamed(card), accessibility.unnamed(card)
 
-    # Without a New Project action the button opens Project Settings...
-    with qtbot.waitSignal(window.actions_.project_settings.triggered):
-        card.primary.click()
-    # ...and with one (File > New Project), it triggers that instead.
-    new_project = QAction("New Project…", window)
-    new_project.setObjectName(NEW_PROJECT_ACTION)
-    window.addAction(new_project)
+    # The button triggers the window's File > New Project (its dialog opens; cancelled here).
+    new_project = window.findChild(QAction, NEW_PROJECT_ACTION)
+    assert new_project is not None and new_project.text().replace("&", "").startswith("New Project")
+    opened: list[str] = []
+
+    def cancel(dialog: QDialog) -> None:
+        opened.append(dialog.windowTitle())
+        dialog.reject()
+
+    when_modal(cancel)
     with qtbot.waitSignal(new_project.triggered):
         card.primary.click()
+    assert opened == ["New project"]
 
     bare.projects.ensure_project("WEB", "Website")
     store.projectsChanged.emit()

@@ -19,8 +19,7 @@ from pytestqt.qtbot import QtBot
 from tracker_gui import app
 from tracker_gui.domain.models import Issue, IssueFilter
 from tracker_gui.services import Services
-from tracker_gui.ui import icons, theme
-from tracker_gui.ui import main_window as main_window_mod
+from tracker_gui.ui import conflict_flow, icons, theme
 from tracker_gui.ui.dialogs.message import MessageDialog
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
@@ -274,7 +273,7 @@ def test_a_conflict_asks_and_overwrite_reapplies(
         def exec(self) -> int:
             return 1
 
-    monkeypatch.setattr(main_window_mod, "ConflictDialog", Answer)
+    monkeypatch.setattr(conflict_flow, "ConflictDialog", Answer)
     make_window()
     stale = three_issues[0]
     theirs = other_services.issues.get(stale.id)

@@ -15,12 +15,12 @@ from tracker_gui.errors import ConflictError
 from tracker_gui.interchange import ImportReport
 from tracker_gui.ui import actions as actions_mod
 from tracker_gui.ui import backups as backups_ui
-from tracker_gui.ui import icons, permissions, project_menu, theme
+from tracker_gui.ui import conflict_flow, icons, permissions, project_menu, theme
 from tracker_gui.ui.board.board_pane import BoardPane
+from tracker_gui.ui.board.reveal import select_and_keep_in_view
 from tracker_gui.ui.board.view_menu import install_density_action
 from tracker_gui.ui.detail_presence import DetailPresence
 from tracker_gui.ui.dialogs import message
-from tracker_gui.ui.dialogs.conflict import ConflictDialog
 from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
 from tracker_gui.ui.dialogs.import_review import summary as import_summary
 from tracker_gui.ui.dialogs.new_issue import NewIssueDialog
@@ -31,7 +31,6 @@ from tracker_gui.ui.dialogs.shortcuts import ShortcutsDialog, open_sheet
 from tracker_gui.ui.docked_window import BOARD_PREFIX, DockedWindow
 from tracker_gui.ui.docks import PaneDock
 from tracker_gui.ui.empty_state import EmptyState
-from tracker_gui.ui.ops import conflicts
 from tracker_gui.ui.panes.activity_pane import ActivityPane
 from tracker_gui.ui.panes.detail_pane import DetailPane
 from tracker_gui.ui.panes.filter_pane import FilterPane
@@ -301,7 +300,7 @@ class MainWindow(DockedWindow):
     def _on_switcher_issue_chosen(self, issue_id: int) -> None:
         self.show_issue(issue_id, raise_detail=True)
         for board in self.board_panes():
-            board.select_issue(issue_id)  # selected and scrolled into view
+            select_and_keep_in_view(board, issue_id)  # the detail dock may shrink the board
 
     def _current_project_id(self) -> int | None:
         return self.project_menu.project_on_screen()
@@ -463,39 +462,8 @@ class MainWindow(DockedWindow):
         QTimer.singleShot(0, lambda: self.resolve_conflict(error))
 
     def resolve_conflict(self, error: ConflictError) -> str | None:
-        """Ask reload or overwrite, then do it; returns the choice."""
-        pending = self.store.pending_write
-        current = error.current
-        if pending is not None and (current is None or pending.issue_id != current.id):
-            pending = None
-        names = (
-            {s.id: s.name for s in self.store.statuses(current.project_id)}
-            if current is not None
-            else {}
-        )
-        dialog = ConflictDialog(
-            error,
-            dict(pending.mine) if pending else {},
-            self,
-            status_names=names,
-            key_of=self._key_of,
-            history=self.store.history(current.id) if current is not None else (),
-        )
-        dialog.exec()
-        choice = getattr(dialog, "choice", None)
-        if choice == "overwrite" and pending is not None:
-            conflicts.keep_mine(self.store, pending)
-        elif choice == "merge" and pending is not None and current is not None:
-            conflicts.merge(self.store, pending, dialog.kept())
-        elif current is not None:
-            self.store.reload_issue(current.id)
-        if current is not None:
-            self.detail_pane.show_issue(current.id)
-        return choice
-
-    def _key_of(self, issue_id: int) -> str | None:
-        issue = self.store.issue(issue_id)
-        return issue.key if issue is not None else None
+        """Ask reload, overwrite or merge, then do it; returns the choice."""
+        return conflict_flow.resolve(self, self.store, error, self.detail_pane.show_issue)
 
     def _on_theme_changed(self, _dark: bool) -> None:
         for dock in self.docks.values():
