@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from tracker_gui.ui.board.binding import FilterButton
@@ -18,6 +19,9 @@ SHORTCUTS = (
     + "\nShift/Ctrl+click selects several cards; drag them together; Esc cancels a drag"
 )
 MODE_TEXT = {"none": "None", "assignee": "Assignee", "priority": "Priority"}
+
+
+MIN_WIDTH = 420  # px; below what the title, chips and swimlane buttons need, pieces go
 
 
 class BoardHeader(QWidget):
@@ -63,8 +67,25 @@ class BoardHeader(QWidget):
             segmented.addWidget(button)
         layout.addLayout(segmented)
         self._group.idClicked.connect(self._on_group_id_clicked)
+        # A narrow board (a 1024 px window with docks) drops these, least useful first, rather
+        # than making the window wider than the screen.
+        self._optional = (self.group_label, self.keys, self.summary)
+        self.setMinimumWidth(MIN_WIDTH)
         self.set_mode(mode)
         self.restyle()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        layout = self.layout()
+        for widget in self._optional:
+            widget.setVisible(True)
+        for widget in self._optional:
+            if layout is None or layout.minimumSize().width() <= self.width():
+                return
+            widget.setVisible(False)
 
     def set_mode(self, mode: str) -> None:
         button = self._group.button(MODES.index(mode))

@@ -103,6 +103,8 @@ class FieldGrid(QWidget):
         self.created_label.setObjectName("CreatedField")
         self.updated_label = QLabel()
         self.updated_label.setObjectName("UpdatedField")
+        for label in (self.reporter_label, self.created_label, self.updated_label):
+            label.setWordWrap(True)  # "7 Dec 2026, 19:19 · just now" wraps in a narrow pane
 
         parent_row = QWidget()
         prow = QHBoxLayout(parent_row)

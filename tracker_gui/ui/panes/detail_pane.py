@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -50,6 +50,18 @@ QTextEdit#TitleEdit:focus {{ border-color: {accent}; background: {base_bg}; }}
 QWidget#DetailContent {{ background: {window_bg}; }}
 QFrame#Card QLabel {{ background: transparent; }}
 """
+
+
+class FittingScroll(QScrollArea):
+    """Scrolls down, never sideways: as narrow as its content allows, no narrower (no clipping)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is None:
+            return hint
+        width = content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(max(hint.width(), width), hint.height())
 
 
 class DetailPane(QWidget):
@@ -159,7 +171,7 @@ class DetailPane(QWidget):
             column.addSpacing(16)
             column.addWidget(section)
         column.addStretch(1)
-        scroll = QScrollArea()
+        scroll = FittingScroll()
         scroll.setObjectName("DetailScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
