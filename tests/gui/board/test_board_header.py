@@ -14,7 +14,7 @@ from tracker_gui.domain.enums import Priority
 from tracker_gui.domain.models import Issue, IssueFilter
 from tracker_gui.services import Services
 from tracker_gui.ui import theme
-from tracker_gui.ui.board.board_header import BoardHeader
+from tracker_gui.ui.board.board_header import MIN_WIDTH, BoardHeader
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
@@ -120,3 +120,24 @@ def test_clear_on_the_board_clears_the_window_filter(
     assert window.store.filter.is_empty()
     assert not chips.isVisible()
     assert board.summary.text() == "3 issues"
+
+
+def test_a_narrow_header_drops_its_extras_instead_of_widening_the_window(qtbot: QtBot) -> None:
+    header = BoardHeader("none", 8)
+    qtbot.addWidget(header)
+    header.set_title("Demo project", "DEMO")
+    header.set_total(1794)
+    header.resize(1200, 60)
+    header.show()
+    qtbot.waitExposed(header)
+    extras = (header.group_label, header.keys, header.summary, header.lanes, header.filter_button)
+    qtbot.waitUntil(lambda: all(w.isVisible() for w in extras))  # room for everything
+
+    header.resize(MIN_WIDTH, 60)
+    qtbot.waitUntil(lambda: not header.lanes.isVisible())
+    assert header.title.isVisible() and header.title.text() == "Demo project"
+    layout = header.layout()
+    assert layout is not None and layout.minimumSize().width() <= MIN_WIDTH  # nothing squeezed
+
+    header.resize(1200, 60)  # wider again: everything comes back
+    qtbot.waitUntil(lambda: all(w.isVisible() for w in extras))

@@ -55,7 +55,9 @@ class BoardHeader(QWidget):
         layout.addWidget(self.keys)
         layout.addSpacing(8)
         layout.addWidget(self.group_label)
-        segmented = QHBoxLayout()
+        self.lanes = QWidget()  # the segmented swimlane buttons (also in View > Swimlanes)
+        segmented = QHBoxLayout(self.lanes)
+        segmented.setContentsMargins(0, 0, 0, 0)
         segmented.setSpacing(0)
         for n, name in enumerate(MODES):
             button = QToolButton()
@@ -65,11 +67,11 @@ class BoardHeader(QWidget):
             button.setToolTip(f"Swimlanes: {MODE_TEXT[name].lower()}")
             self._group.addButton(button, n)
             segmented.addWidget(button)
-        layout.addLayout(segmented)
+        layout.addWidget(self.lanes)
         self._group.idClicked.connect(self._on_group_id_clicked)
         # A narrow board (a 1024 px window with docks) drops these, least useful first, rather
         # than making the window wider than the screen.
-        self._optional = (self.group_label, self.keys, self.summary)
+        self._optional = (self.group_label, self.keys, self.summary, self.lanes, self.filter_button)
         self.setMinimumWidth(MIN_WIDTH)
         self.set_mode(mode)
         self.restyle()
@@ -86,6 +88,8 @@ class BoardHeader(QWidget):
             if layout is None or layout.minimumSize().width() <= self.width():
                 return
             widget.setVisible(False)
+            if widget is self.lanes:  # the label goes with its buttons
+                self.group_label.setVisible(False)
 
     def set_mode(self, mode: str) -> None:
         button = self._group.button(MODES.index(mode))
