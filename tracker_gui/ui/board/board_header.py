@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -80,16 +80,36 @@ class BoardHeader(QWidget):
         super().resizeEvent(event)
         self._fit()
 
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # the chips changed, or a text
+            self._fit()
+        return handled
+
     def _fit(self) -> None:
+        """Show the extras that fit beside the title and chips, most useful first.
+
+        Worked out from size hints without showing and hiding to try (which would post
+        another layout request, and so on), so visibility changes only when the room does.
+        """
         layout = self.layout()
+        if layout is None:
+            return
+        gap = layout.spacing()
+        margins = layout.contentsMargins()
+        fixed = [self.title] + ([self.filter_chips] if not self.filter_chips.isHidden() else [])
+        used = margins.left() + margins.right() + 8 + sum(w.sizeHint().width() + gap for w in fixed)
+        shown: set[QWidget] = set()
+        for widget in reversed(self._optional):  # most useful first
+            if widget is self.group_label and self.lanes not in shown:
+                continue  # the label only goes with its buttons
+            need = widget.sizeHint().width() + gap
+            if used + need <= self.width():
+                shown.add(widget)
+                used += need
         for widget in self._optional:
-            widget.setVisible(True)
-        for widget in self._optional:
-            if layout is None or layout.minimumSize().width() <= self.width():
-                return
-            widget.setVisible(False)
-            if widget is self.lanes:  # the label goes with its buttons
-                self.group_label.setVisible(False)
+            if widget.isHidden() == (widget in shown):
+                widget.setVisible(widget in shown)
 
     def set_mode(self, mode: str) -> None:
         button = self._group.button(MODES.index(mode))
