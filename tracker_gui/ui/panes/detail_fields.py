@@ -206,6 +206,7 @@ class FieldGrid(QWidget):
             self._show_assignee(value)
         elif field == "labels":
             self.labels_edit.setText(", ".join(value or ()))
+            self.labels_edit.setCursorPosition(0)  # show the first labels, not a cut tail
         elif field == "due":
             self.due_edit.set_due(value)
         elif field == "estimate":
