@@ -134,12 +134,6 @@ class IssueService(ServiceBase):
     def count_by_status(self, flt: IssueFilter) -> dict[int, int]:
         return self.repo.count_by_status(flt)
 
-    def count_by_status_and(self, flt: IssueFilter, field: str) -> dict[tuple[int, Any], int]:
-        """Counts per (status id, lane value) where the lane is "assignee" or "priority"."""
-        if field not in ("assignee", "priority"):
-            raise ValidationError("lane", f"cannot group by {field!r}")
-        return self.repo.count_by_status_and(flt, field)
-
     def column(
         self, status_id: int, flt: IssueFilter, offset: int = 0, limit: int = 200
     ) -> list[Card]:

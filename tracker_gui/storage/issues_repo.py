@@ -370,20 +370,6 @@ class IssueRepo:
                 .exists()
             )
 
-    def count_by_status_and(
-        self, flt: IssueFilter, field: str, ctx: QueryContext | None = None
-    ) -> dict[tuple[int, Any], int]:
-        """Counts per (status, assignee name | priority) in one query (board swimlanes)."""
-        column = {"assignee": filtering.Assignee.username, "priority": IssueRow.priority}[field]
-        with self.db.reading():
-            query = (
-                filtering.count_query(flt, IssueRow.status, column, fn.COUNT(IssueRow.id))
-                .where(self._where(flt, ctx))
-                .group_by(IssueRow.status, column)
-                .tuples()
-            )
-            return {(status_id, value): n for status_id, value, n in rows(query)}
-
     def count_in_status(self, status_id: int) -> int:
         with self.db.reading():
             return int(IssueRow.select().where(IssueRow.status == status_id).count())
