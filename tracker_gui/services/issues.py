@@ -31,9 +31,10 @@ from tracker_gui.errors import (
     ValidationError,
 )
 from tracker_gui.services import bulk_moves
-from tracker_gui.services.base import ChangeRow, ServiceBase
+from tracker_gui.services.base import ServiceBase
 from tracker_gui.services.bus import EventBus
 from tracker_gui.services.link_log import link_rows
+from tracker_gui.services.unit_of_work import ChangeRecord
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.issue_rows import Written
@@ -265,7 +266,7 @@ class IssueService(ServiceBase):
         if status is None:
             names = ", ".join(s.name for s in flow.statuses)
             raise ValidationError("status", f"no status {new.status!r} in {key} (use: {names})")
-        with self.db.transaction():
+        with self._work() as work:
             reporter = self._actor_id()
             assignee = self._assignee(new.assignee)
             parent_id = self._resolve_parent(project_id, new.parent_key)
@@ -328,10 +329,9 @@ class IssueService(ServiceBase):
                     labels=shown,
                 )
             snapshot = history.snapshot(issue)
-            events = self._commit_log(
-                [(project_id, written.id, self.actor, history.CREATED, None, snapshot)]
+            work.add(
+                [ChangeRecord(project_id, written.id, self.actor, history.CREATED, None, snapshot)]
             )
-        self._publish(events)
         return issue
 
     # -- edit ----------------------------------------------------------------------------
@@ -374,7 +374,7 @@ class IssueService(ServiceBase):
             raw = changes["estimate"]
             est = validation.estimate(None if raw is None else _coerce("estimate", float, raw))
             note("estimate", "estimate", est, issue.estimate, est)
-        with self.db.transaction():
+        with self._work() as work:
             if "assignee" in changes:
                 who = self._assignee_name(changes["assignee"] or None)
                 uid = self._assignee(who)
@@ -398,9 +398,9 @@ class IssueService(ServiceBase):
                 raise self._conflict(issue_id, "edit")
             if label_ids is not None:
                 self.repo.set_labels(issue_id, label_ids)
-            events = self._commit_log(
+            work.add(
                 [
-                    (
+                    ChangeRecord(
                         issue.project_id,
                         issue_id,
                         self.actor,
@@ -414,7 +414,6 @@ class IssueService(ServiceBase):
             # Inside the transaction: a failed read after COMMIT would report an error for
             # a write that happened.
             edited = self._after(issue, expected_version, written, **shown)
-        self._publish(events)
         return edited
 
     # -- move / reorder ------------------------------------------------------------------
@@ -464,7 +463,7 @@ class IssueService(ServiceBase):
         else:
             new_rank = self._rank_for(issue, target, after_id, before_id)
         values: dict[str, Any] = {}
-        rows: list[ChangeRow] = []
+        rows: list[ChangeRecord] = []
         if target != issue.status_id:
             values["status"] = target
             was_done = flow.status(issue.status_id).category == StatusCategory.DONE
@@ -472,7 +471,7 @@ class IssueService(ServiceBase):
             if now_done != was_done:
                 values["resolved_at"] = utcnow() if now_done else None
             rows.append(
-                (
+                ChangeRecord(
                     issue.project_id,
                     issue_id,
                     self.actor,
@@ -483,16 +482,17 @@ class IssueService(ServiceBase):
             )
         if new_rank != issue.rank:
             values["rank"] = new_rank
-            rows.append((issue.project_id, issue_id, self.actor, "rank", issue.rank, new_rank))
+            rows.append(
+                ChangeRecord(issue.project_id, issue_id, self.actor, "rank", issue.rank, new_rank)
+            )
         if not rows:
             return self._unchanged(issue, expected_version, "move")
-        with self.db.transaction():
+        with self._work() as work:
             written = self.repo.update_returning(issue_id, expected_version, values)
             if written is None:
                 raise self._conflict(issue_id, "move")
-            events = self._commit_log(rows)
+            work.add(rows)
             moved = self._after(issue, expected_version, written, status_id=target, rank=new_rank)
-        self._publish(events)
         return moved
 
     def transition(self, issue_id: int, expected_version: int, status_name: str) -> Issue:
@@ -539,10 +539,10 @@ class IssueService(ServiceBase):
             if not flow.allows(issue.status_id, status_id):
                 raise TransitionError(f"{issue.key}: that move is not allowed by the workflow")
             planned.append((issue, version, status_id, flow))
-        rows: list[ChangeRow] = []
+        rows: list[ChangeRecord] = []
         last_rank: dict[int, str | None] = {}
         after: dict[int, Issue] = {}
-        with self.db.transaction():
+        with self._work() as work:
             for issue, version, status_id, flow in planned:
                 if status_id == issue.status_id:
                     continue
@@ -562,25 +562,25 @@ class IssueService(ServiceBase):
                     issue, version, written, status_id=status_id, rank=new_rank
                 )
                 who, pid = self.actor, issue.project_id
-                rows.append((pid, issue.id, who, "status", str(issue.status_id), str(status_id)))
+                rows.append(
+                    ChangeRecord(pid, issue.id, who, "status", str(issue.status_id), str(status_id))
+                )
                 if new_rank != issue.rank:  # as move() does: an unchanged rank is no change
-                    rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
-            events = self._commit_log(rows)
+                    rows.append(ChangeRecord(pid, issue.id, who, "rank", issue.rank, new_rank))
+            work.add(rows)
             result = [after.get(i.id) or self.get(i.id) for i, *_ in planned]
-        self._publish(events)
         return result
 
     # -- comments, links, watchers -------------------------------------------------------
     def comment(self, issue_id: int, body: str) -> Comment:
         text = validation.comment(body)
         issue = self.get(issue_id)
-        with self.db.transaction():
+        with self._work() as work:
             cid = self.repo.insert_comment(issue_id, self._actor_id(), text)
-            events = self._commit_log(
-                [(issue.project_id, issue_id, self.actor, "comment", None, text[:200])]
+            work.add(
+                [ChangeRecord(issue.project_id, issue_id, self.actor, "comment", None, text[:200])]
             )
             found = self.repo.comment(cid)
-        self._publish(events)
         assert found is not None
         return found
 
@@ -594,11 +594,11 @@ class IssueService(ServiceBase):
         if current.author != self.actor:
             raise UserError("only the author can delete a comment")
         issue = self.get(current.issue_id)
-        with self.db.transaction():
+        with self._work() as work:
             self.repo.delete_comment(comment_id)
-            events = self._commit_log(
+            work.add(
                 [
-                    (
+                    ChangeRecord(
                         issue.project_id,
                         issue.id,
                         self.actor,
@@ -608,7 +608,6 @@ class IssueService(ServiceBase):
                     )
                 ]
             )
-        self._publish(events)
         return current
 
     def edit_comment(self, comment_id: int, body: str) -> Comment:
@@ -619,11 +618,11 @@ class IssueService(ServiceBase):
         if current.author != self.actor:
             raise UserError("only the author can edit a comment")
         issue = self.get(current.issue_id)
-        with self.db.transaction():
+        with self._work() as work:
             self.repo.update_comment(comment_id, text)
-            events = self._commit_log(
+            work.add(
                 [
-                    (
+                    ChangeRecord(
                         issue.project_id,
                         issue.id,
                         self.actor,
@@ -634,7 +633,6 @@ class IssueService(ServiceBase):
                 ]
             )
             found = self.repo.comment(comment_id)
-        self._publish(events)
         assert found is not None
         return found
 
@@ -643,28 +641,26 @@ class IssueService(ServiceBase):
         other = self.by_key(other_key)
         if other.id == issue.id:
             raise ValidationError("link", "an issue cannot link to itself")
-        with self.db.transaction():
+        with self._work() as work:
             if self.repo.find_link(kind.value, issue.id, other.id) is not None:
                 return
             self.repo.insert_link(kind.value, issue.id, other.id)
-            events = self._commit_log(link_rows(self.actor, "link", kind, issue, other))
-        self._publish(events)
+            work.add(link_rows(self.actor, "link", kind, issue, other))
 
     def unlink(self, issue_id: int, kind: LinkKind, other_key: str) -> None:
         issue = self.get(issue_id)
         other = self.by_key(other_key)
-        with self.db.transaction():
+        with self._work() as work:
             link_id = self.repo.find_link(kind.value, issue.id, other.id)
             if link_id is None:
                 raise NotFoundError(f"{issue.key} does not {kind.value} {other.key}")
             self.repo.delete_link(link_id)
-            events = self._commit_log(link_rows(self.actor, "unlink", kind, issue, other))
-        self._publish(events)
+            work.add(link_rows(self.actor, "unlink", kind, issue, other))
 
     def watch(self, issue_id: int, username: str | None = None, on: bool = True) -> None:
         issue = self.get(issue_id)
         who = username or self.actor
-        with self.db.transaction():
+        with self._work() as work:
             uid = self._user_id(who, create=self.db.is_sqlite)
             assert uid is not None
             changed = (
@@ -672,23 +668,8 @@ class IssueService(ServiceBase):
                 if on
                 else self.repo.remove_watcher(issue_id, uid)
             )
-            events = (
-                self._commit_log(
-                    [
-                        (
-                            issue.project_id,
-                            issue_id,
-                            self.actor,
-                            "watch" if on else "unwatch",
-                            None,
-                            who,
-                        )
-                    ]
-                )
-                if changed
-                else []
-            )
-        self._publish(events)
+            if changed:
+                work.log(issue.project_id, issue_id, "watch" if on else "unwatch", None, who)
 
     def attach(self, issue_id: int, name: str, data: bytes) -> None:
         name = validation.name("attachment name", name, limit=255)
@@ -699,25 +680,24 @@ class IssueService(ServiceBase):
             )
         issue = self.get(issue_id)
         digest = hashlib.sha256(data).hexdigest()
-        with self.db.long_running(), self.db.transaction():
+        with self.db.long_running(), self._work() as work:
             self.repo.insert_attachment(issue_id, name, data, digest, self._actor_id())
-            events = self._commit_log(
-                [(issue.project_id, issue_id, self.actor, "attachment", None, name)]
+            work.add(
+                [ChangeRecord(issue.project_id, issue_id, self.actor, "attachment", None, name)]
             )
-        self._publish(events)
 
     # -- archive / delete ----------------------------------------------------------------
     def archive(self, issue_id: int, expected_version: int, archived: bool = True) -> Issue:
         issue = self._current(issue_id, "archive")
         if issue.archived == archived:
             return self._unchanged(issue, expected_version, "archive")
-        with self.db.transaction():
+        with self._work() as work:
             written = self.repo.update_returning(issue_id, expected_version, {"archived": archived})
             if written is None:
                 raise self._conflict(issue_id, "archive")
-            events = self._commit_log(
+            work.add(
                 [
-                    (
+                    ChangeRecord(
                         issue.project_id,
                         issue_id,
                         self.actor,
@@ -728,23 +708,25 @@ class IssueService(ServiceBase):
                 ]
             )
             changed = self._after(issue, expected_version, written)
-        self._publish(events)
         return changed
 
     def delete(self, issue_id: int, expected_version: int) -> None:
         issue = self._current(issue_id, "delete")
-        with self.db.transaction():
+        with self._work() as work:
             children = self.repo.children(issue_id)
             if not self.repo.delete(issue_id, expected_version):
                 raise self._conflict(issue_id, "delete", Role.ADMIN)
             # Each child loses its parent: that is a change of the child, logged as one.
-            rows: list[ChangeRow] = [
-                (issue.project_id, c.id, self.actor, "parent", str(issue_id), None)
+            rows: list[ChangeRecord] = [
+                ChangeRecord(issue.project_id, c.id, self.actor, "parent", str(issue_id), None)
                 for c in children
             ]
-            rows.append((issue.project_id, issue_id, self.actor, history.DELETED, issue.key, None))
-            events = self._commit_log(rows)
-        self._publish(events)
+            rows.append(
+                ChangeRecord(
+                    issue.project_id, issue_id, self.actor, history.DELETED, issue.key, None
+                )
+            )
+            work.add(rows)
 
 
 # Change-log field -> Issue attribute, where they differ.

@@ -18,7 +18,8 @@ from tracker_gui.domain.models import (
 )
 from tracker_gui.domain.workflow import DEFAULT_WORKFLOW, Workflow
 from tracker_gui.errors import NotFoundError, UserError, ValidationError
-from tracker_gui.services.base import ChangeRow, ServiceBase
+from tracker_gui.services.base import ServiceBase
+from tracker_gui.services.unit_of_work import ChangeRecord
 from tracker_gui.storage.postgres.membership import MembershipRepo
 from tracker_gui.storage.tables import utcnow
 
@@ -101,7 +102,7 @@ class ProjectService(ServiceBase):
         if existing is not None:
             return existing, False
         title = validation.name("name", name or key, limit=200)
-        with self.db.transaction():
+        with self._work() as work:
             if self.catalog.project_by_key(key) is not None:  # lost a race: fine
                 return self.project(key), False
             self._actor_id()
@@ -115,20 +116,18 @@ class ProjectService(ServiceBase):
                     None,
                     DEFAULT_COLOURS[category],
                 )
-            events = self._commit_log([(project.id, None, self.actor, "project", None, key)])
-        self.bus.publish(events)
+            work.add([ChangeRecord(project.id, None, self.actor, "project", None, key)])
         return project, True
 
     def update_project(self, key: str, name: str, description: str = "") -> Project:
         project = self.project(key)
         title = validation.name("name", name, limit=200)
         text = validation.description(description)
-        with self.db.transaction():
+        with self._work() as work:
             self.catalog.update_project(project.id, {"name": title, "description": text})
-            events = self._commit_log(
-                [(project.id, None, self.actor, "project.name", project.name, title)]
+            work.add(
+                [ChangeRecord(project.id, None, self.actor, "project.name", project.name, title)]
             )
-        self.bus.publish(events)
         return self.project(key)
 
     # -- statuses ------------------------------------------------------------------------
@@ -146,13 +145,12 @@ class ProjectService(ServiceBase):
         existing = self.catalog.statuses(project_id)
         if any(s.name.casefold() == name.casefold() for s in existing):
             raise ValidationError("status", f"a status named {name!r} already exists")
-        with self.db.transaction():
+        with self._work() as work:
             position = max((s.position for s in existing), default=-1) + 1
             sid = self.catalog.insert_status(
                 project_id, name, category.value, position, wip_limit, colour
             )
-            events = self._commit_log([(project_id, None, self.actor, "status.added", None, name)])
-        self.bus.publish(events)
+            work.add([ChangeRecord(project_id, None, self.actor, "status.added", None, name)])
         return self._status(sid)
 
     def _status(self, status_id: int) -> Status:
@@ -186,11 +184,11 @@ class ProjectService(ServiceBase):
             values["colour"] = validation.colour(colour)
         if not values:
             return status
-        with self.db.transaction():
+        with self._work() as work:
             self.catalog.update_status(status_id, values)
-            events = self._commit_log(
+            work.add(
                 [
-                    (
+                    ChangeRecord(
                         status.project_id,
                         None,
                         self.actor,
@@ -201,19 +199,18 @@ class ProjectService(ServiceBase):
                     for k, v in values.items()
                 ]
             )
-        self.bus.publish(events)
         return self._status(status_id)
 
     def reorder_statuses(self, project_id: int, ordered_ids: list[int]) -> list[Status]:
         current = {s.id for s in self.catalog.statuses(project_id)}
         if set(ordered_ids) != current or len(ordered_ids) != len(current):
             raise UserError("the new order must list every status of the project once")
-        with self.db.transaction():
+        with self._work() as work:
             for position, sid in enumerate(ordered_ids):
                 self.catalog.update_status(sid, {"position": position})
-            events = self._commit_log(
+            work.add(
                 [
-                    (
+                    ChangeRecord(
                         project_id,
                         None,
                         self.actor,
@@ -223,7 +220,6 @@ class ProjectService(ServiceBase):
                     )
                 ]
             )
-        self.bus.publish(events)
         return self.catalog.statuses(project_id)
 
     def delete_status(self, status_id: int, move_to: int | None = None) -> int:
@@ -250,20 +246,27 @@ class ProjectService(ServiceBase):
             now_done = self._status(move_to).category == StatusCategory.DONE
             if now_done != (status.category == StatusCategory.DONE):
                 resolved = utcnow() if now_done else None
-        with self.db.transaction():
+        with self._work() as work:
             moved = (
                 self.repo.move_status(status_id, move_to, resolved) if move_to is not None else []
             )
-            rows: list[ChangeRow] = []
+            rows: list[ChangeRecord] = []
             for i, old_rank, new_rank in moved:
                 rows.append(
-                    (status.project_id, i, self.actor, "status", str(status_id), str(move_to))
+                    ChangeRecord(
+                        status.project_id, i, self.actor, "status", str(status_id), str(move_to)
+                    )
                 )
-                rows.append((status.project_id, i, self.actor, "rank", old_rank, new_rank))
+                rows.append(
+                    ChangeRecord(status.project_id, i, self.actor, "rank", old_rank, new_rank)
+                )
             self.catalog.delete_status(status_id)
-            rows.append((status.project_id, None, self.actor, "status.deleted", status.name, None))
-            events = self._commit_log(rows)
-        self.bus.publish(events)
+            rows.append(
+                ChangeRecord(
+                    status.project_id, None, self.actor, "status.deleted", status.name, None
+                )
+            )
+            work.add(rows)
         return len(moved)
 
     # -- transitions ---------------------------------------------------------------------
@@ -276,11 +279,10 @@ class ProjectService(ServiceBase):
         clean = {(a, b) for a, b in pairs if a != b}
         if any(a not in ids or b not in ids for a, b in clean):
             raise ValidationError("transition", "transitions must join statuses of this project")
-        with self.db.transaction():
+        with self._work() as work:
             self.catalog.replace_transitions(project_id, clean)
             text = ";".join(f"{a}>{b}" for a, b in sorted(clean))
-            events = self._commit_log([(project_id, None, self.actor, "transitions", None, text)])
-        self.bus.publish(events)
+            work.add([ChangeRecord(project_id, None, self.actor, "transitions", None, text)])
 
     # -- labels --------------------------------------------------------------------------
     def ensure_label(self, project_id: int, name: str, colour: str = "") -> Label:
@@ -297,12 +299,20 @@ class ProjectService(ServiceBase):
             "name": validation.name("label", name, limit=validation.LABEL_MAX),
             "colour": validation.colour(colour),
         }
-        with self.db.transaction():
+        with self._work() as work:
             self.catalog.update_label(label.id, values)
-            events = self._commit_log(
-                [(label.project_id, None, self.actor, "label.renamed", label.name, values["name"])]
+            work.add(
+                [
+                    ChangeRecord(
+                        label.project_id,
+                        None,
+                        self.actor,
+                        "label.renamed",
+                        label.name,
+                        values["name"],
+                    )
+                ]
             )
-        self.bus.publish(events)
 
     # -- users and saved filters ---------------------------------------------------------
     def ensure_user(self, username: str, display_name: str = "", email: str = "") -> User:
