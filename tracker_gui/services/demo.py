@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from tracker_gui.domain import history, rank
+from tracker_gui.domain import history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
-from tracker_gui.domain.models import Issue, IssueFilter, Status
+from tracker_gui.domain.models import Issue, Status
 from tracker_gui.errors import ValidationError
+from tracker_gui.services.bulk_writer import BulkWriter, issue_row, ranks_after
 
 if TYPE_CHECKING:
     from tracker_gui.services import Services
@@ -346,14 +347,12 @@ def fill_demo(
         statuses = services.projects.statuses(project.id)
         if not statuses:
             raise ValidationError("status", f"project {project.key} has no statuses")
-        first = services.issues.repo.next_number(project.id)
+        bulk = BulkWriter(services)
+        first = bulk.reserve_numbers(project.id, issues)
         plans = _plan(rng, issues, first, statuses, now)
-        writer = _Writer(services, project.id, project.key, [u.id for u in users], progress)
+        writer = _Writer(bulk, project.id, project.key, [u.id for u in users], progress)
         writer.write(plans, statuses, [lab.name for lab in labels], [lab.id for lab in labels])
-        services.projects.catalog.update_project(project.id, {"next_number": first + issues})
-        summary = services.projects.catalog.append_changes(
-            [(project.id, None, services.actor, "demo", None, f"{issues} issues")]
-        )
+        summary = bulk.note(project.id, "demo", f"{issues} issues")
     services.bus.publish(summary)
     services.database.refresh_statistics()
     return DemoReport(
@@ -376,15 +375,13 @@ class _Writer:
 
     def __init__(
         self,
-        services: Services,
+        bulk: BulkWriter,
         project_id: int,
         project_key: str,
         user_ids: list[int],
         progress: Progress | None,
     ) -> None:
-        self.services = services
-        self.repo = services.issues.repo
-        self.catalog = services.projects.catalog
+        self.bulk = bulk
         self.project_id = project_id
         self.key = project_key
         self.user_ids = user_ids
@@ -406,24 +403,24 @@ class _Writer:
         depth: dict[int, int] = {}
         for p in plans:
             depth[p.number] = depth.get(p.parent, -1) + 1 if p.parent is not None else 0
-        first, last = plans[0].number, plans[-1].number
         done = 0
         # Children need their parent's id, so each level is read back before the next goes in.
         for level in range(max(depth.values()) + 1):
+            numbers = [p.number for p in plans if depth[p.number] == level]
             rows = [
                 self._row(p, statuses[0], ranks[p.number])
                 for p in plans
                 if depth[p.number] == level
             ]
             for start in range(0, len(rows), _CHUNK):
-                self.repo.insert_many(rows[start : start + _CHUNK])
+                self.bulk.insert_issues(rows[start : start + _CHUNK])
                 done += len(rows[start : start + _CHUNK])
                 if self.progress is not None:
                     self.progress(done, len(plans))
-            self.ids = self.repo.ids_by_number(self.project_id, first, last)
-        self.repo.add_labels_many(
-            (self.ids[p.number], label_ids[i]) for p in plans for i in p.labels
-        )
+            self.ids.update(self.bulk.ids_by_number(self.project_id, numbers))
+        for p in plans:
+            for i in p.labels:
+                self.bulk.label(self.ids[p.number], label_ids[i])
         # In time order, so comment ids (the order the detail pane shows) follow the clock.
         comments = sorted(
             (
@@ -433,11 +430,11 @@ class _Writer:
             ),
             key=lambda c: c[3],
         )
-        self.repo.insert_comments_many(comments)
-        self.repo.insert_links_many(
+        self.bulk.comments(comments)
+        self.bulk.links(
             sorted({(k.value, self.ids[p.number], self.ids[o]) for p in plans for k, o in p.links})
         )
-        self.repo.add_watchers_many(
+        self.bulk.watchers(
             (self.ids[p.number], self.user_ids[w]) for p in plans for w in p.watchers
         )
         self._history(plans, statuses[0], ranks, label_names)
@@ -450,50 +447,39 @@ class _Writer:
         ranks: dict[int, str] = {}
         for status_id, members in columns.items():
             members.sort(key=lambda p: (-p.priority, p.number))
-            last = self._last_rank(status_id)
-            if last is None:
-                keys = rank.spread(len(members))  # evenly spaced: room to drop between cards
-            else:  # after the cards already there, as appending one by one would place them
-                keys = []
-                for _ in members:
-                    last = rank.between(last, None)
-                    keys.append(last)
+            keys = ranks_after(self.bulk.last_rank(status_id), len(members))
             ranks.update((p.number, key) for p, key in zip(members, keys, strict=True))
         return ranks
-
-    def _last_rank(self, status_id: int) -> str | None:
-        """The highest rank in a column, archived cards included: a restored card keeps its
-        rank, and two equal ranks leave no room to drop a card between them."""
-        flt = IssueFilter(status_ids=(status_id,), include_archived=True)
-        count = self.repo.count(flt)
-        top = self.repo.search(flt, sort="rank", offset=count - 1, limit=1) if count else []
-        return top[0].rank if top else None
 
     def _row(self, p: _Plan, initial: Status, rank_key: str) -> dict[str, Any]:
         final = _final_at(p)
         done = bool(p.path) and p.path[-1][0].category == StatusCategory.DONE
         updated = max([p.created, final] + [at for _, at, _ in p.comments])
-        return {
-            "uid": str(uuid.uuid4()),
-            "project": self.project_id,
-            "number": p.number,
-            "type": p.type.value,
-            "title": p.title,
-            "description": p.description,
-            "status": _final(p, initial).id,
-            "priority": int(p.priority),
-            "assignee": self.user_ids[p.assignee] if p.assignee is not None else None,
-            "reporter": self.user_ids[p.reporter],
-            "parent": self.ids[p.parent] if p.parent is not None else None,
-            "rank": rank_key,
-            "due": p.due,
-            "estimate": p.estimate,
-            "created_at": p.created,
-            "updated_at": max(updated, p.archived_at or updated),
-            "resolved_at": final if done else None,
-            "version": 1 + len(p.path) + (1 if p.archived_at else 0),
-            "archived": p.archived_at is not None,
-        }
+        names = self.names
+        issue = Issue(
+            id=0,
+            uid=str(uuid.uuid4()),
+            project_id=self.project_id,
+            project_key=self.key,
+            number=p.number,
+            type=p.type,
+            title=p.title,
+            status_id=_final(p, initial).id,
+            priority=p.priority,
+            rank=rank_key,
+            reporter=names[p.reporter],
+            created_at=p.created,
+            updated_at=max(updated, p.archived_at or updated),
+            version=1 + len(p.path) + (1 if p.archived_at else 0),
+            description=p.description,
+            parent_id=self.ids[p.parent] if p.parent is not None else None,
+            due=p.due,
+            estimate=p.estimate,
+            resolved_at=final if done else None,
+            archived=p.archived_at is not None,
+        )
+        assignee = self.user_ids[p.assignee] if p.assignee is not None else None
+        return issue_row(issue, self.user_ids[p.reporter], assignee)
 
     def _history(
         self, plans: list[_Plan], initial: Status, ranks: dict[int, str], label_names: list[str]
@@ -548,7 +534,9 @@ class _Writer:
                 rows.append((pid, issue_id, closer, "archived", "false", "true", p.archived_at))
         # Ids then follow time, so "the newest changes" are the ones with the highest ids.
         rows.sort(key=lambda r: r[6])
-        self.catalog.append_changes_bulk(rows)
+        for row in rows:
+            self.bulk.change(*row)
+        self.bulk.flush()
         self.changes = len(rows)
 
 

@@ -6,10 +6,18 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
 from tracker_gui.domain.models import Project, Status
 from tracker_gui.domain.workflow import DEFAULT_WORKFLOW
+
+
+class Ticker(Protocol):
+    """Progress of a long write, called per issue; it raises to cancel (rolling back)."""
+
+    def __call__(self, done: int, total: int, *, force: bool = False) -> None: ...
+
 
 USES_SHOWN = 3  # where a missing status is used: the first few places
 
