@@ -133,6 +133,4 @@ class IssueTalk(IssueReads):
         digest = hashlib.sha256(data).hexdigest()
         with self.db.long_running(), self._work() as work:
             self.repo.insert_attachment(issue_id, name, data, digest, self._actor_id())
-            work.add(
-                [ChangeRecord(issue.project_id, issue_id, self.actor, "attachment", None, name)]
-            )
+            work.log(issue.project_id, issue_id, "attachment", None, name)

@@ -125,9 +125,7 @@ class IssueService(IssueTalk):
                     labels=shown,
                 )
             snapshot = history.snapshot(issue)
-            work.add(
-                [ChangeRecord(project_id, written.id, self.actor, history.CREATED, None, snapshot)]
-            )
+            work.log(project_id, written.id, history.CREATED, None, snapshot)
         return issue
 
     # -- edit ----------------------------------------------------------------------------
@@ -376,17 +374,12 @@ class IssueService(IssueTalk):
             written = self.repo.update_returning(issue_id, expected_version, {"archived": archived})
             if written is None:
                 raise self._conflict(issue_id, "archive")
-            work.add(
-                [
-                    ChangeRecord(
-                        issue.project_id,
-                        issue_id,
-                        self.actor,
-                        "archived",
-                        history.encode("archived", issue.archived),
-                        history.encode("archived", archived),
-                    )
-                ]
+            work.log(
+                issue.project_id,
+                issue_id,
+                "archived",
+                history.encode("archived", issue.archived),
+                history.encode("archived", archived),
             )
             changed = self._after(issue, expected_version, written)
         return changed

@@ -116,7 +116,7 @@ class ProjectService(ServiceBase):
                     None,
                     DEFAULT_COLOURS[category],
                 )
-            work.add([ChangeRecord(project.id, None, self.actor, "project", None, key)])
+            work.log(project.id, None, "project", None, key)
         return project, True
 
     def update_project(self, key: str, name: str, description: str = "") -> Project:
@@ -125,9 +125,7 @@ class ProjectService(ServiceBase):
         text = validation.description(description)
         with self._work() as work:
             self.catalog.update_project(project.id, {"name": title, "description": text})
-            work.add(
-                [ChangeRecord(project.id, None, self.actor, "project.name", project.name, title)]
-            )
+            work.log(project.id, None, "project.name", project.name, title)
         return self.project(key)
 
     # -- statuses ------------------------------------------------------------------------
@@ -150,7 +148,7 @@ class ProjectService(ServiceBase):
             sid = self.catalog.insert_status(
                 project_id, name, category.value, position, wip_limit, colour
             )
-            work.add([ChangeRecord(project_id, None, self.actor, "status.added", None, name)])
+            work.log(project_id, None, "status.added", None, name)
         return self._status(sid)
 
     def _status(self, status_id: int) -> Status:
@@ -186,19 +184,10 @@ class ProjectService(ServiceBase):
             return status
         with self._work() as work:
             self.catalog.update_status(status_id, values)
-            work.add(
-                [
-                    ChangeRecord(
-                        status.project_id,
-                        None,
-                        self.actor,
-                        f"status.{k}",
-                        _text(getattr(status, k)),
-                        _text(v),
-                    )
-                    for k, v in values.items()
-                ]
-            )
+            for k, v in values.items():
+                work.log(
+                    status.project_id, None, f"status.{k}", _text(getattr(status, k)), _text(v)
+                )
         return self._status(status_id)
 
     def reorder_statuses(self, project_id: int, ordered_ids: list[int]) -> list[Status]:
@@ -208,18 +197,7 @@ class ProjectService(ServiceBase):
         with self._work() as work:
             for position, sid in enumerate(ordered_ids):
                 self.catalog.update_status(sid, {"position": position})
-            work.add(
-                [
-                    ChangeRecord(
-                        project_id,
-                        None,
-                        self.actor,
-                        "status.order",
-                        None,
-                        ",".join(map(str, ordered_ids)),
-                    )
-                ]
-            )
+            work.log(project_id, None, "status.order", None, ",".join(map(str, ordered_ids)))
         return self.catalog.statuses(project_id)
 
     def delete_status(self, status_id: int, move_to: int | None = None) -> int:
@@ -282,7 +260,7 @@ class ProjectService(ServiceBase):
         with self._work() as work:
             self.catalog.replace_transitions(project_id, clean)
             text = ";".join(f"{a}>{b}" for a, b in sorted(clean))
-            work.add([ChangeRecord(project_id, None, self.actor, "transitions", None, text)])
+            work.log(project_id, None, "transitions", None, text)
 
     # -- labels --------------------------------------------------------------------------
     def ensure_label(self, project_id: int, name: str, colour: str = "") -> Label:
@@ -290,7 +268,7 @@ class ProjectService(ServiceBase):
         found = self.catalog.label_by_name(project_id, name)
         if found:
             return found
-        with self.db.transaction():
+        with self._work():
             label = self.catalog.insert_label(project_id, name, validation.colour(colour))
         return label
 
@@ -324,7 +302,7 @@ class ProjectService(ServiceBase):
         found = self.catalog.user(username)
         if found:
             return found
-        with self.db.transaction():
+        with self._work():
             return self.catalog.insert_user(username, shown or username, email)
 
     def saved_filters(self) -> list[SavedFilter]:
@@ -336,7 +314,7 @@ class ProjectService(ServiceBase):
         query = validation.clean_text("query", query, max_bytes=10_000)
         if any(f.name.casefold() == name.casefold() for f in self.saved_filters()):
             raise ValidationError("name", f"a saved filter named {name!r} already exists")
-        with self.db.transaction():
+        with self._work():
             fid = self.catalog.insert_saved_filter(self._actor_id(), name, query)
         return SavedFilter(fid, name, query, self.actor)
 
@@ -344,11 +322,11 @@ class ProjectService(ServiceBase):
         values: dict[str, object] = {"name": validation.name("filter name", name)}
         if query is not None:
             values["query"] = validation.clean_text("query", query, max_bytes=10_000)
-        with self.db.transaction():
+        with self._work():
             if not self.catalog.update_saved_filter(filter_id, self._actor_id(), values):
                 raise NotFoundError("that saved filter no longer exists")
 
     def delete_filter(self, filter_id: int) -> None:
-        with self.db.transaction():
+        with self._work():
             if not self.catalog.delete_saved_filter(filter_id, self._actor_id()):
                 raise NotFoundError("that saved filter no longer exists")
