@@ -28,7 +28,7 @@ from tracker_gui.errors import (
     TrackerError,
 )
 from tracker_gui.services import Services, connect, open_services
-from tracker_gui.storage.database import open_database
+from tracker_gui.storage.database import is_url, open_database
 from tracker_gui.ui import connection_monitor, icons, live_setup, theme
 from tracker_gui.ui.backups import BackupScheduler
 from tracker_gui.ui.dialogs import message
@@ -43,10 +43,6 @@ SMOKE_TIMEOUT_S = 30.0
 SMOKE_SIZE = (1600, 1000)
 DEMO_ISSUES = 300
 ExcHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
-
-
-def is_url(target: str) -> bool:
-    return target.startswith(("postgresql://", "postgres://"))
 
 
 def _missing(target: str) -> bool:

@@ -388,7 +388,7 @@ URL_CREATORS = frozenset({"init", "demo"})
 
 def _run(args: argparse.Namespace, log_path: str | None) -> int:
     from tracker_gui.services import open_services
-    from tracker_gui.storage.database import is_url
+    from tracker_gui.services.admin import is_url
 
     target = getattr(args, "url", None) or args.db or paths.default_database()
     path = Path(target).expanduser()

@@ -19,13 +19,13 @@ ROLES = ("viewer", "member", "admin")
 
 def _secure_first(args: argparse.Namespace) -> None:
     """Runs before the CLI opens the database, so the app never migrates it as the superuser."""
-    from tracker_gui.storage.postgres.provision import setup_postgres
+    from tracker_gui.services.admin import setup_postgres
 
     args.setup_report = setup_postgres(args.url)
 
 
 def _setup(services: Services, args: argparse.Namespace) -> Output:
-    from tracker_gui.storage.postgres import OWNER_ROLE, USERS_ROLE
+    from tracker_gui.services.admin import OWNER_ROLE, USERS_ROLE
 
     report = args.setup_report
     applied = ", ".join(report.migrations) or "none (schema already current)"
@@ -54,11 +54,11 @@ def _read_password() -> str:
 
 def _add_user(services: Services, args: argparse.Namespace) -> Output:
     from tracker_gui.domain import validation
-    from tracker_gui.storage.postgres.provision import add_user
+    from tracker_gui.services.admin import add_user
 
     name = validation.username(args.name)
     given = _read_password() if args.password_stdin else None
-    password = add_user(services.database, name, given)
+    password = add_user(services, name, given)
     if given is not None:
         return Output(f"created login {name}", {"user": name})
     text = (
@@ -69,10 +69,10 @@ def _add_user(services: Services, args: argparse.Namespace) -> Output:
 
 
 def _grant(services: Services, args: argparse.Namespace) -> Output:
-    from tracker_gui.storage.postgres.provision import grant
+    from tracker_gui.services.admin import grant
 
     role = None if args.admin_action == "revoke" else args.role
-    grant(services.database, args.name, args.project, role)
+    grant(services, args.name, args.project, role)
     key = args.project.strip().upper()
     text = f"{args.name} is now {role} of {key}" if role else f"{args.name} removed from {key}"
     return Output(text, {"user": args.name, "project": key, "role": role})

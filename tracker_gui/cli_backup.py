@@ -61,11 +61,10 @@ def _confirmed(source: Path, label: str) -> bool | None:
 
 def cmd_restore(target: str, args: argparse.Namespace) -> Output:
     """Opens the database itself: a file too damaged to open can still be restored."""
-    from tracker_gui.errors import StorageError
+    from tracker_gui.errors import ForeignDatabaseError, StorageError
     from tracker_gui.services import open_services
+    from tracker_gui.services.admin import is_url
     from tracker_gui.services.backups import is_damaged, restore_damaged
-    from tracker_gui.storage.database import is_url
-    from tracker_gui.storage.ownership import ForeignDatabaseError
 
     source = Path(args.file).expanduser()
     if not args.yes:

@@ -56,6 +56,10 @@ class NotADatabaseError(StorageError):
     """The file exists but is not a SQLite database; it is never written."""
 
 
+class ForeignDatabaseError(NotADatabaseError):
+    """A file or database that belongs to another program; nothing in it was changed."""
+
+
 class PermissionDeniedError(StorageError):
     """The database refused the action for this login."""
 

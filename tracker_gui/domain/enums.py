@@ -61,6 +61,14 @@ class StatusCategory(_Stored, StrEnum):
     DONE = "done"
 
 
+# The words the window shows for each category (status pickers, filters, settings).
+CATEGORY_LABELS = {
+    StatusCategory.TODO: "To do",
+    StatusCategory.IN_PROGRESS: "In progress",
+    StatusCategory.DONE: "Done",
+}
+
+
 class LinkKind(_Stored, StrEnum):
     BLOCKS = "blocks"
     RELATES = "relates"

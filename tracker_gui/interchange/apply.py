@@ -1,4 +1,4 @@
-"""Check a ProjectPlan against the database, then write it all in one transaction."""
+"""Check a ProjectPlan against the database, then hand it to the import service to write."""
 
 from __future__ import annotations
 
@@ -10,19 +10,15 @@ from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.workflow import DEFAULT_WORKFLOW
 from tracker_gui.errors import ValidationError
 from tracker_gui.interchange.plan import ProjectPlan, Target
-from tracker_gui.interchange.report import ImportRejected, ImportReport, Ticker
+from tracker_gui.interchange.report import BadFile, ImportRejected, ImportReport, Ticker
 from tracker_gui.interchange.values import guess_category
-from tracker_gui.interchange.writer import write
-from tracker_gui.services import Services
+from tracker_gui.services import Services, imports
 
 _ORDER = {StatusCategory.TODO: 0, StatusCategory.IN_PROGRESS: 1, StatusCategory.DONE: 2}
 
 
 def lookup(services: Services, key: str) -> Target:
-    catalog = services.projects.catalog
-    project = catalog.project_by_key(key)
-    statuses = catalog.statuses(project.id) if project else []
-    return Target(key, project, statuses)
+    return imports.target(services, key)
 
 
 def workflow_from_uses(names: Iterable[str]) -> list[tuple[str, StatusCategory]]:
@@ -36,14 +32,14 @@ def check(
 ) -> Target:
     """Find what the plan needs that the database lacks; report it as created or as an error."""
     target = lookup(services, plan.key)
-    catalog = services.projects.catalog
     report.project = plan.key
     if target.project is None:
         report.created["projects"] += 1
         target.to_create = plan.workflow or workflow_from_uses(plan.status_uses)
         names = {n.casefold() for n, _ in target.to_create}
         missing = [n for n in plan.status_uses if n.casefold() not in names]
-        target.to_create += [(n, guess_category(n) or StatusCategory.TODO) for n in missing]
+        extra = [(n, guess_category(n) or StatusCategory.TODO) for n in missing]
+        target.to_create = imports.open_statuses_first(target.to_create, extra)
     else:
         have = {s.name.casefold() for s in target.statuses}
         shown = ", ".join(s.name for s in target.statuses)
@@ -62,8 +58,8 @@ def check(
             )
     _check_names(plan, target, report)
     report.created["statuses"] += len(target.to_create)
-    report.created["users"] += sum(1 for u in plan.users if catalog.user(u) is None)
-    labels = catalog.labels(target.project.id) if target.project else []
+    report.created["users"] += sum(1 for u in plan.users if imports.user(services, u) is None)
+    labels = services.projects.labels(target.project.id) if target.project else []
     existing = {lab.name.casefold() for lab in labels}
     report.created["labels"] += sum(1 for n in plan.labels if n.casefold() not in existing)
     report.created["links"] += len(plan.links)
@@ -113,6 +109,10 @@ def run(
     if report.errors or report.hidden_errors:
         return refuse(report)
     if not report.dry_run:
-        write(services, plan, target, report, ticker)
+        try:
+            written = imports.write_plan(services, plan, target, ticker, report.path)
+        except imports.PlanChanged as exc:
+            raise BadFile(report.path, "the file changed while it was being imported") from exc
+        report.key_map.update(written.key_map)
         report.committed = True
     return report

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +14,7 @@ from tracker_gui.domain.models import Issue, IssueFilter
 from tracker_gui.errors import ValidationError
 from tracker_gui.interchange.output import Guarded, output_errors
 from tracker_gui.interchange.report import Cancelled, Progress, Ticker
+from tracker_gui.interchange.saved_file import saved_file
 from tracker_gui.services import Services
 from tracker_gui.services.export_reads import ExportReads
 
@@ -175,14 +175,7 @@ def export_csv(
     """Write the matching issues; the file appears only once complete. Returns the row count."""
     _check_columns(columns)
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            done = write_csv(
-                services, fh, flt, columns, sort=sort, progress=progress, cancelled=cancelled
-            )
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return done
+    with saved_file(target, ".csv", encoding, "") as fh:
+        return write_csv(
+            services, fh, flt, columns, sort=sort, progress=progress, cancelled=cancelled
+        )

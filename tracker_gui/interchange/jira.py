@@ -29,7 +29,7 @@ from tracker_gui.interchange.values import (
     parse_type,
     username_for,
 )
-from tracker_gui.services import Services
+from tracker_gui.services import Services, imports
 
 T = TypeVar("T")
 REQUIRED = ("Issue key", "Summary")
@@ -214,7 +214,7 @@ def _target(services: Services, project: str | None, keys: list[str]) -> tuple[s
             f"issues of several projects ({', '.join(prefixes)}): pass one project key to "
             "import them all into it",
         )
-    free = services.projects.catalog.project_by_key(key) is None
+    free = not imports.project_exists(services, key)
     return key, free and len(prefixes) == 1
 
 

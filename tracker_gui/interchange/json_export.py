@@ -12,7 +12,6 @@ import base64
 import datetime as dt
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from tracker_gui.interchange.json_refs import RefsOut
 from tracker_gui.interchange.json_text import Streamed, materialise, write_streamed
 from tracker_gui.interchange.output import Guarded, output_errors
 from tracker_gui.interchange.report import Cancelled, Progress, Ticker
+from tracker_gui.interchange.saved_file import saved_file
 from tracker_gui.services import Services
 from tracker_gui.services.export_reads import ExportReads, IssueBundle
 
@@ -235,12 +235,5 @@ def export_json(
     `path` only once complete (a cancel or failure leaves no partial file). Returns what it
     holds, by kind."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".json", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            counts = write_json(services, fh, progress=progress, cancelled=cancelled)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return counts
+    with saved_file(target, ".json", "utf-8", "\n") as fh:
+        return write_json(services, fh, progress=progress, cancelled=cancelled)

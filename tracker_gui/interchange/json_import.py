@@ -16,7 +16,6 @@ from typing import Any
 
 from tracker_gui.domain import validation
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory, parse_enum
-from tracker_gui.domain.models import IssueFilter
 from tracker_gui.errors import ValidationError
 from tracker_gui.interchange import apply, json_apply
 from tracker_gui.interchange.json_export import FORMAT, VERSION
@@ -24,7 +23,7 @@ from tracker_gui.interchange.json_refs import ref_problem
 from tracker_gui.interchange.report import BadFile, Cancelled, ImportReport, Progress, Ticker
 from tracker_gui.interchange.shape import get, obj, objects, texts
 from tracker_gui.interchange.textio import read_json
-from tracker_gui.services import Services
+from tracker_gui.services import Services, imports
 
 Doc = dict[str, Any]
 _RANK = re.compile(r"[0-9a-z]{1,255}")
@@ -342,15 +341,17 @@ class Checker:
 
     def against_database(self, users: list[Doc], projects: list[Doc]) -> int | None:
         """Clashes with what is here; returns the id of an untouched project to remove."""
-        catalog = self.services.projects.catalog
+        services = self.services
         unused = json_apply.untouched_default(self.services) if projects else None
         if unused is not None:
             self.report.replaced = unused.key
-        here = {p.key for p in catalog.projects(include_archived=True)}
+        here = {p.key for p in services.projects.projects(include_archived=True)}
         taken = here | {p["key"] for p in projects}
         for where, project in enumerate(projects):
             key = project["key"]
-            if (unused is not None and key == unused.key) or catalog.project_by_key(key) is None:
+            if (unused is not None and key == unused.key) or not imports.project_exists(
+                services, key
+            ):
                 continue
             new = next_free_key(key, taken)
             taken.add(new)
@@ -361,21 +362,17 @@ class Checker:
                     f"project {key} already exists here: import under new keys to add it as {new}",
                 )
         for user in users:
-            found = catalog.user(user["username"])
+            found = imports.user(services, user["username"])
             if found and (found.display_name, found.email) != (
                 user.get("display_name") or user["username"],
                 user.get("email", ""),
             ):
                 self.report.warn(f"user {found.username}", "exists here already: kept as it is")
-        repo = self.services.issues.repo
-        flt = IssueFilter(include_archived=True)
-        if repo.count(flt):
-            taken = {i.uid for i in repo.search(flt)}
-            for uid in sorted(taken & set(self.uids)):
-                self.report.error(
-                    f"{self.uids[uid]}.uid",
-                    f"an issue with uid {uid} exists here (was this backup imported already?)",
-                )
+        for uid in sorted(imports.taken_uids(services, list(self.uids))):
+            self.report.error(
+                f"{self.uids[uid]}.uid",
+                f"an issue with uid {uid} exists here (was this backup imported already?)",
+            )
         return unused.id if unused is not None else None
 
     def rename(self, projects: list[Doc], history: list[Doc]) -> None:

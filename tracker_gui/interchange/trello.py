@@ -22,7 +22,7 @@ from tracker_gui.interchange.report import (
 from tracker_gui.interchange.shape import get, obj, objects, texts
 from tracker_gui.interchange.textio import read_json
 from tracker_gui.interchange.values import TRELLO_COLOURS, guess_category, parse_datetime
-from tracker_gui.services import Services
+from tracker_gui.services import Services, imports
 
 Board = dict[str, Any]
 
@@ -64,7 +64,7 @@ def _free_key(services: Services, name: str) -> str:
     base = key_for(name)
     for n in range(1, 100):
         key = base if n == 1 else f"{base[:8]}{n}"
-        if services.projects.catalog.project_by_key(key) is None:
+        if not imports.project_exists(services, key):
             return key
     raise BadFile("name", f"no free project key like {base}: pass a project key")
 

@@ -7,7 +7,7 @@ import hashlib
 import re
 import unicodedata
 
-from tracker_gui.domain import rank, validation
+from tracker_gui.domain import validation
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
 
 # A spreadsheet reads a cell starting with one of these as a formula: the CSV export puts a
@@ -151,17 +151,6 @@ def username_for(text: str) -> str:
     if not name or not validation.USERNAME_RE.match(name[:63]):
         name = "user-" + hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:8]
     return name[:63]
-
-
-def ranks_after(last: str | None, count: int) -> list[str]:
-    """`count` increasing rank keys that all sort after `last` (the current end of a column)."""
-    if last is None:
-        return rank.spread(count)
-    keys: list[str] = []
-    for _ in range(count):
-        last = rank.between(last, None)
-        keys.append(last)
-    return keys
 
 
 def unescape_cell(text: str) -> str:

@@ -9,11 +9,10 @@ from tracker_gui.domain import validation
 from tracker_gui.domain.models import Change, User
 from tracker_gui.errors import NotFoundError
 from tracker_gui.services.bus import EventBus
+from tracker_gui.services.unit_of_work import Work, unit_of_work
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.issues_repo import IssueRepo
-
-ChangeRow = tuple[int, int | None, str, str, str | None, str | None]
 
 
 class ServiceBase:
@@ -55,8 +54,9 @@ class ServiceBase:
             out.append(user or self.catalog.insert_user(validation.username(name), name))
         return out
 
-    def _commit_log(self, rows: Sequence[ChangeRow]) -> list[Change]:
-        return self.catalog.append_changes(rows)
+    def _work(self) -> contextlib.AbstractContextManager[Work]:
+        """One write: its transaction, its Change records, its events after commit."""
+        return unit_of_work(self.db, self.catalog, self.actor, self._publish)
 
     @contextlib.contextmanager
     def _action(self) -> Iterator[None]:

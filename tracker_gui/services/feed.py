@@ -10,6 +10,7 @@ from tracker_gui.storage.database import Database
 from tracker_gui.storage.listen import Listener
 
 LOOKBACK = 100
+__all__ = ["LOOKBACK", "FeedCursor", "FeedService", "Listener"]  # Listener: for the ui's feed
 
 
 class FeedCursor:

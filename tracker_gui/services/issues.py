@@ -1,45 +1,30 @@
-"""Use cases for issues: report, edit, move, reorder, comment, link, label, watch, archive."""
+"""Issue writes that change the issue itself: report, edit, move, reorder, archive, delete."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from tracker_gui.domain import history, rank, validation
-from tracker_gui.domain.cards import Card
-from tracker_gui.domain.enums import ROLE_RANK, IssueType, LinkKind, Priority, Role, StatusCategory
+from tracker_gui.domain.enums import IssueType, Priority, Role, StatusCategory
 from tracker_gui.domain.models import (
-    Comment,
     Issue,
-    IssueDetail,
-    IssueFilter,
     MoveTo,
     NewIssue,
-    SearchHit,
 )
-from tracker_gui.domain.workflow import Workflow
 from tracker_gui.errors import (
     ConflictError,
     NotFoundError,
-    PermissionDeniedError,
     TransitionError,
     UserError,
     ValidationError,
 )
 from tracker_gui.services import bulk_moves
-from tracker_gui.services.base import ChangeRow, ServiceBase
-from tracker_gui.services.bus import EventBus
-from tracker_gui.services.link_log import link_rows
-from tracker_gui.storage.catalog_repo import CatalogRepo
-from tracker_gui.storage.database import Database
-from tracker_gui.storage.issue_rows import Written
-from tracker_gui.storage.issues_repo import IssueRepo
-from tracker_gui.storage.postgres.membership import MembershipRepo
-from tracker_gui.storage.quick_find import QuickFind
+from tracker_gui.services.issue_reads import IssueReads
+from tracker_gui.services.issue_talk import IssueTalk
+from tracker_gui.services.unit_of_work import ChangeRecord
 from tracker_gui.storage.tables import utcnow
 
 T = TypeVar("T")
@@ -55,205 +40,11 @@ EDITABLE = (
     "labels",
 )
 
+__all__ = ["EDITABLE", "IssueReads", "IssueService"]
 
-class IssueService(ServiceBase):
+
+class IssueService(IssueTalk):
     """Every write: validate, one transaction, one Change row per changed field, publish after."""
-
-    def __init__(
-        self,
-        database: Database,
-        catalog: CatalogRepo,
-        issues: IssueRepo,
-        bus: EventBus,
-        actor: str,
-    ) -> None:
-        super().__init__(database, catalog, issues, bus, actor)
-        # `assignee:me` in a query means whoever these services act as.
-        issues.me = actor
-        self._members = MembershipRepo(database)
-
-    # -- reads ---------------------------------------------------------------------------
-    def get(self, issue_id: int) -> Issue:
-        found = self.repo.get(issue_id)
-        if found is None:
-            raise NotFoundError(f"issue {issue_id} does not exist (or was deleted)")
-        return found
-
-    def by_key(self, key: str) -> Issue:
-        project, number = validation.split_key(key)
-        found = self.repo.find_by_key(project, number)
-        if found is None:
-            raise NotFoundError(f"no issue {project}-{number}")
-        return found
-
-    def detail(self, issue_id: int) -> IssueDetail:
-        issue = self.get(issue_id)
-        parent = self.repo.get(issue.parent_id) if issue.parent_id else None
-        return IssueDetail(
-            issue=issue,
-            comments=tuple(self.repo.comments(issue_id)),
-            links=tuple(self.repo.links(issue_id)),
-            watchers=tuple(self.repo.watchers(issue_id)),
-            children=tuple(self.repo.children(issue_id)),
-            parent_key=parent.key if parent else None,
-            attachments=tuple(self.repo.attachments(issue_id)),
-            history=tuple(self.catalog.history(issue_id)),
-        )
-
-    def search(
-        self,
-        flt: IssueFilter,
-        *,
-        sort: str | None = None,
-        offset: int = 0,
-        limit: int | None = None,
-        with_description: bool = False,
-    ) -> list[Issue]:
-        """Matching issues; descriptions only when asked (the board and lists never show them).
-
-        `sort` is a key of storage.filtering.SORTS; None lets `flt.query` decide (its
-        `sort:` term, else relevance to its words, else key order).
-        """
-        return self.repo.search(
-            flt, sort=sort, offset=offset, limit=limit, with_description=with_description
-        )
-
-    def find(self, text: str, limit: int = 20, project_key: str | None = None) -> list[SearchHit]:
-        """The quick switcher's hits: the issue `TRK-12` (or `12` in `project_key`) names,
-        then issues whose title, description or comments hold the words, best first; the
-        word being typed also matches as a prefix. Matches come marked as segments."""
-        return QuickFind(self.db).find(text, project_key, limit)
-
-    def keys_for(self, issue_ids: Iterable[int]) -> dict[int, str]:
-        """id -> key (TRK-42) of the given issues; deleted ones are left out."""
-        return self.repo.keys_for(issue_ids)
-
-    def count(self, flt: IssueFilter) -> int:
-        return self.repo.count(flt)
-
-    def count_by_status(self, flt: IssueFilter) -> dict[int, int]:
-        return self.repo.count_by_status(flt)
-
-    def count_by_status_and(self, flt: IssueFilter, field: str) -> dict[tuple[int, Any], int]:
-        """Counts per (status id, lane value) where the lane is "assignee" or "priority"."""
-        if field not in ("assignee", "priority"):
-            raise ValidationError("lane", f"cannot group by {field!r}")
-        return self.repo.count_by_status_and(flt, field)
-
-    def column(
-        self, status_id: int, flt: IssueFilter, offset: int = 0, limit: int = 200
-    ) -> list[Card]:
-        """One board column page in rank order: light cards (what a card shows, labels
-        included) in one query; `get()` has the whole issue."""
-        scoped = IssueFilter(**{**_fields(flt), "status_ids": (status_id,)})
-        return self.repo.cards(scoped, offset=offset, limit=limit)
-
-    def first_pages(
-        self, flt: IssueFilter, status_ids: Sequence[int], limit: int = 60
-    ) -> dict[int, list[Card]]:
-        """The first `limit` cards of each status, as column() gives them, in one query
-        (what a board shows first)."""
-        return self.repo.first_pages(flt, status_ids, limit)
-
-    # -- helpers -------------------------------------------------------------------------
-    def _workflow(self, project_id: int) -> Workflow:
-        """Kept between calls until the change log says the workflow changed."""
-        return self.catalog.workflow(project_id)
-
-    def _after(self, issue: Issue, expected_version: int, written: Written, **fields: Any) -> Issue:
-        """The issue as written: what was read before plus the new values and what the
-        database returned. Only exact when the write was made from the version read (else
-        it is read back)."""
-        if issue.version != expected_version:
-            return self.get(issue.id)
-        return dataclasses.replace(
-            issue,
-            **fields,
-            version=written.version,
-            updated_at=written.updated_at,
-            resolved_at=written.resolved_at,
-            archived=written.archived,
-        )
-
-    def _current(self, issue_id: int, what: str) -> Issue:
-        """The issue as stored now; a caller holding a version of a deleted one has a conflict."""
-        found = self.repo.get(issue_id)
-        if found is None:
-            raise ConflictError(f"{what}: the issue was deleted by someone else", None)
-        return found
-
-    def _conflict(
-        self, issue_id: int, what: str, need: Role = Role.MEMBER
-    ) -> ConflictError | PermissionDeniedError:
-        current = self.repo.get(issue_id)
-        if current is None:
-            return ConflictError(f"{what}: the issue was deleted by someone else", None)
-        # Row-level security hides a row from a write the role may not make: zero rows
-        # then means "not allowed", not "changed by someone else".
-        role = self._members.my_role(current.project_id) if self.db.server_managed else None
-        if self.db.server_managed and (role is None or ROLE_RANK[role] < ROLE_RANK[need]):
-            shown = role.value if role is not None else "no role"
-            return PermissionDeniedError(
-                f"{what} {current.key}: not allowed for {self.actor} ({shown} in "
-                f"{current.project_key}; needs {need.value})"
-            )
-        return ConflictError(
-            f"{current.key} was changed by someone else (now version {current.version}); "
-            "reload it and try again",
-            current,
-        )
-
-    def _unchanged(self, issue: Issue, expected_version: int, what: str) -> Issue:
-        """A call that changes nothing: fine, unless it was made from a stale version (then
-        another save came first and the caller's read-modify-write would be lost)."""
-        if issue.version != expected_version:
-            raise self._conflict(issue.id, what)
-        return issue
-
-    def _resolve_parent(self, project_id: int, parent: Any, issue_id: int = 0) -> int | None:
-        if parent in (None, "", 0):
-            return None
-        target = self.by_key(parent) if isinstance(parent, str) else self.get(int(parent))
-        if target.id == issue_id:
-            raise ValidationError("parent", "an issue cannot be its own parent")
-        if target.project_id != project_id:
-            raise ValidationError("parent", "the parent must be in the same project")
-        seen, walk = set(), target
-        while walk.parent_id is not None and walk.parent_id not in seen:
-            if walk.parent_id == issue_id:
-                raise ValidationError("parent", "that would make a cycle of parents")
-            seen.add(walk.parent_id)
-            walk = self.get(walk.parent_id)
-        return target.id
-
-    def _label_ids(
-        self, project_id: int, names: Sequence[str]
-    ) -> tuple[list[int], tuple[str, ...]]:
-        ids, shown = [], []
-        known = self.catalog.labels_by_name(project_id) if names else {}
-        for raw in names:
-            name = validation.name("label", raw, limit=validation.LABEL_MAX)
-            label = known.get(name.lower()) or self.catalog.insert_label(project_id, name)
-            known = {**known, label.name.lower(): label}
-            if label.id not in ids:
-                ids.append(label.id)
-                shown.append(label.name)
-        return ids, tuple(sorted(shown))
-
-    def _user_id(self, username: str | None, *, create: bool = False) -> int | None:
-        """As ServiceBase's, from the catalog cache when the user is known."""
-        found = self.catalog.user_id(username) if username is not None else None
-        return found if found is not None else super()._user_id(username, create=create)
-
-    @staticmethod
-    def _assignee_name(username: str | None) -> str | None:
-        """The user name `_assignee` stored (None for nobody)."""
-        return None if username in (None, "") else validation.username(str(username))
-
-    def _assignee(self, username: str | None) -> int | None:
-        if username in (None, ""):
-            return None
-        return self._user_id(validation.username(str(username)), create=self.db.is_sqlite)
 
     # -- create --------------------------------------------------------------------------
     def create(self, new: NewIssue) -> Issue:
@@ -271,7 +62,7 @@ class IssueService(ServiceBase):
         if status is None:
             names = ", ".join(s.name for s in flow.statuses)
             raise ValidationError("status", f"no status {new.status!r} in {key} (use: {names})")
-        with self.db.transaction():
+        with self._work() as work:
             reporter = self._actor_id()
             assignee = self._assignee(new.assignee)
             parent_id = self._resolve_parent(project_id, new.parent_key)
@@ -334,10 +125,7 @@ class IssueService(ServiceBase):
                     labels=shown,
                 )
             snapshot = history.snapshot(issue)
-            events = self._commit_log(
-                [(project_id, written.id, self.actor, history.CREATED, None, snapshot)]
-            )
-        self._publish(events)
+            work.log(project_id, written.id, history.CREATED, None, snapshot)
         return issue
 
     # -- edit ----------------------------------------------------------------------------
@@ -380,7 +168,7 @@ class IssueService(ServiceBase):
             raw = changes["estimate"]
             est = validation.estimate(None if raw is None else _coerce("estimate", float, raw))
             note("estimate", "estimate", est, issue.estimate, est)
-        with self.db.transaction():
+        with self._work() as work:
             if "assignee" in changes:
                 who = self._assignee_name(changes["assignee"] or None)
                 uid = self._assignee(who)
@@ -404,9 +192,9 @@ class IssueService(ServiceBase):
                 raise self._conflict(issue_id, "edit")
             if label_ids is not None:
                 self.repo.set_labels(issue_id, label_ids)
-            events = self._commit_log(
+            work.add(
                 [
-                    (
+                    ChangeRecord(
                         issue.project_id,
                         issue_id,
                         self.actor,
@@ -420,7 +208,6 @@ class IssueService(ServiceBase):
             # Inside the transaction: a failed read after COMMIT would report an error for
             # a write that happened.
             edited = self._after(issue, expected_version, written, **shown)
-        self._publish(events)
         return edited
 
     # -- move / reorder ------------------------------------------------------------------
@@ -470,7 +257,7 @@ class IssueService(ServiceBase):
         else:
             new_rank = self._rank_for(issue, target, after_id, before_id)
         values: dict[str, Any] = {}
-        rows: list[ChangeRow] = []
+        rows: list[ChangeRecord] = []
         if target != issue.status_id:
             values["status"] = target
             was_done = flow.status(issue.status_id).category == StatusCategory.DONE
@@ -478,7 +265,7 @@ class IssueService(ServiceBase):
             if now_done != was_done:
                 values["resolved_at"] = utcnow() if now_done else None
             rows.append(
-                (
+                ChangeRecord(
                     issue.project_id,
                     issue_id,
                     self.actor,
@@ -489,16 +276,17 @@ class IssueService(ServiceBase):
             )
         if new_rank != issue.rank:
             values["rank"] = new_rank
-            rows.append((issue.project_id, issue_id, self.actor, "rank", issue.rank, new_rank))
+            rows.append(
+                ChangeRecord(issue.project_id, issue_id, self.actor, "rank", issue.rank, new_rank)
+            )
         if not rows:
             return self._unchanged(issue, expected_version, "move")
-        with self.db.transaction():
+        with self._work() as work:
             written = self.repo.update_returning(issue_id, expected_version, values)
             if written is None:
                 raise self._conflict(issue_id, "move")
-            events = self._commit_log(rows)
+            work.add(rows)
             moved = self._after(issue, expected_version, written, status_id=target, rank=new_rank)
-        self._publish(events)
         return moved
 
     def transition(self, issue_id: int, expected_version: int, status_name: str) -> Issue:
@@ -545,10 +333,10 @@ class IssueService(ServiceBase):
             if not flow.allows(issue.status_id, status_id):
                 raise TransitionError(f"{issue.key}: that move is not allowed by the workflow")
             planned.append((issue, version, status_id, flow))
-        rows: list[ChangeRow] = []
+        rows: list[ChangeRecord] = []
         last_rank: dict[int, str | None] = {}
         after: dict[int, Issue] = {}
-        with self.db.transaction():
+        with self._work() as work:
             for issue, version, status_id, flow in planned:
                 if status_id == issue.status_id:
                     continue
@@ -568,197 +356,55 @@ class IssueService(ServiceBase):
                     issue, version, written, status_id=status_id, rank=new_rank
                 )
                 who, pid = self.actor, issue.project_id
-                rows.append((pid, issue.id, who, "status", str(issue.status_id), str(status_id)))
-                if new_rank != issue.rank:  # as move() does: an unchanged rank is no change
-                    rows.append((pid, issue.id, who, "rank", issue.rank, new_rank))
-            events = self._commit_log(rows)
-            result = [after.get(i.id) or self.get(i.id) for i, *_ in planned]
-        self._publish(events)
-        return result
-
-    # -- comments, links, watchers -------------------------------------------------------
-    def comment(self, issue_id: int, body: str) -> Comment:
-        text = validation.comment(body)
-        issue = self.get(issue_id)
-        with self.db.transaction():
-            cid = self.repo.insert_comment(issue_id, self._actor_id(), text)
-            events = self._commit_log(
-                [(issue.project_id, issue_id, self.actor, "comment", None, text[:200])]
-            )
-            found = self.repo.comment(cid)
-        self._publish(events)
-        assert found is not None
-        return found
-
-    def delete_comment(self, comment_id: int) -> Comment:
-        """Remove one's own comment (undo of adding it); the Change log keeps that it was there.
-
-        Returns the comment as it was."""
-        current = self.repo.comment(comment_id)
-        if current is None:
-            raise NotFoundError("that comment no longer exists")
-        if current.author != self.actor:
-            raise UserError("only the author can delete a comment")
-        issue = self.get(current.issue_id)
-        with self.db.transaction():
-            self.repo.delete_comment(comment_id)
-            events = self._commit_log(
-                [
-                    (
-                        issue.project_id,
-                        issue.id,
-                        self.actor,
-                        "comment.deleted",
-                        current.body[:200],
-                        None,
-                    )
-                ]
-            )
-        self._publish(events)
-        return current
-
-    def edit_comment(self, comment_id: int, body: str) -> Comment:
-        text = validation.comment(body)
-        current = self.repo.comment(comment_id)
-        if current is None:
-            raise NotFoundError("that comment no longer exists")
-        if current.author != self.actor:
-            raise UserError("only the author can edit a comment")
-        issue = self.get(current.issue_id)
-        with self.db.transaction():
-            self.repo.update_comment(comment_id, text)
-            events = self._commit_log(
-                [
-                    (
-                        issue.project_id,
-                        issue.id,
-                        self.actor,
-                        "comment.edited",
-                        current.body[:200],
-                        text[:200],
-                    )
-                ]
-            )
-            found = self.repo.comment(comment_id)
-        self._publish(events)
-        assert found is not None
-        return found
-
-    def link(self, issue_id: int, kind: LinkKind, other_key: str) -> None:
-        issue = self.get(issue_id)
-        other = self.by_key(other_key)
-        if other.id == issue.id:
-            raise ValidationError("link", "an issue cannot link to itself")
-        with self.db.transaction():
-            if self.repo.find_link(kind.value, issue.id, other.id) is not None:
-                return
-            self.repo.insert_link(kind.value, issue.id, other.id)
-            events = self._commit_log(link_rows(self.actor, "link", kind, issue, other))
-        self._publish(events)
-
-    def unlink(self, issue_id: int, kind: LinkKind, other_key: str) -> None:
-        issue = self.get(issue_id)
-        other = self.by_key(other_key)
-        with self.db.transaction():
-            link_id = self.repo.find_link(kind.value, issue.id, other.id)
-            if link_id is None:
-                raise NotFoundError(f"{issue.key} does not {kind.value} {other.key}")
-            self.repo.delete_link(link_id)
-            events = self._commit_log(link_rows(self.actor, "unlink", kind, issue, other))
-        self._publish(events)
-
-    def watch(self, issue_id: int, username: str | None = None, on: bool = True) -> None:
-        issue = self.get(issue_id)
-        who = username or self.actor
-        with self.db.transaction():
-            uid = self._user_id(who, create=self.db.is_sqlite)
-            assert uid is not None
-            changed = (
-                self.repo.add_watcher(issue_id, uid)
-                if on
-                else self.repo.remove_watcher(issue_id, uid)
-            )
-            events = (
-                self._commit_log(
-                    [
-                        (
-                            issue.project_id,
-                            issue_id,
-                            self.actor,
-                            "watch" if on else "unwatch",
-                            None,
-                            who,
-                        )
-                    ]
+                rows.append(
+                    ChangeRecord(pid, issue.id, who, "status", str(issue.status_id), str(status_id))
                 )
-                if changed
-                else []
-            )
-        self._publish(events)
-
-    def attach(self, issue_id: int, name: str, data: bytes) -> None:
-        name = validation.name("attachment name", name, limit=255)
-        if len(data) > validation.ATTACHMENT_MAX_BYTES:
-            raise ValidationError(
-                "attachment",
-                f"{name} is {len(data):,} bytes; the limit is {validation.ATTACHMENT_MAX_BYTES:,}",
-            )
-        issue = self.get(issue_id)
-        digest = hashlib.sha256(data).hexdigest()
-        with self.db.long_running(), self.db.transaction():
-            self.repo.insert_attachment(issue_id, name, data, digest, self._actor_id())
-            events = self._commit_log(
-                [(issue.project_id, issue_id, self.actor, "attachment", None, name)]
-            )
-        self._publish(events)
+                if new_rank != issue.rank:  # as move() does: an unchanged rank is no change
+                    rows.append(ChangeRecord(pid, issue.id, who, "rank", issue.rank, new_rank))
+            work.add(rows)
+            result = [after.get(i.id) or self.get(i.id) for i, *_ in planned]
+        return result
 
     # -- archive / delete ----------------------------------------------------------------
     def archive(self, issue_id: int, expected_version: int, archived: bool = True) -> Issue:
         issue = self._current(issue_id, "archive")
         if issue.archived == archived:
             return self._unchanged(issue, expected_version, "archive")
-        with self.db.transaction():
+        with self._work() as work:
             written = self.repo.update_returning(issue_id, expected_version, {"archived": archived})
             if written is None:
                 raise self._conflict(issue_id, "archive")
-            events = self._commit_log(
-                [
-                    (
-                        issue.project_id,
-                        issue_id,
-                        self.actor,
-                        "archived",
-                        history.encode("archived", issue.archived),
-                        history.encode("archived", archived),
-                    )
-                ]
+            work.log(
+                issue.project_id,
+                issue_id,
+                "archived",
+                history.encode("archived", issue.archived),
+                history.encode("archived", archived),
             )
             changed = self._after(issue, expected_version, written)
-        self._publish(events)
         return changed
 
     def delete(self, issue_id: int, expected_version: int) -> None:
         issue = self._current(issue_id, "delete")
-        with self.db.transaction():
+        with self._work() as work:
             children = self.repo.children(issue_id)
             if not self.repo.delete(issue_id, expected_version):
                 raise self._conflict(issue_id, "delete", Role.ADMIN)
             # Each child loses its parent: that is a change of the child, logged as one.
-            rows: list[ChangeRow] = [
-                (issue.project_id, c.id, self.actor, "parent", str(issue_id), None)
+            rows: list[ChangeRecord] = [
+                ChangeRecord(issue.project_id, c.id, self.actor, "parent", str(issue_id), None)
                 for c in children
             ]
-            rows.append((issue.project_id, issue_id, self.actor, history.DELETED, issue.key, None))
-            events = self._commit_log(rows)
-        self._publish(events)
+            rows.append(
+                ChangeRecord(
+                    issue.project_id, issue_id, self.actor, history.DELETED, issue.key, None
+                )
+            )
+            work.add(rows)
 
 
 # Change-log field -> Issue attribute, where they differ.
 _ATTRIBUTE = {"parent": "parent_id"}
-
-
-def _fields(flt: IssueFilter) -> dict[str, Any]:
-    return {name: getattr(flt, name) for name in IssueFilter.__dataclass_fields__}
 
 
 def _coerce(field: str, convert: Callable[[Any], T], value: Any) -> T:

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from tracker_gui.domain import validation
 from tracker_gui.domain.enums import Role, StatusCategory
 from tracker_gui.domain.models import (
-    Change,
     Label,
     Member,
     Project,
@@ -21,7 +20,8 @@ from tracker_gui.domain.workflow import DEFAULT_WORKFLOW, Workflow
 from tracker_gui.domain.workflows import WorkflowPreset
 from tracker_gui.domain.workflows import preset as workflow_preset
 from tracker_gui.errors import NotFoundError, PermissionDeniedError, UserError, ValidationError
-from tracker_gui.services.base import ChangeRow, ServiceBase
+from tracker_gui.services.base import ServiceBase
+from tracker_gui.services.unit_of_work import ChangeRecord
 from tracker_gui.storage.postgres.membership import MembershipRepo
 from tracker_gui.storage.tables import utcnow
 
@@ -104,7 +104,7 @@ class ProjectService(ServiceBase):
         if existing is not None:
             return existing, False
         title = validation.name("name", name or key, limit=200)
-        with self.db.transaction():
+        with self._work() as work:
             if self.catalog.project_by_key(key) is not None:  # lost a race: fine
                 return self.project(key), False
             self._actor_id()
@@ -118,8 +118,7 @@ class ProjectService(ServiceBase):
                     None,
                     DEFAULT_COLOURS[category],
                 )
-            events = self._commit_log([(project.id, None, self.actor, "project", None, key)])
-        self.bus.publish(events)
+            work.log(project.id, None, "project", None, key)
         return project, True
 
     def create_project(
@@ -131,20 +130,17 @@ class ProjectService(ServiceBase):
         text = validation.description(description)
         chosen = workflow if isinstance(workflow, WorkflowPreset) else workflow_preset(workflow)
         try:
-            events = self._insert_project(key, title, text, chosen)
+            self._insert_project(key, title, text, chosen)
         except PermissionDeniedError:
             # On a shared database only the login that set it up may add projects.
             raise PermissionDeniedError(
                 "not allowed: creating a project on this shared database needs the login "
                 "that set it up (see docs/team-setup.md)"
             ) from None
-        self.bus.publish(events)
         return self.project(key)
 
-    def _insert_project(
-        self, key: str, title: str, text: str, chosen: WorkflowPreset
-    ) -> list[Change]:
-        with self.db.transaction():
+    def _insert_project(self, key: str, title: str, text: str, chosen: WorkflowPreset) -> None:
+        with self._work() as work:
             if self.catalog.project_by_key(key) is not None:
                 raise ValidationError("key", f"a project with key {key} already exists")
             self._actor_id()
@@ -158,7 +154,7 @@ class ProjectService(ServiceBase):
             self.catalog.insert_transitions(
                 project.id, [(ids[a], ids[b]) for a, b in chosen.transitions]
             )
-            return self._commit_log([(project.id, None, self.actor, "project", None, key)])
+            work.log(project.id, None, "project", None, key)
 
     def rename_project(self, key: str, name: str) -> Project:
         """A new name for the project (the key stays: it is in every issue's key)."""
@@ -170,25 +166,19 @@ class ProjectService(ServiceBase):
         project = self.project(key)
         if project.archived == archived:
             return project
-        with self.db.transaction():
+        with self._work() as work:
             self.catalog.update_project(project.id, {"archived": archived})
             old, new = str(project.archived).lower(), str(archived).lower()
-            events = self._commit_log(
-                [(project.id, None, self.actor, "project.archived", old, new)]
-            )
-        self.bus.publish(events)
+            work.log(project.id, None, "project.archived", old, new)
         return self.project(key)
 
     def update_project(self, key: str, name: str, description: str = "") -> Project:
         project = self.project(key)
         title = validation.name("name", name, limit=200)
         text = validation.description(description)
-        with self.db.transaction():
+        with self._work() as work:
             self.catalog.update_project(project.id, {"name": title, "description": text})
-            events = self._commit_log(
-                [(project.id, None, self.actor, "project.name", project.name, title)]
-            )
-        self.bus.publish(events)
+            work.log(project.id, None, "project.name", project.name, title)
         return self.project(key)
 
     # -- statuses ------------------------------------------------------------------------
@@ -206,13 +196,12 @@ class ProjectService(ServiceBase):
         existing = self.catalog.statuses(project_id)
         if any(s.name.casefold() == name.casefold() for s in existing):
             raise ValidationError("status", f"a status named {name!r} already exists")
-        with self.db.transaction():
+        with self._work() as work:
             position = max((s.position for s in existing), default=-1) + 1
             sid = self.catalog.insert_status(
                 project_id, name, category.value, position, wip_limit, colour
             )
-            events = self._commit_log([(project_id, None, self.actor, "status.added", None, name)])
-        self.bus.publish(events)
+            work.log(project_id, None, "status.added", None, name)
         return self._status(sid)
 
     def _status(self, status_id: int) -> Status:
@@ -246,44 +235,22 @@ class ProjectService(ServiceBase):
             values["colour"] = validation.colour(colour)
         if not values:
             return status
-        with self.db.transaction():
+        with self._work() as work:
             self.catalog.update_status(status_id, values)
-            events = self._commit_log(
-                [
-                    (
-                        status.project_id,
-                        None,
-                        self.actor,
-                        f"status.{k}",
-                        _text(getattr(status, k)),
-                        _text(v),
-                    )
-                    for k, v in values.items()
-                ]
-            )
-        self.bus.publish(events)
+            for k, v in values.items():
+                work.log(
+                    status.project_id, None, f"status.{k}", _text(getattr(status, k)), _text(v)
+                )
         return self._status(status_id)
 
     def reorder_statuses(self, project_id: int, ordered_ids: list[int]) -> list[Status]:
         current = {s.id for s in self.catalog.statuses(project_id)}
         if set(ordered_ids) != current or len(ordered_ids) != len(current):
             raise UserError("the new order must list every status of the project once")
-        with self.db.transaction():
+        with self._work() as work:
             for position, sid in enumerate(ordered_ids):
                 self.catalog.update_status(sid, {"position": position})
-            events = self._commit_log(
-                [
-                    (
-                        project_id,
-                        None,
-                        self.actor,
-                        "status.order",
-                        None,
-                        ",".join(map(str, ordered_ids)),
-                    )
-                ]
-            )
-        self.bus.publish(events)
+            work.log(project_id, None, "status.order", None, ",".join(map(str, ordered_ids)))
         return self.catalog.statuses(project_id)
 
     def delete_status(self, status_id: int, move_to: int | None = None) -> int:
@@ -310,20 +277,27 @@ class ProjectService(ServiceBase):
             now_done = self._status(move_to).category == StatusCategory.DONE
             if now_done != (status.category == StatusCategory.DONE):
                 resolved = utcnow() if now_done else None
-        with self.db.transaction():
+        with self._work() as work:
             moved = (
                 self.repo.move_status(status_id, move_to, resolved) if move_to is not None else []
             )
-            rows: list[ChangeRow] = []
+            rows: list[ChangeRecord] = []
             for i, old_rank, new_rank in moved:
                 rows.append(
-                    (status.project_id, i, self.actor, "status", str(status_id), str(move_to))
+                    ChangeRecord(
+                        status.project_id, i, self.actor, "status", str(status_id), str(move_to)
+                    )
                 )
-                rows.append((status.project_id, i, self.actor, "rank", old_rank, new_rank))
+                rows.append(
+                    ChangeRecord(status.project_id, i, self.actor, "rank", old_rank, new_rank)
+                )
             self.catalog.delete_status(status_id)
-            rows.append((status.project_id, None, self.actor, "status.deleted", status.name, None))
-            events = self._commit_log(rows)
-        self.bus.publish(events)
+            rows.append(
+                ChangeRecord(
+                    status.project_id, None, self.actor, "status.deleted", status.name, None
+                )
+            )
+            work.add(rows)
         return len(moved)
 
     # -- transitions ---------------------------------------------------------------------
@@ -336,11 +310,10 @@ class ProjectService(ServiceBase):
         clean = {(a, b) for a, b in pairs if a != b}
         if any(a not in ids or b not in ids for a, b in clean):
             raise ValidationError("transition", "transitions must join statuses of this project")
-        with self.db.transaction():
+        with self._work() as work:
             self.catalog.replace_transitions(project_id, clean)
             text = ";".join(f"{a}>{b}" for a, b in sorted(clean))
-            events = self._commit_log([(project_id, None, self.actor, "transitions", None, text)])
-        self.bus.publish(events)
+            work.log(project_id, None, "transitions", None, text)
 
     # -- labels --------------------------------------------------------------------------
     def ensure_label(self, project_id: int, name: str, colour: str = "") -> Label:
@@ -348,7 +321,7 @@ class ProjectService(ServiceBase):
         found = self.catalog.label_by_name(project_id, name)
         if found:
             return found
-        with self.db.transaction():
+        with self._work():
             label = self.catalog.insert_label(project_id, name, validation.colour(colour))
         return label
 
@@ -357,12 +330,20 @@ class ProjectService(ServiceBase):
             "name": validation.name("label", name, limit=validation.LABEL_MAX),
             "colour": validation.colour(colour),
         }
-        with self.db.transaction():
+        with self._work() as work:
             self.catalog.update_label(label.id, values)
-            events = self._commit_log(
-                [(label.project_id, None, self.actor, "label.renamed", label.name, values["name"])]
+            work.add(
+                [
+                    ChangeRecord(
+                        label.project_id,
+                        None,
+                        self.actor,
+                        "label.renamed",
+                        label.name,
+                        values["name"],
+                    )
+                ]
             )
-        self.bus.publish(events)
 
     # -- users and saved filters ---------------------------------------------------------
     def ensure_user(self, username: str, display_name: str = "", email: str = "") -> User:
@@ -374,7 +355,7 @@ class ProjectService(ServiceBase):
         found = self.catalog.user(username)
         if found:
             return found
-        with self.db.transaction():
+        with self._work():
             return self.catalog.insert_user(username, shown or username, email)
 
     def saved_filters(self) -> list[SavedFilter]:
@@ -386,7 +367,7 @@ class ProjectService(ServiceBase):
         query = validation.clean_text("query", query, max_bytes=10_000)
         if any(f.name.casefold() == name.casefold() for f in self.saved_filters()):
             raise ValidationError("name", f"a saved filter named {name!r} already exists")
-        with self.db.transaction():
+        with self._work():
             fid = self.catalog.insert_saved_filter(self._actor_id(), name, query)
         return SavedFilter(fid, name, query, self.actor)
 
@@ -394,11 +375,11 @@ class ProjectService(ServiceBase):
         values: dict[str, object] = {"name": validation.name("filter name", name)}
         if query is not None:
             values["query"] = validation.clean_text("query", query, max_bytes=10_000)
-        with self.db.transaction():
+        with self._work():
             if not self.catalog.update_saved_filter(filter_id, self._actor_id(), values):
                 raise NotFoundError("that saved filter no longer exists")
 
     def delete_filter(self, filter_id: int) -> None:
-        with self.db.transaction():
+        with self._work():
             if not self.catalog.delete_saved_filter(filter_id, self._actor_id()):
                 raise NotFoundError("that saved filter no longer exists")

@@ -16,20 +16,21 @@ from urllib.parse import urlsplit
 
 import peewee
 
-from tracker_gui import credentials
 from tracker_gui.errors import NotADatabaseError, StorageError
-from tracker_gui.storage import _driver, backup, ownership, tables
+from tracker_gui.storage import _driver, backup, ownership, pg_url, tables
 from tracker_gui.storage.errors import translated
 from tracker_gui.storage.ownership import (
     NoDatabaseYet,  # re-exported: callers import it from here
 )
-from tracker_gui.storage.sqlite_check import quick_check_problems
+from tracker_gui.storage.sqlite_check import (  # re-exported: callers import them from here
+    check_sqlite_file,
+    quick_check_problems,
+)
 
 log = logging.getLogger(__name__)
 # What the table classes point at once the database they were bound to is closed.
 _UNBOUND = peewee.DatabaseProxy()
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_TABLE = ownership.MIGRATION_TABLE
 SQLITE_PRAGMAS = {
@@ -292,46 +293,6 @@ class Database:
             self.peewee.close()
 
 
-def check_sqlite_file(path: Path, *, quick_check: bool = True) -> ownership.Owner:
-    """Refuse anything but a healthy SQLite file of Tracker's without writing a byte to it."""
-    if path.is_dir():
-        raise NotADatabaseError(f"{path} is a folder, not a database file")
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(100)
-    except OSError as exc:
-        raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
-    if len(header) == 0:
-        raise NoDatabaseYet(
-            f"{path} is empty: no database yet", "run `tracker-gui init` to create it"
-        )
-    if not header.startswith(SQLITE_HEADER):
-        raise NotADatabaseError(
-            f"{path} is not a Tracker database (not a SQLite file)", "pick another file"
-        )
-    if len(header) < 100:
-        raise NotADatabaseError(
-            f"{path} is truncated (only {len(header)} bytes)", "restore a backup"
-        )
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    wal = Path(str(path) + "-wal")
-    if pages and path.stat().st_size < page_size * pages and not wal.exists():
-        raise NotADatabaseError(
-            f"{path} is truncated ({path.stat().st_size:,} of {page_size * pages:,} bytes)",
-            "restore a backup",
-        )
-    # Before quick_check: its connection must never be the first to open a foreign file.
-    owner = ownership.sqlite_owner(path, header)
-    if not quick_check:
-        return owner
-    problems = quick_check_problems(path)
-    if problems:
-        raise NotADatabaseError(f"{path} is damaged: {problems[0]}", "restore a backup")
-    return owner
-
-
 def _lower(text: str | None) -> str | None:
     return None if text is None else text.lower()
 
@@ -365,56 +326,10 @@ def _open_sqlite(path: Path, create: bool, quick_check: bool = True) -> Database
 
 
 def _postgres_params(url: str, password: str | None = None) -> tuple[str, dict[str, Any], str]:
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        params: dict[str, Any] = dict(conninfo_to_dict(url))
-    except Exception as exc:
-        raise StorageError(f"cannot read the database URL: {exc}") from exc
-    port = str(params.get("port") or "5432")
-    try:  # the label and the keychain entry read the URL's own port too
-        _ = urlsplit(url).port
-        valid = len(port) <= 5 and port.isascii() and port.isdigit() and 0 < int(port) < 65536
-    except ValueError:
-        valid, port = False, url.partition("//")[2].partition("/")[0].rpartition(":")[2]
-    if not valid:
-        raise StorageError(
-            f"cannot read the database URL: the port {port!r} is not a number from 1 to 65535"
-        )
-    dbname = str(params.pop("dbname", "") or "")
-    user = str(params.get("user") or getpass.getuser())
-    host = str(params.get("host") or "localhost")
-    for name in host.split(","):
-        if name.startswith("/"):  # a socket folder, not a name to look up
-            continue
-        try:  # what the resolver will do with it; a name it cannot encode is not a host
-            name.encode("idna")
-        except UnicodeError:
-            raise StorageError(
-                f"cannot read the database URL: {name!r} is not a valid host name"
-            ) from None
-    shown_host = "local socket" if host.startswith("/") else host
-    label = f"{user}@{shown_host}/{dbname}"
-    if password is not None:  # given by the connect dialog: never part of a stored URL
-        params["password"] = password
-    elif "password" not in params:
-        key = credentials.key_for(user, host, params.get("port"), dbname)
-        stored = credentials.load_password(key)
-        if stored:
-            params["password"] = stored
-    params.setdefault("connect_timeout", 10)
-    params.setdefault("application_name", "tracker-gui")
+    """The driver's parameters for `url`, the app's timeouts in every connection's options."""
+    dbname, params, label = pg_url.url_params(url, password)
     # In the startup packet, so every connection peewee opens (reconnects too) has them.
     params["options"] = with_timeouts(str(params.get("options") or ""))
-    # A pulled cable or a sleeping laptop must surface as an error in seconds, not hours.
-    for name, value in (
-        ("keepalives", 1),
-        ("keepalives_idle", 10),
-        ("keepalives_interval", 5),
-        ("keepalives_count", 3),
-        ("tcp_user_timeout", 20000),
-    ):
-        params.setdefault(name, value)
     return dbname, params, label
 
 
@@ -430,7 +345,7 @@ def _open_postgres(url: str, password: str | None = None) -> Database:
     _driver.enable_psycopg()
     dbname, params, label = _postgres_params(url, password)
     db = peewee.PostgresqlDatabase(dbname, **params)
-    safe = urlsplit(url)._replace(netloc=safe_netloc(url)).geturl()
+    safe = urlsplit(url)._replace(netloc=pg_url.safe_netloc(url)).geturl()
     database = Database(db, "postgres", safe, label)
     with translated(label):
         db.connect()
@@ -439,14 +354,6 @@ def _open_postgres(url: str, password: str | None = None) -> Database:
         ).fetchone()
         database.server_managed = bool(row and row[0])
     return database
-
-
-def safe_netloc(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    user = f"{parts.username}@" if parts.username else ""
-    return f"{user}{host}{port}"
 
 
 def _applied(database: Database) -> set[str]:

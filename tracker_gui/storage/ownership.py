@@ -20,7 +20,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Protocol
 
-from tracker_gui.errors import NotADatabaseError, StorageError
+from tracker_gui.errors import (  # ForeignDatabaseError: re-exported, defined with the tree
+    ForeignDatabaseError,
+    NotADatabaseError,
+    StorageError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +47,6 @@ class Opened(Protocol):
 
 class NoDatabaseYet(StorageError):
     """No file, or a 0-byte one: only `init` (or the window, after asking) creates it."""
-
-
-class ForeignDatabaseError(NotADatabaseError):
-    """A file or database that belongs to another program; nothing in it was changed."""
 
 
 class ReplicaFileError(NotADatabaseError):

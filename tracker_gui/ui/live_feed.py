@@ -24,8 +24,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QSocketNotifier, QTimer, Sign
 
 from tracker_gui.domain.models import Change
 from tracker_gui.errors import TrackerError
-from tracker_gui.services.feed import FeedCursor, FeedService
-from tracker_gui.storage.listen import Listener
+from tracker_gui.services.feed import FeedCursor, FeedService, Listener
 
 log = logging.getLogger(__name__)
 

@@ -75,7 +75,7 @@ class MainWindow(DockedWindow):
         self.compact_cards = install_density_action(
             self.actions_.view_menu, self.actions_.reset_layout, settings, self.board_panes
         )
-        self.project_menu = project_menu.install(self)
+        self.project_menu = project_menu.install(self, self)
         self.backups = store.backups
         self.backups.keep = int(settings.get("backup/keep"))
         self.restore_action = backups_ui.install(self, self.backups, self.actions_.quit)

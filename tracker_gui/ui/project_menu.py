@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QStatusBar,
+    QWidget,
+)
 
 from tracker_gui.domain.models import Project
 from tracker_gui.ui import icons
 from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs.new_project import NewProjectDialog
+from tracker_gui.ui.docks import PaneDock
 from tracker_gui.ui.ops import projects as project_ops
+from tracker_gui.ui.store import Store
 
-if TYPE_CHECKING:
-    from tracker_gui.ui.main_window import MainWindow
+
+class ProjectHost(Protocol):
+    """What the project actions need of the window: its store, boards and status bar."""
+
+    store: Store
+
+    @property
+    def status(self) -> QStatusBar: ...
+
+    def board_docks(self) -> list[PaneDock]: ...
+
+    def open_board(self, project_id: int, raise_dock: bool = True) -> PaneDock | None: ...
+
 
 NEW_PROJECT_ACTION = "newProjectAction"  # the first-run empty state triggers it by this name
 
@@ -25,7 +45,7 @@ def _shown(dock: QDockWidget) -> bool:
     return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
 
-def _menu(window: MainWindow, title: str) -> QMenu | None:
+def _menu(window: QMainWindow, title: str) -> QMenu | None:
     for action in window.menuBar().actions():
         menu = action.menu()
         if isinstance(menu, QMenu) and action.text().replace("&", "") == title:
@@ -36,9 +56,9 @@ def _menu(window: MainWindow, title: str) -> QMenu | None:
 class ProjectMenu(QObject):
     """Owns the project actions and knows which project the user is looking at."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow, host: ProjectHost) -> None:
         super().__init__(window)
-        self.window = window
+        self.window, self.host = window, host
         self._last_board: QDockWidget | None = None
         self.new_project = QAction(icons.icon("add"), "New &Project…", window)
         self.new_project.setObjectName(NEW_PROJECT_ACTION)
@@ -77,7 +97,7 @@ class ProjectMenu(QObject):
     def project_on_screen(self) -> int | None:
         """The board the user looks at: the one holding focus, else the last one raised or
         clicked that is still shown, else any shown board, else the first project."""
-        boards = self.window.board_docks()
+        boards = self.host.board_docks()
         focus = QApplication.focusWidget()
         for dock in boards:
             if focus is not None and dock.isAncestorOf(focus):
@@ -91,12 +111,12 @@ class ProjectMenu(QObject):
             return self._project_of(self._last_board)
         if boards:
             return self._project_of(boards[0])
-        projects = self.window.store.projects()
+        projects = self.host.store.projects()
         return projects[0].id if projects else None
 
     def project(self) -> Project | None:
         pid = self.project_on_screen()
-        return next((p for p in self.window.store.projects() if p.id == pid), None)
+        return next((p for p in self.host.store.projects() if p.id == pid), None)
 
     @staticmethod
     def _project_of(dock: QDockWidget) -> int | None:
@@ -107,13 +127,13 @@ class ProjectMenu(QObject):
     def _on_app_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is None:
             return
-        for dock in self.window.board_docks():
+        for dock in self.host.board_docks():
             if dock.isAncestorOf(new):
                 self._last_board = dock
                 return
 
     def _on_window_tab_activated(self, dock: QDockWidget) -> None:
-        if dock in self.window.board_docks():
+        if dock in self.host.board_docks():
             self._last_board = dock
 
     def note_board_raised(self, dock: QDockWidget) -> None:
@@ -122,7 +142,7 @@ class ProjectMenu(QObject):
     def _sync(self) -> None:
         project = self.project()
         # On a shared database only the project's admin may (the database refuses the rest).
-        allowed = project is not None and self.window.store.can_admin(project.id)
+        allowed = project is not None and self.host.store.can_admin(project.id)
         for action in (self.rename, self.archive):
             action.setEnabled(allowed)
         self.rename.setText(f"&Rename {project.key}…" if project else "&Rename Project…")
@@ -137,14 +157,14 @@ class ProjectMenu(QObject):
 
     def create_project(self) -> Project | None:
         """Ask for key, name and workflow; the new project's board opens on success."""
-        dialog = NewProjectDialog(self.window.store, self.window)
+        dialog = NewProjectDialog(self.host.store, self.window)
         if not dialog.exec() or dialog.created is None:
             return None
         created = dialog.created
-        dock = self.window.open_board(created.id)
+        dock = self.host.open_board(created.id)
         if dock is not None:
             self._last_board = dock
-        self.window.status.showMessage(f"Created project {created.key} ({created.name})", 8000)
+        self.host.status.showMessage(f"Created project {created.key} ({created.name})", 8000)
         return created
 
     def offer_new_project(self) -> None:
@@ -173,9 +193,9 @@ class ProjectMenu(QObject):
         )
         if name is None or name == project.name:
             return
-        outcome = project_ops.rename_project(self.window.store, project.key, name)
+        outcome = project_ops.rename_project(self.host.store, project.key, name)
         if outcome.value is not None:
-            self.window.status.showMessage(f"Renamed {project.key} to {name}", 8000)
+            self.host.status.showMessage(f"Renamed {project.key} to {name}", 8000)
 
     def _on_archive_triggered(self) -> None:
         project = self.project()
@@ -192,12 +212,12 @@ class ProjectMenu(QObject):
             kind="warning",
         ):
             return
-        outcome = project_ops.archive_project(self.window.store, project.key)
+        outcome = project_ops.archive_project(self.host.store, project.key)
         if outcome.value is not None:
-            self.window.status.showMessage(f"Archived {project.key}", 8000)
+            self.host.status.showMessage(f"Archived {project.key}", 8000)
 
     def _on_restore_triggered(self) -> None:
-        archived = project_ops.archived_projects(self.window.store)
+        archived = project_ops.archived_projects(self.host.store)
         if not archived:
             message.inform(self.window, "Restore a project", "No project is archived.")
             return
@@ -207,10 +227,10 @@ class ProjectMenu(QObject):
         )
         if index is None:
             return
-        outcome = project_ops.archive_project(self.window.store, archived[index].key, False)
+        outcome = project_ops.archive_project(self.host.store, archived[index].key, False)
         if outcome.value is not None:
-            self.window.open_board(outcome.value.id)
+            self.host.open_board(outcome.value.id)
 
 
-def install(window: MainWindow) -> ProjectMenu:
-    return ProjectMenu(window)
+def install(window: QMainWindow, host: ProjectHost) -> ProjectMenu:
+    return ProjectMenu(window, host)

@@ -218,3 +218,27 @@ def test_an_empty_file_and_a_header_only_file(services: Services, tmp_path: Path
     header = write(tmp_path / "header.csv", "Title,Status\n")
     report = import_csv(services, header, project="NEW", dry_run=True)
     assert [str(p) for p in report.warnings] == ["header.csv: no rows to import below the header"]
+
+
+def test_a_status_an_import_creates_lands_before_done_and_a_done_one_after(
+    services: Services, tmp_path: Path
+) -> None:
+    """The board reads left to right, to-do to done: a created column never follows Done."""
+    project, _ = services.projects.ensure_project("TRK", "Tracker")
+    path = tmp_path / "new.csv"
+    path.write_text("Title,Status\nOne,Triage\nTwo,Shipped\nThree,Done\n", encoding="utf-8")
+    report = import_csv(services, path, project="TRK", create_statuses=True)
+    assert report.committed and report.created["statuses"] == 2
+    statuses = services.projects.statuses(project.id)
+    assert [(s.name, s.category.value) for s in statuses] == [
+        ("To Do", "todo"),
+        ("In Progress", "in_progress"),
+        ("In Review", "in_progress"),
+        ("Triage", "todo"),
+        ("Done", "done"),
+        ("Shipped", "done"),
+    ]
+    assert [s.position for s in statuses] == list(range(6))
+    by_status = {s.name: [i.title for i in services.issues.search(
+        IssueFilter(status_ids=(s.id,)))] for s in statuses}  # fmt: skip
+    assert by_status["Triage"] == ["One"] and by_status["Shipped"] == ["Two"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
 import sqlite3
+import stat
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -154,3 +156,24 @@ def test_a_formula_another_program_stored_is_guarded_too(
     out = tmp_path / "out.csv"
     export_csv(services, out, None, ["key", "title"])
     assert read_csv(out)[1] == ["TRK-1", "'@SUM(1+1)*cmd|' /C calc'!A0"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and umask are POSIX")
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_an_exported_file_gets_the_users_umask_like_any_saved_file(
+    services: Services, tmp_path: Path, kind: str
+) -> None:
+    services.projects.ensure_project("TRK", "Tracker")
+    services.issues.create(NewIssue("TRK", "One"))
+    target = tmp_path / "out" / f"out.{kind}"
+    target.parent.mkdir()
+    old = os.umask(0o022)
+    try:
+        if kind == "csv":
+            export_csv(services, target, IssueFilter())
+        else:
+            export_json(services, target)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # not mkstemp's 0600
+    assert [p.name for p in target.parent.iterdir()] == [target.name]  # still written atomically

@@ -238,8 +238,9 @@ def test_into_an_existing_project_statuses_must_exist(services: Services) -> Non
     report = import_trello(services, TRELLO, project="WEB", create_statuses=True)
     web = services.projects.project("WEB")
     names = [s.name for s in services.projects.statuses(web.id)]
-    assert names == ["To Do", "In Progress", "In Review", "Done", "Backlog", "Doing",
-                     "Code Review", "Parked"]  # fmt: skip
+    # Created open statuses go before Done (issue 15, Part B), not after it.
+    assert names == ["To Do", "In Progress", "In Review", "Backlog", "Doing", "Code Review",
+                     "Parked", "Done"]  # fmt: skip
     assert report.created["statuses"] == 4 and report.created["issues"] == 8
 
 

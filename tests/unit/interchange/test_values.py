@@ -14,9 +14,9 @@ from tracker_gui.interchange.values import (
     parse_datetime,
     parse_priority,
     parse_type,
-    ranks_after,
     username_for,
 )
+from tracker_gui.services.bulk_writer import ranks_after
 
 
 @pytest.mark.parametrize(

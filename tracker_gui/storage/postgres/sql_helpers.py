@@ -12,6 +12,18 @@ from tracker_gui.storage.postgres import SECURITY_VERSION
 # temp table issue_search, or a temp domain text) would stand in for ours, as the owner.
 SEARCH_PATH = "pg_catalog, public, pg_temp"
 DEFINER = f"SECURITY DEFINER SET search_path = {SEARCH_PATH}"
+# Statement time, not transaction start: a transaction held open cannot backdate its rows.
+NOW = "(pg_catalog.clock_timestamp() AT TIME ZONE 'UTC')"
+DENY = "USING ERRCODE = 'insufficient_privilege'"
+
+
+def trigger_function(name: str, body: str, declare: str = "") -> str:
+    """CREATE OR REPLACE of a plpgsql trigger function, a definer with its path pinned."""
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql {DEFINER} AS $$\n"
+        f"{('DECLARE ' + declare) if declare else ''}\nBEGIN\n{body}\nEND $$"
+    )
+
 
 TABLES = [
     """CREATE TABLE IF NOT EXISTS project_member (

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker_gui.domain.enums import StatusCategory
+from tracker_gui.domain.enums import CATEGORY_LABELS, StatusCategory
 from tracker_gui.domain.models import IssueFilter, Label, Status
 from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs import project_settings_members as members
@@ -38,11 +38,7 @@ from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import style
 
-CATEGORIES = (
-    (StatusCategory.TODO, "To do"),
-    (StatusCategory.IN_PROGRESS, "In progress"),
-    (StatusCategory.DONE, "Done"),
-)
+CATEGORIES = tuple(CATEGORY_LABELS.items())
 NAME, CATEGORY, WIP, COLOUR = range(4)
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
+from tracker_gui.domain.enums import CATEGORY_LABELS, IssueType, Priority, StatusCategory
 from tracker_gui.domain.models import SavedFilter
 from tracker_gui.domain.query import validate
 from tracker_gui.domain.query_fields import ME, NONE
@@ -34,11 +34,6 @@ from tracker_gui.ui.widgets.flow_layout import FlowBox, HeightForWidthKeeper
 
 DEBOUNCE_MS = 200
 UNASSIGNED = ":none"
-CATEGORY_NAMES = {
-    StatusCategory.TODO: "To do",
-    StatusCategory.IN_PROGRESS: "In progress",
-    StatusCategory.DONE: "Done",
-}
 TOGGLES = (
     ("assigned_to_me", "Assigned to me"),
     ("reported_by_me", "Reported by me"),
@@ -275,7 +270,7 @@ class FilterPane(QWidget):
         return out
 
     def _category_choices(self) -> list[ui.Choice]:
-        return [(name, cat.value) for cat, name in CATEGORY_NAMES.items()]
+        return [(name, cat.value) for cat, name in CATEGORY_LABELS.items()]
 
     def _completion_values(self, field: str) -> list[str]:
         """Values of the current project (or of all) that the query box offers for `field`."""
