@@ -143,6 +143,9 @@ def _internal(app_dir: Path) -> Path:
     return inner if inner.is_dir() else app_dir
 
 
+FONT_RECOMMENDS = ("fonts-noto-color-emoji",)
+
+
 def control(version: str, depends: list[str], recommends: list[str], size_kb: int) -> str:
     arch = subprocess.run(
         ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
@@ -155,8 +158,9 @@ def control(version: str, depends: list[str], recommends: list[str], size_kb: in
         f"Installed-Size: {size_kb}",
         f"Depends: {', '.join(depends)}",
     ]
-    if recommends:
-        lines.append(f"Recommends: {', '.join(recommends)}")
+    # Colour emoji in titles and comments: the app bundles no emoji font (see docs/platforms.md).
+    recommends = sorted({*recommends, *FONT_RECOMMENDS})
+    lines.append(f"Recommends: {', '.join(recommends)}")
     lines += ["Section: utils", "Priority: optional", f"Description: {SUMMARY}", DESCRIPTION]
     return "\n".join(lines) + "\n"
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker_gui.services.backups import BackupInfo, BackupService
+from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.ops import backups as backup_ops
 from tracker_gui.ui.widgets import style
 
@@ -50,14 +50,7 @@ def _reason(reason: str) -> str:
 
 
 def _ask(parent: QWidget, text: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        "Restore from Backup",
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    return message.confirm(parent, "Restore from Backup", text, yes="Restore")
 
 
 class RestoreDialog(QDialog):
