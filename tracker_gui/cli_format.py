@@ -460,7 +460,11 @@ def projects_output(services: Services, projects: Sequence[Project]) -> Output:
          "issues": counts[p.id]}
         for p in projects
     ]  # fmt: skip
-    rows = [(p.key, str(counts[p.id]), line(p.name)) for p in projects]
+    # An archived project (listed with --all) says so after its name.
+    rows = [
+        (p.key, str(counts[p.id]), line(p.name) + ("  (archived)" if p.archived else ""))
+        for p in projects
+    ]
     text = table(("KEY", "ISSUES", "NAME"), rows)
     return Output(text if projects else "no projects yet (run `tracker-gui init`)", data)
 

@@ -92,6 +92,8 @@ def test_rename_and_archive_a_project_on_sqlite(tmp_path: Path) -> None:
     assert run_process("--db", db, "projects", cwd=tmp_path).out.strip() == (
         "no projects yet (run `tracker-gui init`)"
     )
+    listed = run_process("--db", db, "projects", "--all", cwd=tmp_path).out.splitlines()
+    assert listed[1].split() == ["WEB", "1", "Website", "(archived)"]
     every = _json(run_process("--db", db, "projects", "--all", "--format", "json", cwd=tmp_path))
     assert [(p["key"], p["name"], p["archived"], p["issues"]) for p in every] == [
         ("WEB", "Website", True, 1)
