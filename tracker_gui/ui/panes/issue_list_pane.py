@@ -288,7 +288,9 @@ class IssueListPane(QWidget):
             return False
         index = self.model.index(row, TITLE)
         self.view.setCurrentIndex(index)
-        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        # Centred by its key: centring the title cell scrolls a narrow list sideways.
+        key = self.model.index(row, KEY)
+        self.view.scrollTo(key, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
