@@ -19,6 +19,7 @@ from tracker_gui.ui import conflict_flow, icons, permissions, project_menu, them
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.board.reveal import select_and_keep_in_view
 from tracker_gui.ui.board.view_menu import install_density_action
+from tracker_gui.ui.context_keys import CONTEXT_KEYS
 from tracker_gui.ui.detail_presence import DetailPresence
 from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
@@ -365,7 +366,7 @@ class MainWindow(DockedWindow):
         )
 
     def show_shortcuts(self) -> ShortcutsDialog:
-        return open_sheet(self)  # Help > Keyboard Shortcuts, or "?"
+        return open_sheet(self, CONTEXT_KEYS)  # Help > Keyboard Shortcuts, or "?"
 
     def _on_new_board_triggered(self) -> None:
         projects = self.store.projects()

@@ -91,3 +91,22 @@ def test_typing_a_question_mark_in_a_text_box_types_it(qtbot: QtBot, make_window
     assert box.text() == "why?"
     QApplication.processEvents()
     assert not _open_sheets(window)
+
+
+def test_the_sheet_lists_the_boards_own_keys_and_finds_them(
+    qtbot: QtBot, make_window: Make, three_issues: list[Issue]
+) -> None:
+    window = make_window()
+    sheet = window.show_shortcuts()
+    rows = dict(sheet.shown())
+    assert rows["Board: move the selected cards to the next column"] == (
+        "Ctrl+Shift+Left, Ctrl+Shift+Right"
+    )
+    assert rows["Board: open the selected card"] == "Enter"
+    assert rows["New Issue"]  # the window's actions are still there
+    sheet.search.setText("next column")
+    assert [what for what, _ in sheet.shown()] == [
+        "Board: move the selected cards to the next column",
+        "Board: select the card in the next column",
+    ]
+    sheet.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -82,9 +83,11 @@ def collect(window: QWidget) -> list[Shortcut]:
     return sorted(rows, key=lambda s: (s.what.casefold(), s.keys))
 
 
-def open_sheet(window: QWidget) -> ShortcutsDialog:
-    """The sheet for `window`'s shortcuts, opened without blocking (closed, it is deleted)."""
-    dialog = ShortcutsDialog(collect(window), window)
+def open_sheet(window: QWidget, extra: Iterable[tuple[str, str]] = ()) -> ShortcutsDialog:
+    """The sheet for `window`'s shortcuts and the `extra` (keys, what) that panes answer to
+    without an action, opened without blocking (closed, it is deleted)."""
+    rows = collect(window) + [Shortcut(keys, what) for keys, what in extra]
+    dialog = ShortcutsDialog(sorted(rows, key=lambda s: (s.what.casefold(), s.keys)), window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
