@@ -67,20 +67,40 @@ def state_of(issue: Issue) -> dict[str, str | None]:
     }
 
 
+# Text the issue row holds already: a `created` Change written since migration 9 leaves it
+# out (it was most of the log's size), and its readers take it from the row instead.
+ROW_TEXT = ("title", "description")
+
+
 def snapshot(issue: Issue) -> str:
-    """The `new` text of a `created` Change: the whole initial state as JSON."""
-    return json.dumps({"key": issue.key, **state_of(issue)}, sort_keys=True)
+    """The `new` text of a `created` Change: the initial state as JSON, but for ROW_TEXT (the
+    row has it; older rows also carry it and "key"). See `replay` for reading it back."""
+    state = state_of(issue)
+    return json.dumps({f: v for f, v in state.items() if f not in ROW_TEXT}, sort_keys=True)
 
 
-def replay(changes: Iterable[Change]) -> dict[str, str | None] | None:
-    """Rebuild an issue's state from its Change rows; None if it was deleted (or never created)."""
+def replay(
+    changes: Iterable[Change], row: dict[str, str | None] | None = None
+) -> dict[str, str | None] | None:
+    """Rebuild an issue's state from its Change rows; None if it was deleted (or never created).
+
+    A field its `created` snapshot lacks (ROW_TEXT in newer ones) was, at creation, the `old`
+    of the field's first later Change, or else what the row (`row`: state_of the issue as
+    stored now) holds: no change since means the row still has the first value."""
     state: dict[str, str | None] | None = None
+    missing: set[str] = set()
     for change in changes:
         if change.field == CREATED and change.new is not None:
             data = json.loads(change.new)
             state = {f: data.get(f) for f in STATE_FIELDS}
+            missing = {f for f in STATE_FIELDS if f not in data}
         elif change.field == DELETED:
-            state = None
+            state, missing = None, set()
         elif state is not None and change.field in STATE_FIELDS:
+            if change.field in missing:
+                missing.discard(change.field)
             state[change.field] = change.new
+    if state is not None and missing and row is not None:
+        for field in missing:
+            state[field] = row.get(field)
     return state
