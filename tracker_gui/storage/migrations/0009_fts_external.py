@@ -7,7 +7,8 @@ and the text is read from the rows. An external-content index is told what it in
 document goes away ('delete' with the old values), so the triggers remove a document while
 the rows still hold what was indexed (AFTER with old.* for an issue, BEFORE for a comment)
 and add it back afterwards. The old table's pages are freed; `migrate` runs VACUUM after this
-version to give them back to the file system. Six indexes that a wider index covers go too.
+version to give them back to the file system. Six indexes that a wider index covers go too,
+and issue_label becomes a WITHOUT ROWID table.
 PostgreSQL keeps its tsvector table (it holds no copy of the text): nothing changes there.
 """
 
@@ -108,6 +109,16 @@ SQLITE = [
     # Indexes another index leads with the same column(s): each query they served is served
     # by the wider one, and every insert paid for both.
     *(f'DROP INDEX IF EXISTS "{name}"' for name in REDUNDANT),
+    # (issue, label) pairs are their own key: WITHOUT ROWID keeps them once, in the primary
+    # key's tree, not in a rowid table and again in its index.
+    """CREATE TABLE "issue_label_v9" ("issue_id" INTEGER NOT NULL, "label_id" INTEGER NOT NULL,
+        PRIMARY KEY ("issue_id", "label_id"),
+        FOREIGN KEY ("issue_id") REFERENCES "issue" ("id") ON DELETE CASCADE,
+        FOREIGN KEY ("label_id") REFERENCES "label" ("id") ON DELETE CASCADE) WITHOUT ROWID""",
+    'INSERT INTO "issue_label_v9" SELECT "issue_id", "label_id" FROM "issue_label"',
+    'DROP TABLE "issue_label"',
+    'ALTER TABLE "issue_label_v9" RENAME TO "issue_label"',
+    'CREATE INDEX "issue_label_label_id_issue_id" ON "issue_label" ("label_id", "issue_id")',
 ]
 
 NEW_TRIGGERS = [
