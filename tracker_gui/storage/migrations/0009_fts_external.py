@@ -8,7 +8,7 @@ document goes away ('delete' with the old values), so the triggers remove a docu
 the rows still hold what was indexed (AFTER with old.* for an issue, BEFORE for a comment)
 and add it back afterwards. The old table's pages are freed; `migrate` runs VACUUM after this
 version to give them back to the file system. Six indexes that a wider index covers go too,
-and issue_label becomes a WITHOUT ROWID table.
+issue_label becomes a WITHOUT ROWID table, and change sets are indexed by their first 8 characters.
 PostgreSQL keeps its tsvector table (it holds no copy of the text): nothing changes there.
 """
 
@@ -33,6 +33,8 @@ def _add(where):
     return f"""INSERT INTO issue_fts (rowid, title, description, comments)
         SELECT id, title, description, comments FROM issue_fts_doc WHERE {where};"""
 
+
+SET_HEAD = 8  # catalog_repo.changes_in_sets asks the index by the same expression
 
 # name -> the index that covers it
 REDUNDANT = {
@@ -119,6 +121,12 @@ SQLITE = [
     'DROP TABLE "issue_label"',
     'ALTER TABLE "issue_label_v9" RENAME TO "issue_label"',
     'CREATE INDEX "issue_label_label_id_issue_id" ON "issue_label" ("label_id", "issue_id")',
+    # A change set's rows are found by the first SET_HEAD characters of its UUID (32 random
+    # bits; the full value is compared on the few rows found): a third of the index's size,
+    # and fewer of its pages written per action.
+    'DROP INDEX IF EXISTS "change_change_set"',
+    f"""CREATE INDEX "change_change_set_head" ON "change" (substr("change_set", 1, {SET_HEAD}))
+        WHERE "change_set" IS NOT NULL""",
 ]
 
 NEW_TRIGGERS = [
@@ -152,5 +160,9 @@ def down(migrator, db):
     db.execute_sql("DROP VIEW IF EXISTS issue_fts_doc")
     for statement in v3.SQLITE:
         db.execute_sql(statement)
+    db.execute_sql('DROP INDEX IF EXISTS "change_change_set_head"')
+    db.execute_sql(
+        'CREATE INDEX "change_change_set" ON "change" ("change_set") WHERE change_set IS NOT NULL'
+    )
     for name, (table, column) in _COLUMNS.items():
         db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ("{column}")')
