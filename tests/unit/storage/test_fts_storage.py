@@ -9,7 +9,7 @@ from pathlib import Path
 
 import peewee
 
-from tracker_gui.domain.models import NewIssue
+from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.services import Services, open_services
 
 V9 = importlib.import_module("tracker_gui.storage.migrations.0009_fts_external")
@@ -94,3 +94,25 @@ def test_an_older_file_is_converted_and_compacted(tmp_path: Path) -> None:
     assert "issue_fts_content" not in _tables(path)
     _intact(path)
     assert path.stat().st_size < before * 0.8  # VACUUM gave the copy's pages back
+
+
+def test_a_word_search_reads_its_hits_by_id_within_the_project(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    s = _services(path)
+    try:
+        project = s.projects.project("TRK")
+        for i in range(30):
+            s.issues.create(NewIssue("TRK", f"Issue {i}", description="zanzibar" if i % 7 else ""))
+        db = s.database.peewee
+        traced: list[str] = []
+        db.connection().set_trace_callback(traced.append)
+        hits = s.issues.search(IssueFilter(project_ids=(project.id,), query="zanzibar"))
+        db.connection().set_trace_callback(None)
+        assert len(hits) == 25
+        query = next(q for q in traced if "MATCH" in q)
+        plan = [r[3] for r in db.execute_sql("EXPLAIN QUERY PLAN " + query).fetchall()]
+        # Not a walk over every open issue of the project (what dropping the index did).
+        assert any(p.startswith("SEARCH t1 USING INDEX issue_project_id (") for p in plan), plan
+        assert any("rowid=?" in p for p in plan if p.startswith("SEARCH t1")), plan
+    finally:
+        s.close()

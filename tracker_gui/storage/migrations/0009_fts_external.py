@@ -7,7 +7,7 @@ and the text is read from the rows. An external-content index is told what it in
 document goes away ('delete' with the old values), so the triggers remove a document while
 the rows still hold what was indexed (AFTER with old.* for an issue, BEFORE for a comment)
 and add it back afterwards. The old table's pages are freed; `migrate` runs VACUUM after this
-version to give them back to the file system. Six indexes that a wider index covers go too,
+version to give them back to the file system. Five indexes that a wider index covers go too,
 issue_label becomes a WITHOUT ROWID table, and change sets are indexed by their first 8 characters.
 PostgreSQL keeps its tsvector table (it holds no copy of the text): nothing changes there.
 """
@@ -36,9 +36,9 @@ def _add(where):
 
 SET_HEAD = 8  # catalog_repo.changes_in_sets asks the index by the same expression
 
-# name -> the index that covers it
+# name -> the index that covers it. Not issue_project_id: with the rowid every index ends
+# in, it is (project_id, id), the plan of a word search (ids from the index, in a project).
 REDUNDANT = {
-    "issue_project_id": "issue_project_id_number",
     "issue_status_id": "issue_status_id_rank",
     "issue_assignee_id": "issue_assignee_id_archived",
     "change_project_id": "change_project_id_id",
@@ -46,7 +46,6 @@ REDUNDANT = {
     "issue_label_label_id": "issue_label_label_id_issue_id",
 }
 _COLUMNS = {
-    "issue_project_id": ("issue", "project_id"),
     "issue_status_id": ("issue", "status_id"),
     "issue_assignee_id": ("issue", "assignee_id"),
     "change_project_id": ("change", "project_id"),
