@@ -329,7 +329,7 @@ class CatalogRepo:
                 # The index (migration 9) holds each set's first characters, not the UUID; as
                 # literals (not parameters) the expression matches the index's. The planner
                 # would scan that index if the whole value were asked in SQL too: Python
-                # compares it, on the rows of these sets (and of a 1-in-4-billion namesake).
+                # compares it, on the rows of these sets (and of a rare namesake).
                 head = fn.substr(ChangeRow.change_set, SQL("1"), SQL(str(SET_HEAD)))
                 query = ChangeRow.select().where(
                     ChangeRow.change_set.is_null(False)
@@ -393,7 +393,7 @@ class CatalogRepo:
 
 
 _CHANGES_PER_INSERT = 100  # bounds the parameters per statement and the texts kept
-SET_HEAD = 8  # characters of a change set the SQLite index holds (migration 0009's SET_HEAD)
+SET_HEAD = 6  # characters of a change set the SQLite index holds (migration 0009's SET_HEAD)
 _CHANGE_COLUMNS = ("project_id", "issue_id", "actor", "at", "field", "old", "new", "change_set")
 
 

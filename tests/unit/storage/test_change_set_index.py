@@ -18,7 +18,7 @@ def test_a_sets_rows_come_by_the_index_and_a_namesake_set_stays_out(tmp_path: Pa
         rows = s.feed.history(moved.id)
         move_set = rows[-1].change_set
         assert move_set is not None
-        # Another set with the same first 8 characters (written by hand: 1 in 4 billion).
+        # Another set with the same first characters (written by hand: rare by chance).
         namesake = move_set[:8] + "-0000-4000-8000-000000000000"
         db.execute_sql(
             "INSERT INTO change (project_id, issue_id, actor, at, field, old, new, change_set)"
