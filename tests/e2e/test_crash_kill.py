@@ -85,7 +85,9 @@ def check_after_kill(db: Path, acks: list[dict[str, Any]]) -> None:
         assert set(log) == set(issues)
         for issue_id, issue in issues.items():
             assert log[issue_id][0].field == history.CREATED, issue.key
-            assert history.replay(log[issue_id]) == history.state_of(issue), issue.key
+            assert history.replay(log[issue_id], history.state_of(issue)) == history.state_of(
+                issue
+            ), issue.key
         comments = Counter(row[0] for row in raw_rows(db, "SELECT issue_id FROM comment"))
         logged = Counter(i for i, changes in log.items() for c in changes if c.field == "comment")
         assert comments == logged

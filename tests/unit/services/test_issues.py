@@ -38,7 +38,8 @@ def assert_published_and_stored(services: Services, log: EventLog, after: int) -
 
 
 def assert_replay_matches(services: Services, issue: Issue) -> None:
-    assert history.replay(services.feed.history(issue.id)) == history.state_of(issue)
+    row = history.state_of(services.issues.get(issue.id))
+    assert history.replay(services.feed.history(issue.id), row) == history.state_of(issue)
 
 
 # -- create --------------------------------------------------------------------------------
@@ -85,9 +86,9 @@ def test_create_stores_every_field_and_logs_one_created_change(board: Board) -> 
         "alice",
         None,
     )
-    snapshot = json.loads(created.new)
-    assert snapshot.pop("key") == "TRK-1"
-    assert snapshot == history.state_of(stored)
+    # No copy of what the row holds (the description a second time was most of the log's
+    # size), on both backends: the history reads the row instead.
+    assert created.new is not None and json.loads(created.new) == {}
     assert_replay_matches(s, stored)
 
 

