@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from pytestqt.qtbot import QtBot
 
 from tracker_gui.domain.models import Issue
@@ -157,3 +157,18 @@ def test_the_detail_tab_moves_back_beside_the_board_in_a_wider_window(
     qtbot.waitUntil(lambda: board.geometry().right() < detail.geometry().left())
     assert detail.width() >= 300
     _assert_nothing_overlaps_the_board(window)
+
+
+def test_a_floating_filter_pane_does_not_pull_the_detail_out_of_the_window(
+    qtbot: QtBot, make_window: Make, three_issues: list[Issue]
+) -> None:
+    window = _sized(qtbot, make_window, NARROW, 600)
+    window.docks["filter"].setFloating(True)
+    window.show_issue(three_issues[0].id, raise_detail=True)
+    detail = window.docks["detail"]
+    qtbot.waitUntil(detail.isVisible)
+    assert detail.window() is window  # not tabbed into the floating filter's own window
+    window.resize(1600, 900)
+    qtbot.wait(50)
+    assert detail.window() is window and detail.isVisible()
+    assert window.dockWidgetArea(detail) != Qt.DockWidgetArea.NoDockWidgetArea

@@ -48,13 +48,22 @@ class DetailPresence(QObject):
             return
         came_back = self._detail.isHidden()
         self._collapsed = False
-        if came_back and not self._detail.isFloating() and not self._fits_beside():
+        if (
+            came_back
+            and not self._detail.isFloating()
+            and not self._fits_beside()
+            and self._docked(self._beside)
+        ):  # a floating or closed filter pane is no tab group to join: stay docked as is
             self._window.tabifyDockWidget(self._beside, self._detail)
             self._tabbed = True
         self._detail.show()
         if raise_dock or came_back:
             self._detail.raise_()
         self._return_beside()
+
+    def _docked(self, dock: PaneDock) -> bool:
+        """Shown inside the main window (not floating, not closed)."""
+        return not dock.isHidden() and not dock.isFloating()
 
     def _fits_beside(self, width: int = 0) -> bool:
         """Would the window keep its width with the detail dock beside the others?"""
@@ -77,6 +86,8 @@ class DetailPresence(QObject):
             return
         self._tabbed = False
         area = self._window.dockWidgetArea(self._beside)
+        if area == Qt.DockWidgetArea.NoDockWidgetArea:  # the filter pane floats by now
+            area = Qt.DockWidgetArea.RightDockWidgetArea
         self._window.addDockWidget(area, self._detail, Qt.Orientation.Horizontal)
         self._detail.show()
         self._window.resizeDocks([self._detail], [BESIDE_WIDTH], Qt.Orientation.Horizontal)
