@@ -53,7 +53,8 @@ def unit_of_work(
         yield work
         if work.records:
             work.events = catalog.append_changes(work.records)
-    publish(work.events)
+        # Inside an outer transaction this block is a savepoint: its events wait for that COMMIT.
+        database.after_commit(lambda: publish(work.events))
 
 
 __all__ = ["ChangeRecord", "Work", "unit_of_work"]

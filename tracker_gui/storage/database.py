@@ -9,7 +9,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -146,11 +146,13 @@ class Database:
         given (a queued action pushed later keeps its own), else a fresh UUID. A nested
         block (a savepoint) is part of the enclosing action and keeps its set.
         """
+        pending: list[Callable[[], None]] = []
         with translated(self.label), self.bound(), self.peewee.atomic():
             if self.change_set is not None:
                 yield
                 return
             self._action.change_set = change_set or str(uuid.uuid4())
+            self._action.after = pending
             try:
                 if self.server_managed:
                     # The history triggers write the Change rows: the column's DEFAULT
@@ -162,6 +164,18 @@ class Database:
                 yield
             finally:
                 self._action.change_set = None
+                self._action.after = None
+        for callback in pending:  # committed: what waited for it may go
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the outermost transaction open on this thread has committed
+        (at once outside one); a rollback drops it. A nested block's events wait for this."""
+        pending = getattr(self._action, "after", None)
+        if pending is None:
+            callback()
+        else:
+            pending.append(callback)
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:

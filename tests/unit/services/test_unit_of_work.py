@@ -44,3 +44,22 @@ def test_a_rolled_back_write_stores_nothing_and_tells_no_one(services: Services)
         raise RuntimeError("a failure after the writes")
     assert told == [] and stored_changes(services, before) == []
     assert services.projects.project("TRK").name == "Tracker"
+
+
+def test_a_write_inside_an_outer_transaction_tells_no_one_until_that_commits(
+    services: Services,
+) -> None:
+    seen: list[int] = []
+    services.bus.subscribe(lambda events: seen.extend(e.id for e in events))
+    with pytest.raises(RuntimeError), services.database.transaction():
+        services.projects.ensure_project("NEW", "New")  # as the demo does inside its own
+        assert seen == []  # a savepoint, not a commit: nothing announced yet
+        raise RuntimeError("the outer write fails")
+    assert services.projects.catalog.project_by_key("NEW") is None
+    assert seen == []  # rolled back: never announced
+
+    with services.database.transaction():
+        services.projects.ensure_project("NEW", "New")
+        assert seen == []
+    assert len(seen) == 1  # announced once the outer transaction committed
+    assert services.projects.catalog.project_by_key("NEW") is not None
