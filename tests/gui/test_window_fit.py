@@ -9,6 +9,7 @@ from PySide6.QtCore import QRect, Qt
 from pytestqt.qtbot import QtBot
 
 from tracker_gui.domain.models import Issue
+from tracker_gui.services import Services
 from tracker_gui.ui.docks import PaneDock
 from tracker_gui.ui.main_window import MainWindow
 
@@ -172,3 +173,15 @@ def test_a_floating_filter_pane_does_not_pull_the_detail_out_of_the_window(
     qtbot.wait(50)
     assert detail.window() is window and detail.isVisible()
     assert window.dockWidgetArea(detail) != Qt.DockWidgetArea.NoDockWidgetArea
+
+
+def test_a_long_project_name_still_fits_1024(
+    qtbot: QtBot, make_window: Make, three_issues: list[Issue], gui_services: Services
+) -> None:
+    gui_services.projects.rename_project(
+        "TRK", "Customer onboarding, billing and invoicing platform rewrite for the EMEA region"
+    )
+    window = _sized(qtbot, make_window, 1024, 640)
+    assert window.width() == 1024
+    assert window.minimumSizeHint().width() <= 1024
+    _assert_nothing_overlaps_the_board(window)

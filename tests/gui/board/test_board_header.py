@@ -141,3 +141,21 @@ def test_a_narrow_header_drops_its_extras_instead_of_widening_the_window(qtbot: 
 
     header.resize(1200, 60)  # wider again: everything comes back
     qtbot.waitUntil(lambda: all(w.isVisible() for w in extras))
+
+
+def test_a_long_project_name_is_elided_not_widening_the_board(qtbot: QtBot) -> None:
+    name = "Customer onboarding, billing and invoicing platform rewrite for the EMEA region"
+    header = BoardHeader("none", 8)
+    qtbot.addWidget(header)
+    header.set_title(name, "CUST")
+    header.resize(MIN_WIDTH, 60)
+    header.show()
+    qtbot.waitExposed(header)
+    qtbot.waitUntil(lambda: header.title.text().endswith("…"))
+    assert name.startswith(header.title.text()[:-1])
+    assert header.title.toolTip() == f"{name} (CUST)"  # the whole name is a hover away
+    layout = header.layout()
+    assert layout is not None and layout.sizeHint().width() <= MIN_WIDTH
+
+    header.resize(1600, 60)  # room again: the whole name
+    qtbot.waitUntil(lambda: header.title.text() == name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -22,6 +22,7 @@ MODE_TEXT = {"none": "None", "assignee": "Assignee", "priority": "Priority"}
 
 
 MIN_WIDTH = 420  # px; below what the title, chips and swimlane buttons need, pieces go
+TITLE_MIN = 120  # px a long project name keeps, elided, however narrow the board
 
 
 class BoardHeader(QWidget):
@@ -31,6 +32,7 @@ class BoardHeader(QWidget):
 
     def __init__(self, mode: str, margin: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._name = ""  # the project's whole name; the title shows it elided when narrow
         self.title = QLabel()
         self.title.setObjectName("BoardTitle")
         self.summary = QLabel()
@@ -97,8 +99,10 @@ class BoardHeader(QWidget):
             return
         gap = layout.spacing()
         margins = layout.contentsMargins()
-        fixed = [self.title] + ([self.filter_chips] if not self.filter_chips.isHidden() else [])
-        used = margins.left() + margins.right() + 8 + sum(w.sizeHint().width() + gap for w in fixed)
+        used = margins.left() + margins.right() + 8
+        if not self.filter_chips.isHidden():
+            used += self.filter_chips.sizeHint().width() + gap
+        used += self._fit_title(self.width() - used) + gap
         shown: set[QWidget] = set()
         for widget in reversed(self._optional):  # most useful first
             if widget is self.group_label and self.lanes not in shown:
@@ -111,14 +115,26 @@ class BoardHeader(QWidget):
             if widget.isHidden() == (widget in shown):
                 widget.setVisible(widget in shown)
 
+    def _fit_title(self, room: int) -> int:
+        """Elide a long project name to the room left (never below TITLE_MIN); its width."""
+        metrics = self.title.fontMetrics()
+        pad = self.title.sizeHint().width() - metrics.horizontalAdvance(self.title.text())
+        width = max(TITLE_MIN, room) - pad
+        text = metrics.elidedText(self._name, Qt.TextElideMode.ElideRight, width)
+        if text != self.title.text():
+            self.title.setText(text)
+        return metrics.horizontalAdvance(text) + pad
+
     def set_mode(self, mode: str) -> None:
         button = self._group.button(MODES.index(mode))
         if button is not None and not button.isChecked():
             button.setChecked(True)
 
     def set_title(self, name: str, key: str) -> None:
+        self._name = name
         self.title.setText(name)
-        self.title.setToolTip(key)
+        self.title.setToolTip(f"{name} ({key})")
+        self._fit()
 
     def set_total(self, total: int) -> None:
         self.summary.setText(f"{total:,} issue{'s' if total != 1 else ''}")

@@ -70,6 +70,11 @@ class FieldGrid(QWidget):
         self.assignee_combo.setEditable(True)
         self.assignee_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.assignee_combo.activated.connect(self._on_assignee_combo_activated)
+        for combo in (self.status_combo, self.assignee_combo):  # long names: elided, not wider
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
         line = self.assignee_combo.lineEdit()
         assert line is not None
         line.editingFinished.connect(self._on_assignee_edit_finished)

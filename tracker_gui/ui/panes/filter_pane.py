@@ -59,6 +59,11 @@ class FilterPane(QWidget):
         self.project_combo = QComboBox()
         self.project_combo.setObjectName("ProjectPicker")
         self.project_combo.setAccessibleName("Project")
+        # A long project name is elided in the box (whole in its list), not widening the pane.
+        self.project_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.project_combo.setMinimumContentsLength(12)
         self.project_combo.activated.connect(self._on_project_combo_activated)
         self.text_edit = QLineEdit()
         self.text_edit.setObjectName("FilterText")
