@@ -185,3 +185,23 @@ def test_a_long_project_name_still_fits_1024(
     assert window.width() == 1024
     assert window.minimumSizeHint().width() <= 1024
     _assert_nothing_overlaps_the_board(window)
+
+
+def test_a_detail_pane_the_user_closed_stays_closed_after_a_restart(
+    qtbot: QtBot, make_window: Make, three_issues: list[Issue]
+) -> None:
+    window = make_window()
+    detail = window.docks["detail"]
+    window.show_issue(three_issues[0].id, raise_detail=True)
+    qtbot.waitUntil(detail.isVisible)
+    detail.title_bar.close_button.click()  # the user closes the pane
+    window.save_layout()
+    window.close()
+
+    again = make_window()  # the next session, same settings
+    reopened = again.docks["detail"]
+    again.show_issue(three_issues[1].id)  # a click on a card, not "open"
+    qtbot.wait(20)
+    assert reopened.isHidden()
+    again.show_issue(three_issues[1].id, raise_detail=True)  # opened on purpose: back
+    qtbot.waitUntil(reopened.isVisible)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QMainWindow
 
 from tracker_gui.ui.docks import PaneDock
+from tracker_gui.ui.settings import Settings
 
 SEPARATOR = 6  # a dock separator's width, a little generous
 BESIDE_WIDTH = 360  # the detail pane moves back beside the board when it can be this wide
@@ -20,9 +21,12 @@ BESIDE_WIDTH = 360  # the detail pane moves back beside the board when it can be
 class DetailPresence(QObject):
     """Shows and hides `detail`; `beside` is the dock it tabs with when the window is narrow."""
 
-    def __init__(self, window: QMainWindow, detail: PaneDock, beside: PaneDock) -> None:
+    def __init__(
+        self, window: QMainWindow, detail: PaneDock, beside: PaneDock, settings: Settings
+    ) -> None:
         super().__init__(window)
         self._window = window
+        self._settings = settings
         self._detail = detail
         self._beside = beside
         self._collapsed = False  # hidden by us, not by the user: an opened issue brings it back
@@ -35,8 +39,13 @@ class DetailPresence(QObject):
         return self._collapsed
 
     def collapse(self) -> None:
-        """Hide the (empty) detail dock unless it floats on its own."""
+        """Hide the (empty) detail dock unless it floats on its own or the user closed it
+        (in this session or an earlier one): then it stays closed until asked for."""
         if self._detail.isFloating():
+            return
+        if self._settings.get("ui/detail_closed"):
+            self._collapsed = False
+            self._detail.hide()
             return
         if not self._detail.isHidden() or not self._collapsed:
             self._collapsed = True
@@ -48,6 +57,8 @@ class DetailPresence(QObject):
             return
         came_back = self._detail.isHidden()
         self._collapsed = False
+        if raise_dock:  # opened on purpose: the pane is wanted again
+            self._settings.set("ui/detail_closed", False)
         if (
             came_back
             and not self._detail.isFloating()
@@ -99,7 +110,8 @@ class DetailPresence(QObject):
 
     def _on_toggle_triggered(self, checked: bool) -> None:
         self._collapsed = False  # the user decided (View menu)
-        del checked
+        self._settings.set("ui/detail_closed", not checked)
 
     def _on_close_clicked(self) -> None:
         self._collapsed = False
+        self._settings.set("ui/detail_closed", True)

@@ -68,7 +68,7 @@ class MainWindow(DockedWindow):
         detail_dock = self.add_dock("detail", "Detail", "detail", self.detail_pane)
         self.add_dock("activity", "Activity", "activity", self.activity_pane)
         self.actions_ = actions_mod.build(self, store)
-        self.detail_presence = DetailPresence(self, detail_dock, self.docks["filter"])
+        self.detail_presence = DetailPresence(self, detail_dock, self.docks["filter"], settings)
         self.status = StatusBar(store, self)
         self.setStatusBar(self.status)
         self.notice = InlineNotice(self)

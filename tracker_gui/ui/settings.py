@@ -32,6 +32,12 @@ DECLARED: dict[str, Setting] = {
         Setting("ui/board_filters", list, [], "Saved filter each board is bound to: KEY=id"),
         Setting("ui/card_density", str, "comfortable", "Board cards: comfortable or compact"),
         Setting(
+            "ui/detail_closed",
+            bool,
+            False,
+            "The user closed the detail pane: a click on a card does not bring it back",
+        ),
+        Setting(
             "ui/collapsed_columns",
             list,
             [],
