@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import postgres_bindir
 from tests.support.pgtcp import TcpCluster, cluster_with_owner
 from tracker_gui.app import visible_cards
-from tracker_gui.domain.models import NewIssue
+from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.services import Services, connect
 from tracker_gui.storage.database import open_database
 from tracker_gui.ui import connection_monitor
@@ -108,4 +109,30 @@ def test_terminated_sessions_reconnect_without_a_restart(
     found = store.issue_by_key("TRK-2")
     assert found is not None and found.title == "Fix the login"
     monitor.stop()
+    store.close()
+
+
+def test_an_import_that_loses_the_server_puts_the_window_offline(
+    qtbot: QtBot, tcp: TcpCluster, team: Services, gui_settings: Settings, tmp_path: Path
+) -> None:
+    store = Store(team)
+    window = MainWindow(store, gui_settings)
+    qtbot.addWidget(window)
+    monitor: ConnectionMonitor = connection_monitor.install(window, store, team.database.ping)
+    monitor._backoff = (100, 200, 400)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: visible_cards(window) == 3)
+    source = tmp_path / "more.csv"
+    source.write_text("Title\nOne more\nAnother\n", encoding="utf-8")
+
+    tcp.halt()  # the server goes away just before the import
+    result = store.transfers.import_file("csv", source, project="TRK")
+
+    assert result.value is None and result.message  # failed, and said why
+    qtbot.waitUntil(monitor.banner.isVisible)  # the window knows it is offline
+    assert store.offline
+    tcp.resume()
+    qtbot.waitUntil(lambda: not store.offline, timeout=5000)
+    assert [i.title for i in team.issues.search(IssueFilter())].count("One more") == 0
     store.close()

@@ -72,3 +72,17 @@ def test_a_long_path_is_shortened_in_the_middle(
     assert label.text().endswith("tracker.db")
     assert "…" in label.text()
     assert label.width() <= window.width() // 2
+
+
+def test_a_quick_write_during_an_export_leaves_the_busy_indicator_on(
+    qtbot: QtBot, make_window: Make, three_issues: list[object]
+) -> None:
+    window = make_window()
+    store, busy = window.store, window.status.busy
+    store.busyChanged.emit(True)  # an export starts (its job runs on a thread)
+    assert busy.isVisible()
+    store.busyChanged.emit(True)  # meanwhile a write...
+    store.busyChanged.emit(False)  # ...is done
+    assert busy.isVisible()  # the export is not
+    store.busyChanged.emit(False)  # the export ends
+    assert not busy.isVisible()

@@ -42,6 +42,7 @@ class StatusBar(QStatusBar):
         self.database_label.setObjectName("DatabaseLabel")
         self.database_label.setToolTip(f"Database: {store.database_label}")
         self.database_label.setAccessibleName("Database")
+        self._busy_count = 0  # writes and transfers under way (each says busy, then done)
         self.busy = QProgressBar()
         self.busy.setObjectName("BusyIndicator")
         self.busy.setAccessibleName("Working")
@@ -83,7 +84,9 @@ class StatusBar(QStatusBar):
         self.database_label.setToolTip(f"Database: {text}")
 
     def _on_store_busy_changed(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
+        # Counted: a write during an export ends its own busy spell, not the export's.
+        self._busy_count = max(0, self._busy_count + (1 if busy else -1))
+        self.busy.setVisible(self._busy_count > 0)
 
     def _on_store_filter_changed(self, _flt: object) -> None:
         self._count_timer.start()

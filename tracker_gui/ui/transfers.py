@@ -31,7 +31,7 @@ from tracker_gui.interchange import (
 from tracker_gui.services import Services
 from tracker_gui.services.export_reads import ExportReads
 from tracker_gui.ui.export_job import ExportJob, Tick
-from tracker_gui.ui.ops.core import OpResult, file_message, message_for
+from tracker_gui.ui.ops.core import OpResult, file_message, message_for, unreachable
 
 IMPORTERS: dict[str, Callable[..., ImportReport]] = {
     "trello": import_trello,
@@ -54,6 +54,9 @@ class TransferHost(Protocol):
 
     @property
     def errorOccurred(self) -> SignalInstance: ...
+
+    @property
+    def connectionLost(self) -> SignalInstance: ...
 
     def held_changes(self) -> AbstractContextManager[None]: ...
 
@@ -114,6 +117,7 @@ class Transfers(QObject):
             except ImportCancelled:
                 return OpResult()
             except TrackerError as exc:
+                unreachable(host, exc)  # a server lost mid-import: the window goes offline
                 message = message_for(exc)
             except OSError as exc:
                 message = file_message(path, exc)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -18,6 +17,8 @@ class Revealing(Protocol):
 
     def select_issue(self, issue_id: int) -> bool: ...
 
+    def current_issue(self) -> int | None: ...
+
 
 class RevealOnResize(QObject):
     """While the board settles, each resize of its scroll area reveals the card again."""
@@ -31,8 +32,14 @@ class RevealOnResize(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             # After the resize has been laid out, not in the middle of it.
-            QTimer.singleShot(0, self, partial(self._board.select_issue, self._issue_id))
+            QTimer.singleShot(0, self, self._reveal)
         return False
+
+    def _reveal(self) -> None:
+        if self._board.current_issue() not in (None, self._issue_id):
+            self.deleteLater()  # the user picked another card meanwhile: theirs wins
+            return
+        self._board.select_issue(self._issue_id)
 
 
 def select_and_keep_in_view(board: Revealing, issue_id: int) -> bool:

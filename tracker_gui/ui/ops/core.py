@@ -81,7 +81,14 @@ def file_message(path: str | os.PathLike[str], exc: OSError) -> str:
     return f"{os.fspath(path)}: {exc.strerror or exc}"
 
 
-def unreachable(host: Host, exc: TrackerError) -> None:
+class Reachable(Protocol):
+    """Anything that can tell the window its server is gone (the store)."""
+
+    @property
+    def connectionLost(self) -> SignalInstance: ...
+
+
+def unreachable(host: Reachable, exc: TrackerError) -> None:
     """A server that cannot be reached puts the window offline (ui/connection_monitor.py)."""
     if isinstance(exc, ConnectionFailedError) and exc.unreachable:
         host.connectionLost.emit(str(exc))
