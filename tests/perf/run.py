@@ -172,6 +172,12 @@ def measure(
     for key, label, goal in GUI_ROWS:
         text = label.replace("word", f"word `{word}`").replace("phrase", f'phrase "{phrase}"')
         table.add(where, text, gui[key], gui.get(key + "_raw"), goal and goal * factor)
+    for key, label in (("filter", "filter toggle"), ("fts_word", f"full-text word `{word}`")):
+        if key + "_kpx" in gui:  # what the change repainted: the whole window is 1,600 kpx
+            table.add(where, f"{label}: paint events", gui[key + "_paints"], unit="")
+            table.add(where, f"{label}: cards painted", gui[key + "_cards"], unit="")
+            table.add(where, f"{label}: window area repainted (kpx of 1,600)", gui[key + "_kpx"],
+                      unit="")  # fmt: skip
     table.add(where, "GUI process peak RSS (MB)", gui["rss_mb"], None, 300, "median", "MB")
     heads = last_json(
         run(sys.executable, str(HERE / "headless.py"), target, str(args.rounds), word, phrase)
