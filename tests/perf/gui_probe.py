@@ -48,7 +48,7 @@ def _count_cards() -> None:
         _cards[0] += 1
         paint_card(delegate, *args)
 
-    card_delegate.CardDelegate.paint = counted  # type: ignore[method-assign]
+    card_delegate.CardDelegate.paint = counted  # type: ignore[method-assign,assignment]
 
 
 class _PaintMeter:
@@ -77,7 +77,7 @@ class _PaintMeter:
         app.installEventFilter(self._filter)
 
     def area_kpx(self) -> float:
-        return sum(r.width() * r.height() for r in self.region) / 1000
+        return sum(r.width() * r.height() for r in self.region) / 1000  # type: ignore[attr-defined]
 
 
 def _settle(app: QApplication, meter: _PaintMeter) -> None:
@@ -217,7 +217,8 @@ def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[flo
 
     for i in range(rounds):
         chosen = filters[i % len(filters)]
-        painted("filter", lambda c=chosen: timed("filter_ms", functools.partial(refilter, c)))
+        step = functools.partial(refilter, chosen)
+        painted("filter", functools.partial(timed, "filter_ms", step))
         out.setdefault("repaint_ms", []).append(_ms(window.repaint))
     refilter(base)
     # Keystrokes: a query typed one character at a time; the filter pane applies every
