@@ -33,6 +33,7 @@ from tracker_gui.ui import connection_monitor, icons, live_setup, theme
 from tracker_gui.ui.backups import BackupScheduler
 from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs.connect import ConnectDialog, install_action
+from tracker_gui.ui.first_paint import after_first_paint
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
@@ -242,11 +243,13 @@ class Session:
         if not services.database.is_sqlite:  # a server can go away; a local file cannot
             connection_monitor.install(window, store, services.database.ping)
         window.show()
-        store.start_live_feed()
         store.start_integrity_check()
         if self.live is not None:
             self.live.close()
-        self.live = live_setup.install(store, window, settings)
+            self.live = None
+        # The window paints first: the live feed, the tray and notifications (asyncio,
+        # desktop-notifier, D-Bus: 0.1-0.25 s) are wired just after its first paint.
+        after_first_paint(window, lambda: self._go_live(store, window, settings))
         scheduler = BackupScheduler(window.backups, settings, window)
         scheduler.failed.connect(store.errorOccurred)
         scheduler.start()
@@ -258,6 +261,12 @@ class Session:
             old_store.close()
         if old_services is not None:
             old_services.close()
+
+    def _go_live(self, store: Store, window: MainWindow, settings: Settings) -> None:
+        if store is not self.store or self.live is not None:
+            return  # closed, or another database was opened meanwhile
+        self.live = live_setup.install(store, window, settings)
+        store.start_live_feed()
 
     def _on_connect_triggered(self) -> None:
         """File > Connect to Shared Database: swap to it, or back to the local file."""
@@ -285,6 +294,7 @@ class Session:
             self.live.close()
         if self.store is not None:
             self.store.close()
+            self.store = None  # a pending _go_live finds nothing to wire
         if self.services is not None:
             self.services.close()
 

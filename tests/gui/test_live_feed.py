@@ -218,14 +218,16 @@ def test_the_app_session_wires_live_updates_and_rewires_on_open_database(
     first.projects.ensure_project("TRK", "Tracker")
     session.start(first)
     try:
-        assert session.window is not None and session.live is not None
+        assert session.window is not None
+        qtbot.waitUntil(lambda: session.live is not None)  # wired after the first paint
+        assert session.live is not None
         assert session.store is not None and session.store.live_feed.mode == LOCAL
         live = session.live
         qtbot.waitUntil(lambda: live.bridge.channel == NONE, timeout=10_000)
         assert "not available" in session.window.status.currentMessage()
         second = open_services(str(tmp_path / "two.db"), create=True, actor="alice")
         session.start(second)
-        assert session.live is not live
+        qtbot.waitUntil(lambda: session.live not in (None, live))  # after its first paint
         mode_label = session.window.statusBar().findChild(QLabel, "LiveMode")
         assert mode_label is not None and mode_label.text() == "Live"
     finally:

@@ -36,6 +36,63 @@ def _wait_usable(app: QApplication, window: MainWindow) -> None:
     raise SystemExit("the board never showed a card")
 
 
+_cards = [0]  # cards the board's delegate painted (counted from before the window opens)
+
+
+def _count_cards() -> None:
+    from tracker_gui.ui.board import card_delegate
+
+    paint_card = card_delegate.CardDelegate.paint
+
+    def counted(delegate: Any, *args: Any) -> None:
+        _cards[0] += 1
+        paint_card(delegate, *args)
+
+    card_delegate.CardDelegate.paint = counted  # type: ignore[method-assign,assignment]
+
+
+class _PaintMeter:
+    """What Qt paints: paint events and the window area they cover (each pixel once)."""
+
+    def __init__(self, app: QApplication, window: MainWindow) -> None:
+        from PySide6.QtCore import QEvent, QObject, QPoint
+        from PySide6.QtGui import QRegion
+        from PySide6.QtWidgets import QWidget
+
+        meter = self
+        self.events = 0
+        self.region = QRegion()
+
+        class _Filter(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
+                    meter.events += 1
+                    if watched.window() is window:
+                        at = watched.mapTo(window, QPoint(0, 0))
+                        region = event.region().translated(at)  # type: ignore[attr-defined]
+                        meter.region = meter.region.united(region)
+                return False
+
+        self._filter = _Filter()
+        app.installEventFilter(self._filter)
+
+    def area_kpx(self) -> float:
+        return sum(r.width() * r.height() for r in self.region) / 1000  # type: ignore[attr-defined]
+
+
+def _settle(app: QApplication, meter: _PaintMeter) -> None:
+    """Run the event loop until what the change made dirty is painted: Qt posts an update
+    request per dirty widget and item views lay out on a zero timer, so a pass can leave
+    paints for the next; stop after two passes in a row that paint nothing."""
+    quiet = 0
+    for _ in range(50):
+        before = meter.events
+        app.processEvents()
+        quiet = quiet + 1 if meter.events == before else 0
+        if quiet == 2:
+            return
+
+
 def _window(db: str) -> tuple[QApplication, Services, Store, MainWindow]:
     from tracker_gui.app import make_application, open_target
     from tracker_gui.ui import theme
@@ -60,6 +117,27 @@ def startup(db: str) -> dict[str, float]:
     app, _services, _store, window = _window(db)
     _wait_usable(app, window)
     return {"usable_s": time.perf_counter() - STARTED}
+
+
+def session(db: str) -> dict[str, float]:
+    """The app's own start-up path (`app.Session`: window, then live feed, tray and
+    notifications): to painted cards, and to everything wired with an idle event loop."""
+    from tracker_gui.app import Session, make_application, open_target
+
+    app = make_application()
+    services = open_target(db)
+    assert services is not None
+    started = Session(app)
+    started.start(services)
+    window = started.window
+    assert window is not None
+    _wait_usable(app, window)
+    painted = time.perf_counter() - STARTED
+    deadline = time.perf_counter() + 60
+    while started.live is None and time.perf_counter() < deadline:
+        app.processEvents()
+    app.processEvents()
+    return {"usable_s": painted, "wired_s": time.perf_counter() - STARTED}
 
 
 def baseline() -> dict[str, float]:
@@ -105,6 +183,7 @@ def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[flo
     from tracker_gui.domain.models import IssueFilter
     from tracker_gui.ui.dialogs.quick_switcher import QuickSwitcher
 
+    _count_cards()
     app, services, store, window = _window(db)
     _wait_usable(app, window)
     rec = Recorder(services)
@@ -123,9 +202,22 @@ def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[flo
     ]
     out: dict[str, list[float]] = {}
 
+    meter = _PaintMeter(app, window)
+
     def paint() -> None:
-        app.processEvents()
-        window.repaint()
+        # What the app itself repaints after a change (its dirty regions), not a forced
+        # repaint of the whole window (`repaint_ms` times that, as a baseline).
+        _settle(app, meter)
+
+    def painted(name: str, fn: Callable[[], object]) -> None:
+        from PySide6.QtGui import QRegion
+
+        events, cards = meter.events, _cards[0]
+        meter.region = QRegion()
+        fn()
+        out.setdefault(name + "_paints", []).append(float(meter.events - events))
+        out.setdefault(name + "_cards", []).append(float(_cards[0] - cards))
+        out.setdefault(name + "_kpx", []).append(meter.area_kpx())
 
     def refilter(flt: IssueFilter) -> None:
         store.set_filter(flt)
@@ -146,7 +238,8 @@ def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[flo
 
     for i in range(rounds):
         chosen = filters[i % len(filters)]
-        timed("filter_ms", functools.partial(refilter, chosen))
+        step = functools.partial(refilter, chosen)
+        painted("filter", functools.partial(timed, "filter_ms", step))
         out.setdefault("repaint_ms", []).append(_ms(window.repaint))
     refilter(base)
     # Keystrokes: a query typed one character at a time; the filter pane applies every
@@ -162,7 +255,10 @@ def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[flo
             timed("keystroke_ms", functools.partial(type_query, text))
         refilter(base)
     for _ in range(rounds):
-        timed("fts_word_ms", lambda: refilter(dataclasses.replace(base, query=word)))
+        painted(
+            "fts_word",
+            lambda: timed("fts_word_ms", lambda: refilter(dataclasses.replace(base, query=word))),
+        )
         refilter(base)
         timed("fts_phrase_ms", lambda: refilter(dataclasses.replace(base, query=f'"{phrase}"')))
         refilter(base)
@@ -212,7 +308,7 @@ def interact(db: str, rounds: int, word: str, phrase: str) -> dict[str, list[flo
 
     def show_detail(issue_id: int) -> None:
         window.detail_pane.show_issue(issue_id)
-        app.processEvents()
+        paint()
 
     ids = [c.id for c in services.issues.column(statuses[0], base, 0, rounds)]
     for issue_id in ids:
@@ -228,6 +324,8 @@ def main() -> None:
         result: object = baseline()
     elif mode == "startup":
         result = startup(sys.argv[2])
+    elif mode == "session":
+        result = session(sys.argv[2])
     else:
         result = interact(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])
     print(json.dumps(result), flush=True)

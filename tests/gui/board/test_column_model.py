@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from tests.gui.board_data import (
@@ -140,14 +140,31 @@ def test_change_beyond_the_loaded_page_waits_for_fetch_more(
     assert ids(model)[-1] == late.id
 
 
-def test_filter_change_resets(board_services: Services, board_store: Store, qtbot: QtBot) -> None:
+def test_filter_change_patches_rows_and_keeps_the_kept_cards(
+    board_services: Services, board_store: Store, qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
     todo = statuses(board_services)[0]
-    add_issues(board_services, 2)
-    add_issues(board_services, 1, priority=Priority.HIGH)
+    a, c = add_issues(board_services, 2, priority=Priority.HIGH)
+    (b,) = add_issues(board_services, 1)
+    a, b, c = (board_services.issues.get(i.id) for i in (a, b, c))
+    board_services.issues.move(b.id, b.version, after_id=a.id)  # rank order a, b, c
     model = ColumnModel(board_store, todo)
-    with qtbot.waitSignal(model.modelReset):
+    qtmodeltester.check(model)  # keeps checking every signal the filter change emits
+    assert ids(model) == [a.id, b.id, c.id]
+    kept_a, dropped_b, kept_c = (QPersistentModelIndex(model.index(r, 0)) for r in range(3))
+    removed: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
+    with qtbot.assertNotEmitted(model.modelReset):
         board_store.set_filter(IssueFilter(priorities=(Priority.HIGH,)))
-    assert model.rowCount() == 1
+    assert ids(model) == [a.id, c.id]
+    assert removed == [(1, 1)]  # only b's row went
+    assert (kept_a.row(), kept_a.data(IssueIdRole)) == (0, a.id)
+    assert (kept_c.row(), kept_c.data(IssueIdRole)) == (1, c.id)
+    assert not dropped_b.isValid()
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.rowsInserted):
+        board_store.set_filter(IssueFilter())
+    assert ids(model) == [a.id, b.id, c.id]
+    assert (kept_a.row(), kept_c.row()) == (0, 2)
 
 
 def test_mime_data_carries_ids_and_versions(board_services: Services, board_store: Store) -> None:

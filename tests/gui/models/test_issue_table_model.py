@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from tracker_gui.domain.models import Issue, IssueFilter
@@ -208,6 +208,27 @@ def test_a_filter_change_requeries(store: Store, three_issues: list[Issue]) -> N
     assert keys(model) == ["TRK-2"]
     store.set_filter(IssueFilter())
     assert model.rowCount() == 3
+
+
+def test_a_filter_change_patches_rows_and_keeps_the_kept_ones(
+    qtmodeltester: object, store: Store, three_issues: list[Issue]
+) -> None:
+    model = IssueTableModel(store)
+    model.sort(KEY, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    seen = Recorder(model)
+    first, second, third = (QPersistentModelIndex(model.index(r, TITLE)) for r in range(3))
+    store.set_filter(dataclasses.replace(store.filter, priorities=(three_issues[0].priority,)))
+    assert keys(model) == ["TRK-1", "TRK-3"]
+    assert (seen.resets, seen.removed, seen.inserted) == (0, 1, 0)
+    assert (first.row(), first.data()) == (0, "Write the importer")
+    assert (third.row(), third.data()) == (1, "Plan the release")
+    assert not second.isValid()
+    store.set_filter(IssueFilter())
+    assert keys(model) == ["TRK-1", "TRK-2", "TRK-3"]
+    assert (seen.resets, seen.inserted) == (0, 1)
+    assert (first.row(), third.row()) == (0, 2)
+    assert model.row_of(three_issues[2].id) == 2
 
 
 def test_changes_made_elsewhere_arrive_through_the_feed(

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
     QHelpEvent,
     QIcon,
     QPainter,
-    QPainterPath,
     QPen,
     QPixmap,
     QTextLayout,
@@ -41,12 +40,12 @@ from tracker_gui.domain import people
 from tracker_gui.domain.cards import Card, Shown
 from tracker_gui.domain.models import Issue, Label, User
 from tracker_gui.ui import theme
+from tracker_gui.ui.board.card_frames import FrameCache
 from tracker_gui.ui.board.column_model import DoneRole, IssueRole
 from tracker_gui.ui.icons import icon
 from tracker_gui.ui.widgets.card_style import (
     AVATAR,
     CARD_MARGIN_X,
-    CARD_RADIUS,
     CHIP_HEIGHT,
     COMFORTABLE,
     ICON,
@@ -123,6 +122,7 @@ class CardDelegate(QStyledItemDelegate):
         self._icons: dict[str, QIcon | None] = {}
         self._pixmaps: dict[tuple[str, str, int, float, bool], QPixmap] = {}
         self._titles: dict[tuple[str, str, int, int], list[str]] = {}
+        self._frames = FrameCache()
         self._density = COMFORTABLE
         self.today = dt.date.today()
 
@@ -229,27 +229,7 @@ class CardDelegate(QStyledItemDelegate):
         selected: bool,
         hovered: bool,
     ) -> None:
-        path = QPainterPath()
-        path.addRoundedRect(card, CARD_RADIUS, CARD_RADIUS)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(c.shadow)
-        painter.drawPath(path.translated(0, 1.5 if hovered and not selected else 1))
-        fill = c.card_selected if selected else c.card_hover if hovered else c.card
-        painter.setBrush(fill)
-        painter.drawPath(path)
-        painter.save()
-        painter.setClipPath(path)
-        strip = QRectF(card.left(), card.top(), STRIP_WIDTH + 1, card.height())
-        painter.fillRect(strip, priority_colour(issue.priority))
-        painter.restore()
-        border = c.border_selected if selected else c.border_hover if hovered else c.border
-        width = 1.5 if selected else 1.0
-        painter.setPen(QPen(border, width))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        inset = width / 2
-        painter.drawRoundedRect(
-            card.adjusted(inset, inset, -inset, -inset), CARD_RADIUS - inset, CARD_RADIUS - inset
-        )
+        self._frames.paint(painter, card, c, priority_colour(issue.priority), selected, hovered)
 
     def _paint_top(
         self,

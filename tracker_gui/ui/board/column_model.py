@@ -24,6 +24,7 @@ from tracker_gui.domain.models import IssueFilter, Status
 from tracker_gui.ui.board.binding import BoardScope
 from tracker_gui.ui.board.dnd import ISSUES_MIME, DraggedIssue, decode, encode
 from tracker_gui.ui.board.moves import Placement, run_moves
+from tracker_gui.ui.models.rowdiff import patch_rows
 from tracker_gui.ui.permissions import VIEWER_TEXT
 from tracker_gui.ui.store import IssueUpdate, Store
 from tracker_gui.ui.widgets.card_style import card_tooltip
@@ -183,24 +184,29 @@ class ColumnModel(QAbstractListModel):
 
     # -- loading -------------------------------------------------------------------------
     def _load(self, total: int | None) -> None:
+        self._issues = self._first_page(total)
+
+    def _first_page(self, total: int | None) -> list[Shown]:
+        """Read the first page and the count; sets the count and `_exhausted`, not the rows."""
         if total is None and self._counts_itself:
             total = self._store.counts_by_status(self.scope()).get(self._status.id, 0)
         page = self._store.column_page(self._status.id, 0, self._page_size, self.scope())
-        self._issues = list[Shown](page)
         if total is not None:
             self._total = total  # else keep the board's count: it recounts on filter changes
         # An unknown total (None) waits for the board's recount; only a short page says "all".
         self._exhausted = len(page) < self._page_size or (total is not None and len(page) >= total)
+        return list[Shown](page)
 
     def reload(self, total: int | None = None) -> None:
+        """Read the first page again and patch the rows by difference (never a reset): the
+        cards both pages hold keep their rows, so the selection, the scroll position and any
+        persistent index stay, and the view repaints only what came, went or changed."""
         if not self._loaded:
             if total is not None:
                 self.set_total(total)
             return
         before = self.total()
-        self.beginResetModel()
-        self._load(total)
-        self.endResetModel()
+        patch_rows(self, self._issues, self._first_page(total))
         self._emit_total(before)
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Issue, IssueFilter, Status
 from tracker_gui.ui import icons, theme
+from tracker_gui.ui.models.rowdiff import patch_rows
 from tracker_gui.ui.store import IssueUpdate, Store
 from tracker_gui.ui.widgets.card_style import priority_icon_name, type_icon_name
 
@@ -255,14 +256,24 @@ class IssueTableModel(QAbstractTableModel):
         """Follow the pane's visibility; a stale model catches up when shown again."""
         self._active = active
         if active and self._stale:
-            self._reload()
+            self._reload(patch=True)
 
     # -- loading -------------------------------------------------------------------------
-    def _reload(self) -> None:
+    def _reload(self, *, patch: bool = False) -> None:
+        """Read the first page again. A new sort resets the rows (every row moves); a new
+        filter (`patch`) edits them by difference, so rows in both pages keep their place,
+        the selection and any persistent index, and the view repaints only what changed."""
         if not self._active:
             self._stale = True
             return
         self._stale = False
+        if patch:
+            self._total = self._store.count(self._filter)
+            fresh = self._store.search(self._filter, self._sort, 0, PAGE) if self._total else []
+            self._learn_statuses(fresh)
+            patch_rows(self, self._rows, fresh, last_column=len(COLUMNS) - 1)
+            self._reindex(0)
+            return
         self.beginResetModel()
         self._load_first_page()
         self.endResetModel()
@@ -397,7 +408,7 @@ class IssueTableModel(QAbstractTableModel):
 
     def _on_store_filter_changed(self, flt: IssueFilter) -> None:
         self._filter = flt
-        self._reload()
+        self._reload(patch=True)
 
     def _on_store_workflow_changed(self, project_id: int) -> None:
         self._statuses = {k: s for k, s in self._statuses.items() if s.project_id != project_id}

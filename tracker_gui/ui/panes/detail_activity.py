@@ -19,7 +19,7 @@ from tracker_gui.domain import link_history, people
 from tracker_gui.domain.models import Change, Comment, IssueDetail, User
 from tracker_gui.ui.dialogs import conflict as dialog
 from tracker_gui.ui.ops import comments, undoable
-from tracker_gui.ui.panes.detail_sections import SubmitEdit, clear_layout, flat_button
+from tracker_gui.ui.panes.detail_sections import SubmitEdit, flat_button
 from tracker_gui.ui.store import OFFLINE_WRITE, Store
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import style
@@ -113,31 +113,23 @@ class CommentCard(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("Card")
-        self.comment = comment
         self._store = store
-        self._key = key
         self._ask = ask
-        self.base = comment.body
-        name = people.shown(comment.author, user.display_name if user else "")
-        face = QLabel()
-        face.setPixmap(ui.avatar(comment.author, people.initials(comment.author), 24))
-        self.author = QLabel(f"<b>{ui.escape(name)}</b>")
-        stamp = ui.ago(comment.created_at) + (" · edited" if comment.edited_at else "")
-        when = style.muted(QLabel(stamp))
-        when.setToolTip(ui.full_time(comment.created_at))
+        self.face = QLabel()
+        self._face_of: str | None = None
+        self.author = QLabel()
+        self.when = style.muted(QLabel())
         self.edit_button = flat_button("Edit", "", "Edit your comment")
-        self.edit_button.setVisible(mine)
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         head = QHBoxLayout()
         head.setSpacing(8)
-        head.addWidget(face)
+        head.addWidget(self.face)
         head.addWidget(self.author)
-        head.addWidget(when)
+        head.addWidget(self.when)
         head.addStretch(1)
         head.addWidget(self.edit_button)
         self.body = ui.MarkdownView()
         self.body.setObjectName("CommentBody")
-        self.body.set_markdown(comment.body)
         self.editor = SubmitEdit()
         self.editor.setObjectName("CommentEditor")
         self.editor.setMinimumHeight(90)
@@ -167,6 +159,28 @@ class CommentCard(QFrame):
         layout.addWidget(self.body)
         layout.addWidget(writing)
         layout.addWidget(self.error_label)
+        self.comment = comment
+        self.base = comment.body
+        self._key = key
+        self.fill(comment, user, mine, key=key)
+
+    def fill(self, comment: Comment, user: User | None, mine: bool, *, key: str = "") -> None:
+        """Show `comment` in this card (built once, refilled for another comment), reading."""
+        if comment.author != self._face_of:  # the avatar is drawn; the same author keeps it
+            self.face.setPixmap(ui.avatar(comment.author, people.initials(comment.author), 24))
+            self._face_of = comment.author
+        self.comment = comment
+        self._key = key
+        self.base = comment.body
+        name = people.shown(comment.author, user.display_name if user else "")
+        self.author.setText(f"<b>{ui.escape(name)}</b>")
+        self.when.setText(ui.ago(comment.created_at) + (" · edited" if comment.edited_at else ""))
+        self.when.setToolTip(ui.full_time(comment.created_at))
+        self.body.set_markdown(comment.body)
+        style.show_error(self.error_label, "")
+        self.writing.hide()
+        self.body.show()
+        self.edit_button.setVisible(mine)
 
     def editing(self) -> bool:
         return not self.writing.isHidden()
@@ -233,7 +247,8 @@ class CommentsSection(QWidget):
         self._store = store
         self._ask = ask
         self._issue_id: int | None = None
-        self.cards: list[CommentCard] = []
+        self.cards: list[CommentCard] = []  # the shown ones: the first of `_pool`
+        self._pool: list[CommentCard] = []
         self.title = ui.section_title("Comments")
         self.thread_rows = QVBoxLayout()
         self.thread_rows.setSpacing(8)
@@ -279,21 +294,23 @@ class CommentsSection(QWidget):
         editing = {c.comment.id for c in self.cards if c.editing()}
         if editing and {c.id for c in detail.comments} >= editing:
             return  # never throw away a comment being edited; the next load refreshes
-        clear_layout(self.thread_rows)
-        self.cards = []
-        for comment in detail.comments:
+        # The cards are built once and refilled: opening another issue reuses them (a new
+        # one only for a longer thread than any shown before; the rest are hidden).
+        for n, comment in enumerate(detail.comments):
             mine = comment.author == self._store.me
-            card = CommentCard(
-                comment,
-                users.get(comment.author),
-                mine,
-                self._store,
-                self,
-                key=detail.issue.key,
-                ask=self._ask,
-            )
-            self.thread_rows.addWidget(card)
-            self.cards.append(card)
+            user = users.get(comment.author)
+            if n < len(self._pool):
+                self._pool[n].fill(comment, user, mine, key=detail.issue.key)
+            else:
+                card = CommentCard(
+                    comment, user, mine, self._store, self, key=detail.issue.key, ask=self._ask
+                )
+                self.thread_rows.addWidget(card)
+                self._pool.append(card)
+            self._pool[n].setVisible(True)
+        for card in self._pool[len(detail.comments) :]:
+            card.setVisible(False)
+        self.cards = self._pool[: len(detail.comments)]
         self.title.setText(f"Comments ({len(detail.comments)})" if detail.comments else "Comments")
         self.empty.setVisible(not detail.comments)
 

@@ -48,6 +48,7 @@ class FieldGrid(QWidget):
         self._save = save
         self._detail: IssueDetail | None = None
         self._users: list[User] = []
+        self._listed_users: list[User] = []  # whom the assignee combo lists
         self.bases: dict[str, Any] = {}
 
         self.status_combo = QComboBox()
@@ -174,7 +175,12 @@ class FieldGrid(QWidget):
         self.priority_combo.setPlaceholderText(issue.priority.label.capitalize())
         line = self.assignee_combo.lineEdit()
         if reset or not (_busy(self.assignee_combo) or (line is not None and _typing(line))):
-            fill_users(self.assignee_combo, users)
+            # Built once per set of users (an avatar each), again only when it changed or
+            # holds an unknown assignee added for the issue shown before.
+            listed = users == self._listed_users
+            if not listed or self.assignee_combo.count() != len(users) + 1:
+                fill_users(self.assignee_combo, users)
+                self._listed_users = list(users)
             self._show("assignee", issue.assignee)
         if reset or not _typing(self.labels_edit):
             self._show("labels", issue.labels)

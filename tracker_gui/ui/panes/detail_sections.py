@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker_gui.domain.enums import LinkKind
-from tracker_gui.domain.models import IssueDetail, Link
+from tracker_gui.domain.models import Issue, IssueDetail, Link
 from tracker_gui.domain.workflow import Workflow
 from tracker_gui.ui.ops import OpResult
 from tracker_gui.ui.ops import issues as ops
@@ -26,13 +28,38 @@ from tracker_gui.ui.widgets import style
 from tracker_gui.ui.widgets.fields import SubmitEdit
 
 
-def clear_layout(layout: QVBoxLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        child = item.widget() if item is not None else None
-        if child is not None:
-            child.hide()
-            child.deleteLater()
+class RowPool:
+    """Row widgets built once and refilled for another issue: a longer list adds rows, a
+    shorter one hides the rest (opening an issue makes no widgets it had made before)."""
+
+    def __init__(self, layout: QVBoxLayout, make: Callable[[], QWidget]) -> None:
+        self._layout = layout
+        self._make = make
+        self.rows: list[QWidget] = []
+
+    def show(self, count: int) -> list[QWidget]:
+        """The first `count` rows, shown (made when missing); the others hidden."""
+        while len(self.rows) < count:
+            row = self._make()
+            self._layout.addWidget(row)
+            self.rows.append(row)
+        for n, row in enumerate(self.rows):
+            row.setVisible(n < count)
+        return self.rows[:count]
+
+
+def _line(row: QWidget, *parts: QWidget, stretch: QWidget | None = None) -> None:
+    line = QHBoxLayout(row)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.setSpacing(8)
+    for part in parts:
+        line.addWidget(part, 1 if part is stretch else 0)
+
+
+def _title_label() -> QLabel:
+    title = QLabel()
+    title.setMinimumWidth(40)
+    return title
 
 
 def heading(title: str, *extra: QWidget) -> QHBoxLayout:
@@ -169,30 +196,61 @@ class SubtasksSection(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.title)
         layout.addLayout(self.rows)
+        self._pool = RowPool(self.rows, self._make_row)
 
     def show_detail(self, detail: IssueDetail, flow: Workflow) -> None:
-        clear_layout(self.rows)
         self.title.setText(f"Subtasks ({len(detail.children)})")
         names = {s.id: s.name for s in flow.statuses}
-        for child in detail.children:
-            row = QWidget()
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
-            line.setSpacing(8)
-            glyph = QLabel()
-            glyph.setPixmap(ui.type_icon(child.type).pixmap(16, 16))
-            link = ui.LinkLabel(ui.issue_anchor(child.id, child.key))
-            link.issueClicked.connect(self.issueClicked)
-            title = QLabel(child.title)
-            title.setMinimumWidth(40)
-            title.setToolTip(child.title)
-            status = style.muted(QLabel(names.get(child.status_id, "")))
-            line.addWidget(glyph)
-            line.addWidget(link)
-            line.addWidget(title, 1)
-            line.addWidget(status)
-            self.rows.addWidget(row)
+        for row, child in zip(self._pool.show(len(detail.children)), detail.children, strict=True):
+            assert isinstance(row, _SubtaskRow)
+            row.fill(child, names.get(child.status_id, ""))
         self.setVisible(bool(detail.children))
+
+    def _make_row(self) -> QWidget:
+        row = _SubtaskRow()
+        row.link.issueClicked.connect(self.issueClicked)
+        return row
+
+
+class _SubtaskRow(QWidget):
+    """One subtask: type icon, key (a link), title, status."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.glyph = QLabel()
+        self.link = ui.LinkLabel()
+        self.title = _title_label()
+        self.status = style.muted(QLabel())
+        _line(self, self.glyph, self.link, self.title, self.status, stretch=self.title)
+
+    def fill(self, child: Issue, status: str) -> None:
+        self.glyph.setPixmap(ui.type_icon(child.type).pixmap(16, 16))
+        self.link.setText(ui.issue_anchor(child.id, child.key))
+        self.title.setText(child.title)
+        self.title.setToolTip(child.title)
+        self.status.setText(status)
+
+
+class _LinkRow(QWidget):
+    """One link: its phrase, the other issue's key (a link) and title, a remove button."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: Link | None = None
+        self.phrase = style.muted(QLabel())
+        self.key = ui.LinkLabel()
+        self.title = _title_label()
+        self.remove = flat_button("", "close", "")
+        _line(self, self.phrase, self.key, self.title, self.remove, stretch=self.title)
+
+    def fill(self, link: Link) -> None:
+        self.shown = link
+        other_id = link.target_id if link.outward else link.source_id
+        self.phrase.setText(link.phrase)
+        self.key.setText(ui.issue_anchor(other_id, link.other_key))
+        self.title.setText(link.other_title)
+        self.title.setToolTip(link.other_title)
+        self.remove.setToolTip(f"Remove this link to {link.other_key}")
 
 
 LINK_KINDS = (
@@ -241,38 +299,28 @@ class LinksSection(QWidget):
         layout.addWidget(self.empty)
         layout.addLayout(adder)
         layout.addWidget(self.error_label)
+        self._pool = RowPool(self.rows, self._make_row)
+
+    def _make_row(self) -> QWidget:
+        row = _LinkRow()
+        row.key.issueClicked.connect(self.issueClicked)
+        row.remove.clicked.connect(lambda _=False: self._unlink(row.shown))
+        return row
 
     def show_detail(self, detail: IssueDetail) -> None:
         self._detail = detail
-        clear_layout(self.rows)
         self.title.setText(f"Links ({len(detail.links)})" if detail.links else "Links")
-        for link in detail.links:
-            other_id = link.target_id if link.outward else link.source_id
-            row = QWidget()
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
-            line.setSpacing(8)
-            phrase = style.muted(QLabel(link.phrase))
-            key = ui.LinkLabel(ui.issue_anchor(other_id, link.other_key))
-            key.issueClicked.connect(self.issueClicked)
-            title = QLabel(link.other_title)
-            title.setMinimumWidth(40)
-            title.setToolTip(link.other_title)
-            remove = flat_button("", "close", f"Remove this link to {link.other_key}")
-            remove.clicked.connect(lambda _=False, lk=link: self._unlink(lk))
-            line.addWidget(phrase)
-            line.addWidget(key)
-            line.addWidget(title, 1)
-            line.addWidget(remove)
-            self.rows.addWidget(row)
+        for row, link in zip(self._pool.show(len(detail.links)), detail.links, strict=True):
+            assert isinstance(row, _LinkRow)
+            row.fill(link)
         self.empty.setVisible(not detail.links)
 
     def _write(self, result: OpResult[None]) -> bool:
         style.show_error(self.error_label, result.message)
         return result.ok
 
-    def _unlink(self, link: Link) -> None:
-        if self._detail is None:
+    def _unlink(self, link: Link | None) -> None:
+        if self._detail is None or link is None:
             return
         issue = self._detail.issue
         if link.outward:
