@@ -7,12 +7,16 @@ import os
 import random
 
 from PySide6.QtCore import QMimeData
+from pytestqt.qtbot import QtBot
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (PySide6 6.12 on CPython 3.11: see the module)
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, IssueFilter, NewIssue, Status
 from tracker_gui.services import Services
+from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.board.column_model import ColumnModel
+from tracker_gui.ui.settings import Settings
+from tracker_gui.ui.store import Store
 
 # tests/conftest.py sets this too; repeated so this module also works on its own.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -148,3 +152,18 @@ def history_fields(services: Services, issue_id: int) -> list[tuple[str, str | N
 
 def mime_for(model: ColumnModel, rows: list[int]) -> QMimeData:
     return model.mimeData([model.index(r, 0) for r in rows])
+
+
+def shown_board(store: Store, services: Services, settings: Settings, qtbot: QtBot) -> BoardPane:
+    """A board of project TRK, 1300x800 and on screen."""
+    board = BoardPane(store, project_id(services), settings)
+    qtbot.addWidget(board)
+    board.resize(1300, 800)
+    board.show()
+    qtbot.waitExposed(board)
+    return board
+
+
+def header_counts(board: BoardPane, services: Services) -> list[str]:
+    """The count each column header shows, in workflow order."""
+    return [board.column_header(s.id).count.text() for s in statuses(services)]

@@ -191,3 +191,11 @@ def detail_pane_fixture(world: World, qtbot: QtBot) -> DetailPane:
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+@pytest.fixture
+def bob(board_services: Services, tmp_path: Path) -> Iterator[Services]:
+    """bob's own connection to the board's file (a change made by someone else)."""
+    services = open_services(str(tmp_path / "t.db"), actor="bob")
+    yield services
+    services.close()

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.gui.board_data import (
     add_issues,
     bulk_issues,
-    project_id,
+    header_counts,
     ranked_ids,
+    shown_board,
     statuses,
 )
 from tracker_gui.domain.enums import Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter
-from tracker_gui.services import Services, open_services
-from tracker_gui.ui.board.board_pane import BoardPane
+from tracker_gui.services import Services
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
-
-
-@pytest.fixture
-def bob(board_services: Services, tmp_path: Path) -> Iterator[Services]:
-    """Another process on the same file: its changes reach the board through store.poll()."""
-    services = open_services(str(tmp_path / "t.db"), actor="bob")
-    yield services
-    services.close()
 
 
 @pytest.fixture
@@ -44,19 +33,6 @@ def count_queries(board_store: Store, monkeypatch: pytest.MonkeyPatch) -> list[I
     return seen
 
 
-def make(store: Store, services: Services, settings: Settings, qtbot: QtBot) -> BoardPane:
-    board = BoardPane(store, project_id(services), settings)
-    qtbot.addWidget(board)
-    board.resize(1300, 800)
-    board.show()
-    qtbot.waitExposed(board)
-    return board
-
-
-def counts(board: BoardPane, services: Services) -> list[str]:
-    return [board.column_header(s.id).count.text() for s in statuses(services)]
-
-
 def test_remote_changes_to_unloaded_cards_keep_exact_counts_without_a_query(
     board_services: Services,
     board_store: Store,
@@ -67,8 +43,8 @@ def test_remote_changes_to_unloaded_cards_keep_exact_counts_without_a_query(
 ) -> None:
     todo, _, _, done = statuses(board_services)
     bulk_issues(board_services, 250, todo.id)
-    board = make(board_store, board_services, board_settings, qtbot)
-    assert counts(board, board_services) == ["250", "0", "0", "0"]
+    board = shown_board(board_store, board_services, board_settings, qtbot)
+    assert header_counts(board, board_services) == ["250", "0", "0", "0"]
     built = len(count_queries)
     order = ranked_ids(board_services, todo.id)
     moved, renamed, archived = (bob.issues.get(order[n]) for n in (240, 230, 220))  # unloaded
@@ -77,7 +53,7 @@ def test_remote_changes_to_unloaded_cards_keep_exact_counts_without_a_query(
     bob.issues.archive(archived.id, archived.version)
     board_store.poll()
     qtbot.wait(RECOUNT_WAIT)
-    assert counts(board, board_services) == ["248", "0", "0", "1"]
+    assert header_counts(board, board_services) == ["248", "0", "0", "1"]
     assert len(count_queries) == built  # the Change rows said it all
 
 
@@ -91,14 +67,14 @@ def test_a_filter_beyond_the_project_falls_back_to_one_recount(
 ) -> None:
     todo, doing, *_ = statuses(board_services)
     bulk_issues(board_services, 250, todo.id)
-    board = make(board_store, board_services, board_settings, qtbot)
+    board = shown_board(board_store, board_services, board_settings, qtbot)
     board_store.set_filter(IssueFilter(priorities=(Priority.MEDIUM,)))
-    assert counts(board, board_services)[0] == "250"
+    assert header_counts(board, board_services)[0] == "250"
     before = len(count_queries)
     deep = bob.issues.get(ranked_ids(board_services, todo.id)[240])
     bob.issues.edit(deep.id, deep.version, {"priority": Priority.HIGH})  # leaves the filter
     board_store.poll()
-    qtbot.waitUntil(lambda: counts(board, board_services)[0] == "249")
+    qtbot.waitUntil(lambda: header_counts(board, board_services)[0] == "249")
     assert len(count_queries) == before + 1
     assert doing.category == StatusCategory.IN_PROGRESS
 
@@ -110,7 +86,7 @@ def test_swimlanes_load_their_cards_when_scrolled_into_view(
         board_services.projects.ensure_user(f"user{n}", f"User {n}")
         add_issues(board_services, 5, assignee=f"user{n}")
     board_settings.set("ui/swimlanes", "assignee")
-    board = make(board_store, board_services, board_settings, qtbot)
+    board = shown_board(board_store, board_services, board_settings, qtbot)
     lanes = board.lane_headers()
     titles = [
         "alice",

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
-from tests.gui.board_data import add_issues, bulk_issues, project_id, statuses
+from tests.gui.board_data import (
+    add_issues,
+    bulk_issues,
+    shown_board,
+    statuses,
+)
 from tracker_gui.domain.models import Issue, NewIssue
-from tracker_gui.services import Services, open_services
+from tracker_gui.services import Services
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.board.collapse import BIG_DONE, COLLAPSED_WIDTH
 from tracker_gui.ui.board.column_header import ColumnFrame
@@ -19,22 +22,6 @@ from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets.card_style import COMFORTABLE, COMPACT
-
-
-@pytest.fixture
-def bob(board_services: Services, tmp_path: Path) -> Iterator[Services]:
-    services = open_services(str(tmp_path / "t.db"), actor="bob")
-    yield services
-    services.close()
-
-
-def shown_board(store: Store, services: Services, settings: Settings, qtbot: QtBot) -> BoardPane:
-    board = BoardPane(store, project_id(services), settings)
-    qtbot.addWidget(board)
-    board.resize(1300, 800)
-    board.show()
-    qtbot.waitExposed(board)
-    return board
 
 
 def columns_in_view(board: BoardPane) -> int:

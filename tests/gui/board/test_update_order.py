@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui.board_data import add_issues, project_id, statuses
+from tests.gui.board_data import add_issues, header_counts, shown_board, statuses
 from tracker_gui.domain.models import NewIssue
-from tracker_gui.services import Services, open_services
+from tracker_gui.services import Services
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.board.column_model import ColumnModel
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
-
-
-@pytest.fixture
-def bob(board_services: Services, tmp_path: Path) -> Iterator[Services]:
-    services = open_services(str(tmp_path / "t.db"), actor="bob")
-    yield services
-    services.close()
-
-
-def shown_board(store: Store, services: Services, settings: Settings, qtbot: QtBot) -> BoardPane:
-    board = BoardPane(store, project_id(services), settings)
-    qtbot.addWidget(board)
-    board.resize(1300, 800)
-    board.show()
-    qtbot.waitExposed(board)
-    return board
-
-
-def header_counts(board: BoardPane, services: Services) -> list[str]:
-    return [board.column_header(s.id).count.text() for s in statuses(services)]
 
 
 def model_of(board: BoardPane, status_name: str) -> ColumnModel:
