@@ -67,17 +67,16 @@ def state_of(issue: Issue) -> dict[str, str | None]:
     }
 
 
-# What a `created` Change holds since migration 9: nothing the issue row has, which is every
-# state field (it was most of the log's size: each description a second time). The first
-# value of a field is the `old` of its first later Change, or else still in the row; older
-# rows carry the whole state and the key, and `replay` reads both kinds.
-EMPTY_SNAPSHOT = "{}"
+# Text the issue row holds already: a `created` Change written since migration 9 leaves it
+# out (it was most of the log's size), and its readers take it from the row instead.
+ROW_TEXT = ("title", "description")
 
 
 def snapshot(issue: Issue) -> str:
-    """The `new` text of a new `created` Change: no copy of the row (see above)."""
-    del issue  # the row has it all
-    return EMPTY_SNAPSHOT
+    """The `new` text of a `created` Change: the initial state as JSON, but for ROW_TEXT (the
+    row has it; older rows also carry it and "key"). See `replay` for reading it back."""
+    state = state_of(issue)
+    return json.dumps({f: v for f, v in state.items() if f not in ROW_TEXT}, sort_keys=True)
 
 
 def replay(
@@ -85,9 +84,9 @@ def replay(
 ) -> dict[str, str | None] | None:
     """Rebuild an issue's state from its Change rows; None if it was deleted (or never created).
 
-    A field its `created` snapshot lacks (all of them in newer ones) ends as its last later
-    Change set it, or, with no later Change, as the row (`row`: state_of the issue as stored
-    now) holds it: nothing changed it since it was first written there."""
+    A field its `created` snapshot lacks (ROW_TEXT in newer ones) was, at creation, the `old`
+    of the field's first later Change, or else what the row (`row`: state_of the issue as
+    stored now) holds: no change since means the row still has the first value."""
     state: dict[str, str | None] | None = None
     missing: set[str] = set()
     for change in changes:

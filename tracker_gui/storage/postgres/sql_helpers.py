@@ -183,11 +183,22 @@ FUNCTIONS = [
         SELECT coalesce(string_agg(l.name, ',' ORDER BY l.name COLLATE "C"), '')
         FROM public.issue_label AS il JOIN public.label AS l ON l.id = il.label_id
         WHERE il.issue_id = p_issue $$""",
-    # The `new` text of a `created` Change: history.snapshot(), which since migration 9 holds
-    # nothing the issue row has (history.replay reads the row and the later changes).
+    # The `new` text of a `created` Change: history.snapshot() in SQL, keys sorted (no title
+    # or description: the row has them).
     f"""CREATE OR REPLACE FUNCTION tracker_issue_snapshot(p_issue bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
-        SELECT '{{}}'::pg_catalog.text FROM public.issue AS i WHERE i.id = p_issue $$""",
+        SELECT '{{"archived": '
+            || public.tracker_json(CASE WHEN i.archived THEN 'true' ELSE 'false' END)
+            || ', "assignee": ' || public.tracker_json(public.tracker_username(i.assignee_id))
+            || ', "due": ' || public.tracker_json(to_char(i.due, 'YYYY-MM-DD'))
+            || ', "estimate": ' || public.tracker_json(public.tracker_float_text(i.estimate))
+            || ', "labels": ' || public.tracker_json(public.tracker_labels_text(i.id))
+            || ', "parent": ' || public.tracker_json(i.parent_id::pg_catalog.text)
+            || ', "priority": ' || public.tracker_json(public.tracker_priority_text(i.priority))
+            || ', "rank": ' || public.tracker_json(i.rank)
+            || ', "status": ' || public.tracker_json(i.status_id::pg_catalog.text)
+            || ', "type": ' || public.tracker_json(i.type) || '}}'
+        FROM public.issue AS i WHERE i.id = p_issue $$""",
     f"""CREATE OR REPLACE FUNCTION tracker_pending(p_kind text, p_key bigint) RETURNS boolean
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT EXISTS (SELECT 1 FROM public.history_pending
