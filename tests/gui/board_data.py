@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData
 from pytestqt.qtbot import QtBot
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (PySide6 6.12 on CPython 3.11: see the module)
+from tests.gui.pane_helpers import shown
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, IssueFilter, NewIssue, Status
 from tracker_gui.services import Services
@@ -156,12 +157,7 @@ def mime_for(model: ColumnModel, rows: list[int]) -> QMimeData:
 
 def shown_board(store: Store, services: Services, settings: Settings, qtbot: QtBot) -> BoardPane:
     """A board of project TRK, 1300x800 and on screen."""
-    board = BoardPane(store, project_id(services), settings)
-    qtbot.addWidget(board)
-    board.resize(1300, 800)
-    board.show()
-    qtbot.waitExposed(board)
-    return board
+    return shown(qtbot, BoardPane(store, project_id(services), settings), 1300, 800)
 
 
 def header_counts(board: BoardPane, services: Services) -> list[str]:

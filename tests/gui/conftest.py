@@ -13,6 +13,7 @@ import tracker_gui.ui.pyside_compat  # noqa: F401  (PySide6 6.12 on CPython 3.11
 from tests.gui.pane_helpers import (
     TODAY,
     World,
+    shown,
 )
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, NewIssue, Project
@@ -173,24 +174,14 @@ def world_fixture(tmp_path: Path, qtbot: QtBot) -> Iterator[World]:
 
 @pytest.fixture(name="filter_pane")
 def filter_pane_fixture(world: World, qtbot: QtBot) -> FilterPane:
-    """`filter_pane_fixture` (with `world_fixture`) to get a shown `filter_pane`."""
-    widget = FilterPane(world.store)
-    qtbot.addWidget(widget)
-    widget.resize(320, 640)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    """The filter pane over `world`, shown."""
+    return shown(qtbot, FilterPane(world.store), 320, 640)
 
 
 @pytest.fixture(name="pane")
 def detail_pane_fixture(world: World, qtbot: QtBot) -> DetailPane:
-    """`detail_pane_fixture` (with `world_fixture`) to get a shown detail `pane`."""
-    widget = DetailPane(world.store)
-    qtbot.addWidget(widget)
-    widget.resize(460, 900)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    """The detail pane over `world`, shown."""
+    return shown(qtbot, DetailPane(world.store), 460, 900)
 
 
 @pytest.fixture

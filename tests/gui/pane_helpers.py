@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -92,3 +92,15 @@ def choose(qtbot: QtBot, combo: QComboBox, text: str) -> None:
 
 def items(combo: QComboBox) -> list[str]:
     return [combo.itemText(i) for i in range(combo.count())]
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def shown(qtbot: QtBot, widget: W, width: int, height: int) -> W:
+    """`widget` at width x height, on screen, and closed with the test."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
