@@ -16,8 +16,9 @@ from tracker_gui.domain.models import NewIssue
 from tracker_gui.services import Services, open_services
 from tracker_gui.ui import accessibility
 from tracker_gui.ui.dialogs.new_issue import NewIssueDialog
-from tracker_gui.ui.empty_state import NEW_PROJECT_ACTION, NO_ISSUES, NO_PROJECTS
+from tracker_gui.ui.empty_state import NO_ISSUES, NO_PROJECTS
 from tracker_gui.ui.main_window import MainWindow
+from tracker_gui.ui.project_menu import NEW_PROJECT_ACTION
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 

@@ -23,7 +23,6 @@ from tracker_gui.ui.store import Store
 
 # Added by the File > New Project work; found by object name so that neither module needs
 # the other: without it, the button opens Project Settings.
-NEW_PROJECT_ACTION = "newProjectAction"
 NO_PROJECTS, NO_ISSUES = "no-projects", "no-issues"
 TEXTS = {
     NO_PROJECTS: (
@@ -51,6 +50,7 @@ class EmptyState(QFrame):
         store: Store,
         actions: Actions,
         centre: Callable[[], QWidget | None],
+        new_project: QAction,
     ) -> None:
         super().__init__(window)
         self.setObjectName("EmptyState")
@@ -58,7 +58,7 @@ class EmptyState(QFrame):
         self._window = window
         self._store = store
         self._new_issue = actions.new_issue
-        self._project_settings = actions.project_settings
+        self._new_project = new_project  # File > New Project
         self._centre = centre
         self._state = ""
         self.title = QLabel()
@@ -157,8 +157,7 @@ class EmptyState(QFrame):
 
     def _on_primary_clicked(self) -> None:
         if self._state == NO_PROJECTS:
-            action = self._window.findChild(QAction, NEW_PROJECT_ACTION)
-            (action or self._project_settings).trigger()
+            self._new_project.trigger()
         else:
             self._new_issue.trigger()
 

@@ -91,7 +91,9 @@ class MainWindow(DockedWindow):
         self.detail_presence.collapse()  # nothing is open yet
         self._rebuild_view_menu()
         self._update_title_bars()
-        self.empty_state = EmptyState(self, store, self.actions_, self.centre_dock)
+        self.empty_state = EmptyState(
+            self, store, self.actions_, self.centre_dock, self.project_menu.new_project
+        )
 
     def reset_layout(self) -> None:
         super().reset_layout()

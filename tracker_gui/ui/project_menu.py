@@ -37,7 +37,7 @@ class ProjectHost(Protocol):
     def open_board(self, project_id: int, raise_dock: bool = True) -> PaneDock | None: ...
 
 
-NEW_PROJECT_ACTION = "newProjectAction"  # the first-run empty state triggers it by this name
+NEW_PROJECT_ACTION = "newProjectAction"  # its objectName (tests and accessibility find it)
 
 
 def _shown(dock: QDockWidget) -> bool:
