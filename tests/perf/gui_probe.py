@@ -84,10 +84,15 @@ def _settle(app: QApplication, meter: _PaintMeter) -> None:
     """Run the event loop until what the change made dirty is painted: Qt posts an update
     request per dirty widget and item views lay out on a zero timer, so a pass can leave
     paints for the next; stop after two passes in a row that paint nothing."""
+    from PySide6.QtCore import QEvent
+
     quiet = 0
     for _ in range(50):
         before = meter.events
         app.processEvents()
+        # The app's event loop deletes what was handed to deleteLater(); processEvents()
+        # alone does not, so without this a probe run piles up widgets the app never keeps.
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         quiet = quiet + 1 if meter.events == before else 0
         if quiet == 2:
             return

@@ -104,6 +104,31 @@ def test_the_active_filter_shows_as_chips_and_empty_columns_say_what_it_hides(
     assert view[done.id].empty_text() == "No issues"
 
 
+def test_filter_changes_refill_the_chips_instead_of_making_new_widgets(
+    qtbot: QtBot, board_services: Services, board_store: Store, board_settings: Settings
+) -> None:
+    """A session of searches must not pile up chip widgets (each was a new QLabel left for a
+    deferred delete, and every style pass walked them all) nor re-run the row's style sheet."""
+    add_issues(board_services, 2)
+    board = BoardPane(board_store, project_id(board_services), board_settings)
+    qtbot.addWidget(board)
+    board.resize(1300, 800)
+    board.show()
+    chips = board.header.filter_chips
+    sheet = chips.styleSheet()
+    board_store.set_filter(IssueFilter(query="zebra", labels=("ui",)))
+    made = set(map(id, chips.findChildren(QLabel)))
+    for n in range(30):
+        board_store.set_filter(IssueFilter(query=f"word{n}"))
+        board_store.set_filter(IssueFilter(query="zebra", labels=("ui",)))
+    assert chips.texts() == ["Search: zebra", "Label: ui"]
+    assert set(map(id, chips.findChildren(QLabel))) == made  # the same two labels, refilled
+    board_store.set_filter(IssueFilter(query="word"))
+    shown = [c for c in chips.findChildren(QLabel) if c.isVisibleTo(chips)]
+    assert [c.text() for c in shown] == ["Search: word"]  # the spare one is hidden
+    assert chips.styleSheet() == sheet and "BoardFilterChip" in sheet
+
+
 def test_clear_on_the_board_clears_the_window_filter(
     qtbot: QtBot, make_window: Callable[..., MainWindow], three_issues: list[Issue]
 ) -> None:

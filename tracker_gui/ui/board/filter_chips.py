@@ -78,7 +78,8 @@ class FilterChips(QWidget):
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(0, 0, 0, 0)
         self._row.setSpacing(4)
-        self.chips: list[QLabel] = []
+        self.chips: list[QLabel] = []  # the chips shown, in order
+        self._pool: list[QLabel] = []  # every chip label made so far (shown or hidden)
         self.clear_button = QToolButton()
         self.clear_button.setObjectName("BoardFilterClear")
         self.clear_button.setAutoRaise(True)
@@ -94,22 +95,27 @@ class FilterChips(QWidget):
         return [chip.text() for chip in self.chips]
 
     def show_parts(self, parts: list[str]) -> None:
+        """Show `parts` as chips. The labels are kept and refilled, never made anew: a filter
+        change then costs no widget churn and no style sheet pass (the sheet set on this row
+        by `restyle` styles every chip, old or new)."""
         if parts == self.texts():
             return
-        for chip in self.chips:
-            self._row.removeWidget(chip)
-            chip.deleteLater()
-        self.chips = []
-        for n, text in enumerate(parts):
-            chip = QLabel(text)
+        while len(self._pool) < len(parts):
+            chip = QLabel()
             chip.setObjectName("BoardFilterChip")
-            chip.setToolTip(f"The filter pane hides cards that do not match: {text}")
-            # A narrow board squeezes the chips (the tooltip keeps the whole text), not itself.
-            chip.setMinimumWidth(min(CHIP_MIN, chip.sizeHint().width()))
-            self._row.insertWidget(n, chip)
-            self.chips.append(chip)
+            self._row.insertWidget(len(self._pool), chip)
+            self._pool.append(chip)
+        for n, chip in enumerate(self._pool):
+            if n < len(parts):
+                text = parts[n]
+                chip.setText(text)
+                chip.setToolTip(f"The filter pane hides cards that do not match: {text}")
+                # A narrow board squeezes the chips (the tooltip keeps the whole text), not itself.
+                chip.setMinimumWidth(0)
+                chip.setMinimumWidth(min(CHIP_MIN, chip.sizeHint().width()))
+            chip.setVisible(n < len(parts))
+        self.chips = self._pool[: len(parts)]
         self.setVisible(bool(parts))
-        self.restyle()
 
     def restyle(self) -> None:
         c = board_colours()
