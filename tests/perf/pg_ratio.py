@@ -101,8 +101,8 @@ def main() -> int:
     cluster.start()
     try:
         superuser = cluster.create_database("ratio")
-        cli("admin", "setup-postgres", "--url", superuser)  # roles, RLS, definer functions
         cli("--db", superuser, "demo", "--issues", str(args.issues))
+        cli("admin", "setup-postgres", "--url", superuser)  # roles, RLS, definer functions
         made = cli("--db", superuser, "admin", "add-user", MEMBER).splitlines()
         password = next(ln for ln in made if ln.startswith("password: "))[len("password: ") :]
         project = json.loads(cli("--db", superuser, "--format", "json", "projects"))[0]["key"]
