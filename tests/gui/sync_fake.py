@@ -3,10 +3,12 @@ keeps the chosen value, a sync sends what waits, a gate holds sync() to watch "S
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Iterable
 
+from tracker_gui.domain.models import Issue
 from tracker_gui.errors import NotFoundError, ValidationError
 from tracker_gui.services.sync_types import (
     ConflictEntry,
@@ -17,6 +19,21 @@ from tracker_gui.services.sync_types import (
 )
 
 NOON = dt.datetime(2026, 12, 7, 12, 3, tzinfo=dt.UTC)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OfflineIssue(Issue):
+    """An issue as a replica holds it before its first push: the key the engine gave it."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.project_key}-~{self.number}"
+
+
+def offline(issue: Issue) -> OfflineIssue:
+    """`issue` as it looks made offline (its provisional key, TRK-~n)."""
+    fields = {f.name: getattr(issue, f.name) for f in dataclasses.fields(Issue)}
+    return OfflineIssue(**fields)
 
 
 def conflict(

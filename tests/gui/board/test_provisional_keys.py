@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.board_data import shown_board
 from tests.gui.pane_helpers import World, shown
+from tests.gui.sync_fake import offline
 from tracker_gui.domain.models import Issue, NewIssue
 from tracker_gui.services import Services
 from tracker_gui.ui.models.issue_table_model import KEY
@@ -22,20 +23,6 @@ from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import IssueUpdate, Store
 
 TIP = "Not yet on the server: gets its number at the next sync"
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class OfflineIssue(Issue):
-    """An issue as a replica holds it before its first push: the key the engine gave it."""
-
-    @property
-    def key(self) -> str:
-        return f"{self.project_key}-~{self.number}"
-
-
-def offline(issue: Issue) -> OfflineIssue:
-    fields = {f.name: getattr(issue, f.name) for f in dataclasses.fields(Issue)}
-    return OfflineIssue(**fields)
 
 
 def arrive(store: Store, issue: Issue) -> None:

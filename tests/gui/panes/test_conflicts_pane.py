@@ -244,3 +244,18 @@ def test_an_index_outside_the_model_reads_nothing(
 ) -> None:
     pane = pane_of(make_sync_window(engine, show=False))
     assert pane.model.data(QModelIndex()) is None
+
+
+def test_a_long_value_is_cut_in_the_details_but_edited_whole(
+    qtbot: QtBot, make_sync_window: Make
+) -> None:
+    mine = "\n".join(f"Step {n}: do the thing" for n in range(1, 200))
+    engine = FakeEngine([conflict(1, field="description", mine=mine, theirs="Short")])
+    pane = shown_pane(make_sync_window(engine))
+    shown_mine = pane.values["Mine"][1]
+    assert shown_mine.text().startswith("Step 1: do the thing")
+    assert shown_mine.text().endswith(" …") and "Step 9:" not in shown_mine.text()
+    assert shown_mine.toolTip() == mine
+    assert pane.table.height() > 3 * pane.table.verticalHeader().defaultSectionSize()
+    qtbot.mouseClick(pane.edit_button, Qt.MouseButton.LeftButton)
+    assert pane.editor.toPlainText() == mine

@@ -52,6 +52,14 @@ def cell_text(value: object) -> str:
     return first
 
 
+def detail_text(value: object, lines: int = 8, chars: int = 800) -> str:
+    """A value for the details below the table: a long description is cut (the tooltip and
+    the editor have it whole), so the table above keeps its room."""
+    text = value_text(value)
+    kept = "\n".join(text.splitlines()[:lines])[:chars]
+    return kept if kept == text else kept.rstrip() + " …"
+
+
 def by_text(entry: ConflictEntry, now: dt.datetime | None = None) -> str:
     """ "bob, 12:01"; a refusal is the server's own word."""
     if entry.kind == "refused":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,12 +16,16 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from tracker_gui.services.sync_types import ConflictEntry, Keep, SyncStatus
+from tracker_gui.ui import theme
 from tracker_gui.ui.models.conflict_model import (
     BASE,
     BY,
@@ -32,6 +36,7 @@ from tracker_gui.ui.models.conflict_model import (
     ConflictModel,
     EntryRole,
     by_text,
+    detail_text,
     field_name,
     value_text,
 )
@@ -60,6 +65,16 @@ QLabel#RefusedMessage {{
 }}
 QLabel#ValueText {{ color: {text}; }}
 """
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """Rows are selected whole: the current cell's focus frame would only add noise."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.state &= ~QStyle.StateFlag.State_HasFocus
 
 
 class ConflictsPane(QWidget):
@@ -91,6 +106,7 @@ class ConflictsPane(QWidget):
         self.model.rowsRemoved.connect(self._on_model_rows_removed)
         self.model.rowsInserted.connect(self._on_model_rows_inserted)
         self.model.dataChanged.connect(self._on_model_data_changed)
+        theme.notifier.changed.connect(self._on_theme_changed)
         self.set_entries(controller.entries)
         if controller.status is not None:
             self.set_status(controller.status)
@@ -118,6 +134,7 @@ class ConflictsPane(QWidget):
         self.table.setObjectName("ConflictTable")
         self.table.setAccessibleName("Conflicts and refusals")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(_RowDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -259,8 +276,8 @@ class ConflictsPane(QWidget):
         self.details.setVisible(entry is not None)
         if entry is None:
             return
-        key = html.escape(entry.key)
-        self.key_link.setText(f'<a href="{key}">{key}</a>')
+        key, accent = html.escape(entry.key), theme.colour("accent").name()
+        self.key_link.setText(f'<a href="{key}" style="color: {accent}">{key}</a>')
         self.key_link.setFont(_italic(self.key_link.font(), is_provisional(entry.key)))
         tip = f"Open {entry.key} in the detail pane"
         self.key_link.setToolTip(f"{tip}\n{PROVISIONAL_TIP}" if is_provisional(entry.key) else tip)
@@ -271,9 +288,11 @@ class ConflictsPane(QWidget):
         )
         self.message_label.setText(f"The server refused this change: {entry.message}")
         self.message_label.setVisible(not conflict)
-        self.values["Mine"][1].setText(value_text(entry.mine))
-        self.values["Theirs"][1].setText(value_text(entry.theirs))
-        self.values["Base"][1].setText(value_text(entry.base))
+        for name, value in (("Mine", entry.mine), ("Theirs", entry.theirs), ("Base", entry.base)):
+            label = self.values[name][1]
+            label.setText(detail_text(value))
+            whole = value_text(value)
+            label.setToolTip(whole if whole != label.text() else "")
         for name in ("Theirs", "Base"):
             for widget in self.values[name]:
                 widget.setVisible(conflict)
@@ -359,6 +378,10 @@ class ConflictsPane(QWidget):
 
     def _on_controller_status_changed(self, status: SyncStatus) -> None:
         self.set_status(status)
+
+    def _on_theme_changed(self, _dark: bool) -> None:
+        if not self.editor.isVisible():
+            self._show_entry(self.current_entry())
 
     def _on_model_rows_removed(self, *_args: object) -> None:
         self._after_rows_changed()
