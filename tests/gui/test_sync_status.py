@@ -191,3 +191,13 @@ def test_a_local_file_keeps_the_live_words(
         assert window.status.findChild(SyncStatusWidget) is None
     finally:
         wiring.close()
+
+
+def test_a_change_made_here_shows_as_waiting_at_once(
+    qtbot: QtBot, make_sync_window: Make, make_issue: Callable[..., object]
+) -> None:
+    engine = FakeEngine()
+    window = make_sync_window(engine)
+    engine.waiting = 1  # what the engine's outbox holds after the write below
+    make_issue("Written while the train is in the tunnel")
+    qtbot.waitUntil(lambda: bar(window).state_text() == "Synced 13:03, 1 change waiting")

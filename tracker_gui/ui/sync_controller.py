@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, SignalInstance
 
 from tracker_gui.errors import TrackerError
 from tracker_gui.services.sync_types import ConflictEntry, Keep, SyncEngine, SyncReport, SyncStatus
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 STATUS_MS = 2_000  # how often the state is read (a count in the local replica)
 AUTO_SYNC_MS = 30_000  # a sync now and then, online or not (0: only when asked)
 QUEUED_SYNC_MS = 1_500  # a queued change goes out this soon after it was made (0: off)
+STOP_WAIT_MS = 5_000  # a closing window waits this long for a run under way to finish
 
 
 class _Signals(QObject):
@@ -42,9 +43,16 @@ class _SyncRun(QRunnable):
         try:
             report = self._engine.sync()
         except BaseException as exc:  # handed to the GUI thread, which decides
-            self._signals.failed.emit(exc)
+            self._tell(self._signals.failed, exc)
             return
-        self._signals.finished.emit(report)
+        self._tell(self._signals.finished, report)
+
+    @staticmethod
+    def _tell(signal: SignalInstance, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the window closed while sync() ran: nobody left to tell
+            log.info("sync finished after its window closed")
 
 
 class SyncController(QObject):
@@ -99,10 +107,11 @@ class SyncController(QObject):
             self._auto_timer.start(AUTO_SYNC_MS)
 
     def stop(self) -> None:
-        """Stop the timers and wait for a run under way (its replica writes finish)."""
+        """Stop the timers and wait a while for a run under way (its replica writes finish;
+        one stuck on a dead network is left to end on its own: a push is one transaction)."""
         for timer in (self._status_timer, self._auto_timer, self._queued_timer):
             timer.stop()
-        self._pool.waitForDone()
+        self._pool.waitForDone(STOP_WAIT_MS)
 
     def refresh(self, entries: bool = False) -> None:
         """Read the status; the entries too when it moved (or when asked)."""

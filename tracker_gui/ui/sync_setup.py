@@ -6,7 +6,7 @@ this exists and the window keeps the live feed's words and the offline banner.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
@@ -24,6 +24,7 @@ from tracker_gui.ui.sync_text import plural
 CONFLICTS_DOCK = "conflicts"
 SYNC_NOW_KEYS = "F5"
 MESSAGE_MS = 8000
+REFRESH_SOON_MS = 150
 
 
 class SyncUi(QObject):
@@ -58,6 +59,12 @@ class SyncUi(QObject):
         c.syncingChanged.connect(self._on_controller_syncing_changed)
         c.synced.connect(self._on_controller_synced)
         c.replicaChanged.connect(store.poll)
+        # A change made here is queued in the outbox: "1 change waiting" shows at once.
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(REFRESH_SOON_MS)
+        self._soon.timeout.connect(c.refresh)
+        store.changesArrived.connect(self._on_store_changes_arrived)
         window.installEventFilter(self)
         c.start()
 
@@ -78,6 +85,9 @@ class SyncUi(QObject):
     def _show(self) -> None:
         self.status.show_status(self.controller.status, self.controller.syncing)
         self.sync_now.setEnabled(not self.controller.syncing)
+
+    def _on_store_changes_arrived(self, _changes: list[object]) -> None:
+        self._soon.start()
 
     def _on_sync_now_triggered(self) -> None:
         self.controller.sync_now()

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.sync_fake import FakeEngine, conflict, refusal
 from tracker_gui.domain.models import Issue
 from tracker_gui.errors import ValidationError
+from tracker_gui.ui import accessibility
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.models.conflict_model import BY, FIELD, ISSUE, MINE, THEIRS
 from tracker_gui.ui.panes.conflicts_pane import ConflictsPane
@@ -259,3 +260,18 @@ def test_a_long_value_is_cut_in_the_details_but_edited_whole(
     assert pane.table.height() > 3 * pane.table.verticalHeader().defaultSectionSize()
     qtbot.mouseClick(pane.edit_button, Qt.MouseButton.LeftButton)
     assert pane.editor.toPlainText() == mine
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise()")
+def test_every_control_of_the_pane_and_the_sync_state_is_named(
+    qtbot: QtBot, make_sync_window: Make, engine: FakeEngine
+) -> None:
+    window = make_sync_window(engine)
+    pane = shown_pane(window)
+    pane.select_entry(1)
+    qtbot.waitUntil(pane.keep_mine.isVisible)
+    seen = accessibility.interactive_widgets(pane)
+    assert pane.keep_mine in seen and pane.table in seen
+    assert not accessibility.unnamed(window), "\n".join(
+        accessibility.describe(w) for w in accessibility.unnamed(window)
+    )
