@@ -201,3 +201,31 @@ def test_a_change_made_here_shows_as_waiting_at_once(
     engine.waiting = 1  # what the engine's outbox holds after the write below
     make_issue("Written while the train is in the tunnel")
     qtbot.waitUntil(lambda: bar(window).state_text() == "Synced 13:03, 1 change waiting")
+
+
+def test_changes_waiting_while_online_go_out_by_themselves(
+    qtbot: QtBot, make_sync_window: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker_gui.ui import sync_controller
+
+    monkeypatch.setattr(sync_controller, "QUEUED_SYNC_MS", 50)
+    engine = FakeEngine(waiting=2)
+    window = make_sync_window(engine)
+    qtbot.waitUntil(lambda: bar(window).state_text() == "Synced 13:08")
+    assert engine.syncs == 1 and engine.waiting == 0
+
+
+def test_an_offline_window_tries_again_now_and_then(
+    qtbot: QtBot, make_sync_window: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker_gui.ui import sync_controller
+
+    monkeypatch.setattr(sync_controller, "AUTO_SYNC_MS", 50)
+    engine = FakeEngine(state="offline", waiting=2)
+    engine.online_after_sync = False  # the server is still away
+    window = make_sync_window(engine)
+    qtbot.waitUntil(lambda: engine.syncs >= 2)
+    assert bar(window).state_text() in ("Offline, 2 changes waiting", "Syncing…")
+    engine.online_after_sync = True  # it is back: the next round sends what waits
+    qtbot.waitUntil(lambda: bar(window).state_text() == "Synced 13:08")
+    assert engine.waiting == 0
