@@ -229,3 +229,10 @@ def test_an_offline_window_tries_again_now_and_then(
     engine.online_after_sync = True  # it is back: the next round sends what waits
     qtbot.waitUntil(lambda: bar(window).state_text() == "Synced 13:08")
     assert engine.waiting == 0
+
+
+def test_the_shortcut_sheet_lists_sync_now(make_sync_window: Make) -> None:
+    from tracker_gui.ui.dialogs.shortcuts import collect
+
+    window = make_sync_window(FakeEngine())
+    assert any(s.keys == "F5" and s.what == "Sync Now" for s in collect(window))

@@ -275,3 +275,13 @@ def test_every_control_of_the_pane_and_the_sync_state_is_named(
     assert not accessibility.unnamed(window), "\n".join(
         accessibility.describe(w) for w in accessibility.unnamed(window)
     )
+
+
+def test_a_layout_saved_before_team_mode_still_shows_the_pane_as_a_tab(
+    make_window: Make, make_sync_window: Make, engine: FakeEngine, gui_settings: Settings
+) -> None:
+    make_window().close()  # the layout of a local file, with no Conflicts pane in it
+    window = make_sync_window(engine, gui_settings)
+    dock = window.docks["conflicts"]
+    assert not dock.isFloating()
+    assert window.docks["issue-list"] in window.tabifiedDockWidgets(dock)
