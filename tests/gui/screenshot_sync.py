@@ -3,8 +3,9 @@
 The real window on a demo database, handed a fake sync engine (tests/gui/sync_fake.py) that
 holds two conflicts and a refusal while offline with changes waiting, and one card with a
 provisional key. Writes sync-conflicts.png (the pane, first conflict selected), sync-edit.png
-(edit then keep), sync-refusal.png, sync-board.png (the provisional card, the status bar) and
-sync-conflicts-dark.png, sync-board-dark.png; `--suffix -1024` is added to every name.
+(edit then keep), sync-refusal.png, sync-board.png (the provisional card, the status bar),
+sync-conflicts-dark.png, sync-board-dark.png and sync-empty-dark.png (all settled);
+`--suffix -1024` is added to every name.
 """
 
 from __future__ import annotations
@@ -142,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
         shot("sync-conflicts-dark.png")
         window.actions_.show_board.trigger()
         shot("sync-board-dark.png")
+        for entry in engine.conflicts():  # all settled: the empty state
+            kind = {"dismiss": True} if entry.kind == "refused" else {"keep": "theirs"}
+            engine.resolve(entry.id, **kind)  # type: ignore[arg-type]
+        window.sync_ui.controller.refresh(entries=True)
+        window.sync_ui.show_pane()
+        shot("sync-empty-dark.png")
 
         window.close()
         store.close()

@@ -91,7 +91,7 @@ class ConflictsPane(QWidget):
         self._controller = controller
         self.model = ConflictModel(self)
         style.install_style(self, EXTRA_STYLE)
-        intro = style.muted(QLabel(INTRO))
+        self.intro = intro = style.muted(QLabel(INTRO))
         intro.setWordWrap(True)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._build_empty())
@@ -268,6 +268,7 @@ class ConflictsPane(QWidget):
     def _after_rows_changed(self) -> None:
         rows = self.model.rowCount()
         self.stack.setCurrentIndex(1 if rows else 0)
+        self.intro.setVisible(bool(rows))  # the empty state speaks for itself
         if rows and not self.table.currentIndex().isValid():
             self._select_row(0)
         self._show_entry(self.current_entry())
