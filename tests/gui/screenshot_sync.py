@@ -144,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         window.actions_.show_board.trigger()
         shot("sync-board-dark.png")
         for entry in engine.conflicts():  # all settled: the empty state
-            kind = {"dismiss": True} if entry.kind == "refused" else {"keep": "theirs"}
-            engine.resolve(entry.id, **kind)  # type: ignore[arg-type]
+            if entry.kind == "refused":
+                engine.resolve(entry.id, dismiss=True)
+            else:
+                engine.resolve(entry.id, keep="theirs")
         window.sync_ui.controller.refresh(entries=True)
         window.sync_ui.show_pane()
         shot("sync-empty-dark.png")
