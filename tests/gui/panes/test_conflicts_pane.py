@@ -285,3 +285,19 @@ def test_a_layout_saved_before_team_mode_still_shows_the_pane_as_a_tab(
     dock = window.docks["conflicts"]
     assert not dock.isFloating()
     assert window.docks["issue-list"] in window.tabifiedDockWidgets(dock)
+
+
+def test_a_sync_meanwhile_never_closes_the_editor_under_the_typing(
+    qtbot: QtBot, make_sync_window: Make, engine: FakeEngine
+) -> None:
+    window = make_sync_window(engine)
+    pane = shown_pane(window)
+    qtbot.mouseClick(pane.edit_button, Qt.MouseButton.LeftButton)
+    pane.editor.setPlainText("Half typed")
+    engine.arrive_on_sync = [conflict(9, "TRK-7", "due", base=None, mine="2026-12-24", theirs=None)]
+    assert window.sync_ui is not None
+    with qtbot.waitSignal(pane.model.rowsInserted):
+        window.sync_ui.controller.sync_now()
+    assert pane.editor.isVisible() and pane.editor.toPlainText() == "Half typed"
+    qtbot.mouseClick(pane.save_button, Qt.MouseButton.LeftButton)
+    assert engine.kept[("TRK-1", "title")] == "Half typed"

@@ -90,6 +90,7 @@ class ConflictsPane(QWidget):
         self._store = store
         self._controller = controller
         self.model = ConflictModel(self)
+        self._editing_id: int | None = None  # the entry whose value is being written
         style.install_style(self, EXTRA_STYLE)
         self.intro = intro = style.muted(QLabel(INTRO))
         intro.setWordWrap(True)
@@ -271,7 +272,13 @@ class ConflictsPane(QWidget):
         self.intro.setVisible(bool(rows))  # the empty state speaks for itself
         if rows and not self.table.currentIndex().isValid():
             self._select_row(0)
-        self._show_entry(self.current_entry())
+        if not self._typing():
+            self._show_entry(self.current_entry())
+
+    def _typing(self) -> bool:
+        """The editor is open on an entry still listed: a sync's new rows must not close it."""
+        editing = self._editing_id
+        return editing is not None and self.editor.isVisible() and self.model.row_of(editing) >= 0
 
     def _show_entry(self, entry: ConflictEntry | None) -> None:
         self.details.setVisible(entry is not None)
@@ -300,6 +307,8 @@ class ConflictsPane(QWidget):
         self._set_editing(False)
 
     def _set_editing(self, editing: bool) -> None:
+        if not editing:
+            self._editing_id = None
         self.editor.setVisible(editing)
         self.save_button.setVisible(editing)
         self.cancel_button.setVisible(editing)
@@ -339,6 +348,7 @@ class ConflictsPane(QWidget):
         mine = value_text(entry.mine)
         self.editor.setPlainText("" if entry.mine is None else mine)
         self._set_editing(True)
+        self._editing_id = entry.id
         self.editor.setFocus()
         self.editor.selectAll()
 
@@ -381,7 +391,7 @@ class ConflictsPane(QWidget):
         self.set_status(status)
 
     def _on_theme_changed(self, _dark: bool) -> None:
-        if not self.editor.isVisible():
+        if not self._typing():
             self._show_entry(self.current_entry())
 
     def _on_model_rows_removed(self, *_args: object) -> None:
@@ -391,7 +401,7 @@ class ConflictsPane(QWidget):
         self._after_rows_changed()
 
     def _on_model_data_changed(self, *_args: object) -> None:
-        if not self.editor.isVisible():  # never under the user's typing
+        if not self._typing():
             self._show_entry(self.current_entry())
 
 
