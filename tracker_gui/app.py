@@ -240,7 +240,8 @@ class Session:
         window = MainWindow(store, settings)
         window.openDatabaseRequested.connect(self._on_window_open_database_requested)
         install_action(window, window.actions_.open_database, self._on_connect_triggered)
-        if not services.database.is_sqlite:  # a server can go away; a local file cannot
+        # A server can go away, a local file cannot; a replica's sync state tells it itself.
+        if not services.database.is_sqlite and window.sync_ui is None:
             connection_monitor.install(window, store, services.database.ping)
         window.show()
         store.start_integrity_check()

@@ -190,3 +190,28 @@ def bob(board_services: Services, tmp_path: Path) -> Iterator[Services]:
     services = open_services(str(tmp_path / "t.db"), actor="bob")
     yield services
     services.close()
+
+
+@pytest.fixture
+def make_sync_window(
+    qtbot: QtBot, store: Store, gui_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., object]:
+    """A MainWindow on a replica: handed a fake SyncEngine (tests/gui/sync_fake.py). Syncs run
+    only when a test asks, and no timer re-reads the state behind its back."""
+    from tracker_gui.ui import sync_controller
+    from tracker_gui.ui.main_window import MainWindow
+
+    monkeypatch.setattr(sync_controller, "AUTO_SYNC_MS", 0)
+    monkeypatch.setattr(sync_controller, "QUEUED_SYNC_MS", 0)
+    monkeypatch.setattr(sync_controller, "STATUS_MS", 600_000)  # what a test sees, it caused
+
+    def make(engine: object, settings: Settings | None = None, show: bool = True) -> MainWindow:
+        window = MainWindow(store, settings or gui_settings, sync=engine)  # type: ignore[arg-type]
+        qtbot.addWidget(window)
+        window.resize(1400, 900)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+        return window
+
+    return make

@@ -17,6 +17,7 @@ SIDE_WIDTH = 280
 DETAIL_WIDTH = 392
 SIDE_DOCKS = ("filter", "activity", "detail")  # keep their width; the board takes the rest
 SCROLLED_DOCKS = ("filter",)  # tall panes that scroll rather than make the window taller
+CENTRE_TABS = ("conflicts",)  # optional panes tabbed behind the centre (where they exist)
 AREA = Qt.DockWidgetArea.LeftDockWidgetArea
 
 
@@ -86,7 +87,8 @@ class DockedWindow(QMainWindow):
         # Split before tabbing: splitting a tabbed dock would add a tab instead.
         self.splitDockWidget(centre, detail_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(filter_dock, activity_dock, Qt.Orientation.Vertical)
-        for dock in [*self._boards[1:], list_dock]:
+        extra = [self.docks[n] for n in CENTRE_TABS if n in self.docks]
+        for dock in [*self._boards[1:], list_dock, *extra]:
             if dock is not centre:
                 self.tabifyDockWidget(centre, dock)
         for dock in every:

@@ -107,7 +107,8 @@ class LiveWiring(QObject):
         self.mode_label.setStyleSheet(
             f"color: {theme.colour('warning').name()}; font-weight: 600;" if warn else ""
         )
-        self.mode_label.setVisible(bool(MODE_TEXT.get(mode)))
+        # On a replica the sync state (ui/sync_status.py) speaks for the connection instead.
+        self.mode_label.setVisible(bool(MODE_TEXT.get(mode)) and self.window.sync_ui is None)
 
     def _on_issue_requested(self, issue_id: int) -> None:
         open_issue(self.window, issue_id)

@@ -13,6 +13,7 @@ from tracker_gui import __version__
 from tracker_gui.domain.models import Project
 from tracker_gui.errors import ConflictError
 from tracker_gui.interchange import ImportReport
+from tracker_gui.services.sync_types import SyncEngine
 from tracker_gui.ui import actions as actions_mod
 from tracker_gui.ui import backups as backups_ui
 from tracker_gui.ui import conflict_flow, icons, permissions, project_menu, theme
@@ -39,6 +40,8 @@ from tracker_gui.ui.panes.issue_list_pane import IssueListPane
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.status_bar import InlineNotice, StatusBar
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.sync_setup import CONFLICTS_DOCK, SyncUi
+from tracker_gui.ui.sync_setup import install as install_sync
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,14 @@ class MainWindow(DockedWindow):
 
     openDatabaseRequested = Signal(str)
 
-    def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        sync: SyncEngine | None = None,
+    ) -> None:
         super().__init__(settings, parent)
         self.store = store
         self.setObjectName("MainWindow")
@@ -72,6 +82,11 @@ class MainWindow(DockedWindow):
         self.status = StatusBar(store, self)
         self.setStatusBar(self.status)
         self.notice = InlineNotice(self)
+        # A team database's replica: the Conflicts pane, the sync state and Sync now.
+        self.sync_ui: SyncUi | None = None
+        if sync is not None:
+            self.sync_ui = install_sync(self, store, self.status, sync, self.actions_.open_database)
+            self.sync_ui.pane.issueActivated.connect(self._on_detail_issue_activated)
         self._connect()
         self.compact_cards = install_density_action(
             self.actions_.view_menu, self.actions_.reset_layout, settings, self.board_panes
@@ -191,7 +206,8 @@ class MainWindow(DockedWindow):
         menu = self.actions_.view_menu
         for action in self._pane_actions:
             menu.removeAction(action)
-        ordered = [*self._boards, *(self.docks[n] for n in FIXED_DOCKS)]
+        fixed = (*FIXED_DOCKS, CONFLICTS_DOCK)
+        ordered = [*self._boards, *(self.docks[n] for n in fixed if n in self.docks)]
         self._pane_actions = [d.toggleViewAction() for d in ordered]
         menu.insertActions(self.actions_.panes_anchor, self._pane_actions)
         self.actions_.new_board.setEnabled(bool(self.store.projects()))
@@ -472,3 +488,5 @@ class MainWindow(DockedWindow):
         for dock in self.docks.values():
             dock.title_bar.refresh_icons()
         self.status.refresh_icons()
+        if self.sync_ui is not None:
+            self.sync_ui.refresh_style()

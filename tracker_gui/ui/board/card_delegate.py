@@ -43,6 +43,7 @@ from tracker_gui.ui import theme
 from tracker_gui.ui.board.card_frames import FrameCache
 from tracker_gui.ui.board.column_model import DoneRole, IssueRole
 from tracker_gui.ui.icons import icon
+from tracker_gui.ui.widgets import provisional
 from tracker_gui.ui.widgets.card_style import (
     AVATAR,
     CARD_MARGIN_X,
@@ -249,10 +250,12 @@ class CardDelegate(QStyledItemDelegate):
         baseline = mid + (f.small_m.ascent() - f.small_m.descent()) / 2
         # The key is drawn whole, always: the due chip takes what room is left beside it.
         key_left = left + ICON + SPACE
-        painter.setFont(f.small)
+        # A provisional key (made offline, TRK-~1) in italics: not the issue's final number.
+        key_font = provisional.key_font(f.small, issue.key)
+        painter.setFont(key_font)
         painter.setPen(c.muted)
         painter.drawText(QPointF(key_left, baseline), issue.key)
-        room_left = key_left + f.small_m.horizontalAdvance(issue.key) + SPACE
+        room_left = key_left + QFontMetricsF(key_font).horizontalAdvance(issue.key) + SPACE
         state = due_state(issue, done, self.today)
         if issue.due is None or not state:
             return

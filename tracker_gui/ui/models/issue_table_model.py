@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Issue, IssueFilter, Status
@@ -22,6 +22,7 @@ from tracker_gui.ui import icons, theme
 from tracker_gui.ui.models.rowdiff import patch_rows
 from tracker_gui.ui.store import IssueUpdate, Store
 from tracker_gui.ui.widgets.card_style import priority_icon_name, type_icon_name
+from tracker_gui.ui.widgets.provisional import PROVISIONAL_TIP, is_provisional
 
 IssueRole = Qt.ItemDataRole.UserRole + 1  # the Issue dataclass
 IssueIdRole = Qt.ItemDataRole.UserRole + 2  # int
@@ -173,6 +174,10 @@ class IssueTableModel(QAbstractTableModel):
             return self._tooltip(issue, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foreground(issue, column)
+        if role == Qt.ItemDataRole.FontRole and column == KEY and is_provisional(issue.key):
+            font = QFont()  # only the italic is set: the rest comes from the view's font
+            font.setItalic(True)
+            return font
         if role == StatusColourRole and column == STATUS:
             status = self._statuses.get(issue.status_id)
             return QColor(status.colour) if status and status.colour else None
@@ -203,6 +208,8 @@ class IssueTableModel(QAbstractTableModel):
         return None
 
     def _tooltip(self, issue: Issue, column: int) -> str | None:
+        if column == KEY and is_provisional(issue.key):
+            return PROVISIONAL_TIP
         if column == TITLE:
             return f"{issue.key}: {issue.title}"
         if column == UPDATED:

@@ -36,7 +36,7 @@ from tracker_gui.ui.panes.detail_sections import (
 )
 from tracker_gui.ui.store import IssueUpdate, Store
 from tracker_gui.ui.widgets import kit as ui
-from tracker_gui.ui.widgets import style
+from tracker_gui.ui.widgets import provisional, style
 
 CONFLICT_TEXT = "Not saved: someone else changed this issue meanwhile. It now shows their version."
 LATER_TEXT = "Not saved yet: {who} changed the {field} meanwhile. Press Enter to compare."
@@ -310,6 +310,9 @@ class DetailPane(QWidget):
         self.type_label.setPixmap(ui.type_icon(issue.type).pixmap(18, 18))
         self.type_label.setToolTip(issue.type.label.capitalize())
         self.key_label.setText(issue.key)
+        self.key_label.setFont(provisional.key_font(self.font(), issue.key))
+        offline_key = provisional.is_provisional(issue.key)
+        self.key_label.setToolTip(provisional.PROVISIONAL_TIP if offline_key else "")
         if reset or not self.title_edit.isModified():  # unsaved typing is never replaced
             self.title_edit.setText(issue.title)
             self._title_base = issue.title

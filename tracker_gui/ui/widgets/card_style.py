@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor
 from tracker_gui.domain.cards import Shown
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.ui import theme
+from tracker_gui.ui.widgets.provisional import PROVISIONAL_TIP, is_provisional
 
 # Card geometry at 1x (device-independent pixels); the delegate scales nothing by hand.
 CARD_WIDTH = 280
@@ -113,6 +114,8 @@ def priority_colour(priority: Priority) -> QColor:
 def card_tooltip(issue: Shown, assignee: str | None = None) -> str:
     """A card's tooltip; `assignee` is how to show the assignee (default: the bare login)."""
     parts = [f"{issue.key}: {issue.title}", f"Priority: {issue.priority.label}"]
+    if is_provisional(issue.key):
+        parts.insert(1, PROVISIONAL_TIP)
     shown = assignee or issue.assignee
     parts.append(f"Assignee: {shown}" if issue.assignee else "Unassigned")
     if issue.due:
