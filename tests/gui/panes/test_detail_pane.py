@@ -19,7 +19,7 @@ from tracker_gui.domain.enums import IssueType, LinkKind, Priority
 from tracker_gui.domain.models import IssueDetail, NewIssue
 from tracker_gui.errors import ConflictError
 from tracker_gui.ui.dialogs.conflict import ConflictDialog
-from tracker_gui.ui.panes.detail_pane import DetailPane
+from tracker_gui.ui.panes.detail_pane import DetailPane, FittingScroll
 
 pytestmark = OFFSCREEN_NOISE
 
@@ -233,6 +233,23 @@ def test_someone_elses_comment_cannot_be_edited(world: World, pane: DetailPane) 
     world.connect("bob").issues.comment(world.issues["bug"].id, "from bob")
     pane.show_issue(world.issues["bug"].id)
     assert not pane.comments.cards[0].edit_button.isVisibleTo(pane)
+
+
+def test_a_comment_by_a_long_name_does_not_widen_the_pane(
+    world: World, pane: DetailPane, qtbot: QtBot
+) -> None:
+    """The pane's narrowest width comes from its fields, not from one comment's heading: a
+    card 320 px wide forced the detail dock past the window's edge at 1366 px."""
+    world.services.projects.ensure_user("barty", "Bartholomew Montgomery-Fitzwilliam")
+    world.connect("barty").issues.comment(world.issues["bug"].id, "a remark")
+    pane.show_issue(world.issues["bug"].id)
+    card = pane.comments.cards[0]
+    assert "Bartholomew" in card.author.text() and card.author.toolTip().startswith("Bart")
+    assert card.minimumSizeHint().width() < 260
+    pane.resize(300, 700)
+    qtbot.waitUntil(lambda: card.width() <= 300)
+    scroll = pane.findChild(FittingScroll, "DetailScroll")
+    assert scroll is not None and scroll.minimumSizeHint().width() <= 300
 
 
 def test_links_subtasks_and_parent_activate_issues(

@@ -119,6 +119,10 @@ class CommentCard(QFrame):
         self._face_of: str | None = None
         self.author = QLabel()
         self.when = style.muted(QLabel())
+        # A long name and date give way in a narrow pane (the card must not set the pane's
+        # width: it was 320 px, more than the detail dock gets at 1366 px, so it was cut).
+        self.author.setMinimumWidth(40)
+        self.when.setMinimumWidth(40)
         self.edit_button = flat_button("Edit", "", "Edit your comment")
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         head = QHBoxLayout()
@@ -174,6 +178,7 @@ class CommentCard(QFrame):
         self.base = comment.body
         name = people.shown(comment.author, user.display_name if user else "")
         self.author.setText(f"<b>{ui.escape(name)}</b>")
+        self.author.setToolTip(name)
         self.when.setText(ui.ago(comment.created_at) + (" · edited" if comment.edited_at else ""))
         self.when.setToolTip(ui.full_time(comment.created_at))
         self.body.set_markdown(comment.body)
