@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
 from tracker_gui import paths
 from tracker_gui.errors import ConnectionFailedError, NotFoundError
-from tracker_gui.services import Services, connect
+from tracker_gui.services import Services, connect, sync_push, sync_resolve
 from tracker_gui.services.sync_types import (
     ConflictEntry,
     Keep,
@@ -19,7 +20,7 @@ from tracker_gui.services.sync_types import (
     SyncStatus,
 )
 from tracker_gui.storage.database import Database, open_database
-from tracker_gui.storage.replica import entries, files, lock, pull
+from tracker_gui.storage.replica import entries, files, lock, outbox, pull
 from tracker_gui.storage.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,10 @@ class SyncService:
         return files.open_replica(self.path, create=False)
 
     def local_services(self) -> Services:
-        """The normal services over the replica, acting as the login."""
-        return connect(self.open_replica(), actor=self.login)
+        """The services over the replica, acting as the login; issue writes are queued."""
+        from tracker_gui.services.outbox import queued
+
+        return queued(connect(self.open_replica(), actor=self.login))
 
     def open_server(self) -> Database:
         """The server as this login; Offline when unreachable (a wrong password or a
@@ -78,17 +81,29 @@ class SyncService:
     def _sync_with(self, server: Database, progress: Progress | None) -> SyncReport:
         replica = files.open_replica(self.path, create=True)
         try:
-            with replica.reading():
-                files.set_meta(
-                    replica, {"identity": self.ident, "login": self.login, "offline": "0"}
-                )
-            pulled = pull.pull(server, replica, progress)
-            with replica.reading():
+            with replica.transaction():
+                origin = files.meta(replica, "origin") or str(uuid.uuid4())
+                files.set_meta(replica, {"identity": self.ident, "login": self.login,
+                                         "origin": origin})  # fmt: skip
+            srv = connect(server)
+            try:
+                pushed = sync_push.push_all(srv, replica, origin)
+            except sync_push.Unreachable as exc:
+                log.info("sync of %s: lost the server while pushing (%s)", self.ident, exc)
+                return self._offline_report()
+            with replica.transaction():
+                # Every queued action has reached the server (applied, conflict or refused):
+                # issues made offline give way to the server's, under their real numbers.
+                outbox.drop_numbered(replica)
+            pulled = pull.pull(server, replica, progress, sorted(pushed.touched))
+            with replica.transaction():
+                files.set_meta(replica, {"offline": "0"})
                 for key in pulled.removed_projects:
                     log.info("%s: no longer readable, removed from the offline copy", key)
+                    entries.refuse_project(replica, key)
                 counts = entries.counts(replica)
-            return SyncReport(0, pulled.changes, counts.conflicts, counts.refused, counts.waiting,
-                              False)  # fmt: skip
+            return SyncReport(pushed.pushed, pulled.changes, counts.conflicts, counts.refused,
+                              counts.waiting, False)  # fmt: skip
         finally:
             replica.close()
 
@@ -140,7 +155,13 @@ class SyncService:
         value: str | None = None,
         dismiss: bool = False,
     ) -> None:
-        raise NotFoundError(f"no conflict or refusal with id {entry_id}")
+        """Settle an entry on the replica; keeping mine (or a value) queues a new change
+        based on the server's value. The caller syncs when online."""
+        local = self.local_services()
+        try:
+            sync_resolve.resolve(local, entry_id, keep=keep, value=value, dismiss=dismiss)
+        finally:
+            local.close()
 
 
 def _entry(row: entries.EntryRow) -> ConflictEntry:

@@ -12,7 +12,8 @@ there too: the DEFAULT is set after the column is added, so the table is not rew
 
 `sync_op` records each pushed op id per login under a unique key, in the same transaction
 as the op's rows: a push interrupted after the server committed is recognised on retry and
-never applied twice. On a secured database a login inserts only op ids under its own name
+never applied twice. Its `result` keeps what the push learnt (fields that conflicted, the
+number a new issue got), so a retry after a lost answer tells the replica the same. On a secured database a login inserts only op ids under its own name
 and reads only its own (sql_policies).
 """
 
@@ -35,6 +36,7 @@ POSTGRES = [
         op_id varchar(36) NOT NULL CHECK (op_id ~ {UUID}),
         applied_at timestamp NOT NULL DEFAULT (clock_timestamp() AT TIME ZONE 'UTC'),
         txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        result text CHECK (octet_length(result) <= 1000000),
         PRIMARY KEY (login, op_id))""",
 ]
 
@@ -45,6 +47,7 @@ SQLITE = [
         login TEXT NOT NULL,
         op_id VARCHAR(36) NOT NULL,
         applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+        result TEXT,
         PRIMARY KEY (login, op_id)) WITHOUT ROWID""",
 ]
 

@@ -137,8 +137,8 @@ GRANTS: dict[str, tuple[bool, str, str]] = {
     "schema_migration": (True, "", ""),
     "tracker_meta": (True, "", ""),
     "history_pending": (False, "", ""),
-    # Only the op id: `login` is the column's DEFAULT session_user, never the client's.
-    "sync_op": (True, "op_id", ""),
+    # Not `login`: it is the column's DEFAULT session_user, never the client's.
+    "sync_op": (True, "op_id, result", ""),
 }
 
 # What a user's session calls directly (policies call tracker_projects / tracker_my_user_id).

@@ -88,3 +88,22 @@ def add(replica: Database, entry: EntryRow) -> int:
 
 def remove(replica: Database, entry_id: int) -> None:
     replica.peewee.execute_sql("DELETE FROM replica_entry WHERE id = ?", (entry_id,))
+
+
+def refuse_project(replica: Database, project_key: str) -> int:
+    """The login lost `project_key`: its queued changes become refused entries (their content
+    kept in the entry), and leave the outbox. Returns how many."""
+    pw = replica.peewee
+    rows = pw.execute_sql(
+        "SELECT op_id, kind, body FROM replica_outbox WHERE json_extract(body, '$.key') LIKE ?"
+        " OR json_extract(body, '$.project') = ? ORDER BY seq",
+        (f"{project_key}-%", project_key),
+    ).fetchall()
+    message = f"you can no longer read project {project_key}; this change was not sent"
+    for op_id, kind, body in rows:
+        data = json.loads(body)
+        key = str(data.get("key") or data.get("provisional") or project_key)
+        add(replica, EntryRow(0, "refused", op_id, key, None, None, data, None, None, None,
+                              message, {"kind": kind, "body": data}))  # fmt: skip
+        pw.execute_sql("DELETE FROM replica_outbox WHERE op_id = ?", (op_id,))
+    return len(rows)

@@ -54,7 +54,8 @@ OWN_TABLES = [
         message TEXT NOT NULL,
         body TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS replica_key (
-        provisional TEXT PRIMARY KEY, issue_uid TEXT NOT NULL, real_key TEXT) WITHOUT ROWID""",
+        provisional TEXT PRIMARY KEY, issue_uid TEXT NOT NULL UNIQUE, real_key TEXT,
+        real_uid TEXT) WITHOUT ROWID""",
 ]
 
 

@@ -4,7 +4,7 @@ names, re-read through the login's own connection, all from one snapshot of the 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,13 +23,22 @@ class Pulled:
     removed_projects: tuple[str, ...]  # keys of projects the login can no longer read
 
 
-def pull(server_db: Database, replica: Database, progress: Progress | None = None) -> Pulled:
-    """One pull; the replica's transaction commits only when everything was read."""
+def pull(
+    server_db: Database,
+    replica: Database,
+    progress: Progress | None = None,
+    touched: Sequence[str] = (),
+) -> Pulled:
+    """One pull; the replica's transaction commits only when everything was read.
+
+    `touched`: uids of issues a push just sent changes for. They are re-read even where the
+    server wrote nothing (a refusal, a conflict): the replica then shows the server's state.
+    """
     with server_db.snapshot():
         cursor_text = files.meta(replica, "cursor")
         if cursor_text is None:
             return _first(server_db, replica, progress)
-        return _since(server_db, replica, int(cursor_text), _seen(replica))
+        return _since(server_db, replica, int(cursor_text), _seen(replica), list(touched))
 
 
 def _seen(replica: Database) -> set[int]:
@@ -70,7 +79,9 @@ def _first(server_db: Database, replica: Database, progress: Progress | None) ->
     return Pulled(count, ())
 
 
-def _since(server_db: Database, replica: Database, cursor: int, seen: set[int]) -> Pulled:
+def _since(
+    server_db: Database, replica: Database, cursor: int, seen: set[int], touched: list[str]
+) -> Pulled:
     horizon = server.horizon(server_db)
     rows = server.changes_from(server_db, cursor)
     new = [c for c in rows if c.id not in seen]
@@ -86,8 +97,13 @@ def _since(server_db: Database, replica: Database, cursor: int, seen: set[int]) 
         parts = {c.project_id for c in new if c.issue_id is None and c.project_id in kept}
         for project_id in sorted(parts):
             _refresh_project(server_db, replica, project_id)
-        issues = sorted({c.issue_id for c in new if c.issue_id is not None} - {None})
-        _refresh_issues(server_db, replica, [int(i) for i in issues if i is not None])
+        issues = {int(c.issue_id) for c in new if c.issue_id is not None}
+        if touched:
+            where = f"uid IN ({marks(touched, '?')})"
+            issues |= copy.ids(replica, f"SELECT id FROM issue WHERE {where}", touched)
+            issues |= copy.ids(server_db, f"SELECT id FROM issue WHERE {where.replace('?', '%s')}",
+                               touched)  # fmt: skip
+        _refresh_issues(server_db, replica, sorted(issues))
         for project_id in sorted(parts):
             _drop_unused_statuses(server_db, replica, project_id)
         copy.delete(replica, tables.SavedFilterRow, "1 = 1", ())
@@ -154,23 +170,30 @@ def _drop_unused_statuses(server_db: Database, replica: Database, project_id: in
 
 
 def _refresh_issues(server_db: Database, replica: Database, issue_ids: list[int]) -> None:
-    """Re-read these issues and their rows; an issue the server no longer shows goes."""
-    for start in range(0, len(issue_ids), 500):
-        chunk = issue_ids[start : start + 500]
+    """Re-read these issues and their rows; an issue the server no longer shows goes.
+
+    Every local row of these issues goes first, then the server's come: a row made offline
+    (pushed since) may hold an id the server gave another row, which arrives in any chunk.
+    """
+    chunks = [issue_ids[start : start + 500] for start in range(0, len(issue_ids), 500)]
+    links = "source_id IN {w} OR target_id IN {w}"
+    for chunk in chunks:
+        where = f"({marks(chunk, '?')})"
+        for model, column in copy.ISSUE_CHILDREN:
+            copy.delete(replica, model, f"{column} IN {where}", chunk)
+        copy.delete(replica, tables.LinkRow, links.format(w=where), chunk * 2)
+    for chunk in chunks:
         srv: list[Any] = list(chunk)
-        where_s, where_l = f"({marks(chunk, '%s')})", f"({marks(chunk, '?')})"
+        where_s = f"({marks(chunk, '%s')})"
         found = copy.read(server_db, tables.IssueRow, f"id IN {where_s}", srv)
         gone = sorted(set(chunk) - {int(r[0]) for r in found})
         if gone:
             copy.delete(replica, tables.IssueRow, f"id IN ({marks(gone, '?')})", gone)
         copy.put(replica, tables.IssueRow, found)
+    for chunk in chunks:
+        srv = list(chunk)
+        where_s = f"({marks(chunk, '%s')})"
         for model, column in copy.ISSUE_CHILDREN:
-            copy.delete(replica, model, f"{column} IN {where_l}", chunk)
             copy.put(replica, model, copy.read(server_db, model, f"{column} IN {where_s}", srv))
-        links = "source_id IN {w} OR target_id IN {w}"
-        copy.delete(replica, tables.LinkRow, links.format(w=where_l), chunk * 2)
-        copy.put(
-            replica,
-            tables.LinkRow,
-            copy.read(server_db, tables.LinkRow, links.format(w=where_s), srv * 2),
-        )
+        rows = copy.read(server_db, tables.LinkRow, links.format(w=where_s), srv * 2)
+        copy.put(replica, tables.LinkRow, rows)

@@ -32,14 +32,20 @@ class ServerChange:
 
 def op_applied(database: Database, op_id: str) -> bool:
     """Whether this login already recorded `op_id` (row-level security shows only its own)."""
+    return prior_result(database, op_id) is not None
+
+
+def prior_result(database: Database, op_id: str) -> str | None:
+    """What the push that applied `op_id` recorded ('' for nothing), None if it never was."""
     with database.reading():
         row = database.peewee.execute_sql(
-            "SELECT 1 FROM sync_op WHERE login = session_user AND op_id = %s", (op_id,)
+            "SELECT coalesce(result, '') FROM sync_op WHERE login = session_user AND op_id = %s",
+            (op_id,),
         ).fetchone()
-    return row is not None
+    return None if row is None else str(row[0])
 
 
-def record_op(database: Database, op_id: str) -> bool:
+def record_op(database: Database, op_id: str, result: str | None = None) -> bool:
     """Record `op_id` as applied inside the open transaction; False when it already was.
 
     Same transaction as the op's own rows: both commit or neither does. Two pushes of one op
@@ -48,8 +54,9 @@ def record_op(database: Database, op_id: str) -> bool:
     if database.change_set is None:
         raise RuntimeError("record_op needs the push's transaction open")
     row = database.peewee.execute_sql(
-        "INSERT INTO sync_op (op_id) VALUES (%s) ON CONFLICT DO NOTHING RETURNING op_id",
-        (op_id,),
+        "INSERT INTO sync_op (op_id, result) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+        " RETURNING op_id",
+        (op_id, result),
     ).fetchone()
     return row is not None
 
@@ -60,6 +67,17 @@ def horizon(database: Database) -> int:
         "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
     ).fetchone()
     return int(row[0])
+
+
+def last_change(database: Database, issue_id: int, field: str) -> tuple[str, str] | None:
+    """(actor, at as ISO text) of the newest Change row of this issue's field: who set the
+    value a conflict calls "theirs", and when."""
+    row = database.peewee.execute_sql(
+        'SELECT actor, "at" FROM "change" WHERE issue_id = %s AND field = %s'
+        " ORDER BY id DESC LIMIT 1",
+        (issue_id, field),
+    ).fetchone()
+    return None if row is None else (str(row[0]), row[1].isoformat(sep=" "))
 
 
 def max_change_id(database: Database) -> int:
