@@ -9,12 +9,13 @@ provisional key `<PROJECT>-~<n>` until the server numbers it.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from tracker_gui.domain.enums import LinkKind
-from tracker_gui.domain.models import Comment, Issue, MoveTo, NewIssue
+from tracker_gui.domain.models import Comment, Issue, IssueFilter, MoveTo, NewIssue
 from tracker_gui.errors import NotFoundError, UserError
 from tracker_gui.services import Services
 from tracker_gui.services.issues import IssueService
@@ -36,6 +37,23 @@ class QueuedIssueService(IssueService):
             if real is None:
                 raise
             return super().by_key(real)
+
+    def search(
+        self,
+        flt: IssueFilter,
+        *,
+        sort: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+        with_description: bool = False,
+    ) -> list[Issue]:
+        """`key:TRK-~1` keeps finding the issue once the server has numbered it."""
+        if "-~" in flt.query:
+            keys = outbox.real_keys(self.db)
+            flt = dataclasses.replace(flt, query=outbox.rewrite(flt.query, keys))
+        return super().search(
+            flt, sort=sort, offset=offset, limit=limit, with_description=with_description
+        )
 
     def _queue(self, kind: str, issue_uid: str | None, body: dict[str, Any]) -> None:
         outbox.add(self.db, str(uuid.uuid4()), kind, issue_uid, body)
@@ -141,8 +159,6 @@ class QueuedIssueService(IssueService):
 
 def queued(local: Services) -> Services:
     """`local` (services over a replica) whose issue writes are queued for the server."""
-    import dataclasses
-
     issues = QueuedIssueService(
         local.database, local.issues.catalog, local.issues.repo, local.bus, local.actor
     )

@@ -91,6 +91,15 @@ class SyncService:
             except sync_push.Unreachable as exc:
                 log.info("sync of %s: lost the server while pushing (%s)", self.ident, exc)
                 return self._offline_report()
+            with replica.reading():
+                waiting = entries.counts(replica).waiting
+            if waiting:
+                # Queued while we pushed (the window writes while the CLI syncs): a pull now
+                # would show the server's values over them; the next sync pushes them first.
+                with replica.reading():
+                    counts = entries.counts(replica)
+                return SyncReport(pushed.pushed, 0, counts.conflicts, counts.refused,
+                                  counts.waiting, False)  # fmt: skip
             with replica.transaction():
                 # Every queued action has reached the server (applied, conflict or refused):
                 # issues made offline give way to the server's, under their real numbers.

@@ -12,7 +12,7 @@ from tracker_gui.storage.replica import files
 from tracker_gui.storage.tables import utcnow
 
 LOCAL_ORIGIN = "local"  # Change rows written on the replica, not (yet) the server's
-PROVISIONAL = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-~(\d{1,9})\b")
+PROVISIONAL = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-~(\d{1,9})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -116,4 +116,4 @@ def drop_issue(replica: Database, uid: str) -> None:
 
 def rewrite(text: str, keys: dict[str, str]) -> str:
     """Provisional keys in a description or comment, replaced by their real keys."""
-    return PROVISIONAL.sub(lambda m: keys.get(m.group(0), m.group(0)), text)
+    return PROVISIONAL.sub(lambda m: keys.get(m.group(0).upper(), m.group(0)), text)
