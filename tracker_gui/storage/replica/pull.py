@@ -34,11 +34,25 @@ def pull(
     `touched`: uids of issues a push just sent changes for. They are re-read even where the
     server wrote nothing (a refusal, a conflict): the replica then shows the server's state.
     """
-    with server_db.snapshot():
-        cursor_text = files.meta(replica, "cursor")
-        if cursor_text is None:
-            return _first(server_db, replica, progress)
-        return _since(server_db, replica, int(cursor_text), _seen(replica), list(touched))
+    try:
+        with server_db.snapshot():
+            cursor_text = files.meta(replica, "cursor")
+            if cursor_text is None:
+                return _first(server_db, replica, progress)
+            return _since(server_db, replica, int(cursor_text), _seen(replica), list(touched))
+    except _Queued:
+        return Pulled(0, ())
+
+
+class _Queued(Exception):
+    """A change was queued since the push: pulling now would hide it; the next sync will."""
+
+
+def _begin(replica: Database) -> None:
+    """First thing in the replica's pull transaction (which holds the write lock from here)."""
+    replica.peewee.execute_sql("PRAGMA defer_foreign_keys = ON")
+    if replica.peewee.execute_sql("SELECT count(*) FROM replica_outbox").fetchone()[0]:
+        raise _Queued
 
 
 def _seen(replica: Database) -> set[int]:
@@ -64,7 +78,7 @@ def _first(server_db: Database, replica: Database, progress: Progress | None) ->
     recent = server.changes_from(server_db, horizon)
     total = len(copy.ORDER)
     with replica.transaction():
-        replica.peewee.execute_sql("PRAGMA defer_foreign_keys = ON")
+        _begin(replica)
         for model in reversed(copy.ORDER):
             copy.delete(replica, model, "1 = 1", ())
         count = 0
@@ -87,7 +101,7 @@ def _since(
     new = [c for c in rows if c.id not in seen]
     visible = copy.ids(server_db, "SELECT id FROM project")
     with replica.transaction():
-        replica.peewee.execute_sql("PRAGMA defer_foreign_keys = ON")
+        _begin(replica)
         local = copy.ids(replica, "SELECT id FROM project")
         removed = _drop_projects(replica, sorted(local - visible))
         copy.put(replica, tables.UserRow, copy.read(server_db, tables.UserRow))
