@@ -18,6 +18,7 @@ from tracker_gui import (
     cli_format,
     cli_interchange,
     cli_projects,
+    cli_sync,
     log,
     paths,
 )
@@ -359,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_interchange.register(command)
     cli_admin.register(command)
     cli_projects.register(command)
+    cli_sync.register(command)
     return parser
 
 
@@ -387,7 +389,6 @@ URL_CREATORS = frozenset({"init", "demo"})
 
 
 def _run(args: argparse.Namespace, log_path: str | None) -> int:
-    from tracker_gui.services import open_services
     from tracker_gui.services.admin import is_url
 
     target = getattr(args, "url", None) or args.db or paths.default_database()
@@ -406,11 +407,14 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
         else:
             # A server's database is set up only by the commands meant to (and setup-postgres).
             create = args.create and (not is_url(target) or args.command in URL_CREATORS)
-            services = open_services(target, create=create, quick_check=not args.reads_only)
+            # A team database with an offline copy: reads from it, writes queued offline.
+            services, after = cli_sync.open_services_for(
+                args, target, create=create, quick_check=not args.reads_only
+            )
             try:
                 long = args.command in LONG_RUNNING
                 with services.database.long_running() if long else contextlib.nullcontext():
-                    out = args.handler(services, args)
+                    out = after(args.handler(services, args))
             finally:
                 services.close()
         if args.format == "json":

@@ -220,7 +220,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def issue_json(issue: Issue, status: Status | None, parent_key: str | None) -> dict[str, Any]:
     return {
-        "key": f"{issue.project_key}-{issue.number}",
+        "key": issue.key,
         "id": issue.id,
         "uid": issue.uid,
         "project": issue.project_key,

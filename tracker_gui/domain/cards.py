@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue
+from tracker_gui.domain.validation import issue_key
 
 
 class Card(NamedTuple):
@@ -30,7 +31,7 @@ class Card(NamedTuple):
 
     @property
     def key(self) -> str:
-        return f"{self.project_key}-{self.number}"
+        return issue_key(self.project_key, self.number)
 
 
 # What a board column holds: cards it read, and issues that reached it as live changes.

@@ -8,6 +8,7 @@ from typing import Any
 
 from tracker_gui.domain import people
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, Role, StatusCategory
+from tracker_gui.domain.validation import issue_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ class Issue:
 
     @property
     def key(self) -> str:
-        return f"{self.project_key}-{self.number}"
+        return issue_key(self.project_key, self.number)
 
 
 @dataclass(frozen=True, slots=True)

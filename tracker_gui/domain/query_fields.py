@@ -23,7 +23,7 @@ SORT_KEYS = (
 )  # fmt: skip
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _RELATIVE = re.compile(r"^([+-]?)(\d{1,5})([dw])$")
-_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})-(\d{1,9})$")
+_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})-(~?)(\d{1,9})$")  # ~: provisional (offline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,11 @@ class IssueKey:
     number: int
 
     def __str__(self) -> str:
-        return f"{self.project}-{self.number}"
+        return (
+            f"{self.project}-~{-self.number}"
+            if self.number < 0
+            else f"{self.project}-{self.number}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +114,8 @@ def _key(raw: str) -> IssueKey:
     found = _KEY.match(raw)
     if not found:
         raise ValueError(f"{raw!r} is not an issue key like TRK-12")
-    return IssueKey(found.group(1).upper(), int(found.group(2)))
+    number = int(found.group(3))
+    return IssueKey(found.group(1).upper(), -number if found.group(2) else number)
 
 
 def _choice(raw: str, choices: tuple[str, ...], what: str) -> str:

@@ -98,8 +98,21 @@ def estimate(value: float | None) -> float | None:
 
 
 def split_key(key: str) -> tuple[str, int]:
-    """`TRK-42` -> ("TRK", 42), with a clear error for anything else."""
+    """`TRK-42` -> ("TRK", 42), with a clear error for anything else.
+
+    `TRK-~3`, the provisional key of an issue made offline (not yet numbered by the server),
+    is ("TRK", -3): a replica stores it with the negative number.
+    """
     project, sep, number = key.strip().upper().rpartition("-")
-    if not sep or not number.isdigit() or not PROJECT_KEY_RE.match(project):
+    provisional = number.startswith("~")
+    digits = number[1:] if provisional else number
+    if not sep or not digits.isdigit() or not PROJECT_KEY_RE.match(project):
         raise ValidationError("key", f"{key!r} is not an issue key like TRK-42")
-    return project, int(number)
+    if provisional and int(digits) == 0:
+        raise ValidationError("key", f"{key!r} is not an issue key like TRK-42")
+    return project, -int(digits) if provisional else int(digits)
+
+
+def issue_key(project_key: str, number: int) -> str:
+    """`TRK-42`; a negative number is a provisional key made offline: `TRK-~3`."""
+    return f"{project_key}-~{-number}" if number < 0 else f"{project_key}-{number}"

@@ -139,7 +139,9 @@ class Database:
         return getattr(self._action, "change_set", None)
 
     @contextlib.contextmanager
-    def transaction(self, change_set: str | None = None) -> Iterator[None]:
+    def transaction(
+        self, change_set: str | None = None, *, origin: str | None = None, op_id: str | None = None
+    ) -> Iterator[None]:
         """One write transaction (BEGIN IMMEDIATE on SQLite); driver errors become app errors.
 
         The outermost one is one user action: it carries a change set, `change_set` when
@@ -160,6 +162,14 @@ class Database:
                     self.peewee.execute_sql(
                         "SELECT set_config('tracker.change_set', %s, true)",
                         (self._action.change_set,),
+                    )
+                if not self.is_sqlite and (origin or op_id):
+                    # A push of a queued action (migration 0011): the Change rows of this
+                    # transaction carry the replica and op id through the columns' DEFAULTs.
+                    self.peewee.execute_sql(
+                        "SELECT set_config('tracker.origin', %s, true),"
+                        " set_config('tracker.op_id', %s, true)",
+                        (origin or "", op_id or ""),
                     )
                 yield
             finally:

@@ -218,6 +218,10 @@ class ChangeRow(Base):
     new = TextField(null=True)
     # The UUID of the user action (one service transaction) that wrote the row (version 6).
     change_set = CharField(max_length=36, null=True)
+    # The replica that pushed the row and the queued action's op id (version 11); NULL for
+    # direct writes and older rows. PostgreSQL also has `txid` (not mapped: the pull reads it).
+    origin = CharField(max_length=36, null=True)
+    op_id = CharField(max_length=36, null=True)
 
     class Meta:
         table_name = "change"

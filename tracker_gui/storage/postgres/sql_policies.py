@@ -102,6 +102,12 @@ POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
     # The ownership marker (migration 0005): which program and schema version this is.
     "tracker_meta": [("SELECT", "true", None)],
     "history_pending": [],
+    # Applied op ids of offline pushes (migration 0011): each login records and reads only
+    # its own, so none can claim or learn another's.
+    "sync_op": [
+        ("SELECT", "login = session_user", None),
+        ("INSERT", None, "login = session_user"),
+    ],
 }
 
 # table -> (SELECT?, INSERT columns, UPDATE columns). Ids, versions, numbers, reporters/authors
@@ -136,6 +142,8 @@ GRANTS: dict[str, tuple[bool, str, str]] = {
     "schema_migration": (True, "", ""),
     "tracker_meta": (True, "", ""),
     "history_pending": (False, "", ""),
+    # Not `login`: it is the column's DEFAULT session_user, never the client's.
+    "sync_op": (True, "op_id, result", ""),
 }
 
 # What a user's session calls directly (policies call tracker_projects / tracker_my_user_id).

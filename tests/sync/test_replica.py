@@ -1,0 +1,117 @@
+"""The replica: a file of its own holding exactly what the login may read, kept up to date by
+re-reading the rows the change log names."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.support.attacks import PASSWORD
+from tests.support.secured import Secured
+from tests.sync.helpers import engine, replica_view, server_view, tcp_url
+from tracker_gui.domain.enums import StatusCategory
+from tracker_gui.domain.models import IssueFilter, NewIssue
+from tracker_gui.errors import ConnectionFailedError, NotADatabaseError
+from tracker_gui.services import open_services
+from tracker_gui.services.sync import SyncService
+from tracker_gui.storage.postgres import provision
+
+pytestmark = pytest.mark.postgres
+
+
+def _fill(db: Secured) -> None:
+    adm = db.services("adm")
+    one = adm.issues.create(NewIssue("TRK", "Login crash", description="Stack trace inside"))
+    adm.issues.create(NewIssue("TRK", "Export is slow", parent_key=one.key))
+    adm.issues.comment(one.id, "first comment " + "x" * 400)  # longer than a Change row keeps
+    boss = open_services(db.super_url)
+    try:
+        boss.issues.create(NewIssue("OPS", "Secret ops plan"))
+    finally:
+        boss.close()
+
+
+def test_first_sync_copies_exactly_what_the_login_may_read(
+    secured: Secured, tmp_path: Path
+) -> None:
+    _fill(secured)
+    sync = engine(secured, "mem", tmp_path)
+    seen: list[tuple[int, int]] = []
+    report = sync.sync(progress=lambda done, total: seen.append((done, total)))
+    assert report.offline is False and report.pulled > 0 and report.pushed == 0
+    assert seen[-1][0] == seen[-1][1]
+    assert replica_view(sync) == server_view(secured, "mem")
+    local = sync.local_services()
+    try:
+        assert [p.key for p in local.projects.projects(True)] == ["TRK"]  # OPS is not theirs
+        found = local.issues.search(IssueFilter(text="stack trace"))
+        assert [i.title for i in found] == ["Login crash"]  # full-text search works on it
+        detail = local.issues.detail(local.issues.by_key("TRK-1").id)
+        assert detail.comments[0].body.endswith("x" * 400)  # the row, not the cut Change text
+        assert detail.children[0].title == "Export is slow"
+    finally:
+        local.close()
+    assert stat.S_IMODE(sync.path.stat().st_mode) == 0o600
+    assert PASSWORD.encode() not in sync.path.read_bytes()
+    assert b"Secret ops plan" not in sync.path.read_bytes()
+
+
+def test_a_replica_is_refused_as_a_database(secured: Secured, tmp_path: Path) -> None:
+    sync = engine(secured, "mem", tmp_path)
+    sync.sync()
+    with pytest.raises(NotADatabaseError, match="offline copy of a team database"):
+        open_services(sync.path)
+
+
+def test_later_syncs_reread_the_rows_the_log_names(secured: Secured, tmp_path: Path) -> None:
+    _fill(secured)
+    sync = engine(secured, "vie", tmp_path)
+    sync.sync()
+    adm = secured.services("adm")
+    one = adm.issues.by_key("TRK-1")
+    adm.issues.edit(one.id, one.version, {"title": "Login crash on Wayland", "labels": ["ui"]})
+    adm.issues.comment(one.id, "second " + "y" * 300)
+    two = adm.issues.by_key("TRK-2")
+    adm.issues.delete(two.id, two.version)
+    adm.issues.create(NewIssue("TRK", "A new one"))
+    adm.projects.add_status(one.project_id, "Review", StatusCategory.IN_PROGRESS)
+    report = sync.sync()
+    assert report.pulled >= 6
+    assert replica_view(sync) == server_view(secured, "vie")
+    again = sync.sync()
+    assert again.pulled == 0  # nothing new: nothing counted twice
+
+
+def test_a_project_the_login_lost_is_removed(secured: Secured, tmp_path: Path) -> None:
+    _fill(secured)
+    sync = engine(secured, "mem", tmp_path)
+    sync.sync()
+    boss = open_services(secured.super_url)
+    try:
+        provision.grant(boss.database, secured.logins["mem"], "TRK", None)
+        provision.grant(boss.database, secured.logins["mem"], "OPS", "viewer")
+    finally:
+        boss.close()
+    sync.sync()
+    view = replica_view(sync)
+    assert view == server_view(secured, "mem")
+    assert [r[2] for r in view["issue"]] == [view["project"][0][0]]  # only OPS's issue
+    assert b"Login crash" not in sync.path.read_bytes()
+
+
+def test_unreachable_is_offline_but_a_wrong_password_is_not(
+    secured: Secured, tmp_path: Path
+) -> None:
+    sync = engine(secured, "mem", tmp_path)
+    sync.sync()
+    report = SyncService(
+        f"postgresql://{secured.logins['mem']}@127.0.0.1:1/{secured.name}?connect_timeout=3",
+        password=PASSWORD,
+        folder=tmp_path,
+    ).sync()
+    assert report.offline is True and report.waiting == 0
+    wrong = SyncService(tcp_url(secured, "mem"), password="not it", folder=tmp_path)
+    with pytest.raises(ConnectionFailedError, match="wrong password"):
+        wrong.sync()

@@ -1,0 +1,191 @@
+"""The sync engine behind one replica: push the outbox, pull the server, report (SyncEngine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from tracker_gui import paths
+from tracker_gui.errors import ConnectionFailedError, NotFoundError
+from tracker_gui.services import Services, connect, sync_push, sync_resolve
+from tracker_gui.services.sync_types import (
+    ConflictEntry,
+    Keep,
+    SyncReport,
+    SyncState,
+    SyncStatus,
+)
+from tracker_gui.storage.database import Database, open_database
+from tracker_gui.storage.replica import entries, files, lock, outbox, pull
+from tracker_gui.storage.tables import utcnow
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+class Offline(Exception):
+    """The server could not be reached; the replica (if any) is all there is."""
+
+
+class SyncService:
+    """One shared database and login: its replica file, its outbox, its sync."""
+
+    def __init__(self, url: str, *, password: str | None = None, folder: Path | None = None):
+        self.url = url
+        self.password = password
+        self.login = files.login_of(url)
+        self.ident = files.identity(url, self.login)
+        self.path = files.replica_path(folder or paths.data_dir(), self.ident)
+
+    # -- opening -------------------------------------------------------------------------
+    def has_replica(self) -> bool:
+        return files.exists(self.path)
+
+    def open_replica(self) -> Database:
+        return files.open_replica(self.path, create=False)
+
+    def local_services(self) -> Services:
+        """The services over the replica, acting as the login; issue writes are queued."""
+        from tracker_gui.services.outbox import queued
+
+        return queued(connect(self.open_replica(), actor=self.login))
+
+    def open_server(self) -> Database:
+        """The server as this login; Offline when unreachable (a wrong password or a
+        database that is not Tracker's raises its own error)."""
+        try:
+            return open_database(self.url, password=self.password)
+        except ConnectionFailedError as exc:
+            if exc.unreachable:
+                raise Offline(str(exc)) from exc
+            raise
+
+    # -- SyncEngine ----------------------------------------------------------------------
+    def sync(self, progress: Progress | None = None) -> SyncReport:
+        """Push what is queued, then pull; offline, a report saying so (nothing raised)."""
+        with lock.held(self.path):
+            try:
+                server = self.open_server()
+            except Offline as exc:
+                log.info("sync of %s: offline (%s)", self.ident, exc)
+                return self._offline_report()
+            try:
+                return self._sync_with(server, progress)
+            finally:
+                server.close()
+
+    def _sync_with(self, server: Database, progress: Progress | None) -> SyncReport:
+        replica = files.open_replica(self.path, create=True)
+        try:
+            with replica.transaction():
+                origin = files.meta(replica, "origin") or str(uuid.uuid4())
+                files.set_meta(replica, {"identity": self.ident, "login": self.login,
+                                         "origin": origin})  # fmt: skip
+            srv = connect(server)
+            try:
+                pushed = sync_push.push_all(srv, replica, origin)
+            except sync_push.Unreachable as exc:
+                log.info("sync of %s: lost the server while pushing (%s)", self.ident, exc)
+                return self._offline_report()
+            with replica.reading():
+                waiting = entries.counts(replica).waiting
+            if waiting:
+                # Queued while we pushed (the window writes while the CLI syncs): a pull now
+                # would show the server's values over them; the next sync pushes them first.
+                with replica.reading():
+                    counts = entries.counts(replica)
+                return SyncReport(pushed.pushed, 0, counts.conflicts, counts.refused,
+                                  counts.waiting, False)  # fmt: skip
+            with replica.transaction():
+                # Every queued action has reached the server (applied, conflict or refused):
+                # issues made offline give way to the server's, under their real numbers.
+                outbox.drop_numbered(replica)
+            pulled = pull.pull(server, replica, progress, sorted(pushed.touched))
+            with replica.transaction():
+                files.set_meta(replica, {"offline": "0"})
+                for key in pulled.removed_projects:
+                    log.info("%s: no longer readable, removed from the offline copy", key)
+                    entries.refuse_project(replica, key)
+                counts = entries.counts(replica)
+            return SyncReport(pushed.pushed, pulled.changes, counts.conflicts, counts.refused,
+                              counts.waiting, False)  # fmt: skip
+        finally:
+            replica.close()
+
+    def _offline_report(self) -> SyncReport:
+        if not self.has_replica():
+            return SyncReport(0, 0, 0, 0, 0, True)
+        replica = self.open_replica()
+        try:
+            with replica.transaction():
+                files.set_meta(replica, {"offline": "1"})
+                counts = entries.counts(replica)
+        finally:
+            replica.close()
+        return SyncReport(0, 0, counts.conflicts, counts.refused, counts.waiting, True)
+
+    def status(self) -> SyncStatus:
+        if not self.has_replica():
+            return SyncStatus("never", None, 0, 0, 0)
+        replica = self.open_replica()
+        try:
+            with replica.reading():
+                counts = entries.counts(replica)
+                last = files.meta(replica, "last_synced")
+                offline = files.meta(replica, "offline") == "1"
+        finally:
+            replica.close()
+        when = _aware(last)
+        state: SyncState = "never" if when is None else ("offline" if offline else "synced")
+        return SyncStatus(state, when, counts.waiting, counts.conflicts, counts.refused)
+
+    def last_synced(self) -> dt.datetime | None:
+        return self.status().last_synced
+
+    def conflicts(self) -> list[ConflictEntry]:
+        if not self.has_replica():
+            raise NotFoundError(f"no offline copy of {self.ident} yet (run `tracker-gui sync`)")
+        replica = self.open_replica()
+        try:
+            with replica.reading():
+                return [_entry(r) for r in entries.listed(replica)]
+        finally:
+            replica.close()
+
+    def resolve(
+        self,
+        entry_id: int,
+        *,
+        keep: Keep | None = None,
+        value: str | None = None,
+        dismiss: bool = False,
+    ) -> None:
+        """Settle an entry on the replica; keeping mine (or a value) queues a new change
+        based on the server's value. The caller syncs when online."""
+        local = self.local_services()
+        try:
+            sync_resolve.resolve(local, entry_id, keep=keep, value=value, dismiss=dismiss)
+        finally:
+            local.close()
+
+
+def _entry(row: entries.EntryRow) -> ConflictEntry:
+    kind: Literal["conflict", "refused"] = "conflict" if row.kind == "conflict" else "refused"
+    return ConflictEntry(
+        id=row.id, key=row.issue_key, field=row.field, base=row.base, mine=row.mine,
+        theirs=row.theirs, theirs_by=row.theirs_by, theirs_at=_aware(row.theirs_at),
+        kind=kind, message=row.message,
+    )  # fmt: skip
+
+
+def _aware(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+__all__ = ["Offline", "SyncService", "utcnow"]

@@ -1,0 +1,1 @@
+"""Offline team mode in storage: the server's sync tables and the local replica file."""
