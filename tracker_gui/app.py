@@ -28,11 +28,13 @@ from tracker_gui.errors import (
     TrackerError,
 )
 from tracker_gui.services import Services, connect, open_services
+from tracker_gui.services.sync import SyncService
 from tracker_gui.storage.database import is_url, open_database
 from tracker_gui.ui import connection_monitor, icons, live_setup, theme
 from tracker_gui.ui.backups import BackupScheduler
 from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs.connect import ConnectDialog, install_action
+from tracker_gui.ui.first_copy import open_offline_copy
 from tracker_gui.ui.first_paint import after_first_paint
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
@@ -231,13 +233,20 @@ class Session:
         self.store: Store | None = None
         self.window: MainWindow | None = None
         self.live: live_setup.LiveWiring | None = None
+        self.engine: SyncService | None = None  # a shared database's offline copy and sync
 
     def start(self, services: Services) -> None:
         old_services, old_store, old_window = self.services, self.store, self.window
+        # A shared database: the window reads and writes its offline copy, and syncs it.
+        engine = None
+        copied = open_offline_copy(services, old_window)
+        if copied is not None:
+            services.close()
+            services, engine = copied
         store = Store(services)
         settings = Settings()
         theme.apply_theme(self.app, settings.get("ui/theme"))
-        window = MainWindow(store, settings)
+        window = MainWindow(store, settings, sync=engine)
         window.openDatabaseRequested.connect(self._on_window_open_database_requested)
         install_action(window, window.actions_.open_database, self._on_connect_triggered)
         # A server can go away, a local file cannot; a replica's sync state tells it itself.
@@ -255,6 +264,7 @@ class Session:
         scheduler.failed.connect(store.errorOccurred)
         scheduler.start()
         self.services, self.store, self.window = services, store, window
+        self.engine = engine
         if old_window is not None:
             old_window.close()
             old_window.deleteLater()
@@ -272,7 +282,7 @@ class Session:
     def _on_connect_triggered(self) -> None:
         """File > Connect to Shared Database: swap to it, or back to the local file."""
         assert self.services is not None and self.window is not None
-        shared = not self.services.database.is_sqlite
+        shared = self.engine is not None or not self.services.database.is_sqlite
         dialog = ConnectDialog(
             Settings(),
             open_shared,

@@ -309,6 +309,12 @@ class Database:
                 target.close()
         return dest
 
+    def password(self) -> str | None:
+        """The password a PostgreSQL connection was opened with (None: the keychain's, a
+        .pgpass file's or none): a sync engine opens the same server again with it."""
+        value = getattr(self.peewee, "connect_params", {}).get("password")
+        return str(value) if value else None
+
     def close(self) -> None:
         if tables.ALL_TABLES[0]._meta.database is self.peewee:
             for table in tables.ALL_TABLES:

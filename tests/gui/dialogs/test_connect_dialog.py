@@ -145,7 +145,11 @@ def test_connecting_swaps_the_window_and_switching_back_returns_to_the_file(
     assert shared is not None and shared is not first
     qtbot.addWidget(shared)
     assert "erin@127.0.0.1/shared" in shared.windowTitle()
-    assert session.services is not None and not session.services.database.is_sqlite
+    # The window works on the team database's offline copy, synced with the server.
+    assert session.engine is not None and session.engine.has_replica()
+    assert session.services is not None and session.services.database.is_sqlite
+    assert "erin@127.0.0.1/shared (offline copy)" in session.services.database.label
+    assert shared.sync_ui is not None
     assert local.database.peewee.is_closed()
     assert ring.entries == {}  # not remembered: this session only
 

@@ -1,0 +1,114 @@
+"""The window on a team database works on its offline copy: opened through the app's Session.
+
+A member opens the shared database as the app does (Session.start with the server's services):
+the first open makes the offline copy, and the window then reads and writes the copy, shows
+the sync state and pushes what was changed; with the server stopped, a change is kept and
+queued, and it reaches the server after the restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.support.attacks import PASSWORD
+from tests.support.pgtcp import TcpCluster
+from tests.support.secured import Secured
+from tests.sync.helpers import tcp_url
+from tracker_gui.app import Session
+from tracker_gui.domain.models import IssueFilter, NewIssue
+from tracker_gui.services import connect
+from tracker_gui.storage.database import open_database
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def session(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Session]:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path / 'no-bus'}")
+    made = Session(qapp)
+    yield made
+    made.close()
+    if made.window is not None:
+        made.window.close()
+
+
+def server_titles(secured: Secured) -> set[str]:
+    services = connect(open_database(tcp_url(secured, "mem"), password=PASSWORD))
+    try:
+        return {i.title for i in services.issues.search(IssueFilter())}
+    finally:
+        services.close()
+
+
+def test_the_window_opens_on_the_offline_copy_and_pushes_its_changes(
+    qtbot: QtBot, session: Session, secured: Secured
+) -> None:
+    admin = secured.services("adm")
+    admin.issues.create(NewIssue("TRK", "on the server before the copy"))
+    server = connect(open_database(tcp_url(secured, "mem"), password=PASSWORD))
+    session.start(server)
+    window, store = session.window, session.store
+    assert window is not None and store is not None and session.engine is not None
+    qtbot.addWidget(window)
+    assert store.services.database.is_sqlite  # the copy, not the server
+    assert "(offline copy)" in store.services.database.label
+    assert window.sync_ui is not None
+    board = window.main_board()
+    assert board is not None
+    titles = {i.title for i in store.search(IssueFilter())}
+    assert "on the server before the copy" in titles
+
+    made = store.services.issues.create(NewIssue("TRK", "made in the window"))
+    assert made.key.startswith("TRK-")
+    qtbot.waitUntil(lambda: "made in the window" in server_titles(secured), timeout=20_000)
+    status = session.engine.status()
+    assert status.waiting == 0 and status.state == "synced"
+
+    # A teammate's change reaches the window at its next sync, on the board too.
+    admin.issues.create(NewIssue("TRK", "from a teammate"))
+    ui = window.sync_ui
+    qtbot.waitUntil(ui.controller.sync_now, timeout=10_000)
+
+    def on_board() -> bool:
+        cells = board.cells()
+        return any(
+            "from a teammate" in str(model.index(row, 0).data())
+            for _status, _lane, model, _view in cells
+            for row in range(model.rowCount())
+        )
+
+    qtbot.waitUntil(on_board, timeout=20_000)
+
+
+def test_with_the_server_stopped_a_change_waits_and_goes_out_after_the_restart(
+    qtbot: QtBot, session: Session, secured: Secured, pg_tcp_cluster: TcpCluster
+) -> None:
+    server = connect(open_database(tcp_url(secured, "mem"), password=PASSWORD))
+    session.start(server)
+    window, store, engine = session.window, session.store, session.engine
+    assert window is not None and store is not None and engine is not None
+    qtbot.addWidget(window)
+    ui = window.sync_ui
+    assert ui is not None
+    pg_tcp_cluster.halt()
+    try:
+        made = store.services.issues.create(NewIssue("TRK", "written on the train"))
+        assert "-~" in made.key  # a provisional key until the server numbers it
+        assert ui.controller.sync_now()
+        qtbot.waitUntil(lambda: engine.status().state == "offline", timeout=20_000)
+        label = ui.status.state_label.text()
+        qtbot.waitUntil(lambda: "1 change waiting" in ui.status.state_label.text(),
+                        timeout=10_000)  # fmt: skip
+        assert "Offline" in ui.status.state_label.text(), label
+    finally:
+        pg_tcp_cluster.resume()
+    qtbot.waitUntil(ui.controller.sync_now, timeout=10_000)
+    qtbot.waitUntil(lambda: "written on the train" in server_titles(secured), timeout=20_000)
+    qtbot.waitUntil(lambda: engine.status().waiting == 0, timeout=20_000)
