@@ -39,6 +39,7 @@ from tracker_gui.ui.first_paint import after_first_paint
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.sync_wake import SyncWake
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +235,7 @@ class Session:
         self.window: MainWindow | None = None
         self.live: live_setup.LiveWiring | None = None
         self.engine: SyncService | None = None  # a shared database's offline copy and sync
+        self.wake: SyncWake | None = None  # its LISTEN on the server
 
     def start(self, services: Services) -> None:
         old_services, old_store, old_window = self.services, self.store, self.window
@@ -247,6 +249,13 @@ class Session:
         settings = Settings()
         theme.apply_theme(self.app, settings.get("ui/theme"))
         window = MainWindow(store, settings, sync=engine)
+        if self.wake is not None:
+            self.wake.stop()
+            self.wake = None
+        if engine is not None and window.sync_ui is not None:
+            # A teammate's commit wakes a sync at once (listening from the first sync on).
+            self.wake = SyncWake(engine.listen, window.sync_ui.controller, window)
+            window.sync_ui.controller.sync_now()
         window.openDatabaseRequested.connect(self._on_window_open_database_requested)
         install_action(window, window.actions_.open_database, self._on_connect_triggered)
         # A server can go away, a local file cannot; a replica's sync state tells it itself.
@@ -301,6 +310,9 @@ class Session:
             self.start(services)
 
     def close(self) -> None:
+        if self.wake is not None:
+            self.wake.stop()
+            self.wake = None
         if self.live is not None:
             self.live.close()
         if self.store is not None:

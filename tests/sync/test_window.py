@@ -71,10 +71,11 @@ def test_the_window_opens_on_the_offline_copy_and_pushes_its_changes(
     status = session.engine.status()
     assert status.waiting == 0 and status.state == "synced"
 
-    # A teammate's change reaches the window at its next sync, on the board too.
+    # A teammate's commit wakes the window's sync (LISTEN): it is on the board at once,
+    # long before the timed sync (30 s).
+    assert session.wake is not None
+    qtbot.waitUntil(lambda: session.wake is not None and session.wake.listening, timeout=10_000)
     admin.issues.create(NewIssue("TRK", "from a teammate"))
-    ui = window.sync_ui
-    qtbot.waitUntil(ui.controller.sync_now, timeout=10_000)
 
     def on_board() -> bool:
         cells = board.cells()
@@ -84,7 +85,7 @@ def test_the_window_opens_on_the_offline_copy_and_pushes_its_changes(
             for row in range(model.rowCount())
         )
 
-    qtbot.waitUntil(on_board, timeout=20_000)
+    qtbot.waitUntil(on_board, timeout=10_000)
 
 
 def test_with_the_server_stopped_a_change_waits_and_goes_out_after_the_restart(
@@ -97,6 +98,7 @@ def test_with_the_server_stopped_a_change_waits_and_goes_out_after_the_restart(
     qtbot.addWidget(window)
     ui = window.sync_ui
     assert ui is not None
+    qtbot.waitUntil(lambda: not ui.controller.syncing, timeout=10_000)  # the opening sync
     pg_tcp_cluster.halt()
     try:
         made = store.services.issues.create(NewIssue("TRK", "written on the train"))

@@ -20,6 +20,7 @@ from tracker_gui.services.sync_types import (
     SyncStatus,
 )
 from tracker_gui.storage.database import Database, open_database
+from tracker_gui.storage.listen import Listener
 from tracker_gui.storage.replica import entries, files, lock, outbox, pull
 from tracker_gui.storage.tables import utcnow
 
@@ -63,6 +64,15 @@ class SyncService:
             if exc.unreachable:
                 raise Offline(str(exc)) from exc
             raise
+
+    def listen(self) -> Listener:
+        """A LISTEN connection to the server's change channel (a commit wakes a sync);
+        Offline when the server is out of reach."""
+        server = self.open_server()
+        try:
+            return Listener.open(server)
+        finally:
+            server.close()
 
     # -- SyncEngine ----------------------------------------------------------------------
     def sync(self, progress: Progress | None = None) -> SyncReport:
