@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -114,3 +115,41 @@ def test_with_the_server_stopped_a_change_waits_and_goes_out_after_the_restart(
     qtbot.waitUntil(ui.controller.sync_now, timeout=10_000)
     qtbot.waitUntil(lambda: "written on the train" in server_titles(secured), timeout=20_000)
     qtbot.waitUntil(lambda: engine.status().waiting == 0, timeout=20_000)
+
+
+def test_a_conflict_shows_in_the_pane_and_keep_mine_reaches_the_server(
+    qtbot: QtBot, session: Session, secured: Secured, pg_tcp_cluster: TcpCluster
+) -> None:
+    admin = secured.services("adm")
+    shared = admin.issues.create(NewIssue("TRK", "Crash on start"))
+    server = connect(open_database(tcp_url(secured, "mem"), password=PASSWORD))
+    session.start(server)
+    window, store, engine = session.window, session.store, session.engine
+    assert window is not None and store is not None and engine is not None
+    qtbot.addWidget(window)
+    ui = window.sync_ui
+    assert ui is not None
+    qtbot.waitUntil(lambda: not ui.controller.syncing, timeout=10_000)  # the opening sync
+    mine = next(i for i in store.search(IssueFilter()) if i.title == "Crash on start")
+    pg_tcp_cluster.halt()
+    try:
+        store.services.issues.edit(mine.id, mine.version, {"title": "Crash on start (Wayland)"})
+    finally:
+        pg_tcp_cluster.resume()
+    # Meanwhile a teammate renamed it on the server: the push must not overwrite that.
+    admin = secured.services("adm")  # the stop cut the old connection
+    admin.issues.edit(shared.id, shared.version, {"title": "Crash on start, see log"})
+    qtbot.waitUntil(ui.controller.sync_now, timeout=10_000)
+    qtbot.waitUntil(lambda: ui.pane.model.rowCount() == 1, timeout=20_000)
+    assert "1 conflict" in ui.status.entries_button.text()
+    entry = ui.controller.entries[0]
+    assert (entry.field, entry.mine, entry.theirs) == (
+        "title", "Crash on start (Wayland)", "Crash on start, see log"
+    )  # fmt: skip
+    assert server_titles(secured) >= {"Crash on start, see log"}
+
+    ui.show_pane()
+    ui.pane.table.selectRow(0)
+    qtbot.mouseClick(ui.pane.keep_mine, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Crash on start (Wayland)" in server_titles(secured), timeout=20_000)
+    qtbot.waitUntil(lambda: ui.pane.model.rowCount() == 0, timeout=20_000)
