@@ -153,3 +153,29 @@ def test_a_conflict_shows_in_the_pane_and_keep_mine_reaches_the_server(
     qtbot.mouseClick(ui.pane.keep_mine, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Crash on start (Wayland)" in server_titles(secured), timeout=20_000)
     qtbot.waitUntil(lambda: ui.pane.model.rowCount() == 0, timeout=20_000)
+
+
+def test_a_teammates_move_pulled_into_the_copy_notifies_once(
+    qtbot: QtBot, session: Session, secured: Secured, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support.notify_recorder import RecordingBackend
+    from tracker_gui.notify.notifier import Notifier
+    from tracker_gui.ui import live_setup
+
+    recorder = RecordingBackend()
+    monkeypatch.setattr(live_setup, "desktop_notifier", lambda: Notifier(recorder))
+    admin = secured.services("adm")
+    mine = admin.issues.create(NewIssue("TRK", "Fix the login", assignee=secured.logins["mem"]))
+    server = connect(open_database(tcp_url(secured, "mem"), password=PASSWORD))
+    session.start(server)
+    window = session.window
+    assert window is not None
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: session.live is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: session.wake is not None and session.wake.listening, timeout=10_000)
+    done = next(s for s in admin.projects.statuses(mine.project_id) if s.name == "Done")
+    admin.issues.move(mine.id, mine.version, done.id)  # a teammate, from another process
+    qtbot.waitUntil(lambda: len(recorder.sent) >= 1, timeout=15_000)
+    assert [n.summary for n in recorder.sent] == [f"{mine.key} moved to Done"]
+    qtbot.wait(1500)  # the next syncs re-read nothing new: still one notification
+    assert len(recorder.sent) == 1
