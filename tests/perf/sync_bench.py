@@ -186,7 +186,7 @@ def many_clients(cluster: BenchCluster, args: Any) -> dict[str, Any]:
         ctx.Process(
             target=client,
             args=(n, args.clients, url, password, folders[n], key, start_at, args.seconds, queue),
-        )  # fmt: skip
+        )
         for n in range(args.clients)
     ]
     for p in procs:
