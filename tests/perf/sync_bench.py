@@ -30,7 +30,6 @@ import shutil
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +109,7 @@ def client(
     from tracker_gui.services.sync import SyncService
 
     engine = SyncService(url, password=password, folder=Path(folder))
+    engine.sync()  # its first copy (a couple of hundred issues)
     local = engine.local_services()
     listener = engine.listen()
     mine = local.issues.by_key(f"{key}-{index + 1}")
@@ -158,34 +158,44 @@ def client(
 
 
 def many_clients(cluster: BenchCluster, args: Any) -> dict[str, Any]:
-    url, password, key = secure(cluster, "clients", max(args.clients * 2, 200))
-    from tracker_gui.services.sync import SyncService
-    from tracker_gui.storage.replica import files
+    """One login per client (a login may hold 10 connections), each its own first copy."""
+    _url, password, key = secure(cluster, "clients", max(args.clients * 2, 200))
+    from tracker_gui.services import open_services
+    from tracker_gui.storage.postgres import provision
 
-    first = args.workdir / "client-template"
-    shutil.rmtree(first, ignore_errors=True)
-    template = SyncService(url, password=password, folder=first)
-    template.sync()
+    admin = open_services(cluster.url("clients"))
+    urls = []
+    try:
+        for n in range(args.clients):
+            login = f"bench_{n:02d}"
+            provision.add_user(admin.database, login, password)
+            provision.grant(admin.database, login, key, "member")
+            urls.append(cluster.tcp_url("clients", login))
+    finally:
+        admin.close()
     folders = []
     for n in range(args.clients):
         folder = args.workdir / f"client-{n}"
         shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(first, folder)
-        engine = SyncService(url, password=password, folder=folder)
-        replica = engine.open_replica()
-        try:
-            with replica.transaction():
-                files.set_meta(replica, {"origin": str(uuid.uuid4())})  # a copy is its own
-        finally:
-            replica.close()
+        folder.mkdir(parents=True)
         folders.append(str(folder))
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    start_at = time.time() + 5.0 + args.clients * 0.05  # every process up and listening
+    start_at = time.time() + 10.0 + args.clients * 0.2  # every process copied and listening
     procs = [
         ctx.Process(
             target=client,
-            args=(n, args.clients, url, password, folders[n], key, start_at, args.seconds, queue),
+            args=(
+                n,
+                args.clients,
+                urls[n],
+                password,
+                folders[n],
+                key,
+                start_at,
+                args.seconds,
+                queue,
+            ),
         )
         for n in range(args.clients)
     ]
