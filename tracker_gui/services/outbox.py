@@ -137,9 +137,22 @@ class QueuedIssueService(IssueService):
             super().watch(issue_id, who, on)
             self._queue("watch", issue.uid, {"key": issue.key, "user": who, "on": on})
 
-    # Writes not queued yet: refused rather than done locally and never sent.
     def bulk_move(self, moves: Sequence[tuple[int, int, int]] | Sequence[MoveTo]) -> list[Issue]:
-        raise UserError(OFFLINE_ONLY.format(what="moving several issues at once"))
+        """A multi-card drop: one transaction here, one entry per moved issue in the outbox,
+        all in the drop's change set (pushed later, it is still one action for the others)."""
+        ids = [m.issue_id if isinstance(m, MoveTo) else m[0] for m in moves]
+        with self.db.transaction():
+            before = {i: self.get(i) for i in ids}
+            bases = {i: values(self, b) for i, b in before.items()}
+            after = IssueService.bulk_move(self, moves)
+            for issue in after:
+                was = before[issue.id]
+                fields = changed(bases[issue.id], values(self, issue))
+                if fields:
+                    self._queue("move", was.uid, {"key": was.key, "fields": fields})
+        return after
+
+    # Writes not queued yet: refused rather than done locally and never sent.
 
     def delete(self, issue_id: int, expected_version: int) -> None:
         raise UserError(OFFLINE_ONLY.format(what="deleting an issue"))

@@ -1,0 +1,43 @@
+"""A multi-card move made on the offline copy is queued as one action and pushed as one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.secured import Secured, superuser
+from tests.sync.helpers import engine
+from tracker_gui.domain.models import IssueFilter, NewIssue
+
+pytestmark = pytest.mark.postgres
+
+
+def test_a_bulk_move_on_the_copy_reaches_the_server_as_one_change_set(
+    secured: Secured, tmp_path: Path
+) -> None:
+    adm = secured.services("adm")
+    for title in ("One", "Two", "Three"):
+        adm.issues.create(NewIssue("TRK", title))
+    secured.close()
+    mem = engine(secured, "mem", tmp_path / "mem")
+    mem.sync()
+    local = mem.local_services()
+    try:
+        issues = sorted(local.issues.search(IssueFilter()), key=lambda i: i.number)
+        done = next(s for s in local.projects.statuses(issues[0].project_id) if s.name == "Done")
+        moved = local.issues.bulk_move([(i.id, i.version, done.id) for i in issues[:2]])
+        assert {i.title for i in moved} == {"One", "Two"}
+    finally:
+        local.close()
+    assert mem.status().waiting == 2  # one entry per moved issue, one action
+    report = mem.sync()
+    assert (report.pushed, report.conflicts, report.refused) == (2, 0, 0)
+    with superuser(secured) as conn:
+        rows = conn.execute(
+            "SELECT i.title, s.name, c.change_set FROM change AS c"
+            " JOIN issue AS i ON i.id = c.issue_id JOIN status AS s ON s.id = i.status_id"
+            " WHERE c.field = 'status' ORDER BY i.title"
+        ).fetchall()
+    assert [(r[0], r[1]) for r in rows] == [("One", "Done"), ("Two", "Done")]
+    assert len({r[2] for r in rows}) == 1  # pushed later, still one change set
