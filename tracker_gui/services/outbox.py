@@ -152,27 +152,59 @@ class QueuedIssueService(IssueService):
                     self._queue("move", was.uid, {"key": was.key, "fields": fields})
         return after
 
-    # Writes not queued yet: refused rather than done locally and never sent.
+    # Writes the outbox cannot hold yet: made on the server when it answers (then the copy is
+    # brought up to date), refused offline rather than done here and never sent.
+    online: Callable[[], Services] | None = None  # the server as this login (Offline raised)
+    settle: Callable[[], object] | None = None  # a sync after such a write
+
+    def _on_server(self, what: str, act: Callable[[Services], Any]) -> Any:
+        if self.online is None:
+            raise UserError(OFFLINE_ONLY.format(what=what))
+        try:
+            server = self.online()
+        except Exception as exc:  # unreachable (Offline) or refused: the same plain words
+            raise UserError(OFFLINE_ONLY.format(what=what)) from exc
+        try:
+            result = act(server)
+        finally:
+            server.close()
+        if self.settle is not None:
+            self.settle()
+        return result
 
     def delete(self, issue_id: int, expected_version: int) -> None:
-        raise UserError(OFFLINE_ONLY.format(what="deleting an issue"))
+        self._on_server(
+            "deleting an issue", lambda srv: srv.issues.delete(issue_id, expected_version)
+        )
 
     def delete_comment(self, comment_id: int) -> Comment:
-        raise UserError(OFFLINE_ONLY.format(what="deleting a comment"))
+        result: Comment = self._on_server(
+            "deleting a comment", lambda srv: srv.issues.delete_comment(comment_id)
+        )
+        return result
 
     def edit_comment(self, comment_id: int, body: str) -> Comment:
-        raise UserError(OFFLINE_ONLY.format(what="editing a comment"))
+        result: Comment = self._on_server(
+            "editing a comment", lambda srv: srv.issues.edit_comment(comment_id, body)
+        )
+        return result
 
     def unlink(self, issue_id: int, kind: LinkKind, other_key: str) -> None:
-        raise UserError(OFFLINE_ONLY.format(what="removing a link"))
+        self._on_server("removing a link", lambda srv: srv.issues.unlink(issue_id, kind, other_key))
 
     def attach(self, issue_id: int, name: str, data: bytes) -> None:
-        raise UserError(OFFLINE_ONLY.format(what="attaching a file"))
+        self._on_server("attaching a file", lambda srv: srv.issues.attach(issue_id, name, data))
 
 
-def queued(local: Services) -> Services:
-    """`local` (services over a replica) whose issue writes are queued for the server."""
+def queued(
+    local: Services,
+    online: Callable[[], Services] | None = None,
+    settle: Callable[[], object] | None = None,
+) -> Services:
+    """`local` (services over a replica) whose issue writes are queued for the server; with
+    `online`, the writes the outbox cannot hold yet are made on the server, then `settle`."""
     issues = QueuedIssueService(
         local.database, local.issues.catalog, local.issues.repo, local.bus, local.actor
     )
+    issues.online, issues.settle = online, settle
     return dataclasses.replace(local, issues=issues)

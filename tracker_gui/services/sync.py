@@ -49,11 +49,17 @@ class SyncService:
     def open_replica(self) -> Database:
         return files.open_replica(self.path, create=False)
 
-    def local_services(self) -> Services:
-        """The services over the replica, acting as the login; issue writes are queued."""
+    def local_services(self, online: bool = False) -> Services:
+        """The services over the replica, acting as the login; issue writes are queued.
+        `online` (the window): the writes the outbox cannot hold yet (delete, unlink, a
+        comment's edit or removal, an attachment) are made on the server when it answers,
+        and a sync brings them into the copy; offline they are refused with a plain message."""
         from tracker_gui.services.outbox import queued
 
-        return queued(connect(self.open_replica(), actor=self.login))
+        local = connect(self.open_replica(), actor=self.login)
+        if not online:
+            return queued(local)
+        return queued(local, lambda: connect(self.open_server()), self.sync)
 
     def open_server(self) -> Database:
         """The server as this login; Offline when unreachable (a wrong password or a

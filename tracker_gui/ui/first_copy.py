@@ -101,7 +101,7 @@ def open_offline_copy(
             if report.offline or not engine.has_replica():
                 log.warning("no offline copy of %s: the server went away", server.label)
                 return None
-        local = engine.local_services()
+        local = engine.local_services(online=True)
     except TrackerError as exc:
         log.warning("no offline copy of %s: %s", server.label, exc)
         message.error(
