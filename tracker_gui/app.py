@@ -239,6 +239,7 @@ class Session:
 
     def start(self, services: Services) -> None:
         old_services, old_store, old_window = self.services, self.store, self.window
+        old_engine = self.engine
         # A shared database: the window reads and writes its offline copy, and syncs it.
         engine = None
         copied = open_offline_copy(services, old_window)
@@ -281,6 +282,8 @@ class Session:
             old_store.close()
         if old_services is not None:
             old_services.close()
+        if old_engine is not None and old_engine is not engine:
+            old_engine.close()
 
     def _go_live(self, store: Store, window: MainWindow, settings: Settings) -> None:
         if store is not self.store or self.live is not None:
@@ -313,6 +316,10 @@ class Session:
         if self.wake is not None:
             self.wake.stop()
             self.wake = None
+        if self.window is not None and self.window.sync_ui is not None:
+            self.window.sync_ui.stop()  # the run under way ends before its connection goes
+        if self.engine is not None:
+            self.engine.close()
         if self.live is not None:
             self.live.close()
         if self.store is not None:

@@ -41,6 +41,16 @@ class SyncService:
         self.login = files.login_of(url)
         self.ident = files.identity(url, self.login)
         self.path = files.replica_path(folder or paths.data_dir(), self.ident)
+        # The server connection a sync keeps for the next one: a window syncs after every
+        # teammate's commit, and a new connection each time (a password exchange on both
+        # sides) cost more than the sync itself with many clients on one server.
+        self._kept: Database | None = None
+
+    def close(self) -> None:
+        """Close the server connection kept between syncs (the next sync opens another)."""
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            kept.close()
 
     # -- opening -------------------------------------------------------------------------
     def has_replica(self) -> bool:
@@ -85,14 +95,21 @@ class SyncService:
         """Push what is queued, then pull; offline, a report saying so (nothing raised)."""
         with lock.held(self.path):
             try:
-                server = self.open_server()
+                server = self._kept or self.open_server()
             except Offline as exc:
                 log.info("sync of %s: offline (%s)", self.ident, exc)
                 return self._offline_report()
+            self._kept = None
             try:
-                return self._sync_with(server, progress)
-            finally:
-                server.close()
+                report = self._sync_with(server, progress)
+            except BaseException:
+                server.close()  # whatever broke, the next sync starts on a fresh connection
+                raise
+            if report.offline:
+                server.close()  # lost during the sync
+            else:
+                self._kept = server
+            return report
 
     def _sync_with(self, server: Database, progress: Progress | None) -> SyncReport:
         replica = files.open_replica(self.path, create=True)

@@ -74,6 +74,9 @@ class SyncController(QObject):
         self._syncing = False
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one run at a time; the engine locks pushers too
+        # One thread for good: the engine keeps its server connection between runs, and a
+        # database connection belongs to the thread that opened it.
+        self._pool.setExpiryTimeout(-1)
         self._signals = _Signals(self)
         self._signals.finished.connect(self._on_run_finished)
         self._signals.failed.connect(self._on_run_failed)
