@@ -157,6 +157,12 @@ def client(
     out.put((index, commits, seen))
 
 
+def _parse(title: str) -> tuple[int, int]:
+    """(client, seq) of a title "bench c<client> #<seq>"."""
+    head, _, seq = title.rpartition(" #")
+    return int(head.rsplit("c", 1)[1]), int(seq)
+
+
 def many_clients(cluster: BenchCluster, args: Any) -> dict[str, Any]:
     """One login per client (a login may hold 10 connections), each its own first copy."""
     _url, password, key = secure(cluster, "clients", max(args.clients * 2, 200))
@@ -204,20 +210,25 @@ def many_clients(cluster: BenchCluster, args: Any) -> dict[str, Any]:
     results = [queue.get(timeout=args.seconds + 120) for _ in procs]
     for p in procs:
         p.join(timeout=30)
-    committed: dict[str, float] = {}
-    author: dict[str, int] = {}
-    for index, commits, _seen in results:
+    # A change is visible in a copy once that copy shows it or a later change of the same
+    # issue (a client that pulls less than once a second sees only the newest title).
+    committed: dict[tuple[int, int], float] = {}
+    for _index, commits, _seen in results:
         for title, at in commits:
-            committed[title], author[title] = at, index
+            committed[_parse(title)] = at
     latencies: list[float] = []
     observed = 0
     for index, _commits, seen in results:
-        firsts: dict[str, float] = {}
+        reached: dict[int, list[tuple[int, float]]] = {}  # author -> (seq, first seen), in order
         for title, at in seen:
-            firsts.setdefault(title, at)
-        for title, at in firsts.items():
-            if title in committed and author[title] != index:
-                latencies.append((at - committed[title]) * 1000)
+            author, seq = _parse(title)
+            reached.setdefault(author, []).append((seq, at))
+        for (author, seq), at in committed.items():
+            if author == index:
+                continue
+            first = next((t for s_, t in reached.get(author, []) if s_ >= seq), None)
+            if first is not None:
+                latencies.append((first - at) * 1000)
                 observed += 1
     expected = len(committed) * (args.clients - 1)
     latencies.sort()
