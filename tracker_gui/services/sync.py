@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,7 @@ class SyncService:
         # teammate's commit, and a new connection each time (a password exchange on both
         # sides) cost more than the sync itself with many clients on one server.
         self._kept: Database | None = None
+        self._thread: int | None = None  # the thread whose syncs keep it
 
     def close(self) -> None:
         """Close the server connection kept between syncs (the next sync opens another)."""
@@ -94,19 +96,25 @@ class SyncService:
     def sync(self, progress: Progress | None = None) -> SyncReport:
         """Push what is queued, then pull; offline, a report saying so (nothing raised)."""
         with lock.held(self.path):
+            # A connection belongs to the thread that opened it: the thread of the first sync
+            # keeps its server connection; another thread's sync (a write the window made on
+            # the server, then synced) opens one of its own and closes it.
+            mine = self._thread in (None, threading.get_ident())
+            self._thread = threading.get_ident() if mine else self._thread
             try:
-                server = self._kept or self.open_server()
+                server = (self._kept if mine else None) or self.open_server()
             except Offline as exc:
                 log.info("sync of %s: offline (%s)", self.ident, exc)
                 return self._offline_report()
-            self._kept = None
+            if mine:
+                self._kept = None
             try:
                 report = self._sync_with(server, progress)
             except BaseException:
                 server.close()  # whatever broke, the next sync starts on a fresh connection
                 raise
-            if report.offline:
-                server.close()  # lost during the sync
+            if report.offline or not mine:
+                server.close()  # lost during the sync, or not this thread's to keep
             else:
                 self._kept = server
             return report
