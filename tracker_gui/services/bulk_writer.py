@@ -98,6 +98,11 @@ class BulkWriter:
         a secured database keeps exactly these numbers on the issues this transaction writes."""
         return self.repo.reserve_numbers(project_id, count)
 
+    def keep_numbers_through(self, project_id: int, top: int) -> None:
+        """Before writing issues that carry their own numbers (up to `top`) into a project
+        this transaction created: a secured database then keeps those numbers."""
+        self.repo.reserve_through(project_id, top)
+
     @property
     def writes_history(self) -> bool:
         """False on a secured database: its triggers write the history (as who really did

@@ -351,6 +351,10 @@ class IssueRepo(IssueRanksRepo, IssueExtrasRepo):
         """The first of `count` consecutive numbers for a bulk write (number_blocks.reserve)."""
         return number_blocks.reserve(self.db, project_id, count)
 
+    def reserve_through(self, project_id: int, top: int) -> None:
+        """Numbers up to `top` a bulk write names itself (number_blocks.reserve_through)."""
+        number_blocks.reserve_through(self.db, project_id, top)
+
     def insert(self, values: dict[str, Any]) -> int:
         return writes.insert_row(self.db, IssueRow, values)
 

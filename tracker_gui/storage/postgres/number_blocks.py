@@ -19,7 +19,9 @@ def reserve(database: Database, project_id: int, count: int) -> int:
     the caller may create issues there and lets the insert trigger keep exactly these numbers.
     """
     pw = database.peewee
-    if not database.server_managed:
+    if database.server_managed:
+        _require_function(database)
+    else:
         mark = pw.param
         row = pw.execute_sql(
             f'UPDATE "project" SET "next_number" = "next_number" + {mark}'
@@ -29,7 +31,28 @@ def reserve(database: Database, project_id: int, count: int) -> int:
         if row is None:
             raise StorageError(f"project {project_id} is gone", "try again")
         return int(row[0]) - count
-    present = pw.execute_sql(
+    row = pw.execute_sql(
+        "SELECT public.tracker_reserve_numbers(%s, %s)", (project_id, count)
+    ).fetchone()
+    return int(row[0])
+
+
+def reserve_through(database: Database, project_id: int, top: int) -> None:
+    """Let a secured database keep the numbers up to `top` that a write names itself (a
+    restore, an import keeping its file's keys) in a project this transaction created: no one
+    else can number an issue there before it commits. Elsewhere rows keep any number anyway."""
+    if not database.server_managed:
+        return
+    _require_function(database)
+    database.peewee.execute_sql(
+        "SELECT public.tracker_reserve_numbers(p.id, greatest(0, %s - p.next_number + 1))"
+        " FROM public.project AS p WHERE p.id = %s",
+        (top, project_id),
+    )
+
+
+def _require_function(database: Database) -> None:
+    present = database.peewee.execute_sql(
         "SELECT to_regprocedure(%s) IS NOT NULL", (f"public.{sql_numbers.RESERVE}",)
     ).fetchone()
     if not (present and present[0]):
@@ -38,7 +61,3 @@ def reserve(database: Database, project_id: int, count: int) -> int:
             " or add demo issues",
             "ask an administrator to run `tracker-gui admin setup-postgres` again",
         )
-    row = pw.execute_sql(
-        "SELECT public.tracker_reserve_numbers(%s, %s)", (project_id, count)
-    ).fetchone()
-    return int(row[0])
