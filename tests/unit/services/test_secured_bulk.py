@@ -182,6 +182,10 @@ def test_a_restore_as_superuser_keeps_the_backups_numbers(secured: Secured, tmp_
     secured.opened.append(admin)
     report = import_json(admin, tmp_path / "backup.json")
     assert report.committed
+    # The database wrote the history of the restore itself, and the report says the
+    # backup's own rows stayed out.
+    assert [p.where for p in report.warnings] == ["history"]
+    assert report.created["history rows"] == 0
     stored = _issues(secured, "SRC")
     assert [(n, title, who) for n, title, who, _ in stored] == [
         (1, "issue 1", "alice"),
@@ -207,3 +211,18 @@ def test_an_old_secured_database_asks_for_setup_postgres_then_imports(
     provision.setup_postgres(secured.super_url)
     data = _import(secured.services("mem"), csv_file, "TRK")
     assert data["key_map"] == {"OLD-7": "TRK-1", "OLD-9": "TRK-2", "OLD-12": "TRK-3"}
+
+
+def test_what_a_member_may_not_create_refuses_the_whole_write(
+    secured: Secured, tmp_path: Path
+) -> None:
+    mem = secured.services("mem")
+    before = _next_number(secured, "TRK")
+    stranger = tmp_path / "stranger.csv"
+    stranger.write_text("Summary,Reporter\nA,somebody_new\n", encoding="utf-8")
+    with pytest.raises(PermissionDeniedError):
+        run_import(mem, "csv", stranger, project="TRK")
+    with pytest.raises(PermissionDeniedError):  # the demo makes its own people
+        fill_demo(mem, 5, project_key="TRK")
+    assert _issues(secured, "TRK") == []
+    assert _next_number(secured, "TRK") == before
