@@ -8,7 +8,9 @@ no user can read or write. The issue-insert trigger keeps NEW.number only inside
 its own transaction (tracker_number_reserved); any other number is replaced by the next one.
 At commit a deferred trigger hands back the unused end of each block (so a login cannot burn
 numbers it never wrote: the integer would run out and nobody could create issues) and deletes
-the block; a rolled-back transaction takes its block rows with it.
+the block; a rolled-back transaction takes its block rows with it. `SET CONSTRAINTS ALL
+IMMEDIATE` runs that commit step early, so a bulk write reserves after any such call and
+writes its issues before the next one (the app's only caller reads history after its inserts).
 """
 
 from __future__ import annotations
