@@ -226,3 +226,16 @@ def test_what_a_member_may_not_create_refuses_the_whole_write(
         fill_demo(mem, 5, project_key="TRK")
     assert _issues(secured, "TRK") == []
     assert _next_number(secured, "TRK") == before
+
+
+def test_a_jira_import_into_a_new_project_keeps_the_files_keys(secured: Secured) -> None:
+    from tests.unit.interchange.conftest import JIRA
+    from tracker_gui.interchange import import_jira
+
+    admin = open_services(secured.super_url)  # only the superuser may create a project
+    secured.opened.append(admin)
+    report = import_jira(admin, JIRA)
+    assert report.committed
+    assert [n for n, *_ in _issues(secured, "SHOP")] == [1, 2, 3, 4, 5, 7, 8, 10]
+    assert _next_number(secured, "SHOP") == 11
+    assert admin.issues.by_key("SHOP-10").key == "SHOP-10"
