@@ -97,6 +97,13 @@ def test_the_demo_as_superuser_numbers_issues_as_it_reports(secured: Secured) ->
     # The database writes the history: one `created` row per issue, none written twice.
     created = _created_rows(secured, "DEMO")
     assert len(created) == 35 == len({issue for issue, _ in created})
+    # The history rows it reports are the ones the database holds (not the made-up ones).
+    with superuser(secured) as conn:
+        rows = conn.execute(
+            "SELECT count(*) FROM change c JOIN project p ON p.id = c.project_id"
+            " WHERE p.key = 'DEMO'"
+        ).fetchone()
+    assert rows is not None and first.changes + again.changes == rows[0]
 
 
 def test_a_members_csv_import_keeps_its_keys_and_is_the_members(
