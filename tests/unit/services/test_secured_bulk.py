@@ -211,6 +211,7 @@ def test_an_old_secured_database_asks_for_setup_postgres_then_imports(
 
     with superuser(secured) as conn:  # as set up by the version before number blocks
         conn.execute("DROP FUNCTION tracker_reserve_numbers(bigint, integer)")
+        conn.execute("DROP TABLE issue_number_block")
     with pytest.raises(StorageError, match="admin setup-postgres"):
         run_import(secured.services("mem"), "csv", csv_file, project="TRK")
     assert _issues(secured, "TRK") == []

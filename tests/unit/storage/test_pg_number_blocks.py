@@ -98,11 +98,30 @@ def test_inside_its_block_a_member_keeps_the_number_but_not_a_forged_reporter_or
     with login(secured, "mem") as conn, conn.transaction():
         row = conn.execute("SELECT tracker_reserve_numbers(%s, 5)", (trk,)).fetchone()
         assert row is not None and row[0] == 1
-        inside = _forge(conn, 4, "blk_adm")
-        outside = _forge(conn, 40, "blk_adm")
-    assert inside[:2] == (4, "blk_mem") and inside[2].year > 2001
-    # Outside the block: the next number after it, as for any other issue.
-    assert outside[:2] == (6, "blk_mem")
+        second = _forge(conn, 2, "blk_adm")
+        first = _forge(conn, 1, "blk_adm")
+    assert [first[:2], second[:2]] == [(1, "blk_mem"), (2, "blk_mem")]
+    assert first[2].year > 2001 and second[2].year > 2001
+    assert _next(secured, "TRK") == 3  # 3..5 went back
+
+
+@pytest.mark.parametrize("how", ["a gap", "one numbered after the block"])
+def test_a_member_cannot_burn_the_numbers_of_a_block(secured: Secured, how: str) -> None:
+    """A million numbers for one issue, in a loop, and the project's numbers run out."""
+    trk = _project_id(secured, "TRK")
+    with login(secured, "mem") as conn:
+        conn.execute("BEGIN")
+        conn.execute("SELECT tracker_reserve_numbers(%s, 1000000)", (trk,))
+        if how == "a gap":
+            assert _forge(conn, 1000000, "blk_mem")[0] == 1000000
+        else:
+            _forge(conn, 1, "blk_mem")
+            assert _forge(conn, 2000000, "blk_mem")[0] == 1000001
+        refused = attempt(conn, "COMMIT")
+    assert refused == "InsufficientPrivilege"
+    assert _next(secured, "TRK") == 1
+    with superuser(secured) as conn:
+        assert conn.execute("SELECT count(*) FROM issue").fetchone() == (0,)
 
 
 def test_an_admin_keeps_reporter_and_date_only_inside_its_block(secured: Secured) -> None:

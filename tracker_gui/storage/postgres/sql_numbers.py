@@ -6,11 +6,12 @@ definer function below checks the caller may create issues in the project, takes
 numbers from project.next_number and records the block with the transaction's id in a table
 no user can read or write. The issue-insert trigger keeps NEW.number only inside a block of
 its own transaction (tracker_number_reserved); any other number is replaced by the next one.
-At commit a deferred trigger hands back the unused end of each block (so a login cannot burn
-numbers it never wrote: the integer would run out and nobody could create issues) and deletes
-the block; a rolled-back transaction takes its block rows with it. `SET CONSTRAINTS ALL
-IMMEDIATE` runs that commit step early, so a bulk write reserves after any such call and
-writes its issues before the next one (the app's only caller reads history after its inserts).
+At commit a deferred trigger hands back the unused end of each block (a member's block must
+be used in order, so it cannot burn numbers it never wrote: the integer would run out and
+nobody could create issues) and deletes the block; a rolled-back transaction takes its block
+rows with it. `SET CONSTRAINTS ALL IMMEDIATE` runs that commit step early, so a bulk write
+reserves after any such call and writes its issues before the next one (the app reads its
+history back only after its inserts).
 """
 
 from __future__ import annotations
@@ -65,22 +66,34 @@ FUNCTIONS = [
                          AND b.project_id = p_project
                          AND p_number BETWEEN b.first_number AND b.last_number) $$""",
     # At commit, newest block first: the unused end goes back when nothing was numbered after
-    # it (the project row lock guarantees no one else did; this transaction may have).
+    # it (the project row lock guarantees no one else did; this transaction may have). Below a
+    # project admin, a block must be used from its start without gaps and its rest must go
+    # back, else the commit fails: a member cannot burn numbers it wrote no issue for (a block
+    # of a million, one issue at its end or one numbered after it, in a loop, and nobody could
+    # create issues in the project any more). An admin may leave gaps (a restore, the keys of
+    # a file): it can harm its own project in plainer ways.
     f"""CREATE OR REPLACE FUNCTION tracker_number_block_commit() RETURNS trigger
     LANGUAGE plpgsql {DEFINER} AS $$
-    DECLARE r public.issue_number_block;
+    DECLARE r public.issue_number_block; v_used bigint; v_top integer; v_back boolean;
     BEGIN
         FOR r IN SELECT * FROM public.issue_number_block AS b
                  WHERE b.xact = pg_catalog.pg_current_xact_id()
                    AND b.project_id = NEW.project_id
                  ORDER BY b.first_number DESC LOOP
-            UPDATE public.project AS p
-                SET next_number = coalesce(
-                    (SELECT pg_catalog.max(i.number) FROM public.issue AS i
-                     WHERE i.project_id = r.project_id
-                       AND i.number BETWEEN r.first_number AND r.last_number),
-                    r.first_number - 1) + 1
+            SELECT pg_catalog.count(*), pg_catalog.max(i.number) INTO v_used, v_top
+                FROM public.issue AS i
+                WHERE i.project_id = r.project_id
+                  AND i.number BETWEEN r.first_number AND r.last_number;
+            v_top := coalesce(v_top, r.first_number - 1);
+            UPDATE public.project AS p SET next_number = v_top + 1
                 WHERE p.id = r.project_id AND p.next_number = r.last_number + 1;
+            v_back := FOUND;
+            IF public.tracker_role_rank(r.project_id) < 3
+               AND (v_top - r.first_number + 1 <> v_used
+                    OR (v_top < r.last_number AND NOT v_back)) THEN
+                RAISE EXCEPTION 'permission denied: issue numbers % to % were reserved and'
+                                ' not used in order', r.first_number, r.last_number {DENY};
+            END IF;
             DELETE FROM public.issue_number_block AS b
                 WHERE b.xact = r.xact AND b.project_id = r.project_id
                   AND b.first_number = r.first_number;
