@@ -272,6 +272,17 @@ def _wanted(node: Node | None, postgres: bool) -> Any | None:
     return "(" + (" OR " if either else " ").join(parts) + ")"
 
 
+def requires_words(query: Query) -> bool:
+    """Whether every issue the query finds must hold some word of it (a word alone, or one
+    beside other terms joined by AND): then its few full-text hits are where to start."""
+    node = query.root
+    if isinstance(node, Text):
+        return phrase_of(node) is not None
+    return isinstance(node, And) and any(
+        isinstance(child, Text) and phrase_of(child) is not None for child in node.children
+    )
+
+
 def ranked(select: Any, query: Query, postgres: bool) -> Any | None:
     """`select` ordered by relevance to the query's words (bm25 | ts_rank), else None.
 

@@ -1,0 +1,73 @@
+"""Migration 10 on SQLite: a file made before it loses two index's worth of pages, not data."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from tracker_gui.domain import history
+from tracker_gui.domain.models import IssueFilter, NewIssue
+from tracker_gui.services import open_services
+from tracker_gui.storage import database as database_module
+
+
+def _indexes(path: Path) -> dict[str, str]:
+    with closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+        return {name: sql or "" for name, sql in rows}
+
+
+def test_a_version_9_file_is_converted_and_keeps_its_issues(
+    tmp_path: Path, tracker_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before_10 = tmp_path / "migrations"
+    shutil.copytree(
+        database_module.MIGRATIONS_DIR,
+        before_10,
+        ignore=shutil.ignore_patterns("__py*", "0010_*"),
+    )
+    real = database_module.MIGRATIONS_DIR
+    monkeypatch.setattr(database_module, "MIGRATIONS_DIR", before_10)
+    path = tmp_path / "old.db"
+    old = open_services(str(path), create=True, actor="alice")
+    old.projects.ensure_project("TRK", "Tracker")
+    epic = old.issues.create(NewIssue("TRK", "Epic", description="zanzibar plans"))
+    child = old.issues.create(NewIssue("TRK", "Child", parent_key="TRK-1", labels=("ui",)))
+    old.issues.create(NewIssue("TRK", "Other", description="nothing"))
+    old.close()
+    assert {"issue_project_id", "issue_parent_id"} <= set(_indexes(path))
+    monkeypatch.setattr(database_module, "MIGRATIONS_DIR", real)
+
+    s = open_services(str(path), actor="alice")
+    try:
+        indexes = _indexes(path)
+        assert "issue_project_id" not in indexes
+        assert "WHERE" in indexes["issue_parent_id"]  # only issues that have a parent
+        project = s.projects.project("TRK")
+        found = s.issues.search(IssueFilter(project_ids=(project.id,)), sort="key")
+        assert [i.key for i in found] == ["TRK-1", "TRK-2", "TRK-3"]
+        assert s.issues.get(child.id).parent_id == epic.id
+        assert [c.id for c in s.issues.detail(epic.id).children] == [child.id]
+        words = s.issues.search(IssueFilter(project_ids=(project.id,), query="zanzibar"))
+        assert [i.id for i in words] == [epic.id]
+        # The foreign key still finds the children through the partial index.
+        s.issues.delete(epic.id, s.issues.get(epic.id).version)
+        orphan = s.issues.get(child.id)
+        assert orphan.parent_id is None
+        # Histories written before and after the migration both replay to what is stored.
+        row = history.state_of(orphan)
+        assert history.replay(s.feed.history(child.id), row) == row
+        late = s.issues.create(NewIssue("TRK", "After"))
+        row = history.state_of(late)
+        assert history.replay(s.feed.history(late.id), row) == row
+    finally:
+        s.close()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    backups = list((tracker_home / "data" / "backups").iterdir())
+    assert any("-before-0010_" in b.name for b in backups), backups

@@ -1,0 +1,36 @@
+"""Version 10 (SQLite): two indexes fewer pages.
+
+- `issue_project_id` goes: `issue_project_id_number` leads with the same column, and the one
+  query that needed (project_id, id), a word search within a project, now reads its hits by
+  id straight from the full-text index (`filtering.where` keeps the project test off the
+  indexes when the query has words to match).
+- `issue_parent_id` keeps only issues that have a parent: the subtask look-ups and the
+  foreign key's ON DELETE SET NULL ask `parent_id = ?`, which such a partial index answers,
+  and most issues have no parent.
+
+The `created` Change rows written from this version on are smaller too (history.snapshot
+leaves out the fields still empty), but that needs no schema change, and older rows stay as
+they are: the log is append-only. PostgreSQL is unchanged.
+"""
+
+import peewee
+
+SQLITE = [
+    'DROP INDEX IF EXISTS "issue_project_id"',
+    'DROP INDEX IF EXISTS "issue_parent_id"',
+    'CREATE INDEX "issue_parent_id" ON "issue" ("parent_id") WHERE "parent_id" IS NOT NULL',
+]
+
+
+def up(migrator, db):
+    if isinstance(db, peewee.SqliteDatabase):
+        for statement in SQLITE:
+            db.execute_sql(statement)
+
+
+def down(migrator, db):
+    if not isinstance(db, peewee.SqliteDatabase):
+        return
+    db.execute_sql('DROP INDEX IF EXISTS "issue_parent_id"')
+    db.execute_sql('CREATE INDEX "issue_parent_id" ON "issue" ("parent_id")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "issue_project_id" ON "issue" ("project_id")')
