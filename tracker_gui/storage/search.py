@@ -28,8 +28,9 @@ from tracker_gui.storage.tables import (
 # here and English stop words are dropped on both, so a query finds the same issues on each.
 FTS: Any = Table("issue_fts", ("rowid",))
 SEARCH: Any = Table("issue_search", ("issue_id", "document"))
-# bm25 weights of the FTS5 columns title, description, comments: a title hit ranks first.
-BM25 = 'bm25("issue_fts", 10.0, 4.0, 1.0)'
+# bm25 weights of the FTS5 columns in their order (description, title, comments, since
+# migration 10): a title hit ranks first.
+BM25 = 'bm25("issue_fts", 4.0, 10.0, 1.0)'
 ENGLISH = SQL("'english'::regconfig")
 # PostgreSQL's english.stop (Snowball): dropped on SQLite too, so both find the same.
 _STOP_TEXT = (

@@ -13,6 +13,7 @@ from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.services import Services, open_services
 
 V9 = importlib.import_module("tracker_gui.storage.migrations.0009_fts_external")
+V10 = importlib.import_module("tracker_gui.storage.migrations.0010_lean_storage")
 
 
 def _hits(path: Path, word: str) -> list[int]:
@@ -79,8 +80,11 @@ def test_an_older_file_is_converted_and_compacted(tmp_path: Path) -> None:
     # Back to version 8: migration 3's index, which stored its own copy of the text.
     old = peewee.SqliteDatabase(str(path))
     with old.atomic():
+        V10.down(None, old)
         V9.down(None, old)
-        old.execute_sql("DELETE FROM schema_migration WHERE name = '0009_fts_external'")
+        old.execute_sql(
+            "DELETE FROM schema_migration WHERE name IN ('0009_fts_external', '0010_lean_storage')"
+        )
     old.execute_sql("VACUUM")
     old.close()
     assert "issue_fts_content" in _tables(path)

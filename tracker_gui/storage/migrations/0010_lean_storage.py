@@ -1,5 +1,10 @@
-"""Version 10 (SQLite): two indexes fewer pages.
+"""Version 10 (SQLite): the same data in fewer pages.
 
+- The full-text index lists `description` before `title`. FTS5 writes a two-byte column mark
+  before every position list outside its first column: most of an issue's words are in its
+  description, so with it first most lists need no mark (a quarter of the index at 10,000
+  issues). Its triggers name the columns, so they stay; bm25's weights follow the new order
+  (storage/search.py). The index is rebuilt from the rows; `migrate` runs VACUUM after.
 - `issue_project_id` goes: `issue_project_id_number` leads with the same column, and the one
   query that needed (project_id, id), a word search within a project, now reads its hits by
   id straight from the full-text index (`filtering.where` keeps the project test off the
@@ -15,7 +20,24 @@ they are: the log is append-only. PostgreSQL is unchanged.
 
 import peewee
 
+
+def _fts(columns):
+    return f"""CREATE VIRTUAL TABLE issue_fts USING fts5(
+        {columns}, tokenize = 'porter unicode61',
+        content = 'issue_fts_doc', content_rowid = 'id')"""
+
+
+def _rebuilt(columns):
+    return [
+        "DROP TABLE IF EXISTS issue_fts",
+        _fts(columns),
+        "INSERT INTO issue_fts (issue_fts) VALUES ('rebuild')",
+        "INSERT INTO issue_fts (issue_fts, rank) VALUES ('automerge', 2)",
+    ]
+
+
 SQLITE = [
+    *_rebuilt("description, title, comments"),
     'DROP INDEX IF EXISTS "issue_project_id"',
     'DROP INDEX IF EXISTS "issue_parent_id"',
     'CREATE INDEX "issue_parent_id" ON "issue" ("parent_id") WHERE "parent_id" IS NOT NULL',
@@ -31,6 +53,8 @@ def up(migrator, db):
 def down(migrator, db):
     if not isinstance(db, peewee.SqliteDatabase):
         return
+    for statement in _rebuilt("title, description, comments"):
+        db.execute_sql(statement)
     db.execute_sql('DROP INDEX IF EXISTS "issue_parent_id"')
     db.execute_sql('CREATE INDEX "issue_parent_id" ON "issue" ("parent_id")')
     db.execute_sql('CREATE INDEX IF NOT EXISTS "issue_project_id" ON "issue" ("project_id")')
