@@ -19,7 +19,7 @@ from tracker_gui.domain.models import (
     Transition,
     User,
 )
-from tracker_gui.storage.tables import ChangeRow
+from tracker_gui.storage.tables import ChangeRow, from_micros
 
 
 def _date(value: Any) -> dt.date | None:
@@ -31,8 +31,10 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _time(value: Any) -> dt.datetime:
-    if type(value) is str:  # SQLite's text, the common case first
+    if type(value) is str:  # SQLite's text (comments, the Change log...)
         return dt.datetime.fromisoformat(value)
+    if type(value) is int:  # an issue's times on SQLite (tables.Timestamp)
+        return from_micros(value)
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None) if value.tzinfo else value
     return dt.datetime.fromisoformat(str(value))
