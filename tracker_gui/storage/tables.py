@@ -41,11 +41,14 @@ _MICROSECOND = dt.timedelta(microseconds=1)
 def micros(value: dt.datetime | dt.date | str) -> int:
     """A naive UTC time as whole microseconds since 1970 (a day: its midnight). An aware one
     loses its zone, as the text peewee wrote always did when read back."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time())
-    return (value.replace(tzinfo=None) - _EPOCH) // _MICROSECOND
+    if type(value) is not dt.datetime:
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        elif not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time())
+    if value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    return (value - _EPOCH) // _MICROSECOND
 
 
 def from_micros(value: int) -> dt.datetime:
