@@ -18,7 +18,8 @@
 
 The `created` Change rows written from this version on are smaller too (history.snapshot
 leaves out the fields still empty), but that needs no schema change, and older rows stay as
-they are: the log is append-only. PostgreSQL is unchanged.
+they are: the log is append-only. PostgreSQL's schema is unchanged (a secured database's
+snapshot function, re-applied by `admin setup-postgres`, writes the same smaller text).
 """
 
 
