@@ -100,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             last_synced=now - dt.timedelta(minutes=40),
             waiting=3,
         )
+        # As the window on a team database names it (the copy of alice's login's database).
+        services.database.label = "alice@db.example.org/tracker (offline copy)"
         store = Store(services)
         window = MainWindow(store, Settings(), sync=engine)
         window.resize(width, height)

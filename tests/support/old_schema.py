@@ -11,8 +11,13 @@ from tracker_gui.storage import database as database_module
 
 # What the release before the ownership marks lacked. Later migrations (0007 bigint ids,
 # 0008 value checks) touch nothing of these two, so they may stay applied; 0009 indexes the
-# change sets 0006 added, so it goes too.
-BEFORE_MARKS_LACKED = ("0005_tracker_meta", "0006_change_set", "0009_fts_external")
+# change sets 0006 added, so it goes too, and 0010, which rebuilds 0009's full-text index.
+BEFORE_MARKS_LACKED = (
+    "0005_tracker_meta",
+    "0006_change_set",
+    "0009_fts_external",
+    "0010_lean_storage",
+)
 
 
 def undo_migrations(target: Path | str, names: tuple[str, ...] = BEFORE_MARKS_LACKED) -> None:

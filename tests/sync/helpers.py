@@ -25,9 +25,12 @@ def canonical(database: Database) -> dict[str, list[tuple[Any, ...]]]:
             if copy.table(model) in _SKIP_TABLES:
                 continue
             rows = copy.read(database, model)
+            times = copy.timestamps(model)
             out[copy.table(model)] = sorted(
-                (tuple(_norm(copy._local(v)) for v in r) for r in rows), key=repr
-            )
+                (tuple(_norm(copy.stored(v, t)) for v, t in zip(r, times, strict=True))
+                 for r in rows),
+                key=repr,
+            )  # fmt: skip
     return out
 
 

@@ -70,13 +70,28 @@ def state_of(issue: Issue) -> dict[str, str | None]:
 # Text the issue row holds already: a `created` Change written since migration 9 leaves it
 # out (it was most of the log's size), and its readers take it from the row instead.
 ROW_TEXT = ("title", "description")
+# A field an issue starts without (no due date, no labels...): a `created` Change written
+# since migration 10 leaves it out when it holds this value, and replay puts it back. Fixed
+# values, never the dialog's current defaults: an old snapshot must replay the same forever.
+EMPTY: dict[str, str | None] = {
+    "assignee": None,
+    "due": None,
+    "estimate": None,
+    "parent": None,
+    "labels": "",
+    "archived": "false",
+}
 
 
 def snapshot(issue: Issue) -> str:
-    """The `new` text of a `created` Change: the initial state as JSON, but for ROW_TEXT (the
-    row has it; older rows also carry it and "key"). See `replay` for reading it back."""
+    """The `new` text of a `created` Change: the initial state as compact JSON, but for
+    ROW_TEXT (the row has it; older rows also carry it and "key") and for fields that are
+    still EMPTY. Status, type, priority and rank are always there. See `replay`."""
     state = state_of(issue)
-    return json.dumps({f: v for f, v in state.items() if f not in ROW_TEXT}, sort_keys=True)
+    kept = {
+        f: v for f, v in state.items() if f not in ROW_TEXT and (f not in EMPTY or v != EMPTY[f])
+    }
+    return json.dumps(kept, sort_keys=True, separators=(",", ":"))
 
 
 def replay(
@@ -84,16 +99,19 @@ def replay(
 ) -> dict[str, str | None] | None:
     """Rebuild an issue's state from its Change rows; None if it was deleted (or never created).
 
-    A field its `created` snapshot lacks (ROW_TEXT in newer ones) was, at creation, the `old`
+    A field of ROW_TEXT its `created` snapshot lacks (newer ones) was, at creation, the `old`
     of the field's first later Change, or else what the row (`row`: state_of the issue as
-    stored now) holds: no change since means the row still has the first value."""
+    stored now) holds: no change since means the row still has the first value. Any other
+    field it lacks started EMPTY (snapshots since migration 10 leave those out)."""
     state: dict[str, str | None] | None = None
     missing: set[str] = set()
     for change in changes:
         if change.field == CREATED and change.new is not None:
             data = json.loads(change.new)
-            state = {f: data.get(f) for f in STATE_FIELDS}
-            missing = {f for f in STATE_FIELDS if f not in data}
+            state = {f: data.get(f, EMPTY.get(f)) for f in STATE_FIELDS}
+            missing = {f for f in ROW_TEXT if f not in data}
+            if "status" not in data:  # no state at all (a build of 2026-12-07 wrote `{}`)
+                missing = {f for f in STATE_FIELDS if f not in data}
         elif change.field == DELETED:
             state, missing = None, set()
         elif state is not None and change.field in STATE_FIELDS:

@@ -94,10 +94,20 @@ class BulkWriter:
             raise
 
     def reserve_numbers(self, project_id: int, count: int) -> int:
-        """The first of `count` numbers taken at once (the project row lock holds others off)."""
-        first = self.repo.next_number(project_id)
-        self.catalog.update_project(project_id, {"next_number": first + count})
-        return first
+        """The first of `count` numbers taken at once (the project row lock holds others off);
+        a secured database keeps exactly these numbers on the issues this transaction writes."""
+        return self.repo.reserve_numbers(project_id, count)
+
+    def keep_numbers_through(self, project_id: int, top: int) -> None:
+        """Before writing issues that carry their own numbers (up to `top`) into a project
+        this transaction created: a secured database then keeps those numbers."""
+        self.repo.reserve_through(project_id, top)
+
+    @property
+    def writes_history(self) -> bool:
+        """False on a secured database: its triggers write the history (as who really did
+        it, and when), and no login may write the Change log itself."""
+        return not self.database.server_managed
 
     def last_rank(self, status_id: int) -> str | None:
         """The end of a column, archived cards included (they keep their slot)."""
@@ -162,7 +172,7 @@ class BulkWriter:
     def flush(self, change_set: str | None = None) -> None:
         """Write the history and labels gathered so far. `change_set` names one user action
         (an import passes its transaction's); restored or generated history has none."""
-        if self.log:
+        if self.log and self.writes_history:
             self.catalog.append_changes_bulk(self.log, change_set)
         if self._labels:
             self.repo.add_labels_many(self._labels)

@@ -84,6 +84,7 @@ class _PlanWriter:
         self.labels: dict[str, Label] = {}
         self.written: dict[str, tuple[int, str]] = {}  # only issues something points at
         self.queue: list[tuple[PlannedIssue, Issue, list[int]]] = []
+        self.kept_through = 0  # file numbers a secured database was told to keep
         self.queued: set[str] = set()
         self.referenced = plan.referenced | {r for ln in plan.links for r in (ln.source, ln.target)}
 
@@ -137,6 +138,9 @@ class _PlanWriter:
         """Queue one issue; the queue is written when full or when a parent in it is needed."""
         if item.parent in self.queued:
             self.write_queue(project)
+        if self.plan.keep_numbers and number > self.kept_through:
+            self.bulk.keep_numbers_through(project.id, number)
+            self.kept_through = number
         created = item.created_at or self.now
         updated = max(created, item.updated_at or created)
         resolved = (item.resolved_at or updated) if status.category == StatusCategory.DONE else None
@@ -240,7 +244,7 @@ def write_plan(
         if n != plan.issue_count:
             raise PlanChanged(f"{source}: the file changed while it was being imported")
         w.links(project)
-        if plan.keep_numbers and top:
+        if plan.keep_numbers and top and w.bulk.writes_history:  # else the blocks did it
             w.catalog.update_project(project.id, {"next_number": top + 1})
         w.bulk.change(project.id, None, w.actor, "import", None, plan.note, w.now)
         w.flush(db.change_set)

@@ -138,6 +138,9 @@ def write(
             key = doc["key"]
             project = catalog.insert_project(key, doc["name"], doc.get("description", ""))
             projects[key] = project
+            # Before next_number moves on: a secured database keeps these numbers only so.
+            top = max((i["number"] for i in doc["issues"]), default=0)
+            bulk.keep_numbers_through(project.id, top)
             catalog.update_project(
                 project.id,
                 {"next_number": doc.get("next_number", 1), "archived": doc.get("archived", False)},

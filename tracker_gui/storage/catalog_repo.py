@@ -395,6 +395,14 @@ class CatalogRepo:
             rows = list(query.order_by(ChangeRow.id.desc()).limit(limit))
             return [convert.change(r) for r in reversed(rows)]
 
+    def count_changes(self, project_id: int, after: int) -> int:
+        """How many Change rows of a project have ids above `after` (that the reader sees)."""
+        with self.db.reading():
+            query = ChangeRow.select().where(
+                (ChangeRow.project == project_id) & (ChangeRow.id > after)
+            )
+            return int(query.count())
+
     def last_change_id(self) -> int:
         with self.db.reading():
             value = ChangeRow.select(fn.MAX(ChangeRow.id)).scalar()

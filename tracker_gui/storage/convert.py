@@ -19,7 +19,7 @@ from tracker_gui.domain.models import (
     Transition,
     User,
 )
-from tracker_gui.storage.tables import ChangeRow
+from tracker_gui.storage.tables import ChangeRow, from_micros
 
 
 def _date(value: Any) -> dt.date | None:
@@ -31,6 +31,10 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _time(value: Any) -> dt.datetime:
+    if type(value) is str:  # SQLite's text (comments, the Change log...)
+        return dt.datetime.fromisoformat(value)
+    if type(value) is int:  # an issue's times on SQLite (tables.Timestamp)
+        return from_micros(value)
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None) if value.tzinfo else value
     return dt.datetime.fromisoformat(str(value))
@@ -70,6 +74,12 @@ def label(row: Any) -> Label:
     return Label(row.id, row.project_id, row.name, row.colour or "")
 
 
+# Members by stored value: the enum's own constructor cost more than the rest of a row
+# (a list of a few hundred issues spent a third of its Python time there).
+_TYPES: dict[Any, IssueType] = {t.value: t for t in IssueType}
+_PRIORITIES: dict[Any, Priority] = {int(p): p for p in Priority}
+
+
 def issue(row: Sequence[Any], labels: tuple[str, ...] = ()) -> Issue:
     """`row` is a driver tuple in filtering.ISSUE_COLUMNS order, optionally then description."""
     (
@@ -101,10 +111,10 @@ def issue(row: Sequence[Any], labels: tuple[str, ...] = ()) -> Issue:
         project_id=project_id,
         project_key=project_key,
         number=number,
-        type=stored(IssueType, kind),
+        type=_TYPES.get(kind) or stored(IssueType, kind),
         title=title,
         status_id=status_id,
-        priority=stored(Priority, priority),
+        priority=_PRIORITIES.get(priority) or stored(Priority, priority),
         rank=rank,
         reporter=reporter,
         created_at=_time(created_at),
@@ -115,7 +125,7 @@ def issue(row: Sequence[Any], labels: tuple[str, ...] = ()) -> Issue:
         parent_id=parent_id,
         due=_date(due),
         estimate=estimate,
-        resolved_at=_opt_time(resolved_at),
+        resolved_at=None if resolved_at is None else _time(resolved_at),
         archived=bool(archived),
         labels=labels,
     )

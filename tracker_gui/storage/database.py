@@ -457,13 +457,14 @@ def migrate(database: Database, *, create: bool = True) -> list[str]:
         applied: list[str] = runner.up()
     log.info("applied migrations %s", applied)
     _record_version(database)
-    if database.is_sqlite and COMPACTING_MIGRATION in applied:
+    if database.is_sqlite and COMPACTING_MIGRATIONS & set(applied):
         _vacuum(database)
     return applied
 
 
-# The migration that frees most of a file's pages (the full-text index's copy of the text).
-COMPACTING_MIGRATION = "0009_fts_external"
+# The migrations that free many of a file's pages (the full-text index's copy of the text;
+# the index rebuilt smaller).
+COMPACTING_MIGRATIONS = {"0009_fts_external", "0010_lean_storage"}
 
 
 def _vacuum(database: Database) -> None:

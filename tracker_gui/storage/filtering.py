@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, NodeList, fn
 
 from tracker_gui.domain.models import IssueFilter
 from tracker_gui.domain.query import QueryContext, parse
@@ -139,7 +139,13 @@ def where(flt: IssueFilter, postgres: bool, ctx: QueryContext | None = None) -> 
         if compiled is not None:
             parts.append(compiled)
     if flt.project_ids:
-        parts.append(IssueRow.project.in_(flt.project_ids))
+        project: Any = IssueRow.project
+        if not postgres and query is not None and search.requires_words(query):
+            # `+project_id` is no index term: SQLite then reads the word's hits by id (from
+            # FTS5) and checks their project, instead of walking the project's open issues
+            # through an index and probing each (0.2 against 1.3 ms for 116 of 10,000).
+            project = NodeList((SQL("+"), IssueRow.project), glue="")
+        parts.append(project.in_(flt.project_ids))
     if flt.issue_ids:
         parts.append(IssueRow.id.in_(flt.issue_ids))
     if not (flt.include_archived or (query is not None and query.include_archived)):
@@ -171,7 +177,7 @@ def where(flt: IssueFilter, postgres: bool, ctx: QueryContext | None = None) -> 
     if flt.priorities:
         parts.append(IssueRow.priority.in_([int(p) for p in flt.priorities]))
     if flt.labels:
-        parts.append(IssueRow.id.in_(_labelled(flt, postgres)))
+        parts.append(_label_condition(flt, postgres))
     if flt.watched_by:
         watched = (
             WatcherRow.select(WatcherRow.issue)
@@ -195,10 +201,32 @@ def where(flt: IssueFilter, postgres: bool, ctx: QueryContext | None = None) -> 
     return expr
 
 
+def _label_condition(flt: IssueFilter, postgres: bool) -> Any:
+    """Issues with any of the filter's labels.
+
+    Alone, a label drives the search: the ids from the (label, issue) index. Beside a status
+    or an assignee, SQLite walks those issues from the board's indexes anyway, and then each
+    one's own (issue, label) key answers faster than a list of every issue holding a common
+    label, built first (0.7 against 1.2 ms for 183 hits among 10,000 issues)."""
+    if postgres or not (flt.status_ids or flt.assignees):
+        return IssueRow.id.in_(_labelled(flt, postgres))
+    held = IssueLabelRow.select(SQL("1")).where(
+        (IssueLabelRow.issue == IssueRow.id) & IssueLabelRow.label.in_(_label_ids(flt, postgres))
+    )
+    return fn.EXISTS(held)
+
+
 def _labelled(flt: IssueFilter, postgres: bool) -> Any:
     """The ids of issues with any of the filter's labels, as nested id lists: the few
     matching labels first (folded by name over the project's labels only), then the
     (label, issue) index; a join would scan every issue's labels to find them."""
+    return IssueLabelRow.select(IssueLabelRow.issue).where(
+        IssueLabelRow.label.in_(_label_ids(flt, postgres))
+    )
+
+
+def _label_ids(flt: IssueFilter, postgres: bool) -> Any:
+    """The ids of the labels the filter names, folded by name (the project's labels only)."""
     if postgres:
         # Both sides through the server's lower(): what it folds (its collation decides)
         # matches either way, and an exact name always does.
@@ -213,7 +241,7 @@ def _labelled(flt: IssueFilter, postgres: bool) -> Any:
     labels = LabelRow.select(LabelRow.id).where(wanted)
     if flt.project_ids:
         labels = labels.where(LabelRow.project.in_(flt.project_ids))
-    return IssueLabelRow.select(IssueLabelRow.issue).where(IssueLabelRow.label.in_(labels))
+    return labels
 
 
 def _contains_sqlite(column: Any, word: str, postgres: bool = False) -> Any:

@@ -21,7 +21,7 @@ from tracker_gui.storage import bulk, convert, filtering, issue_rows, search
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.issue_extras_repo import IssueExtrasRepo
 from tracker_gui.storage.issue_ranks_repo import IssueRanksRepo
-from tracker_gui.storage.postgres import writes
+from tracker_gui.storage.postgres import number_blocks, writes
 from tracker_gui.storage.prepared import CompiledCache, Prepared
 from tracker_gui.storage.tables import (
     ChangeRow,
@@ -347,6 +347,14 @@ class IssueRepo(IssueRanksRepo, IssueExtrasRepo):
         ).fetchone()
         return int(row[0]) - 1
 
+    def reserve_numbers(self, project_id: int, count: int) -> int:
+        """The first of `count` consecutive numbers for a bulk write (number_blocks.reserve)."""
+        return number_blocks.reserve(self.db, project_id, count)
+
+    def reserve_through(self, project_id: int, top: int) -> None:
+        """Numbers up to `top` a bulk write names itself (number_blocks.reserve_through)."""
+        number_blocks.reserve_through(self.db, project_id, top)
+
     def insert(self, values: dict[str, Any]) -> int:
         return writes.insert_row(self.db, IssueRow, values)
 
@@ -380,6 +388,8 @@ class IssueRepo(IssueRanksRepo, IssueExtrasRepo):
         todo = list(rows)
         if todo:
             columns = list(todo[0])
+            if self.db.server_managed:  # the server draws ids and starts versions itself
+                columns = [c for c in columns if c not in number_blocks.NEVER_NAMED]
             bulk.insert(self.db, IssueRow, columns, ([r[c] for c in columns] for r in todo))
 
     def keys_for(self, ids: Iterable[int]) -> dict[int, str]:

@@ -28,8 +28,9 @@ from tracker_gui.storage.tables import (
 # here and English stop words are dropped on both, so a query finds the same issues on each.
 FTS: Any = Table("issue_fts", ("rowid",))
 SEARCH: Any = Table("issue_search", ("issue_id", "document"))
-# bm25 weights of the FTS5 columns title, description, comments: a title hit ranks first.
-BM25 = 'bm25("issue_fts", 10.0, 4.0, 1.0)'
+# bm25 weights of the FTS5 columns in their order (description, title, comments, since
+# migration 10): a title hit ranks first.
+BM25 = 'bm25("issue_fts", 4.0, 10.0, 1.0)'
 ENGLISH = SQL("'english'::regconfig")
 # PostgreSQL's english.stop (Snowball): dropped on SQLite too, so both find the same.
 _STOP_TEXT = (
@@ -270,6 +271,17 @@ def _wanted(node: Node | None, postgres: bool) -> Any | None:
             out = Expression(out, "||" if either else "&&", part)
         return out
     return "(" + (" OR " if either else " ").join(parts) + ")"
+
+
+def requires_words(query: Query) -> bool:
+    """Whether every issue the query finds must hold some word of it (a word alone, or one
+    beside other terms joined by AND): then its few full-text hits are where to start."""
+    node = query.root
+    if isinstance(node, Text):
+        return phrase_of(node) is not None
+    return isinstance(node, And) and any(
+        isinstance(child, Text) and phrase_of(child) is not None for child in node.children
+    )
 
 
 def ranked(select: Any, query: Query, postgres: bool) -> Any | None:

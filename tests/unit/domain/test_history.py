@@ -82,7 +82,48 @@ def test_snapshot_is_json_with_the_state_but_not_the_text_the_row_holds() -> Non
     data = json.loads(history.snapshot(issue))
     state = history.state_of(issue)
     assert "title" not in data and "description" not in data and "key" not in data
-    assert data == {f: v for f, v in state.items() if f not in ("title", "description")}
+    # Not archived and no parent: the two fields of this issue that are still empty.
+    kept = {f: v for f, v in state.items() if f not in ("title", "description")}
+    assert data == {f: v for f, v in kept.items() if f not in ("parent", "archived")}
+
+
+def test_snapshot_of_a_new_issue_leaves_out_the_empty_fields_but_keeps_the_status() -> None:
+    issue = make_issue(assignee=None, due=None, estimate=None, labels=())
+    text = history.snapshot(issue)
+    assert json.loads(text) == {"priority": "high", "rank": "i", "status": "3", "type": "bug"}
+    assert " " not in text  # compact separators
+    # Replays to the issue as stored, with nothing taken from the row but its text.
+    row = history.state_of(issue)
+    assert history.replay([change(1, history.CREATED, None, text)], row) == row
+    no_row_text = {**row, "title": None, "description": None}
+    assert history.replay([change(1, history.CREATED, None, text)]) == no_row_text
+
+
+def test_replay_notices_a_field_the_row_holds_but_the_log_never_set() -> None:
+    """An empty field left out of the snapshot is empty, not "whatever the row says": a row
+    whose labels or status changed without a Change row does not replay to itself."""
+    issue = make_issue(assignee=None, due=None, estimate=None, labels=())
+    changes = [change(1, history.CREATED, None, history.snapshot(issue))]
+    for lost in (
+        make_issue(assignee=None, due=None, estimate=None, labels=("ui",)),
+        make_issue(assignee="bob", due=None, estimate=None, labels=()),
+        make_issue(assignee=None, due=None, estimate=None, labels=(), status_id=4),
+        make_issue(assignee=None, due=None, estimate=None, labels=(), archived=True),
+    ):
+        row = history.state_of(lost)
+        assert history.replay(changes, row) != row
+
+
+def test_replay_reads_a_snapshot_of_every_earlier_form() -> None:
+    issue = make_issue(assignee=None, labels=())
+    state = history.state_of(issue)
+    with_keys = {f: v for f, v in state.items() if f not in ("title", "description")}
+    for text in (
+        json.dumps({"key": "TRK-42", **state}, sort_keys=True),  # before migration 9
+        json.dumps(with_keys, sort_keys=True),  # migration 9: every field but the text
+        history.snapshot(issue),  # now
+    ):
+        assert history.replay([change(1, history.CREATED, None, text)], state) == state, text
 
 
 def test_replay_takes_the_text_a_new_snapshot_left_out_from_the_row() -> None:

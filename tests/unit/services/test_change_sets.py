@@ -179,7 +179,7 @@ def test_an_older_database_gains_the_column_with_null_history(
     shutil.copytree(
         database_module.MIGRATIONS_DIR,
         older,
-        ignore=shutil.ignore_patterns("__py*", "0006_*", "0007_*", "0008_*", "0009_*"),
+        ignore=shutil.ignore_patterns("__py*", "0006_*", "0007_*", "0008_*", "0009_*", "0010_*"),
     )
     db = tmp_path / "old.db"
     monkeypatch.setattr(database_module, "MIGRATIONS_DIR", older)

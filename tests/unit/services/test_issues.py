@@ -86,12 +86,32 @@ def test_create_stores_every_field_and_logs_one_created_change(board: Board) -> 
         "alice",
         None,
     )
-    # The snapshot holds no copy of the text the row has (title, description): both backends.
+    # The snapshot holds no copy of the text the row has (title, description), nor the
+    # fields still empty (no parent, not archived): both backends.
     snapshot = json.loads(created.new)
     text = ("title", "description")
     assert not set(text) & set(snapshot) and "key" not in snapshot
-    assert snapshot == {f: v for f, v in history.state_of(stored).items() if f not in text}
+    assert snapshot == {
+        f: v
+        for f, v in history.state_of(stored).items()
+        if f not in text and f not in ("parent", "archived")
+    }
     assert_replay_matches(s, stored)
+
+
+def test_an_issue_created_with_every_default_replays_to_what_is_stored(board: Board) -> None:
+    s = board.services
+    issue = board.new("Plain")
+    (created,) = s.feed.history(issue.id)
+    # Only what an issue never starts without: its status, type, priority and rank.
+    assert created.new is not None
+    assert set(json.loads(created.new)) == {"priority", "rank", "status", "type"}
+    assert_replay_matches(s, issue)
+    # And after it moved, was labelled, assigned and archived: the log still replays.
+    moved = s.issues.move(issue.id, issue.version, board.status("Done").id)
+    edited = s.issues.edit(moved.id, moved.version, {"labels": ("ui",), "assignee": "bob"})
+    archived = s.issues.archive(edited.id, edited.version)
+    assert_replay_matches(s, archived)
 
 
 def test_issue_numbers_count_up_per_project(board: Board) -> None:

@@ -89,3 +89,29 @@ def test_text_filter_folds_in_python_only_rows_that_need_it(seeded: Services) ->
     # Only texts that hold characters outside ASCII went through Python.
     assert "Ärger im Büro" in folded
     assert [t for t in folded if t is None or t.isascii()] == []
+
+
+def test_labels_beside_a_status_and_an_assignee(seeded: Services) -> None:
+    """The bench's three-field filter: the same issues on both backends (SQLite asks each
+    candidate's own (issue, label) key instead of listing every labelled issue first)."""
+    project = seeded.projects.project("TRK")
+    todo = seeded.projects.statuses(project.id)[0]
+    seeded.projects.ensure_user("bob")
+    for title, labels, assignee in [
+        ("mine", ("ui",), "bob"),
+        ("mine too", ("UI", "db"), "bob"),
+        ("not labelled", (), "bob"),
+        ("someone else's", ("ui",), None),
+    ]:
+        seeded.issues.create(NewIssue("TRK", title, labels=labels, assignee=assignee))
+    flt = IssueFilter(
+        project_ids=(project.id,), status_ids=(todo.id,), assignees=("bob",), labels=("ui",)
+    )
+    assert _keys(seeded, flt) == ["TRK-5", "TRK-6"]
+    if seeded.database.is_sqlite:
+        with sent_selects(seeded) as sent:
+            seeded.issues.search(flt)
+        conn = seeded.database.peewee.connection()
+        plan = " | ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sent[0]))
+        assert "CORRELATED SCALAR SUBQUERY" in plan, plan
+        assert "USING PRIMARY KEY (issue_id=? AND label_id=?)" in plan, plan

@@ -13,6 +13,7 @@ from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.services import Services, open_services
 
 V9 = importlib.import_module("tracker_gui.storage.migrations.0009_fts_external")
+V10 = importlib.import_module("tracker_gui.storage.migrations.0010_lean_storage")
 
 
 def _hits(path: Path, word: str) -> list[int]:
@@ -79,8 +80,11 @@ def test_an_older_file_is_converted_and_compacted(tmp_path: Path) -> None:
     # Back to version 8: migration 3's index, which stored its own copy of the text.
     old = peewee.SqliteDatabase(str(path))
     with old.atomic():
+        V10.down(None, old)
         V9.down(None, old)
-        old.execute_sql("DELETE FROM schema_migration WHERE name = '0009_fts_external'")
+        old.execute_sql(
+            "DELETE FROM schema_migration WHERE name IN ('0009_fts_external', '0010_lean_storage')"
+        )
     old.execute_sql("VACUUM")
     old.close()
     assert "issue_fts_content" in _tables(path)
@@ -111,8 +115,18 @@ def test_a_word_search_reads_its_hits_by_id_within_the_project(tmp_path: Path) -
         assert len(hits) == 25
         query = next(q for q in traced if "MATCH" in q)
         plan = [r[3] for r in db.execute_sql("EXPLAIN QUERY PLAN " + query).fetchall()]
-        # Not a walk over every open issue of the project (what dropping the index did).
-        assert any(p.startswith("SEARCH t1 USING INDEX issue_project_id (") for p in plan), plan
-        assert any("rowid=?" in p for p in plan if p.startswith("SEARCH t1")), plan
+        # Each hit read by its id, then its project checked: not a walk over every open issue
+        # of the project (what dropping issue_project_id did before migration 10).
+        assert "SEARCH t1 USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+        assert not any(p.startswith("SCAN t1") for p in plan), plan
+        # A word and another term: still from the word's hits.
+        traced.clear()
+        db.connection().set_trace_callback(traced.append)
+        both = s.issues.search(IssueFilter(project_ids=(project.id,), query="zanzibar is:open"))
+        db.connection().set_trace_callback(None)
+        assert len(both) == 25
+        query = next(q for q in traced if "MATCH" in q)
+        plan = [r[3] for r in db.execute_sql("EXPLAIN QUERY PLAN " + query).fetchall()]
+        assert "SEARCH t1 USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
     finally:
         s.close()

@@ -17,6 +17,7 @@ from tracker_gui.storage.postgres import (
     sql_audit,
     sql_deletes,
     sql_helpers,
+    sql_numbers,
     sql_policies,
     sql_search,
     sql_triggers,
@@ -97,7 +98,16 @@ def _our_functions() -> list[str]:
         + sql_search.FUNCTIONS
         + sql_deletes.FUNCTIONS
         + sql_audit.FUNCTIONS
+        + sql_numbers.FUNCTIONS
     )
+
+
+def _our_tables() -> list[str]:
+    return sql_helpers.TABLES + sql_numbers.TABLES
+
+
+def _our_triggers() -> list[str]:
+    return sql_triggers.triggers() + sql_search.triggers() + sql_numbers.triggers()
 
 
 def setup_postgres(url: str) -> SetupReport:
@@ -159,18 +169,13 @@ def _setup_once(url: str) -> SetupReport:
             if db.peewee.execute_sql("SELECT to_regclass('public.issue')").fetchone()[0]:
                 # An upgrade: the old triggers would run during the migrations' own updates
                 # and call functions by the old id types. Ours accept either; put them first.
-                _run(db, sql_helpers.TABLES + sql_helpers.RETYPED + _our_functions())
+                _run(db, _our_tables() + sql_helpers.RETYPED + _our_functions())
             applied = dbmod.migrate(db)
-            _run(db, sql_helpers.TABLES + sql_helpers.RETYPED + _our_functions())
-            _run(db, sql_triggers.triggers() + sql_search.triggers())
+            _run(db, _our_tables() + sql_helpers.RETYPED + _our_functions())
+            _run(db, _our_triggers())
             _run(db, [_PIN_MIGRATION_FUNCTIONS])
             db.peewee.execute_sql("RESET ROLE")
-            want = sweep.expected(
-                sql_helpers.TABLES
-                + _our_functions()
-                + sql_triggers.triggers()
-                + sql_search.triggers()
-            )
+            want = sweep.expected(_our_tables() + _our_functions() + _our_triggers())
             dropped = sweep.sweep(db.peewee.connection().cursor(), want)
             for item in dropped:
                 log.warning("setup-postgres dropped %s: the app does not define it", item)

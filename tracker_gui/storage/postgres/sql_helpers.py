@@ -183,22 +183,34 @@ FUNCTIONS = [
         SELECT coalesce(string_agg(l.name, ',' ORDER BY l.name COLLATE "C"), '')
         FROM public.issue_label AS il JOIN public.label AS l ON l.id = il.label_id
         WHERE il.issue_id = p_issue $$""",
-    # The `new` text of a `created` Change: history.snapshot() in SQL, keys sorted (no title
-    # or description: the row has them).
+    # The `new` text of a `created` Change: history.snapshot() in SQL, byte for byte: keys
+    # sorted, compact, no title or description (the row has them) and no field still empty
+    # (history.EMPTY: not archived, no assignee, due, estimate, parent or labels).
     f"""CREATE OR REPLACE FUNCTION tracker_issue_snapshot(p_issue bigint) RETURNS text
     LANGUAGE sql STABLE {DEFINER} AS $$
-        SELECT '{{"archived": '
-            || public.tracker_json(CASE WHEN i.archived THEN 'true' ELSE 'false' END)
-            || ', "assignee": ' || public.tracker_json(public.tracker_username(i.assignee_id))
-            || ', "due": ' || public.tracker_json(to_char(i.due, 'YYYY-MM-DD'))
-            || ', "estimate": ' || public.tracker_json(public.tracker_float_text(i.estimate))
-            || ', "labels": ' || public.tracker_json(public.tracker_labels_text(i.id))
-            || ', "parent": ' || public.tracker_json(i.parent_id::pg_catalog.text)
-            || ', "priority": ' || public.tracker_json(public.tracker_priority_text(i.priority))
-            || ', "rank": ' || public.tracker_json(i.rank)
-            || ', "status": ' || public.tracker_json(i.status_id::pg_catalog.text)
-            || ', "type": ' || public.tracker_json(i.type) || '}}'
-        FROM public.issue AS i WHERE i.id = p_issue $$""",
+        SELECT '{{' || concat_ws(',',
+            CASE WHEN i.archived THEN '"archived":"true"' END,
+            CASE WHEN v.assignee IS NOT NULL
+                THEN '"assignee":' || public.tracker_json(v.assignee) END,
+            CASE WHEN v.due IS NOT NULL
+                THEN '"due":' || public.tracker_json(v.due) END,
+            CASE WHEN v.estimate IS NOT NULL
+                THEN '"estimate":' || public.tracker_json(v.estimate) END,
+            CASE WHEN v.labels IS NOT NULL
+                THEN '"labels":' || public.tracker_json(v.labels) END,
+            CASE WHEN v.parent IS NOT NULL
+                THEN '"parent":' || public.tracker_json(v.parent) END,
+            '"priority":' || public.tracker_json(public.tracker_priority_text(i.priority)),
+            '"rank":' || public.tracker_json(i.rank),
+            '"status":' || public.tracker_json(i.status_id::pg_catalog.text),
+            '"type":' || public.tracker_json(i.type)) || '}}'
+        FROM public.issue AS i, LATERAL (SELECT
+            public.tracker_username(i.assignee_id) AS assignee,
+            to_char(i.due, 'YYYY-MM-DD') AS due,
+            public.tracker_float_text(i.estimate) AS estimate,
+            nullif(public.tracker_labels_text(i.id), '') AS labels,
+            i.parent_id::pg_catalog.text AS parent) AS v
+        WHERE i.id = p_issue $$""",
     f"""CREATE OR REPLACE FUNCTION tracker_pending(p_kind text, p_key bigint) RETURNS boolean
     LANGUAGE sql STABLE {DEFINER} AS $$
         SELECT EXISTS (SELECT 1 FROM public.history_pending

@@ -8,7 +8,7 @@ because FORCE ROW LEVEL SECURITY applies to it too (its definer triggers need it
 
 from __future__ import annotations
 
-from tracker_gui.storage.postgres import OWNER_ROLE, USERS_ROLE, sql_deletes
+from tracker_gui.storage.postgres import OWNER_ROLE, USERS_ROLE, sql_deletes, sql_numbers
 
 U = USERS_ROLE
 
@@ -108,6 +108,7 @@ POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
         ("SELECT", "login = session_user", None),
         ("INSERT", None, "login = session_user"),
     ],
+    "issue_number_block": [],
 }
 
 # table -> (SELECT?, INSERT columns, UPDATE columns). Ids, versions, numbers, reporters/authors
@@ -124,10 +125,14 @@ GRANTS: dict[str, tuple[bool, str, str]] = {
     ),
     "transition": (True, "project_id, from_status_id, to_status_id", ""),
     "label": (True, "project_id, name, colour", "name, colour"),
+    # number, reporter, times and archived may be named, never decided: the insert trigger
+    # keeps them only inside a block reserved by tracker_reserve_numbers (reporter, times and
+    # archived only for a project admin) and sets them itself otherwise.
     "issue": (
         True,
         "uid, project_id, type, title, description, status_id, priority, assignee_id,"
-        " parent_id, rank, due, estimate",
+        " parent_id, rank, due, estimate, number, reporter_id, created_at, updated_at,"
+        " resolved_at, archived",
         "type, title, description, status_id, priority, assignee_id, parent_id, rank, due,"
         " estimate, archived",
     ),
@@ -144,6 +149,7 @@ GRANTS: dict[str, tuple[bool, str, str]] = {
     "history_pending": (False, "", ""),
     # Not `login`: it is the column's DEFAULT session_user, never the client's.
     "sync_op": (True, "op_id, result", ""),
+    "issue_number_block": (False, "", ""),
 }
 
 # What a user's session calls directly (policies call tracker_projects / tracker_my_user_id).
@@ -153,6 +159,7 @@ USER_FUNCTIONS = (
     "tracker_my_role(bigint)",
     "tracker_set_member(bigint, text, text)",
     "tracker_security_version()",
+    sql_numbers.RESERVE,
     *sql_deletes.SIGNATURES,
 )
 

@@ -57,6 +57,19 @@ def key_columns(model: type[tables.Base]) -> list[str]:
     return [str(pk.column_name)]
 
 
+def timestamps(model: type[tables.Base]) -> list[bool]:
+    """Per column: an issue time SQLite keeps as microseconds (tables.Timestamp)."""
+    return [isinstance(f, tables.Timestamp) for f in model._meta.sorted_fields]
+
+
+def stored(value: Any, timestamp: bool) -> Any:
+    """A server value as the replica stores it in a column (issue times as microseconds,
+    like every local file since migration 10: a text time there would sort wrongly)."""
+    if timestamp and value is not None and not isinstance(value, int):
+        return tables.micros(value)
+    return _local(value)
+
+
 def _local(value: Any) -> Any:
     """A PostgreSQL value as the replica (SQLite, peewee's formats) stores it."""
     if isinstance(value, dt.datetime):
@@ -95,9 +108,12 @@ def put(replica: Database, model: type[tables.Base], rows: Iterable[Sequence[Any
     else:
         tail = f"ON CONFLICT ({conflict}) DO NOTHING"
     sql = f'INSERT INTO "{table(model)}" ({names}) VALUES ({marks}) {tail}'
+    times = timestamps(model)
     count = 0
     for row in rows:
-        replica.peewee.execute_sql(sql, tuple(_local(v) for v in row))
+        replica.peewee.execute_sql(
+            sql, tuple(stored(v, t) for v, t in zip(row, times, strict=True))
+        )
         count += 1
     return count
 
