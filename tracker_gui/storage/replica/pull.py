@@ -111,6 +111,9 @@ def _since(
         parts = {c.project_id for c in new if c.issue_id is None and c.project_id in kept}
         for project_id in sorted(parts):
             _refresh_project(server_db, replica, project_id)
+        # Project rows are few; a new issue moves its project's next number, and an issue
+        # made offline moved the local one: every visible row, every time.
+        copy.put(replica, tables.ProjectRow, copy.read(server_db, tables.ProjectRow))
         issues = {int(c.issue_id) for c in new if c.issue_id is not None}
         if touched:
             where = f"uid IN ({marks(touched, '?')})"
