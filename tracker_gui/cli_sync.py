@@ -176,6 +176,7 @@ def open_services_for(
         return engine.local_services(), _same
     if report.offline:
         return engine.local_services(), _queued
+    _real_keys(args, engine.real_keys())
     services = open_services(target, create=create, quick_check=quick_check)
 
     def after(out: Output) -> Output:
@@ -184,6 +185,14 @@ def open_services_for(
         return out
 
     return services, after
+
+
+def _real_keys(args: argparse.Namespace, keys: dict[str, str]) -> None:
+    """A provisional key given to a command run on the server: the key the server gave it."""
+    for name in ("key", "other", "parent"):
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value.strip().upper() in keys:
+            setattr(args, name, keys[value.strip().upper()])
 
 
 def _queued(out: Output) -> Output:

@@ -186,6 +186,10 @@ def test_an_issue_made_offline_gets_a_real_key_everywhere(
     assert _issue(old)["key"] == "TRK-2"
     linked = a("list", "--query", "key:TRK-~1", "--format", "json")
     assert [i["key"] for i in json.loads(linked.out)] == ["TRK-2"]
+    online = a("comment", "TRK-~1", "written online")  # straight to the server, by its real key
+    assert (online.code, online.out, online.err) == (0, "commented on TRK-2\n", "")
+    comments = b.show("TRK-2")["comments"]
+    assert isinstance(comments, list) and comments[-1]["body"] == "written online"
 
 
 def test_a_member_demoted_while_offline_gets_refusals_and_the_servers_state(

@@ -15,6 +15,7 @@ from tracker_gui.services import Services, connect, sync_push, sync_resolve
 from tracker_gui.services.sync_types import (
     ConflictEntry,
     Keep,
+    SyncEngine,
     SyncReport,
     SyncState,
     SyncStatus,
@@ -143,6 +144,17 @@ class SyncService:
         state: SyncState = "never" if when is None else ("offline" if offline else "synced")
         return SyncStatus(state, when, counts.waiting, counts.conflicts, counts.refused)
 
+    def real_keys(self) -> dict[str, str]:
+        """Provisional key -> real key, for issues made offline that the server numbered."""
+        if not self.has_replica():
+            return {}
+        replica = self.open_replica()
+        try:
+            with replica.reading():
+                return outbox.real_keys(replica)
+        finally:
+            replica.close()
+
     def last_synced(self) -> dt.datetime | None:
         return self.status().last_synced
 
@@ -171,6 +183,10 @@ class SyncService:
             sync_resolve.resolve(local, entry_id, keep=keep, value=value, dismiss=dismiss)
         finally:
             local.close()
+
+
+def _is_engine(service: SyncService) -> SyncEngine:
+    return service  # mypy checks here that SyncService is what the window expects
 
 
 def _entry(row: entries.EntryRow) -> ConflictEntry:
