@@ -144,7 +144,7 @@ def _same(out: Output) -> Output:
 
 
 def open_services_for(
-    args: argparse.Namespace, target: str, *, create: bool, quick_check: bool
+    args: argparse.Namespace, target: str, create: bool
 ) -> tuple[Services, After]:
     """The services a command runs on: the server, or the replica of a team database.
 
@@ -155,6 +155,7 @@ def open_services_for(
     from tracker_gui.services.sync import SyncService
 
     command = str(args.command)
+    quick_check = not args.reads_only  # one-shot reads skip the full-file scan
     if not _is_url(target) or command not in READS | WRITES | NEED_SERVER:
         return open_services(target, create=create, quick_check=quick_check), _same
     engine = SyncService(target)
