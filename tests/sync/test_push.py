@@ -171,3 +171,34 @@ def test_a_push_whose_answer_was_lost_is_not_applied_twice(
         count = conn.execute("SELECT count(*) FROM comment WHERE body = 'only once'").fetchone()
     assert count == (1,)
     assert a.status().waiting == 0
+
+
+def test_a_move_made_offline_lands_without_a_conflict_over_its_position(
+    secured: Secured, two: tuple[SyncService, SyncService]
+) -> None:
+    a, b = two
+    local = a.local_services()
+    try:
+        issue = local.issues.by_key("TRK-1")
+        local.issues.transition(issue.id, issue.version, "In Progress")
+        made = local.issues.create(NewIssue("TRK", "Made and moved offline"))
+        local.issues.transition(made.id, made.version, "Done")
+    finally:
+        local.close()
+    adm = secured.services("adm")  # meanwhile a card lands in both columns on the server
+    for status in ("To Do", "In Progress", "Done"):
+        there = adm.issues.create(NewIssue("TRK", f"Already in {status}"))
+        if status != "To Do":
+            adm.issues.transition(there.id, there.version, status)
+    report = a.sync()
+    assert (report.pushed, report.conflicts, report.refused) == (3, 0, 0), a.conflicts()
+    b.sync()
+    local = b.local_services()
+    try:
+        names = {
+            s.id: s.name for s in local.projects.statuses(local.issues.by_key("TRK-1").project_id)
+        }
+        assert names[local.issues.by_key("TRK-1").status_id] == "In Progress"
+        assert names[local.issues.by_key("TRK-5").status_id] == "Done"
+    finally:
+        local.close()

@@ -185,8 +185,11 @@ def _fields(srv: Services, op: Op, issue: Issue, maps: _Maps) -> Outcome:
     now = values(issues, issue)
     wanted: dict[str, Any] = {}
     out = Outcome()
-    for name, pair in (op.body.get("fields") or {}).items():
-        if name not in FIELDS:
+    fields = op.body.get("fields") or {}
+    for name, pair in fields.items():
+        # A move to another column is placed by the server (at the column's end); the
+        # rank counts for itself only when the card was reordered within its column.
+        if name not in FIELDS or (name == "rank" and "status" in fields):
             continue
         base, new = _mapped(name, pair, maps)
         if now[name] == base:
