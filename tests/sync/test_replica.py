@@ -115,3 +115,21 @@ def test_unreachable_is_offline_but_a_wrong_password_is_not(
     wrong = SyncService(tcp_url(secured, "mem"), password="not it", folder=tmp_path)
     with pytest.raises(ConnectionFailedError, match="wrong password"):
         wrong.sync()
+
+
+def test_a_label_made_by_an_edit_on_the_server_reaches_the_copy(
+    secured: Secured, tmp_path: Path
+) -> None:
+    _fill(secured)
+    sync = engine(secured, "vie", tmp_path)
+    sync.sync()
+    adm = secured.services("adm")
+    one = adm.issues.by_key("TRK-1")
+    adm.issues.edit(one.id, one.version, {"labels": ["brand-new"]})  # no workflow change
+    assert sync.sync().pulled >= 1
+    assert replica_view(sync) == server_view(secured, "vie")
+    local = sync.local_services()
+    try:
+        assert local.issues.by_key("TRK-1").labels == ("brand-new",)
+    finally:
+        local.close()

@@ -85,11 +85,18 @@ def max_change_id(database: Database) -> int:
     return int(row[0])
 
 
-def changes_from(database: Database, cursor: int, limit: int = 50_000) -> list[ServerChange]:
-    """Change rows (the login may read) of transactions with id >= `cursor`, by id."""
-    rows = database.peewee.execute_sql(
-        "SELECT id, project_id, issue_id, field, actor, txid::text::bigint, origin, op_id"
-        ' FROM "change" WHERE txid >= %s::text::xid8 ORDER BY id LIMIT %s',
-        (str(cursor), limit),
-    ).fetchall()
-    return [ServerChange(*r) for r in rows]
+def changes_from(database: Database, cursor: int, page: int = 50_000) -> list[ServerChange]:
+    """Every Change row (the login may read) of transactions with id >= `cursor`, by id;
+    read a page at a time, all in the caller's snapshot."""
+    out: list[ServerChange] = []
+    after = 0
+    while True:
+        rows = database.peewee.execute_sql(
+            "SELECT id, project_id, issue_id, field, actor, txid::text::bigint, origin, op_id"
+            ' FROM "change" WHERE txid >= %s::text::xid8 AND id > %s ORDER BY id LIMIT %s',
+            (str(cursor), after, page),
+        ).fetchall()
+        out += [ServerChange(*r) for r in rows]
+        if len(rows) < page:
+            return out
+        after = int(rows[-1][0])
