@@ -149,9 +149,14 @@ def test_the_same_field_is_one_conflict_for_the_later_pusher_and_resolving_conve
         "Login crash", "Title by B", "Title by A")  # fmt: skip
     assert entry["theirs_by"] == team.logins["mem"]
     assert json.loads(a("conflicts", "--format", "json").out) == []
+    cluster.halt()  # offline, a resolution is queued like any change
     settled = b("resolve", "TRK-1", "title", "--keep", "mine")
-    assert settled.code == 0, settled
+    assert (settled.code, settled.out, settled.err) == (
+        0, "TRK-1 title: kept mine\n", "queued (offline): TRK-1 title: kept mine\n",
+    ), settled  # fmt: skip
     assert json.loads(b("conflicts", "--format", "json").out) == []
+    cluster.resume()
+    assert b("sync").out.startswith("synced: pushed 1, ")
     assert a("sync").code == 0
     assert _issue(a.show("TRK-1"))["title"] == _issue(b.show("TRK-1"))["title"] == "Title by B"
 

@@ -38,6 +38,8 @@ step = st.one_of(
     st.tuples(st.just("comment"), st.sampled_from(CLIENTS)),
     st.tuples(st.just("create"), st.sampled_from(CLIENTS)),
     st.tuples(st.just("move"), st.sampled_from(CLIENTS), st.sampled_from(STATUSES)),
+    st.tuples(st.just("label"), st.sampled_from(CLIENTS), st.sampled_from(["ui", "db", "api"])),
+    st.tuples(st.just("watch"), st.sampled_from(CLIENTS)),
     st.tuples(st.just("sync"), st.sampled_from(CLIENTS)),
     st.tuples(st.just("partition"), st.sampled_from(CLIENTS)),
 )
@@ -91,6 +93,12 @@ class World:
                 local.issues.create(NewIssue("TRK", value))
             elif kind == "move":
                 local.issues.transition(issue.id, issue.version, action[2])
+            elif kind == "label":  # on if off, off if on: per element, never a conflict
+                labels = set(issue.labels) ^ {action[2]}
+                local.issues.edit(issue.id, issue.version, {"labels": sorted(labels)})
+            elif kind == "watch":
+                watching = engine.login in local.issues.detail(issue.id).watchers
+                local.issues.watch(issue.id, engine.login, on=not watching)
         finally:
             local.close()
         if kind in ("title", "comment", "create"):
