@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.attacks import PASSWORD
-from tests.support.secured import Secured
+from tests.support.secured import Secured, superuser
 from tests.sync.helpers import engine, replica_view, server_view, tcp_url
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import IssueFilter, NewIssue
@@ -131,5 +131,46 @@ def test_a_label_made_by_an_edit_on_the_server_reaches_the_copy(
     local = sync.local_services()
     try:
         assert local.issues.by_key("TRK-1").labels == ("brand-new",)
+    finally:
+        local.close()
+
+
+def test_an_app_upgrade_migrates_the_copy_with_its_queue_intact(
+    secured: Secured, tmp_path: Path
+) -> None:
+    """A copy made by the version before sync's migration (0011): opening it migrates it
+    and keeps its mark; the change queued in it is still sent."""
+    import sqlite3
+
+    _fill(secured)
+    sync = engine(secured, "mem", tmp_path)
+    sync.sync()
+    local = sync.local_services()
+    try:
+        local.issues.comment(local.issues.by_key("TRK-1").id, "queued before the upgrade")
+    finally:
+        local.close()
+    conn = sqlite3.connect(sync.path)  # back to the schema before 0011
+    for statement in (
+        'DROP INDEX "change_op_id"', "DROP TABLE sync_op",
+        'ALTER TABLE "change" DROP COLUMN "op_id"', 'ALTER TABLE "change" DROP COLUMN "origin"',
+        "DELETE FROM schema_migration WHERE name = '0011_sync'",
+    ):  # fmt: skip
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    assert sync.status().waiting == 1  # opening migrates it
+    with pytest.raises(NotADatabaseError, match="offline copy"):
+        open_services(sync.path)  # still marked as a copy, not a database
+    assert sync.sync().pushed == 1
+    with superuser(secured) as server:
+        sent = server.execute(
+            "SELECT count(*) FROM comment WHERE body = 'queued before the upgrade'"
+        )
+        assert sent.fetchone() == (1,)
+    local = sync.local_services()
+    try:
+        comments = local.issues.detail(local.issues.by_key("TRK-1").id).comments
+        assert [c.body for c in comments][-1] == "queued before the upgrade"
     finally:
         local.close()
