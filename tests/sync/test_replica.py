@@ -174,3 +174,38 @@ def test_an_app_upgrade_migrates_the_copy_with_its_queue_intact(
         assert [c.body for c in comments][-1] == "queued before the upgrade"
     finally:
         local.close()
+
+
+def test_a_damaged_copy_keeps_its_queue_and_is_copied_afresh(
+    secured: Secured, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    _fill(secured)
+    sync = engine(secured, "mem", tmp_path)
+    sync.sync()
+    local = sync.local_services()
+    try:
+        local.issues.comment(local.issues.by_key("TRK-1").id, "queued in a copy that broke")
+        local.issues.create(NewIssue("TRK", "Made in a copy that broke"))
+    finally:
+        local.close()
+    conn = sqlite3.connect(sync.path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'issue'").fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with sync.path.open("r+b") as fh:  # the issue table's page, overwritten
+        fh.seek((root - 1) * size + 8)
+        fh.write(b"\xff" * 200)
+    report = sync.sync()
+    assert (report.pushed, report.conflicts, report.refused, report.waiting) == (2, 0, 0, 0)
+    assert replica_view(sync) == server_view(secured, "mem")
+    aside = sorted(p.name for p in sync.path.parent.iterdir() if ".damaged-" in p.name)
+    assert {n.rsplit(".", 1)[1] for n in aside} >= {"db", "json"}  # kept for a look
+    kept = next(p for p in sync.path.parent.iterdir() if p.name.endswith(".json"))
+    assert "queued in a copy that broke" in kept.read_text(encoding="utf-8")
+    with superuser(secured) as server:
+        made = server.execute(
+            "SELECT count(*) FROM issue WHERE title = 'Made in a copy that broke'"
+        )
+        assert made.fetchone() == (1,)

@@ -21,7 +21,7 @@ from tracker_gui.services.sync_types import (
     SyncStatus,
 )
 from tracker_gui.storage.database import Database, open_database
-from tracker_gui.storage.replica import entries, files, lock, outbox, pull
+from tracker_gui.storage.replica import entries, files, lock, outbox, pull, salvage
 from tracker_gui.storage.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -80,8 +80,13 @@ class SyncService:
                 server.close()
 
     def _sync_with(self, server: Database, progress: Progress | None) -> SyncReport:
+        problems = salvage.damaged(self.path)
+        kept = salvage.set_aside(self.path, problems) if problems else None
         replica = files.open_replica(self.path, create=True)
         try:
+            if kept is not None:  # a fresh copy; what only the damaged one held comes back
+                with replica.transaction():
+                    salvage.put_back(replica, kept)
             with replica.transaction():
                 origin = files.meta(replica, "origin") or str(uuid.uuid4())
                 files.set_meta(replica, {"identity": self.ident, "login": self.login,
