@@ -201,6 +201,8 @@ def test_a_member_demoted_while_offline_gets_refusals_and_the_servers_state(
     team: Secured, cluster: TcpCluster, tmp_path: Path
 ) -> None:
     a, _ = _clients(team, tmp_path)
+    never = Client(team, "vie", tmp_path / "c")("conflicts")  # no copy made yet
+    assert never.code == 1 and never.err.startswith("tracker-gui: error: no offline copy of ")
     cluster.halt()
     assert a("edit", "TRK-1", "--title", "Mine").code == 0
     assert a("comment", "TRK-1", "a comment").code == 0

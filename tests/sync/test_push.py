@@ -202,3 +202,15 @@ def test_a_move_made_offline_lands_without_a_conflict_over_its_position(
         assert names[local.issues.by_key("TRK-5").status_id] == "Done"
     finally:
         local.close()
+
+
+def test_the_status_says_syncing_while_another_process_holds_the_lock(
+    two: tuple[SyncService, SyncService],
+) -> None:
+    from tracker_gui.storage.replica import lock
+
+    a, _ = two
+    assert a.status().state == "synced"
+    with lock.held(a.path):  # as a sync in another process would
+        assert a.status().state == "syncing"
+    assert a.status().state == "synced"

@@ -147,6 +147,8 @@ class SyncService:
             replica.close()
         when = _aware(last)
         state: SyncState = "never" if when is None else ("offline" if offline else "synced")
+        if lock.busy(self.path):
+            state = "syncing"
         return SyncStatus(state, when, counts.waiting, counts.conflicts, counts.refused)
 
     def real_keys(self) -> dict[str, str]:
