@@ -209,3 +209,21 @@ def test_a_damaged_copy_keeps_its_queue_and_is_copied_afresh(
             "SELECT count(*) FROM issue WHERE title = 'Made in a copy that broke'"
         )
         assert made.fetchone() == (1,)
+
+
+def test_another_database_behind_the_same_url_is_copied_afresh(
+    secured: Secured, tmp_path: Path
+) -> None:
+    _fill(secured)
+    sync = engine(secured, "mem", tmp_path)
+    sync.sync()
+    replica = sync.open_replica()
+    try:
+        with replica.transaction():  # as if the copy had been made from another database
+            replica.peewee.execute_sql("UPDATE replica_meta SET value = '1' WHERE name = 'server'")
+            replica.peewee.execute_sql("DELETE FROM issue")
+    finally:
+        replica.close()
+    report = sync.sync()
+    assert report.pulled > 1  # the whole log again, not just what is new
+    assert replica_view(sync) == server_view(secured, "mem")

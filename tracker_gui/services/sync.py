@@ -22,6 +22,7 @@ from tracker_gui.services.sync_types import (
 )
 from tracker_gui.storage.database import Database, open_database
 from tracker_gui.storage.replica import entries, files, lock, outbox, pull, salvage
+from tracker_gui.storage.replica import server as server_side
 from tracker_gui.storage.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,14 @@ class SyncService:
             if kept is not None:  # a fresh copy; what only the damaged one held comes back
                 with replica.transaction():
                     salvage.put_back(replica, kept)
+            with server.reading():
+                here = server_side.fingerprint(server)
             with replica.transaction():
+                if files.meta(replica, "server") not in (None, here):
+                    log.warning("%s is another database than the copy was made from; copying"
+                                " it afresh", self.ident)  # fmt: skip
+                    files.forget_cursor(replica)
+                files.set_meta(replica, {"server": here})
                 origin = files.meta(replica, "origin") or str(uuid.uuid4())
                 files.set_meta(replica, {"identity": self.ident, "login": self.login,
                                          "origin": origin})  # fmt: skip

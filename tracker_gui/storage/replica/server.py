@@ -61,6 +61,15 @@ def record_op(database: Database, op_id: str, result: str | None = None) -> bool
     return row is not None
 
 
+def fingerprint(database: Database) -> str:
+    """Which database this is, beyond its name: a database dropped and made again (or
+    restored elsewhere) has other transaction ids, so a copy's cursor means nothing there."""
+    row = database.peewee.execute_sql(
+        "SELECT oid::text FROM pg_catalog.pg_database WHERE datname = current_database()"
+    ).fetchone()
+    return str(row[0])
+
+
 def horizon(database: Database) -> int:
     """The oldest transaction still running (or the next one): the cursor may move up to it."""
     row = database.peewee.execute_sql(
