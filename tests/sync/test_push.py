@@ -99,7 +99,10 @@ def test_an_issue_made_offline_gets_its_real_key_everywhere(
     a, _ = two
     local = a.local_services()
     try:
-        made = local.issues.create(NewIssue("TRK", "Made offline", description="dup of TRK-~1?"))
+        made = local.issues.create(
+            NewIssue("TRK", "Made offline", description="dup of TRK-~1?",
+                     watchers=(secured.logins["mem"],))
+        )  # fmt: skip
         assert made.key == "TRK-~1"
         local.issues.link(local.issues.by_key("TRK-1").id, LinkKind.RELATES, "TRK-~1")
         local.issues.comment(made.id, "see TRK-~1 and TRK-1")
@@ -107,7 +110,7 @@ def test_an_issue_made_offline_gets_its_real_key_everywhere(
     finally:
         local.close()
     report = a.sync()
-    assert (report.pushed, report.conflicts, report.refused) == (3, 0, 0)
+    assert (report.pushed, report.conflicts, report.refused) == (3, 0, 0), a.conflicts()
     local = a.local_services()
     try:
         real = local.issues.by_key("TRK-~1")  # the provisional key still resolves
@@ -115,6 +118,7 @@ def test_an_issue_made_offline_gets_its_real_key_everywhere(
         detail = local.issues.detail(real.id)
         assert [c.body for c in detail.comments] == ["see TRK-2 and TRK-1"]
         assert [lk.other_key for lk in detail.links] == ["TRK-1"]
+        assert detail.watchers == (secured.logins["mem"],)
     finally:
         local.close()
     assert replica_view(a) == server_view(secured, "mem")

@@ -242,7 +242,7 @@ def _create(srv: Services, op: Op, maps: _Maps) -> Outcome:
         priority=Priority.parse(str(b["priority"])), status=b.get("status"),
         assignee=b.get("assignee"), description=maps.text(str(b.get("description") or "")),
         labels=tuple(b.get("labels") or ()), parent_key=parent_key, due=due,
-        estimate=b.get("estimate"),
+        estimate=b.get("estimate"), watchers=tuple(b.get("watchers") or ()),
     )  # fmt: skip
     made = srv.issues.create(new)
     # Its own provisional key in its description: known only now that it has a number.
