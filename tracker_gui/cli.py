@@ -407,10 +407,7 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
         else:
             # A server's database is set up only by the commands meant to (and setup-postgres).
             create = args.create and (not is_url(target) or args.command in URL_CREATORS)
-            # A team database with an offline copy: reads from it, writes queued offline.
-            services, after = cli_sync.open_services_for(
-                args, target, create=create, quick_check=not args.reads_only
-            )
+            services, after = cli_sync.open_services_for(args, target, create)  # offline copy?
             try:
                 long = args.command in LONG_RUNNING
                 with services.database.long_running() if long else contextlib.nullcontext():

@@ -144,7 +144,7 @@ def _same(out: Output) -> Output:
 
 
 def open_services_for(
-    args: argparse.Namespace, target: str, *, create: bool, quick_check: bool
+    args: argparse.Namespace, target: str, create: bool
 ) -> tuple[Services, After]:
     """The services a command runs on: the server, or the replica of a team database.
 
@@ -155,6 +155,7 @@ def open_services_for(
     from tracker_gui.services.sync import SyncService
 
     command = str(args.command)
+    quick_check = not args.reads_only  # one-shot reads skip the full-file scan
     if not _is_url(target) or command not in READS | WRITES | NEED_SERVER:
         return open_services(target, create=create, quick_check=quick_check), _same
     engine = SyncService(target)
@@ -176,6 +177,7 @@ def open_services_for(
         return engine.local_services(), _same
     if report.offline:
         return engine.local_services(), _queued
+    _real_keys(args, engine.real_keys())
     services = open_services(target, create=create, quick_check=quick_check)
 
     def after(out: Output) -> Output:
@@ -184,6 +186,14 @@ def open_services_for(
         return out
 
     return services, after
+
+
+def _real_keys(args: argparse.Namespace, keys: dict[str, str]) -> None:
+    """A provisional key given to a command run on the server: the key the server gave it."""
+    for name in ("key", "other", "parent"):
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value.strip().upper() in keys:
+            setattr(args, name, keys[value.strip().upper()])
 
 
 def _queued(out: Output) -> Output:

@@ -149,9 +149,14 @@ def test_the_same_field_is_one_conflict_for_the_later_pusher_and_resolving_conve
         "Login crash", "Title by B", "Title by A")  # fmt: skip
     assert entry["theirs_by"] == team.logins["mem"]
     assert json.loads(a("conflicts", "--format", "json").out) == []
+    cluster.halt()  # offline, a resolution is queued like any change
     settled = b("resolve", "TRK-1", "title", "--keep", "mine")
-    assert settled.code == 0, settled
+    assert (settled.code, settled.out, settled.err) == (
+        0, "TRK-1 title: kept mine\n", "queued (offline): TRK-1 title: kept mine\n",
+    ), settled  # fmt: skip
     assert json.loads(b("conflicts", "--format", "json").out) == []
+    cluster.resume()
+    assert b("sync").out.startswith("synced: pushed 1, ")
     assert a("sync").code == 0
     assert _issue(a.show("TRK-1"))["title"] == _issue(b.show("TRK-1"))["title"] == "Title by B"
 
@@ -186,12 +191,18 @@ def test_an_issue_made_offline_gets_a_real_key_everywhere(
     assert _issue(old)["key"] == "TRK-2"
     linked = a("list", "--query", "key:TRK-~1", "--format", "json")
     assert [i["key"] for i in json.loads(linked.out)] == ["TRK-2"]
+    online = a("comment", "TRK-~1", "written online")  # straight to the server, by its real key
+    assert (online.code, online.out, online.err) == (0, "commented on TRK-2\n", "")
+    comments = b.show("TRK-2")["comments"]
+    assert isinstance(comments, list) and comments[-1]["body"] == "written online"
 
 
 def test_a_member_demoted_while_offline_gets_refusals_and_the_servers_state(
     team: Secured, cluster: TcpCluster, tmp_path: Path
 ) -> None:
     a, _ = _clients(team, tmp_path)
+    never = Client(team, "vie", tmp_path / "c")("conflicts")  # no copy made yet
+    assert never.code == 1 and never.err.startswith("tracker-gui: error: no offline copy of ")
     cluster.halt()
     assert a("edit", "TRK-1", "--title", "Mine").code == 0
     assert a("comment", "TRK-1", "a comment").code == 0

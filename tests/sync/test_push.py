@@ -99,7 +99,10 @@ def test_an_issue_made_offline_gets_its_real_key_everywhere(
     a, _ = two
     local = a.local_services()
     try:
-        made = local.issues.create(NewIssue("TRK", "Made offline", description="dup of TRK-~1?"))
+        made = local.issues.create(
+            NewIssue("TRK", "Made offline", description="dup of TRK-~1?",
+                     watchers=(secured.logins["mem"],))
+        )  # fmt: skip
         assert made.key == "TRK-~1"
         local.issues.link(local.issues.by_key("TRK-1").id, LinkKind.RELATES, "TRK-~1")
         local.issues.comment(made.id, "see TRK-~1 and TRK-1")
@@ -107,7 +110,7 @@ def test_an_issue_made_offline_gets_its_real_key_everywhere(
     finally:
         local.close()
     report = a.sync()
-    assert (report.pushed, report.conflicts, report.refused) == (3, 0, 0)
+    assert (report.pushed, report.conflicts, report.refused) == (3, 0, 0), a.conflicts()
     local = a.local_services()
     try:
         real = local.issues.by_key("TRK-~1")  # the provisional key still resolves
@@ -115,6 +118,7 @@ def test_an_issue_made_offline_gets_its_real_key_everywhere(
         detail = local.issues.detail(real.id)
         assert [c.body for c in detail.comments] == ["see TRK-2 and TRK-1"]
         assert [lk.other_key for lk in detail.links] == ["TRK-1"]
+        assert detail.watchers == (secured.logins["mem"],)
     finally:
         local.close()
     assert replica_view(a) == server_view(secured, "mem")
@@ -171,3 +175,46 @@ def test_a_push_whose_answer_was_lost_is_not_applied_twice(
         count = conn.execute("SELECT count(*) FROM comment WHERE body = 'only once'").fetchone()
     assert count == (1,)
     assert a.status().waiting == 0
+
+
+def test_a_move_made_offline_lands_without_a_conflict_over_its_position(
+    secured: Secured, two: tuple[SyncService, SyncService]
+) -> None:
+    a, b = two
+    local = a.local_services()
+    try:
+        issue = local.issues.by_key("TRK-1")
+        local.issues.transition(issue.id, issue.version, "In Progress")
+        made = local.issues.create(NewIssue("TRK", "Made and moved offline"))
+        local.issues.transition(made.id, made.version, "Done")
+    finally:
+        local.close()
+    adm = secured.services("adm")  # meanwhile a card lands in both columns on the server
+    for status in ("To Do", "In Progress", "Done"):
+        there = adm.issues.create(NewIssue("TRK", f"Already in {status}"))
+        if status != "To Do":
+            adm.issues.transition(there.id, there.version, status)
+    report = a.sync()
+    assert (report.pushed, report.conflicts, report.refused) == (3, 0, 0), a.conflicts()
+    b.sync()
+    local = b.local_services()
+    try:
+        names = {
+            s.id: s.name for s in local.projects.statuses(local.issues.by_key("TRK-1").project_id)
+        }
+        assert names[local.issues.by_key("TRK-1").status_id] == "In Progress"
+        assert names[local.issues.by_key("TRK-5").status_id] == "Done"
+    finally:
+        local.close()
+
+
+def test_the_status_says_syncing_while_another_process_holds_the_lock(
+    two: tuple[SyncService, SyncService],
+) -> None:
+    from tracker_gui.storage.replica import lock
+
+    a, _ = two
+    assert a.status().state == "synced"
+    with lock.held(a.path):  # as a sync in another process would
+        assert a.status().state == "syncing"
+    assert a.status().state == "synced"

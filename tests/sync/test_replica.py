@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.attacks import PASSWORD
-from tests.support.secured import Secured
+from tests.support.secured import Secured, superuser
 from tests.sync.helpers import engine, replica_view, server_view, tcp_url
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import IssueFilter, NewIssue
@@ -115,3 +115,115 @@ def test_unreachable_is_offline_but_a_wrong_password_is_not(
     wrong = SyncService(tcp_url(secured, "mem"), password="not it", folder=tmp_path)
     with pytest.raises(ConnectionFailedError, match="wrong password"):
         wrong.sync()
+
+
+def test_a_label_made_by_an_edit_on_the_server_reaches_the_copy(
+    secured: Secured, tmp_path: Path
+) -> None:
+    _fill(secured)
+    sync = engine(secured, "vie", tmp_path)
+    sync.sync()
+    adm = secured.services("adm")
+    one = adm.issues.by_key("TRK-1")
+    adm.issues.edit(one.id, one.version, {"labels": ["brand-new"]})  # no workflow change
+    assert sync.sync().pulled >= 1
+    assert replica_view(sync) == server_view(secured, "vie")
+    local = sync.local_services()
+    try:
+        assert local.issues.by_key("TRK-1").labels == ("brand-new",)
+    finally:
+        local.close()
+
+
+def test_an_app_upgrade_migrates_the_copy_with_its_queue_intact(
+    secured: Secured, tmp_path: Path
+) -> None:
+    """A copy made by the version before sync's migration (0011): opening it migrates it
+    and keeps its mark; the change queued in it is still sent."""
+    import sqlite3
+
+    _fill(secured)
+    sync = engine(secured, "mem", tmp_path)
+    sync.sync()
+    local = sync.local_services()
+    try:
+        local.issues.comment(local.issues.by_key("TRK-1").id, "queued before the upgrade")
+    finally:
+        local.close()
+    conn = sqlite3.connect(sync.path)  # back to the schema before 0011
+    for statement in (
+        'DROP INDEX "change_op_id"', "DROP TABLE sync_op",
+        'ALTER TABLE "change" DROP COLUMN "op_id"', 'ALTER TABLE "change" DROP COLUMN "origin"',
+        "DELETE FROM schema_migration WHERE name = '0011_sync'",
+    ):  # fmt: skip
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    assert sync.status().waiting == 1  # opening migrates it
+    with pytest.raises(NotADatabaseError, match="offline copy"):
+        open_services(sync.path)  # still marked as a copy, not a database
+    assert sync.sync().pushed == 1
+    with superuser(secured) as server:
+        sent = server.execute(
+            "SELECT count(*) FROM comment WHERE body = 'queued before the upgrade'"
+        )
+        assert sent.fetchone() == (1,)
+    local = sync.local_services()
+    try:
+        comments = local.issues.detail(local.issues.by_key("TRK-1").id).comments
+        assert [c.body for c in comments][-1] == "queued before the upgrade"
+    finally:
+        local.close()
+
+
+def test_a_damaged_copy_keeps_its_queue_and_is_copied_afresh(
+    secured: Secured, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    _fill(secured)
+    sync = engine(secured, "mem", tmp_path)
+    sync.sync()
+    local = sync.local_services()
+    try:
+        local.issues.comment(local.issues.by_key("TRK-1").id, "queued in a copy that broke")
+        local.issues.create(NewIssue("TRK", "Made in a copy that broke"))
+    finally:
+        local.close()
+    conn = sqlite3.connect(sync.path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'issue'").fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with sync.path.open("r+b") as fh:  # the issue table's page, overwritten
+        fh.seek((root - 1) * size + 8)
+        fh.write(b"\xff" * 200)
+    report = sync.sync()
+    assert (report.pushed, report.conflicts, report.refused, report.waiting) == (2, 0, 0, 0)
+    assert replica_view(sync) == server_view(secured, "mem")
+    aside = sorted(p.name for p in sync.path.parent.iterdir() if ".damaged-" in p.name)
+    assert {n.rsplit(".", 1)[1] for n in aside} >= {"db", "json"}  # kept for a look
+    kept = next(p for p in sync.path.parent.iterdir() if p.name.endswith(".json"))
+    assert "queued in a copy that broke" in kept.read_text(encoding="utf-8")
+    with superuser(secured) as server:
+        made = server.execute(
+            "SELECT count(*) FROM issue WHERE title = 'Made in a copy that broke'"
+        )
+        assert made.fetchone() == (1,)
+
+
+def test_another_database_behind_the_same_url_is_copied_afresh(
+    secured: Secured, tmp_path: Path
+) -> None:
+    _fill(secured)
+    sync = engine(secured, "mem", tmp_path)
+    sync.sync()
+    replica = sync.open_replica()
+    try:
+        with replica.transaction():  # as if the copy had been made from another database
+            replica.peewee.execute_sql("UPDATE replica_meta SET value = '1' WHERE name = 'server'")
+            replica.peewee.execute_sql("DELETE FROM issue")
+    finally:
+        replica.close()
+    report = sync.sync()
+    assert report.pulled > 1  # the whole log again, not just what is new
+    assert replica_view(sync) == server_view(secured, "mem")

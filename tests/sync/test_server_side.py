@@ -131,3 +131,18 @@ def test_the_cursor_never_passes_a_transaction_that_commits_late(secured: Secure
     late_rows = [c for c in again if c.issue_id == one.id and c.field == "title"]
     assert late_rows, "the late transaction's row was skipped"
     assert late_rows[0].id < max(c.id for c in seen)  # it really had the smaller id
+
+
+def test_changes_are_read_past_the_cursor_a_page_at_a_time_without_a_gap(
+    secured: Secured,
+) -> None:
+    adm = secured.services("adm")
+    reader = secured.services("vie").database
+    with reader.snapshot():
+        cursor = server.horizon(reader)
+    for n in range(5):
+        adm.issues.create(NewIssue("TRK", f"Issue {n}"))
+    with reader.snapshot():
+        whole = server.changes_from(reader, cursor)
+        paged = server.changes_from(reader, cursor, page=2)
+    assert len(whole) >= 5 and paged == whole

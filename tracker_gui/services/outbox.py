@@ -65,7 +65,8 @@ class QueuedIssueService(IssueService):
             key = f"{made.project_key}-~{n}"
             outbox.make_provisional(self.db, made.id, n, key, made.uid)
             issue = self.get(made.id)
-            body = {"provisional": key, "project": issue.project_key, "labels": list(issue.labels)}
+            body = {"provisional": key, "project": issue.project_key, "labels": list(issue.labels),
+                    "watchers": list(new.watchers)}  # fmt: skip
             body.update(values(self, issue))
             self._queue("create", issue.uid, body)
         return issue

@@ -16,13 +16,15 @@ from tracker_gui.services import Services, connect, sync_push, sync_resolve
 from tracker_gui.services.sync_types import (
     ConflictEntry,
     Keep,
+    SyncEngine,
     SyncReport,
     SyncState,
     SyncStatus,
 )
 from tracker_gui.storage.database import Database, open_database
 from tracker_gui.storage.listen import Listener
-from tracker_gui.storage.replica import entries, files, lock, outbox, pull
+from tracker_gui.storage.replica import entries, files, lock, outbox, pull, salvage
+from tracker_gui.storage.replica import server as server_side
 from tracker_gui.storage.tables import utcnow
 
 log = logging.getLogger(__name__)
@@ -120,9 +122,21 @@ class SyncService:
             return report
 
     def _sync_with(self, server: Database, progress: Progress | None) -> SyncReport:
+        problems = salvage.damaged(self.path)
+        kept = salvage.set_aside(self.path, problems) if problems else None
         replica = files.open_replica(self.path, create=True)
         try:
+            if kept is not None:  # a fresh copy; what only the damaged one held comes back
+                with replica.transaction():
+                    salvage.put_back(replica, kept)
+            with server.reading():
+                here = server_side.fingerprint(server)
             with replica.transaction():
+                if files.meta(replica, "server") not in (None, here):
+                    log.warning("%s is another database than the copy was made from; copying"
+                                " it afresh", self.ident)  # fmt: skip
+                    files.forget_cursor(replica)
+                files.set_meta(replica, {"server": here})
                 origin = files.meta(replica, "origin") or str(uuid.uuid4())
                 files.set_meta(replica, {"identity": self.ident, "login": self.login,
                                          "origin": origin})  # fmt: skip
@@ -182,7 +196,20 @@ class SyncService:
             replica.close()
         when = _aware(last)
         state: SyncState = "never" if when is None else ("offline" if offline else "synced")
+        if lock.busy(self.path):
+            state = "syncing"
         return SyncStatus(state, when, counts.waiting, counts.conflicts, counts.refused)
+
+    def real_keys(self) -> dict[str, str]:
+        """Provisional key -> real key, for issues made offline that the server numbered."""
+        if not self.has_replica():
+            return {}
+        replica = self.open_replica()
+        try:
+            with replica.reading():
+                return outbox.real_keys(replica)
+        finally:
+            replica.close()
 
     def last_synced(self) -> dt.datetime | None:
         return self.status().last_synced
@@ -212,6 +239,10 @@ class SyncService:
             sync_resolve.resolve(local, entry_id, keep=keep, value=value, dismiss=dismiss)
         finally:
             local.close()
+
+
+def _is_engine(service: SyncService) -> SyncEngine:
+    return service  # mypy checks here that SyncService is what the window expects
 
 
 def _entry(row: entries.EntryRow) -> ConflictEntry:

@@ -185,8 +185,11 @@ def _fields(srv: Services, op: Op, issue: Issue, maps: _Maps) -> Outcome:
     now = values(issues, issue)
     wanted: dict[str, Any] = {}
     out = Outcome()
-    for name, pair in (op.body.get("fields") or {}).items():
-        if name not in FIELDS:
+    fields = op.body.get("fields") or {}
+    for name, pair in fields.items():
+        # A move to another column is placed by the server (at the column's end); the
+        # rank counts for itself only when the card was reordered within its column.
+        if name not in FIELDS or (name == "rank" and "status" in fields):
             continue
         base, new = _mapped(name, pair, maps)
         if now[name] == base:
@@ -239,7 +242,7 @@ def _create(srv: Services, op: Op, maps: _Maps) -> Outcome:
         priority=Priority.parse(str(b["priority"])), status=b.get("status"),
         assignee=b.get("assignee"), description=maps.text(str(b.get("description") or "")),
         labels=tuple(b.get("labels") or ()), parent_key=parent_key, due=due,
-        estimate=b.get("estimate"),
+        estimate=b.get("estimate"), watchers=tuple(b.get("watchers") or ()),
     )  # fmt: skip
     made = srv.issues.create(new)
     # Its own provisional key in its description: known only now that it has a number.

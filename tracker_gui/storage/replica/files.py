@@ -144,6 +144,11 @@ def meta(database: Database, name: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def forget_cursor(database: Database) -> None:
+    """The next pull copies everything again."""
+    database.peewee.execute_sql("DELETE FROM replica_meta WHERE name IN ('cursor', 'seen')")
+
+
 def set_meta(database: Database, values: dict[str, str]) -> None:
     for name, value in values.items():
         database.peewee.execute_sql(

@@ -38,6 +38,21 @@ def held(replica: Path, wait: float = 30.0) -> Iterator[None]:
         os.close(fd)
 
 
+def busy(replica: Path) -> bool:
+    """Whether some process holds the replica's sync lock now (a sync is running)."""
+    path = Path(f"{replica}.lock")
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDWR)
+    try:
+        if _try(fd):
+            _release(fd)
+            return False
+        return True
+    finally:
+        os.close(fd)
+
+
 def _try(fd: int) -> bool:
     if sys.platform == "win32":
         import msvcrt

@@ -108,9 +108,14 @@ def _since(
         for project_id in sorted(visible - local):
             _copy_project(server_db, replica, project_id)
         kept = visible & local
-        parts = {c.project_id for c in new if c.issue_id is None and c.project_id in kept}
+        # Statuses, transitions and labels are few: re-read them in every project that
+        # changed (an issue's edit may have made a label), not only on workflow changes.
+        parts = {c.project_id for c in new if c.project_id in kept}
         for project_id in sorted(parts):
             _refresh_project(server_db, replica, project_id)
+        # Project rows are few; a new issue moves its project's next number, and an issue
+        # made offline moved the local one: every visible row, every time.
+        copy.put(replica, tables.ProjectRow, copy.read(server_db, tables.ProjectRow))
         issues = {int(c.issue_id) for c in new if c.issue_id is not None}
         if touched:
             where = f"uid IN ({marks(touched, '?')})"

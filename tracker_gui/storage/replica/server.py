@@ -61,6 +61,15 @@ def record_op(database: Database, op_id: str, result: str | None = None) -> bool
     return row is not None
 
 
+def fingerprint(database: Database) -> str:
+    """Which database this is, beyond its name: a database dropped and made again (or
+    restored elsewhere) has other transaction ids, so a copy's cursor means nothing there."""
+    row = database.peewee.execute_sql(
+        "SELECT oid::text FROM pg_catalog.pg_database WHERE datname = current_database()"
+    ).fetchone()
+    return str(row[0])
+
+
 def horizon(database: Database) -> int:
     """The oldest transaction still running (or the next one): the cursor may move up to it."""
     row = database.peewee.execute_sql(
@@ -85,11 +94,18 @@ def max_change_id(database: Database) -> int:
     return int(row[0])
 
 
-def changes_from(database: Database, cursor: int, limit: int = 50_000) -> list[ServerChange]:
-    """Change rows (the login may read) of transactions with id >= `cursor`, by id."""
-    rows = database.peewee.execute_sql(
-        "SELECT id, project_id, issue_id, field, actor, txid::text::bigint, origin, op_id"
-        ' FROM "change" WHERE txid >= %s::text::xid8 ORDER BY id LIMIT %s',
-        (str(cursor), limit),
-    ).fetchall()
-    return [ServerChange(*r) for r in rows]
+def changes_from(database: Database, cursor: int, page: int = 50_000) -> list[ServerChange]:
+    """Every Change row (the login may read) of transactions with id >= `cursor`, by id;
+    read a page at a time, all in the caller's snapshot."""
+    out: list[ServerChange] = []
+    after = 0
+    while True:
+        rows = database.peewee.execute_sql(
+            "SELECT id, project_id, issue_id, field, actor, txid::text::bigint, origin, op_id"
+            ' FROM "change" WHERE txid >= %s::text::xid8 AND id > %s ORDER BY id LIMIT %s',
+            (str(cursor), after, page),
+        ).fetchall()
+        out += [ServerChange(*r) for r in rows]
+        if len(rows) < page:
+            return out
+        after = int(rows[-1][0])
