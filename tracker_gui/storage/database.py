@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import peewee
 
 from tracker_gui.errors import NotADatabaseError, StorageError
-from tracker_gui.storage import _driver, backup, ownership, pg_url, tables
+from tracker_gui.storage import _driver, backup, ownership, pg_url
+from tracker_gui.storage.binding import TABLES_DB
 from tracker_gui.storage.errors import translated
 from tracker_gui.storage.ownership import (
     NoDatabaseYet,  # re-exported: callers import it from here
@@ -28,8 +29,6 @@ from tracker_gui.storage.sqlite_check import (  # re-exported: callers import th
 )
 
 log = logging.getLogger(__name__)
-# What the table classes point at once the database they were bound to is closed.
-_UNBOUND = peewee.DatabaseProxy()
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_TABLE = ownership.MIGRATION_TABLE
@@ -75,23 +74,25 @@ class Database:
 
     @contextlib.contextmanager
     def bound(self) -> Iterator[None]:
-        """Point the table classes at this database for the duration of the block.
+        """Point the table classes at this database, in this thread, for the block.
 
-        Rebinding every table class costs ~0.15 ms a time and a move enters this six times:
-        while this is the only open database the tables simply stay bound to it.
+        The choice is per thread (storage/binding.py): a sync on a worker thread reading the
+        server never sends the GUI thread's queries there. A thread with nothing chosen yet
+        keeps this database after the block, until close() (the usual case: one database).
         """
         self._drop_broken_connection()
-        current = tables.ALL_TABLES[0]._meta.database
+        current = TABLES_DB.obj
         if current is self.peewee:
             yield
             return
-        if current is None or current is _UNBOUND:  # the only one open: stay bound until close()
-            self.peewee.bind(tables.ALL_TABLES, bind_refs=False, bind_backrefs=False)
+        TABLES_DB.initialize(self.peewee)
+        if current is None:
             yield
             return
-        # Another database is open too (tests, a restore): bind for this block only.
-        with self.peewee.bind_ctx(tables.ALL_TABLES, bind_refs=False, bind_backrefs=False):
+        try:
             yield
+        finally:
+            TABLES_DB.initialize(current)
 
     def _drop_broken_connection(self) -> None:
         """Forget a PostgreSQL connection the server closed (restart, pg_terminate_backend):
@@ -316,9 +317,8 @@ class Database:
         return str(value) if value else None
 
     def close(self) -> None:
-        if tables.ALL_TABLES[0]._meta.database is self.peewee:
-            for table in tables.ALL_TABLES:
-                table._meta.set_database(_UNBOUND)  # the next database to open binds them
+        if TABLES_DB.obj is self.peewee:
+            TABLES_DB.initialize(None)  # the next database this thread opens binds them
         if not self.peewee.is_closed():
             self.peewee.close()
 

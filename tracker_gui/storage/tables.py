@@ -23,6 +23,8 @@ from peewee import (
     TextField,
 )
 
+from tracker_gui.storage.binding import TABLES_DB, target
+
 
 def rows(query: Any) -> list[Any]:
     """Materialise a query whose rows are tuples or dicts (the stubs type them as models)."""
@@ -62,7 +64,7 @@ class Timestamp(DateTimeField):
     timestamp. Reads take either form (storage/convert.py)."""
 
     def db_value(self, value: Any) -> Any:
-        if value is not None and isinstance(self.model._meta.database, SqliteDatabase):
+        if value is not None and isinstance(target(self.model._meta.database), SqliteDatabase):
             return micros(value)
         return super().db_value(value)
 
@@ -75,6 +77,7 @@ class Timestamp(DateTimeField):
 class Base(Model):
     class Meta:
         legacy_table_names = False
+        database = TABLES_DB  # each thread chooses the database behind it (storage/binding.py)
 
 
 class UserRow(Base):
