@@ -108,7 +108,7 @@ def client(
     from tracker_gui.domain.models import IssueFilter
     from tracker_gui.services.sync import SyncService
 
-    engine = SyncService(url, password=password, folder=Path(folder))
+    engine = SyncService(url, password=password, folder=Path(folder), keep=True)
     engine.sync()  # its first copy (a couple of hundred issues)
     local = engine.local_services()
     listener = engine.listen()

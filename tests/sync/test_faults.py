@@ -100,7 +100,7 @@ def test_kill_9_of_a_syncing_process_neither_loses_nor_repeats_a_change(
     home = tmp_path / "home"
     sync = SyncService(url, password=PASSWORD, folder=home / "data")  # the CLI's own copy
     assert not sync.sync().offline
-    texts = [f"queued {i}" for i in range(60)]
+    texts = [f"queued {i}" for i in range(200)]
     _queue_comments(sync, texts)
     env = {k: v for k, v in os.environ.items() if k != "TRACKER_DB"}
     env.update(TRACKER_HOME=str(home), PGPASSWORD=PASSWORD,
@@ -112,8 +112,16 @@ def test_kill_9_of_a_syncing_process_neither_loses_nor_repeats_a_change(
             [sys.executable, "-m", "tracker_gui", "--db", url, "sync"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        time.sleep(pick.uniform(0.3, 0.9))  # where the kill lands varies; the checks do not
-        os.kill(proc.pid, signal.SIGKILL)
+        # Kill once the push is under way (the queue shrinks), a little later each time: a
+        # fixed delay landed before the push began or after it ended on a busy machine.
+        before, deadline = waiting[-1], time.monotonic() + 20
+        while proc.poll() is None and time.monotonic() < deadline:
+            if sync.status().waiting < before:
+                time.sleep(pick.uniform(0.0, 0.05))  # where the kill lands varies
+                break
+            time.sleep(0.005)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         waiting.append(sync.status().waiting)
     final = sync.sync()
@@ -121,4 +129,4 @@ def test_kill_9_of_a_syncing_process_neither_loses_nor_repeats_a_change(
     assert _counts(secured, texts) == dict.fromkeys(texts, 1)
     assert sync.conflicts() == []
     assert replica_view(sync) == server_view(secured, "mem")
-    assert waiting[0] == 60 and any(0 < w < 60 for w in waiting), waiting  # killed mid-push
+    assert waiting[0] == 200 and any(0 < w < 200 for w in waiting), waiting  # killed mid-push

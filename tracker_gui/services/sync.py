@@ -38,8 +38,18 @@ class Offline(Exception):
 class SyncService:
     """One shared database and login: its replica file, its outbox, its sync."""
 
-    def __init__(self, url: str, *, password: str | None = None, folder: Path | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        password: str | None = None,
+        folder: Path | None = None,
+        keep: bool = False,
+    ) -> None:
+        """`keep`: a long-lived engine (the window's) keeps its server connection between
+        syncs; a one-shot one (a command) opens and closes one per sync."""
         self.url = url
+        self._keep = keep
         self.password = password
         self.login = files.login_of(url)
         self.ident = files.identity(url, self.login)
@@ -101,7 +111,7 @@ class SyncService:
             # A connection belongs to the thread that opened it: the thread of the first sync
             # keeps its server connection; another thread's sync (a write the window made on
             # the server, then synced) opens one of its own and closes it.
-            mine = self._thread in (None, threading.get_ident())
+            mine = self._keep and self._thread in (None, threading.get_ident())
             self._thread = threading.get_ident() if mine else self._thread
             try:
                 server = (self._kept if mine else None) or self.open_server()

@@ -74,12 +74,8 @@ class Database:
 
     @contextlib.contextmanager
     def bound(self) -> Iterator[None]:
-        """Point the table classes at this database, in this thread, for the block.
-
-        The choice is per thread (storage/binding.py): a sync on a worker thread reading the
-        server never sends the GUI thread's queries there. A thread with nothing chosen yet
-        keeps this database after the block, until close() (the usual case: one database).
-        """
+        """Point the table classes at this database, in this thread (storage/binding.py), for
+        the block; a thread with none chosen yet keeps it until close() (one database open)."""
         self._drop_broken_connection()
         current = TABLES_DB.obj
         if current is self.peewee:
@@ -311,8 +307,7 @@ class Database:
         return dest
 
     def password(self) -> str | None:
-        """The password a PostgreSQL connection was opened with (None: the keychain's, a
-        .pgpass file's or none): a sync engine opens the same server again with it."""
+        """The password given when this PostgreSQL connection was opened (a sync reuses it)."""
         value = getattr(self.peewee, "connect_params", {}).get("password")
         return str(value) if value else None
 

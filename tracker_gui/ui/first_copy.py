@@ -94,7 +94,7 @@ def open_offline_copy(
     if services.database.is_sqlite:
         return None
     server = services.database
-    engine = SyncService(server.target, password=server.password())
+    engine = SyncService(server.target, password=server.password(), keep=True)
     try:
         if not engine.has_replica():
             report = make_first_copy(engine, server.label, parent)

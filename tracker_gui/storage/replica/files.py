@@ -61,9 +61,16 @@ OWN_TABLES = [
 
 def identity(url: str, login: str) -> str:
     """`login@host:port/db` of a server URL: what names a replica (never a password)."""
-    parts = urlsplit(url)
-    host = parts.hostname or "localhost"
-    port = parts.port or 5432
+    from tracker_gui.storage import pg_url
+
+    # A URL it cannot read gets the same plain words as opening it would (a bad port, host).
+    pg_url.url_params(url, password="not-used-here")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "localhost"
+        port = parts.port or 5432
+    except ValueError as exc:
+        raise StorageError(f"cannot read the database URL: {exc}") from exc
     dbname = parts.path.lstrip("/") or login
     return f"{login}@{host}:{port}/{dbname}"
 
