@@ -111,6 +111,10 @@ def _since(
         # Statuses, transitions and labels are few: re-read them in every project that
         # changed (an issue's edit may have made a label), not only on workflow changes.
         parts = {c.project_id for c in new if c.project_id in kept}
+        if touched:
+            # After a push every project is re-read: a refused edit may have made a label
+            # here that the server never got (no change of the server's names that project).
+            parts |= kept
         for project_id in sorted(parts):
             _refresh_project(server_db, replica, project_id)
         # Project rows are few; a new issue moves its project's next number, and an issue
