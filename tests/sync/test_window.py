@@ -21,6 +21,7 @@ from tests.support.pgtcp import TcpCluster
 from tests.support.secured import Secured
 from tests.sync.helpers import tcp_url
 from tracker_gui.app import Session
+from tracker_gui.domain.enums import LinkKind
 from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.services import connect
 from tracker_gui.storage.database import open_database
@@ -179,3 +180,49 @@ def test_a_teammates_move_pulled_into_the_copy_notifies_once(
     assert [n.summary for n in recorder.sent] == [f"{mine.key} moved to Done"]
     qtbot.wait(1500)  # the next syncs re-read nothing new: still one notification
     assert len(recorder.sent) == 1
+
+
+def test_different_fields_edited_apart_are_both_kept_and_an_offline_issue_gets_its_key(
+    qtbot: QtBot, session: Session, secured: Secured, pg_tcp_cluster: TcpCluster
+) -> None:
+    admin = secured.services("adm")
+    shared = admin.issues.create(NewIssue("TRK", "Login crash"))
+    other = admin.issues.create(NewIssue("TRK", "Logout crash"))
+    server = connect(open_database(tcp_url(secured, "mem"), password=PASSWORD))
+    session.start(server)
+    window, store, engine = session.window, session.store, session.engine
+    assert window is not None and store is not None and engine is not None
+    qtbot.addWidget(window)
+    ui = window.sync_ui
+    assert ui is not None
+    qtbot.waitUntil(lambda: not ui.controller.syncing, timeout=10_000)  # the opening sync
+    mine = next(i for i in store.search(IssueFilter()) if i.title == "Login crash")
+    pg_tcp_cluster.halt()
+    try:
+        local = store.services.issues
+        local.edit(mine.id, mine.version, {"title": "Login crash on Wayland"})
+        made = local.create(NewIssue("TRK", "Crash report dialog"))
+        assert "-~" in made.key
+        local.link(made.id, LinkKind.RELATES, other.key)
+        local.comment(made.id, f"Split from {made.key}")
+    finally:
+        pg_tcp_cluster.resume()
+    admin = secured.services("adm")  # the stop cut the old connection
+    admin.issues.edit(shared.id, shared.version, {"priority": "high"})
+    qtbot.waitUntil(ui.controller.sync_now, timeout=10_000)
+    qtbot.waitUntil(lambda: engine.status().waiting == 0 and not ui.controller.syncing,
+                    timeout=20_000)  # fmt: skip
+    on_server = admin.issues.get(shared.id)
+    assert (on_server.title, on_server.priority.label) == ("Login crash on Wayland", "high")
+    assert ui.pane.model.rowCount() == 0  # different fields: no conflict
+    numbered = next(
+        i for i in admin.issues.search(IssueFilter()) if i.title == "Crash report dialog"
+    )
+    assert "-~" not in numbered.key
+    detail = admin.issues.detail(numbered.id)
+    assert [c.body for c in detail.comments] == [f"Split from {numbered.key}"]
+    assert [link.other_key for link in detail.links] == [other.key]
+    # The copy shows the real key on the board, and the provisional one still finds it.
+    qtbot.waitUntil(lambda: any(i.key == numbered.key for i in store.search(IssueFilter())),
+                    timeout=10_000)  # fmt: skip
+    assert store.services.issues.by_key(made.key).key == numbered.key
