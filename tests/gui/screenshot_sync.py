@@ -26,12 +26,7 @@ if str(ROOT) not in sys.path:
 
 ISSUES = 300
 
-
-def settle(app: object, seconds: float = 0.3) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()  # type: ignore[attr-defined]
-        time.sleep(0.01)
+from tests.gui.screenshots import settle  # noqa: E402  (after the path is set)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,11 @@ from tracker_gui.app import Session
 from tracker_gui.domain.enums import LinkKind
 from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.services import connect
+from tracker_gui.services.sync import SyncService
 from tracker_gui.storage.database import open_database
+from tracker_gui.ui.main_window import MainWindow
+from tracker_gui.ui.store import Store
+from tracker_gui.ui.sync_setup import SyncUi
 
 pytestmark = pytest.mark.postgres
 
@@ -47,6 +51,21 @@ def server_titles(secured: Secured) -> set[str]:
         return {i.title for i in services.issues.search(IssueFilter())}
     finally:
         services.close()
+
+
+def opened(
+    qtbot: QtBot, session: Session, secured: Secured
+) -> tuple[MainWindow, Store, SyncService, SyncUi]:
+    """A member's window opened on the team database as the app does, its first sync done."""
+    server = connect(open_database(tcp_url(secured, "mem"), password=PASSWORD))
+    session.start(server)
+    window, store, engine = session.window, session.store, session.engine
+    assert window is not None and store is not None and engine is not None
+    qtbot.addWidget(window)
+    ui = window.sync_ui
+    assert ui is not None
+    qtbot.waitUntil(lambda: not ui.controller.syncing, timeout=10_000)  # the opening sync
+    return window, store, engine, ui
 
 
 def test_the_window_opens_on_the_offline_copy_and_pushes_its_changes(
@@ -93,14 +112,7 @@ def test_the_window_opens_on_the_offline_copy_and_pushes_its_changes(
 def test_with_the_server_stopped_a_change_waits_and_goes_out_after_the_restart(
     qtbot: QtBot, session: Session, secured: Secured, pg_tcp_cluster: TcpCluster
 ) -> None:
-    server = connect(open_database(tcp_url(secured, "mem"), password=PASSWORD))
-    session.start(server)
-    window, store, engine = session.window, session.store, session.engine
-    assert window is not None and store is not None and engine is not None
-    qtbot.addWidget(window)
-    ui = window.sync_ui
-    assert ui is not None
-    qtbot.waitUntil(lambda: not ui.controller.syncing, timeout=10_000)  # the opening sync
+    _window, store, engine, ui = opened(qtbot, session, secured)
     pg_tcp_cluster.halt()
     try:
         made = store.services.issues.create(NewIssue("TRK", "written on the train"))
@@ -123,14 +135,7 @@ def test_a_conflict_shows_in_the_pane_and_keep_mine_reaches_the_server(
 ) -> None:
     admin = secured.services("adm")
     shared = admin.issues.create(NewIssue("TRK", "Crash on start"))
-    server = connect(open_database(tcp_url(secured, "mem"), password=PASSWORD))
-    session.start(server)
-    window, store, engine = session.window, session.store, session.engine
-    assert window is not None and store is not None and engine is not None
-    qtbot.addWidget(window)
-    ui = window.sync_ui
-    assert ui is not None
-    qtbot.waitUntil(lambda: not ui.controller.syncing, timeout=10_000)  # the opening sync
+    _window, store, _engine, ui = opened(qtbot, session, secured)
     mine = next(i for i in store.search(IssueFilter()) if i.title == "Crash on start")
     pg_tcp_cluster.halt()
     try:
@@ -188,14 +193,7 @@ def test_different_fields_edited_apart_are_both_kept_and_an_offline_issue_gets_i
     admin = secured.services("adm")
     shared = admin.issues.create(NewIssue("TRK", "Login crash"))
     other = admin.issues.create(NewIssue("TRK", "Logout crash"))
-    server = connect(open_database(tcp_url(secured, "mem"), password=PASSWORD))
-    session.start(server)
-    window, store, engine = session.window, session.store, session.engine
-    assert window is not None and store is not None and engine is not None
-    qtbot.addWidget(window)
-    ui = window.sync_ui
-    assert ui is not None
-    qtbot.waitUntil(lambda: not ui.controller.syncing, timeout=10_000)  # the opening sync
+    _window, store, engine, ui = opened(qtbot, session, secured)
     mine = next(i for i in store.search(IssueFilter()) if i.title == "Login crash")
     pg_tcp_cluster.halt()
     try:
