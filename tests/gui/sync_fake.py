@@ -18,7 +18,11 @@ from tracker_gui.services.sync_types import (
     SyncStatus,
 )
 
-NOON = dt.datetime(2026, 12, 7, 12, 3, tzinfo=dt.UTC)
+# 12:03 UTC on the day it is now one hour east of UTC (the status bar tests' zone, CET-1):
+# the bar shows only the time for a sync made today, so the day must be today there.
+NOON = dt.datetime.combine(
+    (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).date(), dt.time(12, 3), tzinfo=dt.UTC
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -26,8 +26,8 @@ Make = Callable[..., MainWindow]
 
 @pytest.fixture(autouse=True)
 def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local time one hour ahead of UTC in December: 12:03 UTC reads 13:03."""
-    monkeypatch.setenv("TZ", "Europe/Paris")
+    """Local time one hour ahead of UTC all year (no summer time): 12:03 UTC reads 13:03."""
+    monkeypatch.setenv("TZ", "CET-1")
     time.tzset()
     yield
     monkeypatch.undo()
