@@ -34,7 +34,7 @@ from tracker_gui.ui import connection_monitor, icons, live_setup, theme
 from tracker_gui.ui.backups import BackupScheduler
 from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs.connect import ConnectDialog, install_action
-from tracker_gui.ui.first_copy import open_offline_copy
+from tracker_gui.ui.first_copy import open_copy_offline, open_offline_copy
 from tracker_gui.ui.first_paint import after_first_paint
 from tracker_gui.ui.main_window import MainWindow
 from tracker_gui.ui.settings import Settings
@@ -156,6 +156,11 @@ def _open_once(target: str, parent: QWidget | None) -> Services | str | None:
         return open_services(target, quick_check=False)
     except ConnectionFailedError as exc:
         logger.warning("cannot open %s: %s", target, exc)
+        if exc.unreachable and is_url(target):
+            offline = open_copy_offline(target)  # offline-first: its copy, if there is one
+            if offline is not None:
+                logger.info("opening the offline copy of %s", target)
+                return offline
         if exc.reason != "password" or not is_url(target):
             return _show_storage_error(exc, parent)
         # No (or a wrong) password stored: ask for it, with the rest filled in.
@@ -244,7 +249,8 @@ class Session:
         engine = None
         copied = open_offline_copy(services, old_window)
         if copied is not None:
-            services.close()
+            if copied[0] is not services:
+                services.close()  # the server's connection: the window works on the copy
             services, engine = copied
         store = Store(services)
         settings = Settings()
@@ -320,13 +326,16 @@ class Session:
             self.window.sync_ui.stop()  # the run under way ends before its connection goes
         if self.engine is not None:
             self.engine.close()
+            self.engine = None
         if self.live is not None:
             self.live.close()
+            self.live = None  # closing twice (the app, then a test's clean-up) is harmless
         if self.store is not None:
             self.store.close()
             self.store = None  # a pending _go_live finds nothing to wire
         if self.services is not None:
             self.services.close()
+            self.services = None
 
 
 def run_window(target: str, debug: bool = False, smoke_test: str | None = None) -> int:

@@ -224,3 +224,40 @@ def test_different_fields_edited_apart_are_both_kept_and_an_offline_issue_gets_i
     qtbot.waitUntil(lambda: any(i.key == numbered.key for i in store.search(IssueFilter())),
                     timeout=10_000)  # fmt: skip
     assert store.services.issues.by_key(made.key).key == numbered.key
+
+
+def test_with_the_server_out_of_reach_the_app_opens_the_copy_and_syncs_when_it_is_back(
+    qtbot: QtBot,
+    session: Session,
+    secured: Secured,
+    pg_tcp_cluster: TcpCluster,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tracker_gui import app
+
+    secured.services("adm").issues.create(NewIssue("TRK", "made before the train"))
+    _window, _store, _engine, _ui = opened(qtbot, session, secured)  # the copy exists
+    session.close()
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)  # what a later sync logs in with
+    pg_tcp_cluster.halt()
+    try:
+        services = app.open_target(tcp_url(secured, "mem"))  # as the app starts on a URL
+        assert services is not None and services.database.is_sqlite
+        again = Session(session.app)
+        again.start(services)
+        window, store = again.window, again.store
+        assert window is not None and store is not None and again.engine is not None
+        qtbot.addWidget(window)
+        ui = window.sync_ui
+        assert ui is not None
+        assert "made before the train" in {i.title for i in store.search(IssueFilter())}
+        store.services.issues.create(NewIssue("TRK", "written while away"))
+        qtbot.waitUntil(lambda: "1 change waiting" in ui.status.state_label.text(),
+                        timeout=20_000)  # fmt: skip
+    finally:
+        pg_tcp_cluster.resume()
+    try:
+        qtbot.waitUntil(ui.controller.sync_now, timeout=10_000)
+        qtbot.waitUntil(lambda: "written while away" in server_titles(secured), timeout=20_000)
+    finally:
+        again.close()

@@ -10,6 +10,7 @@ starts the copy again.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Protocol
 
@@ -24,6 +25,8 @@ from tracker_gui.ui.dialogs import message
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+# Copies opened while their server was out of reach, with the engine that syncs them later.
+_OPENED_OFFLINE: weakref.WeakKeyDictionary[Services, SyncService] = weakref.WeakKeyDictionary()
 
 
 class FirstSync(Protocol):
@@ -91,6 +94,9 @@ def open_offline_copy(
     connected to, with its sync engine (the copy made first if there is none yet); None for
     a local file, or when no copy can be made (the window then works on the server directly).
     """
+    engine = _OPENED_OFFLINE.pop(services, None)
+    if engine is not None:
+        return services, engine  # already the copy: opened while the server was away
     if services.database.is_sqlite:
         return None
     server = services.database
@@ -114,3 +120,16 @@ def open_offline_copy(
         return None
     local.database.label = f"{server.label} (offline copy)"
     return local, engine
+
+
+def open_copy_offline(url: str) -> Services | None:
+    """The window's services over the offline copy of `url`, for when its server cannot be
+    reached (None: there is no copy yet). The engine syncs once the server answers again
+    (its password from the keychain, a .pgpass file or PGPASSWORD, as the command line's)."""
+    engine = SyncService(url, keep=True)
+    if not engine.has_replica():
+        return None
+    local = engine.local_services(online=True)
+    local.database.label = f"{engine.ident} (offline copy)"
+    _OPENED_OFFLINE[local] = engine
+    return local
