@@ -41,3 +41,27 @@ def test_the_copys_issue_times_are_integers_and_sort_as_on_the_server(
         }  # fmt: skip
     finally:
         local.close()
+
+
+def test_a_refused_new_issue_leaves_no_label_of_its_own_in_the_copy(
+    secured: Secured, tmp_path: Path
+) -> None:
+    """A viewer's issue made offline with a new label is refused: the copy then holds the
+    server's labels only (the model test found the label left behind)."""
+    secured.services("adm").issues.create(NewIssue("TRK", "on the server"))
+    secured.close()
+    viewer = engine(secured, "vie", tmp_path / "vie")
+    viewer.sync()
+    local = viewer.local_services()
+    try:
+        local.issues.create(NewIssue("TRK", "not allowed", labels=("db",)))
+    finally:
+        local.close()
+    report = viewer.sync()
+    assert report.refused == 1
+    replica = viewer.open_replica()
+    try:
+        names = [r[0] for r in replica.peewee.execute_sql("SELECT name FROM label").fetchall()]
+    finally:
+        replica.close()
+    assert names == []

@@ -110,11 +110,10 @@ def _since(
         kept = visible & local
         # Statuses, transitions and labels are few: re-read them in every project that
         # changed (an issue's edit may have made a label), not only on workflow changes.
-        parts = {c.project_id for c in new if c.project_id in kept}
-        if touched:
-            # After a push every project is re-read: a refused edit may have made a label
-            # here that the server never got (no change of the server's names that project).
-            parts |= kept
+        # Every visible project's statuses, transitions and labels are re-read each time
+        # (they are few): a refused edit or a refused new issue may have made a label here
+        # that the server never got, and no change on the server names that project.
+        parts = set(kept)
         for project_id in sorted(parts):
             _refresh_project(server_db, replica, project_id)
         # Project rows are few; a new issue moves its project's next number, and an issue
@@ -176,9 +175,13 @@ def _refresh_project(server_db: Database, replica: Database, project_id: int) ->
         rows = copy.read(server_db, model, "project_id = %s", p)
         if model is tables.LabelRow:
             keep = [r[0] for r in rows]
-            copy.delete(
-                replica, model, f"project_id = ? AND id NOT IN ({marks(keep, '?')})", [*p, *keep]
-            )
+            if keep:
+                copy.delete(
+                    replica, model, f"project_id = ? AND id NOT IN ({marks(keep, '?')})",
+                    [*p, *keep],
+                )  # fmt: skip
+            else:  # `id NOT IN (NULL)` is never true: none on the server means none here
+                copy.delete(replica, model, "project_id = ?", p)
         copy.put(replica, model, rows)
 
 
