@@ -154,3 +154,21 @@ def cluster_with_owner(login: str, password: str, database: str) -> Iterator[Tcp
         yield cluster
     finally:
         cluster.stop()
+
+
+def started_tcp_cluster() -> Iterator[TcpCluster]:
+    """A session fixture's body: one started TcpCluster, stopped after (fails, not skips)."""
+    import pytest
+
+    from tests.conftest import postgres_bindir
+
+    postgres_bindir()
+    cluster = TcpCluster()
+    try:
+        cluster.start()
+    except RuntimeError as exc:
+        pytest.fail(f"could not start the TCP PostgreSQL cluster:\n{exc}", pytrace=False)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
