@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 
 import tracker_gui.ui.pyside_compat  # noqa: F401  (PySide6 6.12 on CPython 3.11: see the module)
 from tests.gui.pane_helpers import (
-    TODAY,
     World,
     shown,
+    today,
 )
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, NewIssue, Project
@@ -142,7 +142,7 @@ def world_fixture(tmp_path: Path, qtbot: QtBot) -> Iterator[World]:
                 priority=Priority.HIGH,
                 assignee="alice",
                 labels=("ui",),
-                due=TODAY + dt.timedelta(days=1),
+                due=today() + dt.timedelta(days=1),
                 description="# Heading\n\nSome **bold** text.",
             )
         ),
@@ -153,7 +153,7 @@ def world_fixture(tmp_path: Path, qtbot: QtBot) -> Iterator[World]:
         ),
         "late": new(
             NewIssue(
-                "TRK", "Renew the certificate", assignee="carol", due=TODAY - dt.timedelta(days=3)
+                "TRK", "Renew the certificate", assignee="carol", due=today() - dt.timedelta(days=3)
             )
         ),
         "site": new(NewIssue("WEB", "New landing page", type=IssueType.STORY, labels=("design",))),

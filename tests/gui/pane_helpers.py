@@ -20,7 +20,12 @@ from tracker_gui.domain.models import Issue, Project
 from tracker_gui.services import Services, open_services
 from tracker_gui.ui.store import Store
 
-TODAY = dt.date.today()
+
+def today() -> dt.date:
+    """Read at use, not at import: a run that crosses midnight must not compare with yesterday."""
+    return dt.date.today()
+
+
 # The offscreen platform's noise when a menu or popup opens (see pyproject's qt_log_ignore).
 OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(
     "This plugin does not support raise()",

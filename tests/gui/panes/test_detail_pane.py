@@ -10,10 +10,10 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.pane_helpers import (
     OFFSCREEN_NOISE,
-    TODAY,
     World,
     choose,
     items,
+    today,
 )
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority
 from tracker_gui.domain.models import IssueDetail, NewIssue
@@ -84,7 +84,7 @@ def test_shows_every_field(world: World, pane: DetailPane, qtbot: QtBot) -> None
     assert f.priority_combo.currentText() == "High"
     assert f.assignee_combo.currentText() == "Alice Martin (alice)"
     assert f.labels_edit.text() == "ui"
-    assert f.due_edit.due() == TODAY + dt.timedelta(days=1)
+    assert f.due_edit.due() == today() + dt.timedelta(days=1)
     assert f.estimate_spin.text() == "2.5 h"
     assert f.parent_edit.text() == "" and not f.parent_link.isVisibleTo(pane)
     assert f.reporter_label.text() == "Alice Martin (alice)"

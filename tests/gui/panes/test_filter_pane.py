@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.pane_helpers import (
     OFFSCREEN_NOISE,
-    TODAY,
     World,
     click_menu_item,
     keys,
+    today,
     when_modal,
 )
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory
@@ -56,14 +56,14 @@ def test_quick_toggles_build_the_filter_once_per_click(
     qtbot.mouseClick(pane.toggles["assigned_to_me"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(pane.toggles["overdue"], Qt.MouseButton.LeftButton)
     assert len(seen) == 3
-    assert world.store.filter.overdue_on == TODAY
+    assert world.store.filter.overdue_on == today()
     assert shown(world) == {"TRK-3"}
 
     qtbot.mouseClick(pane.toggles["overdue"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(pane.toggles["due_this_week"], Qt.MouseButton.LeftButton)
-    assert world.store.filter.due_before == next_monday(TODAY)
-    assert next_monday(TODAY).weekday() == 0 and next_monday(TODAY) > TODAY
-    tomorrow_counts = TODAY + dt.timedelta(days=1) < next_monday(TODAY)
+    assert world.store.filter.due_before == next_monday(today())
+    assert next_monday(today()).weekday() == 0 and next_monday(today()) > today()
+    tomorrow_counts = today() + dt.timedelta(days=1) < next_monday(today())
     assert shown(world) == ({"TRK-1", "TRK-3"} if tomorrow_counts else {"TRK-3"})
 
     qtbot.mouseClick(pane.toggles["due_this_week"], Qt.MouseButton.LeftButton)
