@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import peewee
 
 from tracker_gui.errors import NotADatabaseError, StorageError
-from tracker_gui.storage import _driver, backup, ownership, pg_url
+from tracker_gui.storage import _driver, backup, compact, ownership, pg_session, pg_url
 from tracker_gui.storage.binding import TABLES_DB
 from tracker_gui.storage.errors import translated
 from tracker_gui.storage.ownership import (
@@ -63,6 +63,7 @@ class Database:
         # A secured PostgreSQL database (admin setup-postgres) sets versions, timestamps and
         # writes the Change log itself in triggers: the repositories then leave those alone.
         self.server_managed = False
+        self.take_changes = False  # PostgreSQL: the history read-back is one call
         # Per thread, like peewee's connection state: the change set of the open transaction.
         self._action = threading.local()
         # Per thread too: each thread has its own connection, so its own timeouts.
@@ -146,27 +147,34 @@ class Database:
         block (a savepoint) is part of the enclosing action and keeps its set.
         """
         pending: list[Callable[[], None]] = []
-        with translated(self.label), self.bound(), self.peewee.atomic():
-            if self.change_set is not None:
+        fresh = (change_set or str(uuid.uuid4())) if self.change_set is None else None
+        session = self.peewee if isinstance(self.peewee, pg_session.PgDatabase) else None
+        if session is not None and fresh is not None and self.server_managed:
+            # The settings below ride on the BEGIN (pg_session) unless it was sent already.
+            session.arm(pg_session.settings_sql(fresh, origin, op_id))
+        with contextlib.ExitStack() as stack:
+            if session is not None:
+                stack.callback(session.disarm)
+            stack.enter_context(translated(self.label))
+            stack.enter_context(self.bound())
+            stack.enter_context(self.peewee.atomic())
+            if fresh is None:
                 yield
                 return
-            self._action.change_set = change_set or str(uuid.uuid4())
+            self._action.change_set = fresh
             self._action.after = pending
             try:
-                if self.server_managed:
-                    # The history triggers write the Change rows: the column's DEFAULT
-                    # (migration 0006) reads this setting, which ends with the transaction.
+                if session is not None and session.carried():
+                    pass  # the BEGIN carried the settings
+                elif self.server_managed or (not self.is_sqlite and (origin or op_id)):
+                    # The history triggers write the Change rows: the columns' DEFAULTs
+                    # (migrations 0006, 0011) read these settings, which end with the
+                    # transaction; a push of a queued action names its replica and op id.
                     self.peewee.execute_sql(
-                        "SELECT set_config('tracker.change_set', %s, true)",
-                        (self._action.change_set,),
-                    )
-                if not self.is_sqlite and (origin or op_id):
-                    # A push of a queued action (migration 0011): the Change rows of this
-                    # transaction carry the replica and op id through the columns' DEFAULTs.
-                    self.peewee.execute_sql(
-                        "SELECT set_config('tracker.origin', %s, true),"
+                        "SELECT set_config('tracker.change_set', %s, true),"
+                        " set_config('tracker.origin', %s, true),"
                         " set_config('tracker.op_id', %s, true)",
-                        (origin or "", op_id or ""),
+                        (self._action.change_set, origin or "", op_id or ""),
                     )
                 yield
             finally:
@@ -369,15 +377,18 @@ def with_timeouts(options: str, lock: str | None = None, statement: str | None =
 def _open_postgres(url: str, password: str | None = None) -> Database:
     _driver.enable_psycopg()
     dbname, params, label = _postgres_params(url, password)
-    db = peewee.PostgresqlDatabase(dbname, **params)
+    db = pg_session.PgDatabase(dbname, **params)
     safe = urlsplit(url)._replace(netloc=pg_url.safe_netloc(url)).geturl()
     database = Database(db, "postgres", safe, label)
     with translated(label):
         db.connect()
         row = db.execute_sql(
-            "SELECT to_regprocedure('public.tracker_security_version()') IS NOT NULL"
+            "SELECT to_regprocedure('public.tracker_security_version()') IS NOT NULL,"
+            " to_regprocedure('public.tracker_take_changes()') IS NOT NULL"
         ).fetchone()
         database.server_managed = bool(row and row[0])
+        # A server set up by an older version lacks it until setup-postgres runs again.
+        database.take_changes = bool(row and row[1])
     return database
 
 
@@ -452,27 +463,8 @@ def migrate(database: Database, *, create: bool = True) -> list[str]:
         applied: list[str] = runner.up()
     log.info("applied migrations %s", applied)
     _record_version(database)
-    if database.is_sqlite and COMPACTING_MIGRATIONS & set(applied):
-        _vacuum(database)
+    compact.after_migrating(database, applied)
     return applied
-
-
-# The migrations that free many of a file's pages (the full-text index's copy of the text;
-# the index rebuilt smaller).
-COMPACTING_MIGRATIONS = {"0009_fts_external", "0010_lean_storage"}
-
-
-def _vacuum(database: Database) -> None:
-    """Give the pages a migration freed back to the file system (outside any transaction;
-    the file was backed up before migrating). A failure leaves a correct, larger file."""
-    try:
-        database.peewee.execute_sql("VACUUM")
-    except peewee.DatabaseError as exc:
-        log.warning(
-            "VACUUM after migrating %s failed (%s); the file stays larger", database.target, exc
-        )
-    else:
-        log.info("compacted %s after migrating (VACUUM)", database.target)
 
 
 def open_database(

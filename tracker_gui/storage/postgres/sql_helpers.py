@@ -126,6 +126,28 @@ FUNCTIONS = [
                                        p_username || ' ' || v_old, p_username || ' ' || p_role);
         END IF;
     END $$""",
+    # The Change rows this transaction wrote so far, in one round trip: deferred history
+    # (label sets, a new issue's snapshot, the workflow) is written now, the list is
+    # emptied, and deferral is switched back on for whatever the transaction does next.
+    # The caller's own rights read the rows (row-level security applies).
+    f"""CREATE OR REPLACE FUNCTION tracker_take_changes() RETURNS TABLE (
+        id bigint, project_id bigint, issue_id bigint, actor text, "at" timestamp,
+        field text, "old" text, "new" text, change_set text, origin text, op_id text)
+    LANGUAGE plpgsql SET search_path = {SEARCH_PATH} AS $$
+    DECLARE v_ids bigint[];
+    BEGIN
+        SET CONSTRAINTS ALL IMMEDIATE;
+        v_ids := pg_catalog.string_to_array(
+            nullif(current_setting('tracker.changes', true), ''), ',')::bigint[];
+        PERFORM set_config('tracker.changes', '', true);
+        SET CONSTRAINTS ALL DEFERRED;
+        IF v_ids IS NULL THEN RETURN; END IF;
+        RETURN QUERY
+            SELECT c.id::bigint, c.project_id::bigint, c.issue_id::bigint, c.actor::text,
+                   c."at", c.field::text, c."old", c."new", c.change_set::text,
+                   c.origin::text, c.op_id::text
+            FROM public.change AS c WHERE c.id = ANY (v_ids) ORDER BY c.id;
+    END $$""",
     # Append one Change row as the session user, and remember its id for this transaction
     # so the app can read back exactly the rows its own call produced.
     f"""CREATE OR REPLACE FUNCTION tracker_log(

@@ -159,6 +159,7 @@ USER_FUNCTIONS = (
     "tracker_my_role(bigint)",
     "tracker_set_member(bigint, text, text)",
     "tracker_security_version()",
+    "tracker_take_changes()",
     sql_numbers.RESERVE,
     *sql_deletes.SIGNATURES,
 )

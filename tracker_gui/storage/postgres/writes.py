@@ -65,6 +65,12 @@ def changes_of_transaction(database: Database) -> list[Change]:
     Deferred history (label sets, a new issue's snapshot, the workflow) is written now, then
     deferral is switched back on for whatever the transaction does next.
     """
+    if database.take_changes:  # one round trip (sql_helpers.tracker_take_changes)
+        rows = database.peewee.execute_sql(
+            'SELECT id, project_id, issue_id, actor, "at", field, "old", "new", change_set'
+            " FROM public.tracker_take_changes()"
+        )
+        return [convert.change_tuple(r) for r in rows]
     pw = database.peewee
     pw.execute_sql("SET CONSTRAINTS ALL IMMEDIATE")
     row = pw.execute_sql("SELECT current_setting('tracker.changes', true)").fetchone()
