@@ -126,9 +126,10 @@ class IssueReads(ServiceBase):
         return self.repo.first_pages(flt, status_ids, limit)
 
     # -- helpers -------------------------------------------------------------------------
-    def _workflow(self, project_id: int) -> Workflow:
-        """Kept between calls until the change log says the workflow changed."""
-        return self.catalog.workflow(project_id)
+    def _workflow(self, project_id: int, token: int | None = None) -> Workflow:
+        """Kept between calls until the change log says the workflow changed (`token`: the
+        log's project-level high-water mark, when the caller has just read it)."""
+        return self.catalog.workflow(project_id, token)
 
     def _after(self, issue: Issue, expected_version: int, written: Written, **fields: Any) -> Issue:
         """The issue as written: what was read before plus the new values and what the

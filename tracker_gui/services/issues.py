@@ -228,18 +228,19 @@ class IssueService(IssueTalk):
         that holds it now.
         """
         last: str | None = None
+        token: int | None = None  # the workflow's change-log token, read with the issue
         appending = status_id is not None and after_id is None and before_id is None
         if appending and exact_rank is None:
             assert status_id is not None
             # The common drop on a column: the issue and that column's last rank together.
-            found, last = self.repo.get_moving(issue_id, status_id)
+            found, last, token = self.repo.get_moving(issue_id, status_id)
             if found is None:
                 raise ConflictError("move: the issue was deleted by someone else", None)
             issue = found
         else:
             issue = self._current(issue_id, "move")
         target = issue.status_id if status_id is None else status_id
-        flow = self._workflow(issue.project_id)
+        flow = self._workflow(issue.project_id, token)
         if target not in {s.id for s in flow.statuses}:
             raise ValidationError("status", "that status does not belong to the issue's project")
         if not flow.allows(issue.status_id, target):

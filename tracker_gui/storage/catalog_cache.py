@@ -73,7 +73,7 @@ def _token(database: Database) -> int:
     return int(row[0] or 0) if row else 0
 
 
-def _validate(database: Database, state: _State) -> None:
+def _validate(database: Database, state: _State, token: int | None = None) -> None:
     """Drop whatever may be stale (call inside database.reading())."""
     if database.is_sqlite:
         conn = database.peewee.connection()
@@ -88,7 +88,8 @@ def _validate(database: Database, state: _State) -> None:
                 state.logged.clear()
             state.seen = (conn, version, state.generation, token)
         return
-    token = _token(database)
+    if token is None:
+        token = _token(database)
     with _LOCK:
         seen = state.seen
         if seen is None or seen[3] != token or seen[2] != state.generation:
@@ -96,15 +97,18 @@ def _validate(database: Database, state: _State) -> None:
         state.seen = (None, 0, state.generation, token)
 
 
-def cached(database: Database, key: Any, load: Callable[[], T], *, logged: bool) -> T:
+def cached(
+    database: Database, key: Any, load: Callable[[], T], *, logged: bool, token: int | None = None
+) -> T:
     """`load()`'s answer for `key`, reused while still valid (see the module docstring).
 
     `logged` entries (workflows, project ids) are those whose every change writes a
-    project-level Change row; the others are kept on SQLite only.
+    project-level Change row; the others are kept on SQLite only. `token` (PostgreSQL) is
+    the log's token as the caller read it in its own statement just now: it saves a round trip.
     """
     state = _state(database)
     with database.reading():
-        _validate(database, state)
+        _validate(database, state, token)
         store = state.logged if logged else state.unlogged
         if not logged and not database.is_sqlite:
             return load()

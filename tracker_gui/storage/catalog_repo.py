@@ -55,13 +55,15 @@ class CatalogRepo:
         self._texts = CompiledCache(size=_CHANGES_PER_INSERT)  # INSERT text per row count
 
     # -- kept between calls (storage.catalog_cache): what every create and move reads -----
-    def workflow(self, project_id: int) -> Workflow:
-        """The project's statuses and transitions, reused until the workflow changes."""
+    def workflow(self, project_id: int, token: int | None = None) -> Workflow:
+        """The project's statuses and transitions, reused until the workflow changes
+        (`token`: catalog_cache's token, read by the caller just now; None: read it here)."""
         return catalog_cache.cached(
             self.db,
             ("workflow", project_id),
             lambda: Workflow(self.statuses(project_id), self.transitions(project_id)),
             logged=True,
+            token=token,
         )
 
     def project_id(self, key: str) -> int | None:

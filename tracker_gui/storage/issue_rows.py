@@ -32,6 +32,13 @@ ONE_ISSUE_POSTGRES = _ONE_ISSUE.format(agg='json_agg(l."name")', mark="%s")
 # The same, then the last rank of another status (where a move appends the issue).
 _LAST_RANK = ', (SELECT MAX(o."rank") FROM "issue" AS o WHERE o."status_id" = ?) FROM "issue" AS i '
 MOVING_SQLITE = ONE_ISSUE_SQLITE.replace(' FROM "issue" AS i ', _LAST_RANK, 1)
+# PostgreSQL: also the workflow's change-log token (storage.catalog_cache), so a status change
+# over the network reads issue, rank and token in one round trip.
+_TOKEN = ', (SELECT MAX(c."id") FROM "change" AS c WHERE c."issue_id" IS NULL)'
+MOVING_POSTGRES = ONE_ISSUE_POSTGRES.replace(
+    ' FROM "issue" AS i ', _LAST_RANK.replace("?", "%s")[: -len(' FROM "issue" AS i ')] + _TOKEN
+    + ' FROM "issue" AS i ', 1
+)  # fmt: skip
 
 
 class Written(NamedTuple):

@@ -130,18 +130,28 @@ class IssueRepo(IssueRanksRepo, IssueExtrasRepo):
                 return None
             return convert.issue(found[:-1], issue_rows.label_names(found[-1]))
 
-    def get_moving(self, issue_id: int, status_id: int) -> tuple[Issue | None, str | None]:
-        """The issue (as get()) and the last rank in `status_id`, in one statement on SQLite
-        (a status change reads both before its transaction)."""
-        if not self.db.is_sqlite:
-            return self.get(issue_id), self.last_rank(status_id)
+    def get_moving(
+        self, issue_id: int, status_id: int
+    ) -> tuple[Issue | None, str | None, int | None]:
+        """The issue (as get()), the last rank in `status_id` and, on PostgreSQL, the
+        workflow's token (catalog_cache), in one statement: a status change reads them all
+        before its transaction."""
         with self.db.reading():
-            found = self.db.peewee.execute_sql(
-                issue_rows.MOVING_SQLITE, [status_id, issue_id]
-            ).fetchone()
+            if self.db.is_sqlite:
+                found = self.db.peewee.execute_sql(
+                    issue_rows.MOVING_SQLITE, [status_id, issue_id]
+                ).fetchone()
+                token = None
+            else:
+                found = self.db.peewee.execute_sql(
+                    issue_rows.MOVING_POSTGRES, [status_id, issue_id]
+                ).fetchone()
+                token = int(found[-1] or 0) if found is not None else None
+                found = found[:-1] if found is not None else None
             if found is None:
-                return None, None
-            return convert.issue(found[:-2], issue_rows.label_names(found[-2])), found[-1]
+                return None, None, None
+            issue = convert.issue(found[:-2], issue_rows.label_names(found[-2]))
+            return issue, found[-1], token
 
     def find_by_key(self, project_key: str, number: int) -> Issue | None:
         with self.db.reading():

@@ -1,19 +1,21 @@
 """A status change on a secured database costs few round trips, and its history stays whole.
 
-The action's settings ride on its BEGIN (storage/pg_session) and the history read-back is one
-call (tracker_take_changes); a server set up before that function existed keeps the old path.
+The action's settings ride on its BEGIN (storage/pg_session), the issue, its new column's last
+rank and the workflow's token are one statement, and the history read-back is one call
+(tracker_take_changes); a server set up before that function existed keeps the old path.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from tests.support.pgcluster import PgCluster
 from tests.support.secured import Secured, drop, make_secured, superuser
 from tracker_gui.domain.models import Change, NewIssue
+from tracker_gui.errors import TransitionError
 from tracker_gui.services import Services
 from tracker_gui.storage import pg_session
 
@@ -71,8 +73,9 @@ def test_a_members_status_change_sends_no_separate_settings_or_history_statement
     sent, published = _move_logged(mem)
     assert not [s for s in sent if "set_config" in s or "SET CONSTRAINTS" in s], sent
     assert sum("tracker_take_changes" in s for s in sent) == 1
-    assert len(sent) <= 5, sent  # the issue, its column's last rank, the workflow token,
-    # the UPDATE and the history: BEGIN (carrying the change set) and COMMIT are not logged
+    # The issue with its new column's last rank and the workflow's token, the UPDATE and
+    # the history; BEGIN (carrying the change set) and COMMIT are not logged.
+    assert len(sent) == 3, sent
     status = [c for c in published if c.field == "status"]
     assert len(status) == 1 and status[0].actor.endswith("mem")
     # What the server stored: the same rows, all in the action's one change set.
@@ -106,3 +109,23 @@ def test_only_canonical_uuids_are_written_into_the_begin() -> None:
     for bad in ("x', true); DROP TABLE issue; --", good.upper(), good + " ", "", "1234"):
         assert pg_session.settings_sql(bad, None, None) is None
         assert pg_session.settings_sql(good, bad or "nope", None) is None
+
+
+def test_a_workflow_changed_by_someone_else_is_seen_by_the_next_status_change(
+    make_services: Callable[..., Services],
+) -> None:
+    """The token read with the issue still drops a stale cached workflow: bob removes the
+    move alice's cached workflow allowed, and her next move is refused by the app (on a
+    plain server nothing else checks the workflow)."""
+    alice = make_services("alice", create=True)
+    alice.projects.ensure_project("TRK", "Tracker")
+    bob = make_services("bob")
+    issue = alice.issues.create(NewIssue("TRK", "moves twice"))
+    ids = [s.id for s in alice.projects.statuses(issue.project_id)]
+    moved = alice.issues.move(issue.id, issue.version, ids[1])  # caches the workflow
+    back = alice.issues.move(moved.id, moved.version, ids[0])
+    bob.projects.set_transitions(
+        issue.project_id, [(a, b) for a in ids for b in ids if (a, b) != (ids[0], ids[1])]
+    )
+    with pytest.raises(TransitionError):
+        alice.issues.move(back.id, back.version, ids[1])
