@@ -28,6 +28,7 @@ from tracker_gui.errors import (
     TrackerError,
 )
 from tracker_gui.services import Services, connect, open_services
+from tracker_gui.services.report_types import Report
 from tracker_gui.services.sync import SyncService
 from tracker_gui.storage.database import is_url, open_database
 from tracker_gui.ui import connection_monitor, icons, live_setup, theme
@@ -88,6 +89,25 @@ def make_application() -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(icons.app_icon())
     return app
+
+
+# The offscreen application made for drawing from the CLI, kept alive for the process.
+_render_apps: list[QGuiApplication] = []
+
+
+def render_report(report: Report, path: str | Path, fmt: str, theme: str) -> None:
+    """Draw a report's chart into a PNG or SVG file (the CLI's `report --format png|svg`).
+
+    Qt needs an application object to draw text; from the command line there is none, so an
+    offscreen one is made (never a window: this works without a display). The chart code is
+    imported here, not at start, so the window's cold start does not pay for it.
+    """
+    if QGuiApplication.instance() is None:
+        argv = [sys.argv[0] if sys.argv else APP_NAME, "-platform", "offscreen"]
+        _render_apps.append(QGuiApplication(argv))
+    from tracker_gui.ui.charts import export
+
+    export.write(report, path, fmt, theme)
 
 
 DATABASE_FILES = "Tracker databases (*.db *.sqlite *.tracker);;All files (*)"
