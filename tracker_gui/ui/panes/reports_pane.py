@@ -33,6 +33,7 @@ from tracker_gui.ui.charts.widget import ChartWidget
 from tracker_gui.ui.ops.core import file_message
 from tracker_gui.ui.report_job import Compute, Options, ReportJob
 from tracker_gui.ui.store import Store
+from tracker_gui.ui.widgets.flow_layout import FlowBox
 
 OPTION_KEYS = ("project", "sprint", "from", "to", "by")
 KIND_NAMES = {
@@ -134,6 +135,8 @@ class ReportsPane(QWidget):
         self.start = self._date_edit(today - dt.timedelta(days=DEFAULT_DAYS))
         self.end = self._date_edit(today)
         self.by = QComboBox()
+        for combo in (self.kind, self.project, self.by):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.busy = QProgressBar()
         self.busy.setObjectName("BusyIndicator")
         self.busy.setRange(0, 0)
@@ -152,23 +155,28 @@ class ReportsPane(QWidget):
             button.setEnabled(False)
             button.clicked.connect(lambda _checked=False, k=kind: self.export_to(k))
 
-        top = QHBoxLayout()
-        self._sprint_label = QLabel("&Sprint")
-        self._range_labels = (QLabel("&From"), QLabel("&To"))
-        self._by_label = QLabel("&By")
-        for text, widget in (
-            (QLabel("&Report"), self.kind),
-            (QLabel("&Project"), self.project),
-            (self._sprint_label, self.sprint),
-            (self._range_labels[0], self.start),
-            (self._range_labels[1], self.end),
-            (self._by_label, self.by),
+        # Pairs of label and control wrap onto a second row in a narrow dock, rather than
+        # making the whole window wider.
+        top = FlowBox(10)
+        self._pairs: dict[str, QWidget] = {}
+        for name, text, widget in (
+            ("kind", "&Report", self.kind),
+            ("project", "&Project", self.project),
+            ("sprint", "&Sprint", self.sprint),
+            ("from", "&From", self.start),
+            ("to", "&To", self.end),
+            ("by", "&By", self.by),
         ):
-            text.setBuddy(widget)
-            top.addWidget(text)
-            top.addWidget(widget)
-            top.addSpacing(6)
-        top.addStretch(1)
+            pair = QWidget()
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(6)
+            label = QLabel(text)
+            label.setBuddy(widget)
+            row.addWidget(label)
+            row.addWidget(widget)
+            top.add(pair)
+            self._pairs[name] = pair
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         for button in self._export_buttons().values():
@@ -176,7 +184,7 @@ class ReportsPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(6)
-        layout.addLayout(top)
+        layout.addWidget(top)
         layout.addWidget(self.busy)
         layout.addWidget(self.chart, 1)
         layout.addLayout(bottom)
@@ -264,18 +272,14 @@ class ReportsPane(QWidget):
         for value, words in BY_CHOICES.get(kind, ()):
             self.by.addItem(words, value)
         self.by.blockSignals(False)
-        ranged, sprinted, by = kind in RANGE_KINDS, kind in SPRINT_KINDS, kind in BY_CHOICES
-        for widget, shown in (
-            (self._sprint_label, sprinted),
-            (self.sprint, sprinted),
-            (self._range_labels[0], ranged),
-            (self.start, ranged),
-            (self._range_labels[1], ranged),
-            (self.end, ranged),
-            (self._by_label, by),
-            (self.by, by),
-        ):
-            widget.setVisible(shown)
+        shown = {
+            "sprint": kind in SPRINT_KINDS,
+            "from": kind in RANGE_KINDS,
+            "to": kind in RANGE_KINDS,
+            "by": kind in BY_CHOICES,
+        }
+        for name, pair in self._pairs.items():
+            pair.setVisible(shown.get(name, True))
         self._on_control_changed()
 
     def _on_control_changed(self) -> None:
