@@ -3,8 +3,8 @@
 The real window on a demo database with View > Reports open, one shot per kind in light
 (reports-<kind>.png) and the burndown, cumulative flow and cycle time in dark
 (reports-<kind>-dark.png); `--suffix -1024` is added to every name. The reports come from
-`tracker_gui.app.report_sources(services)` when the composition root has it (the reports
-service), else from the hand-built samples in tests/gui/report_samples.py (`--samples` forces
+`tracker_gui.app.report_sources(services)` once the composition root wires the reports
+service there, else from the hand-built samples in tests/gui/report_samples.py (`--samples` forces
 them).
 """
 
@@ -59,10 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         theme.apply_theme(app, "light")
         services = open_services(str(Path(scratch) / "tracker.db"), create=True, actor="alice")
         fill_demo(services, issues=ISSUES, seed=1)
-        wired = getattr(app_module, "report_sources", None)
-        if wired is not None and not args.samples:
-            sources = wired(services)
-        else:
+        sources = None if args.samples else app_module.report_sources(services)
+        if sources is None:
 
             def sample(kind: str, _options: object) -> Report:
                 return report_samples.sample(kind)

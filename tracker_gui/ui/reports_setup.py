@@ -6,23 +6,26 @@ the first open pays for them (see docs/reports.md for the figures).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu
 
+from tracker_gui.services.report_types import Report
 from tracker_gui.ui import icons
 from tracker_gui.ui.docked_window import DockedWindow
 from tracker_gui.ui.docks import PaneDock
 from tracker_gui.ui.report_job import Compute
 from tracker_gui.ui.store import Store
 
+if TYPE_CHECKING:  # the pane itself is imported on first use only
+    from tracker_gui.ui.panes.reports_pane import ReportsPane
+
 REPORTS_DOCK = "reports"
 REPORTS_KEYS = "Ctrl+Shift+R"
-PANE_MODULE = "tracker_gui.ui.panes.reports_pane"
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class ReportsUi(QObject):
         self._window, self._store, self._sources = window, store, sources
         self._current_project = current_project
         self.dock: PaneDock | None = None
-        self.pane: QWidget | None = None
+        self.pane: ReportsPane | None = None
         self.action = QAction(icons.icon("chart"), "&Reports", window)
         self.action.setObjectName("show-reports")
         self.action.setCheckable(True)
@@ -71,11 +74,25 @@ class ReportsUi(QObject):
         dock.raise_()
         return dock
 
+    def open_and_wait(self, msecs: int) -> Report | None:
+        """Open the pane and wait for its report (the frozen app's smoke test); None when
+        there is no reports service or the report failed."""
+        if self.open() is None or self.pane is None:
+            return None
+        self.pane.refresh()
+        self.pane.wait(msecs)
+        for _ in range(10):  # the answer comes back through a queued signal
+            QCoreApplication.processEvents()
+        return self.pane.report()
+
     def _ensure(self) -> PaneDock | None:
         if self.dock is not None or self._sources is None:
             return self.dock
-        module = importlib.import_module(PANE_MODULE)  # the charts come with it
-        pane = module.ReportsPane(self._store, self._sources.compute, sprints=self._sources.sprints)
+        # Imported here, on first use, not at start; the charts come with it. A plain import
+        # statement (not importlib) so that PyInstaller still sees it and bundles the pane.
+        from tracker_gui.ui.panes.reports_pane import ReportsPane
+
+        pane = ReportsPane(self._store, self._sources.compute, sprints=self._sources.sprints)
         project = next((p for p in self._store.projects() if p.id == self._current_project()), None)
         if project is not None:
             pane.set_project(project.key)

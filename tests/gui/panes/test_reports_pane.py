@@ -207,6 +207,14 @@ def test_without_a_reports_service_the_menu_item_is_disabled(
 ) -> None:
     window = make_window()
     assert not window.reports.action.isEnabled()
+    assert window.reports.open_and_wait(1000) is None
+    assert REPORTS_DOCK not in window.docks
+
+
+def test_the_smoke_test_can_open_the_pane_and_wait_for_its_chart(window: MainWindow) -> None:
+    report = window.reports.open_and_wait(30_000)
+    assert report is not None and report.title == "Burndown · Sprint 12"
+    assert window.docks[REPORTS_DOCK].isVisible()
 
 
 LAZY = """
