@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
@@ -64,6 +64,11 @@ class ReportsUi(QObject):
             self.action.setStatusTip("Reports are not available for this database")
         self.action.triggered.connect(self._on_action_triggered)
         menu.insertAction(before, self.action)
+        window.installEventFilter(self)  # remembers at close whether the pane was open
+        if sources is not None and window.settings.get("ui/reports_open"):
+            # Open at the last close: made now, before the window restores its saved layout,
+            # so Qt puts it back where it was (only then; the default layout stays light).
+            self._ensure(place=False)
 
     def open(self) -> PaneDock | None:
         """Show the Reports pane (making it the first time) and bring it forward."""
@@ -72,7 +77,14 @@ class ReportsUi(QObject):
             return None
         dock.show()
         dock.raise_()
+        self.action.setChecked(True)  # also when opened by code (the last session, a test)
         return dock
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            # Before the window saves its layout and syncs the settings.
+            self._window.settings.set("ui/reports_open", self.action.isChecked())
+        return False
 
     def open_and_wait(self, msecs: int) -> Report | None:
         """Open the pane and wait for its report (the frozen app's smoke test); None when
@@ -85,7 +97,7 @@ class ReportsUi(QObject):
             QCoreApplication.processEvents()
         return self.pane.report()
 
-    def _ensure(self) -> PaneDock | None:
+    def _ensure(self, place: bool = True) -> PaneDock | None:
         if self.dock is not None or self._sources is None:
             return self.dock
         # Imported here, on first use, not at start; the charts come with it. A plain import
@@ -98,8 +110,9 @@ class ReportsUi(QObject):
             pane.set_project(project.key)
         window = self._window
         dock = window.add_dock(REPORTS_DOCK, "Reports", "chart", pane)
-        # Where it was last time, if the saved layout knows; else a tab beside the board.
-        if not window.restoreDockWidget(dock):
+        # A tab beside the board. (restoreDockWidget, Qt's way to put back a dock made after
+        # restoreState, left it outside its tab group now and then.)
+        if place:
             centre = window.centre_dock()
             if centre is not None and not centre.isFloating():
                 window.tabifyDockWidget(centre, dock)

@@ -260,3 +260,26 @@ def test_the_pane_and_the_charts_load_only_when_the_pane_is_opened() -> None:
     before, after = done.stdout.splitlines()[-2:]
     assert before == "before []"
     assert "tracker_gui.ui.charts.painter" in after and "tracker_gui.ui.panes.reports_pane" in after
+
+
+def test_a_pane_open_at_close_opens_again_where_it_was(
+    qtbot: QtBot, store: Store, gui_settings: Settings, window: MainWindow, stub: StubReports
+) -> None:
+    opened(qtbot, window)
+    window.close()
+    again = MainWindow(store, gui_settings, reports=ReportSources(stub))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: REPORTS_DOCK in again.docks and again.docks[REPORTS_DOCK].isVisible())
+    assert again.reports.action.isChecked()
+    assert again.docks[REPORTS_DOCK] in again.tabifiedDockWidgets(again.board_docks()[0])
+    assert isinstance(again.reports.pane, ReportsPane)
+    again.reports.pane.wait(30_000)
+    again.docks[REPORTS_DOCK].close()
+    again.close()
+    third = MainWindow(store, gui_settings, reports=ReportSources(stub))
+    qtbot.addWidget(third)
+    third.show()
+    qtbot.waitExposed(third)
+    qtbot.wait(50)  # past the first paint: nothing is reopened
+    assert REPORTS_DOCK not in third.docks
