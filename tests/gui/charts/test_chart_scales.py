@@ -10,7 +10,8 @@ from tracker_gui.ui.charts import scales
 def test_y_ticks_are_round_and_cover_the_data_from_zero() -> None:
     assert scales.y_ticks(0, 9, 5) == [0, 2, 4, 6, 8, 10]
     assert scales.y_ticks(3, 152, 8) == [0, 20, 40, 60, 80, 100, 120, 140, 160]
-    assert scales.y_ticks(0, 0.9, 4) == [0, 0.25, 0.5, 0.75, 1.0]
+    assert scales.y_ticks(0, 0.9, 4) == [0, 0.5, 1.0]
+    assert scales.y_ticks(0, 22, 10) == [0, 5, 10, 15, 20, 25]
 
 
 def test_a_flat_or_empty_range_still_has_an_axis() -> None:

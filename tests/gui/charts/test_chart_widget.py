@@ -84,3 +84,19 @@ def test_an_empty_report_has_nothing_to_hover(qtbot: QtBot) -> None:
     chart = shown_chart(qtbot, report_samples.empty())
     assert chart.plot() is None
     assert chart.hover_at(QPoint(400, 240)) == ""
+
+
+def test_hovering_a_bar_group_shades_its_band_behind_the_bars(qtbot: QtBot) -> None:
+    chart = shown_chart(qtbot, report_samples.velocity())
+    plot = chart.plot()
+    assert plot is not None
+    top = round(plot.y_px(plot.high)) + 3  # above every bar, below the top grid line
+    hovered, other = round(plot.positions[3]), round(plot.positions[5])
+    before = chart.grab().toImage()
+    assert before.pixelColor(hovered, top) == before.pixelColor(other, top)
+    chart.hover_at(QPoint(hovered, top))
+    after = chart.grab().toImage()
+    assert after.pixelColor(hovered, top) != before.pixelColor(hovered, top)
+    assert after.pixelColor(other, top) == before.pixelColor(other, top)
+    bar = round(plot.y_px(5.0))  # inside the bars: they stay their own colour
+    assert after.pixelColor(hovered - 10, bar) == before.pixelColor(hovered - 10, bar)

@@ -22,8 +22,13 @@ NOTHING = "Nothing to show"
 BAR_MAX = 56.0  # a bar never gets wider than this, however few there are
 
 
-def paint(p: QPainter, size: QSizeF, report: Report, style: ChartStyle) -> Plot | None:
-    """Paint the whole chart on (0, 0, size); returns the plot's geometry (None when empty)."""
+def paint(
+    p: QPainter, size: QSizeF, report: Report, style: ChartStyle, highlight: int | None = None
+) -> Plot | None:
+    """Paint the whole chart on (0, 0, size); returns the plot's geometry (None when empty).
+
+    `highlight` shades the band of one entry behind its bars (the hovered one on screen).
+    """
     p.save()
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -35,6 +40,11 @@ def paint(p: QPainter, size: QSizeF, report: Report, style: ChartStyle) -> Plot 
         return None
     top = _legend(p, size, top, report, style)
     plot = _axes(p, size, top, report, style)
+    if highlight is not None and plot.band and 0 <= highlight < len(plot.positions):
+        shade = QColor(style.crosshair)
+        shade.setAlphaF(0.16)
+        x = plot.positions[highlight]
+        p.fillRect(QRectF(x - plot.band / 2, plot.area.top(), plot.band, plot.area.height()), shade)
     _draw_series(p, plot, report, style)
     _draw_dots(p, plot, style)
     _draw_guides(p, plot, report, style)

@@ -12,12 +12,13 @@ _MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60)
 
 
 def nice_step(span: float, count: int) -> float:
-    """The 1/2/2.5/5 x 10^k step that cuts `span` into at most `count` parts."""
+    """The 1/2/5 x 10^k step that cuts `span` into at most `count` parts (no 2.5: counts of
+    issues read badly as 7.5, 12.5)."""
     if span <= 0 or count < 1:
         return 1.0
     raw = span / count
     power = 10.0 ** math.floor(math.log10(raw))
-    for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
+    for factor in (1.0, 2.0, 5.0, 10.0):
         if factor * power >= raw - 1e-12:
             return factor * power
     return 10.0 * power  # pragma: no cover - the loop always returns
@@ -33,7 +34,6 @@ def y_ticks(low: float, high: float, count: int) -> list[float]:
     if high <= low:  # all zeros: one step up, not five fractions of nothing
         return [low, low + (abs(low) or 1.0)]
     step = nice_step(high - low, max(count, 1))
-    # Whole-unit data (issues) never gets ticks at 0.5: a step under 1 only for small spans.
     first = math.floor(low / step + 1e-9) * step
     last = math.ceil(high / step - 1e-9) * step
     n = round((last - first) / step)

@@ -87,7 +87,7 @@ class ChartWidget(QWidget):
             p.fillRect(self.rect(), style.background)
             p.end()
             return
-        self._plot = painter.paint(p, QSizeF(self.size()), self._report, style)
+        self._plot = painter.paint(p, QSizeF(self.size()), self._report, style, self._hover_index)
         if self._plot is not None and self._hover_index is not None:
             self._paint_crosshair(p, self._plot, self._hover_index, style)
         p.end()
@@ -98,6 +98,8 @@ class ChartWidget(QWidget):
             return
         x = plot.positions[index]
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if plot.band:
+            return  # bars: the painter shaded the hovered band behind them
         p.setPen(QPen(style.crosshair, 1))
         p.drawLine(QPointF(x, plot.area.top()), QPointF(x, plot.area.bottom()))
         tops = geometry.stack_tops(self._report)
