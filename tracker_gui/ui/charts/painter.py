@@ -146,13 +146,19 @@ def _x_axis(
     widest = max((metrics.horizontalAdvance(str(v)) for v in report.x), default=40.0)
     room = min(max(widest, metrics.horizontalAdvance("30 Sep")), 140.0) + X_LABEL_GAP
     labels = geometry.x_labels(report, plot, room)
+    if plot.band and len(labels) > 1:  # names are cut to the room between two labels
+        room = min(room, labels[1][0] - labels[0][0])
     p.setPen(QPen(style.axis, 1))
     p.drawLine(area.bottomLeft(), area.bottomRight())
     last_right = -1e9
     for x, text in labels:
         width = min(metrics.horizontalAdvance(text), room - X_LABEL_GAP)
         # Keep the first and last labels inside the picture, and never let two touch.
-        left = min(max(x - width / 2, PAD / 2), area.right() + PAD / 2 - width)
+        if plot.band:  # a name stays centred under its bars, cut shorter at either end
+            width = min(width, 2 * (x - PAD / 2), 2 * (area.right() + PAD / 2 - x))
+            left = x - width / 2
+        else:  # a date at either end is moved inside the picture
+            left = min(max(x - width / 2, PAD / 2), area.right() + PAD / 2 - width)
         if left < last_right + 6:
             continue
         p.setPen(QPen(style.axis, 1))
