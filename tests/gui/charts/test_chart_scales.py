@@ -1,10 +1,12 @@
-"""Axis ticks and labels: round y values, date ticks by day, week and month that never crowd."""
+"""Axis ticks and labels (round y values, dates by day, week and month) and readable colours."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from tracker_gui.ui.charts import scales
+import pytest
+
+from tracker_gui.ui.charts import scales, style
 
 
 def test_y_ticks_are_round_and_cover_the_data_from_zero() -> None:
@@ -47,3 +49,35 @@ def test_a_year_gets_month_ticks_with_the_year_where_it_starts() -> None:
 
 def test_hover_dates_read_in_full() -> None:
     assert scales.long_date(dt.date(2026, 12, 8)) == "Tue 8 Dec 2026"
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_chart_text_and_series_stay_readable_on_the_chart_background(
+    qapp: object, dark: bool
+) -> None:
+    s = style.chart_style(dark)
+    background = s.background.name()
+    for name, colour in (
+        ("text", s.text),
+        ("muted", s.muted),
+        ("guide label", s.guide_text),
+        ("marker label", s.marker),
+    ):
+        assert contrast(colour.name(), background) >= 4.5, name
+    for colour in s.series:
+        assert contrast(colour.name(), background) >= 3.0, colour.name()
+    assert len({c.name() for c in s.series}) == len(s.series)

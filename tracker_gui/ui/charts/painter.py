@@ -330,7 +330,7 @@ def _draw_guides(p: QPainter, plot: Plot, report: Report, style: ChartStyle) -> 
         width = metrics.horizontalAdvance(guide.label) + 8
         box = QRectF(area.right() - width, label_y, width, metrics.height())
         p.fillRect(box, _translucent(style.background, 0.85))
-        p.setPen(style.guide.darker(115) if not style.dark else style.guide)
+        p.setPen(style.guide_text)
         p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), guide.label)
 
 

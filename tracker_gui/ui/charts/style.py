@@ -10,7 +10,9 @@ from tracker_gui.ui import theme
 
 # Series colours in order: distinct hues that keep a 3:1 contrast on the chart background
 # (the dark ones are lighter, the light ones deeper), the first being the app's accent.
-SERIES_LIGHT = ("#4c62e8", "#2b9a5a", "#d9821a", "#7c4ddf", "#d5456b", "#1a8fa3", "#8a6d12")
+# Text drawn in a colour (guide and marker labels) keeps 4.5:1 (tests/gui/charts).
+SERIES_LIGHT = ("#4c62e8", "#2b9a5a", "#c0650b", "#7c4ddf", "#d5456b", "#1a8fa3", "#8a6d12")
+GUIDE_TEXT_LIGHT = "#a35a0a"
 SERIES_DARK = ("#7f8cff", "#4cc38a", "#f0a550", "#b197fc", "#f27aa0", "#4fc1d3", "#d9bb55")
 
 
@@ -25,6 +27,7 @@ class ChartStyle:
     grid: QColor
     axis: QColor
     guide: QColor
+    guide_text: QColor
     marker: QColor
     crosshair: QColor
     series: tuple[QColor, ...]
@@ -52,6 +55,8 @@ def chart_style(dark: bool, font: QFont | None = None) -> ChartStyle:
         grid=QColor(table["separator"]),
         axis=QColor(table["card_hover_border"]),
         guide=QColor(table["warning"]),
+        # The theme's orange is a fill colour: as small text on white it needs to be deeper.
+        guide_text=QColor(table["warning"] if dark else GUIDE_TEXT_LIGHT),
         marker=QColor(table["danger"]),
         crosshair=QColor(table["faint_text"]),
         series=tuple(QColor(c) for c in (SERIES_DARK if dark else SERIES_LIGHT)),
