@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -100,3 +100,24 @@ def test_hovering_a_bar_group_shades_its_band_behind_the_bars(qtbot: QtBot) -> N
     assert after.pixelColor(other, top) == before.pixelColor(other, top)
     bar = round(plot.y_px(5.0))  # inside the bars: they stay their own colour
     assert after.pixelColor(hovered - 10, bar) == before.pixelColor(hovered - 10, bar)
+
+
+def test_the_keyboard_walks_the_days_and_the_scatter_dots(qtbot: QtBot) -> None:
+    chart = shown_chart(qtbot, report_samples.burndown())
+    chart.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(chart, Qt.Key.Key_Right)
+    assert chart.hover_text().splitlines()[:2] == ["Wed 2 Dec 2026", "Remaining: 19 issues"]
+    qtbot.keyClick(chart, Qt.Key.Key_End)
+    assert chart.hover_text().splitlines()[0] == "Sun 13 Dec 2026"
+    assert chart.accessibleDescription() == chart.hover_text()
+    qtbot.keyClick(chart, Qt.Key.Key_Right)  # stays on the last day
+    assert chart.hover_text().splitlines()[0] == "Sun 13 Dec 2026"
+    qtbot.keyClick(chart, Qt.Key.Key_Home)
+    assert chart.hover_text().splitlines()[0] == "Mon 30 Nov 2026"
+
+    report = report_samples.cycle_time()
+    chart.set_report(report)
+    qtbot.keyClick(chart, Qt.Key.Key_Right)
+    first = min(report.points, key=lambda p: (p.x, -p.y))
+    assert chart.hover_text() == first.label

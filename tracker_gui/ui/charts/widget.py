@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, QSizeF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker_gui.services.report_types import Report
@@ -23,10 +33,12 @@ class ChartWidget(QWidget):
         self.setMinimumSize(320, 220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Left/Right walk the entries
         self._report: Report | None = None
         self._plot: Plot | None = None
         self._hover_index: int | None = None
         self._hover_text = ""
+        self._dot_cursor = -1  # the scatter dot the keyboard is on (in order of x)
         theme.notifier.changed.connect(self._on_theme_changed)
 
     def sizeHint(self) -> QSize:
@@ -90,6 +102,10 @@ class ChartWidget(QWidget):
         self._plot = painter.paint(p, QSizeF(self.size()), self._report, style, self._hover_index)
         if self._plot is not None and self._hover_index is not None:
             self._paint_crosshair(p, self._plot, self._hover_index, style)
+        if self.hasFocus():  # keyboard users see where Left/Right will act
+            p.setPen(QPen(theme.colour("accent"), 1))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(self.rect().adjusted(0, 0, -1, -1))
         p.end()
 
     def _paint_crosshair(self, p: QPainter, plot: Plot, index: int, style: ChartStyle) -> None:
@@ -120,6 +136,50 @@ class ChartWidget(QWidget):
             QToolTip.hideText()
         super().mouseMoveEvent(event)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Left/Right (Home/End) move to the previous/next entry or scatter dot and show it."""
+        plot, report = self._laid_out(), self._report
+        moves = {
+            Qt.Key.Key_Left: -1,
+            Qt.Key.Key_Right: 1,
+            Qt.Key.Key_Home: -(10**9),
+            Qt.Key.Key_End: 10**9,
+        }
+        step = moves.get(Qt.Key(event.key()))
+        if plot is None or report is None or step is None:
+            super().keyPressEvent(event)
+            return
+        if report.series and plot.positions:
+            last = len(plot.positions) - 1
+            start = (
+                self._hover_index
+                if self._hover_index is not None
+                else (-1 if step > 0 else last + 1)
+            )
+            index = min(max(start + step, 0), last)
+            where = QPoint(round(plot.positions[index]), round(plot.area.center().y()))
+            self._hover_index, self._hover_text = index, hover.entry_text(report, index)
+        elif plot.dots:
+            dots = sorted(plot.dots, key=lambda d: (d[0], -d[1]))
+            self._dot_cursor = min(max(self._dot_cursor + step, 0), len(dots) - 1)
+            x, y, point = dots[self._dot_cursor]
+            where = QPoint(round(x), round(y))
+            self._hover_text = point.label
+        else:
+            super().keyPressEvent(event)
+            return
+        self.setAccessibleDescription(self._hover_text)
+        QToolTip.showText(self.mapToGlobal(where), self._hover_text, self)
+        self.update()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
     def leaveEvent(self, event: QEvent) -> None:
         self._clear_hover()
         self.update()
@@ -130,7 +190,7 @@ class ChartWidget(QWidget):
         super().resizeEvent(event)
 
     def _clear_hover(self) -> None:
-        self._hover_index, self._hover_text = None, ""
+        self._hover_index, self._hover_text, self._dot_cursor = None, "", -1
 
     def _on_theme_changed(self, _dark: bool) -> None:
         self.update()
