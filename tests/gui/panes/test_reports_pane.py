@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from tests.gui import report_samples
@@ -283,3 +284,15 @@ def test_a_pane_open_at_close_opens_again_where_it_was(
     qtbot.waitExposed(third)
     qtbot.wait(50)  # past the first paint: nothing is reopened
     assert REPORTS_DOCK not in third.docks
+
+
+def test_picker_labels_are_not_clipped(qtbot: QtBot, window: MainWindow) -> None:
+    """Qt measures "&To" kerned but draws the underlined "T" apart from the "o"."""
+    pane = opened(qtbot, window)
+    pane.set_kind("cfd")
+    labels = [w for w in pane.findChildren(QLabel) if w.buddy() is not None]
+    assert {label.text() for label in labels} >= {"&From", "&To", "&By", "&Report"}
+    for label in labels:
+        metrics = label.fontMetrics()
+        drawn = sum(metrics.horizontalAdvance(c) for c in label.text().replace("&", ""))
+        assert label.width() >= drawn, label.text()

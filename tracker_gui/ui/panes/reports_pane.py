@@ -173,6 +173,8 @@ class ReportsPane(QWidget):
             row.setSpacing(6)
             label = QLabel(text)
             label.setBuddy(widget)
+            # Qt measures "&To" kerned but draws the underlined "T" apart: a little more room.
+            label.setMinimumWidth(label.sizeHint().width() + 3)
             row.addWidget(label)
             row.addWidget(widget)
             top.add(pair)
