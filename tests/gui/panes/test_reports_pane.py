@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QDate, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -296,3 +296,17 @@ def test_picker_labels_are_not_clipped(qtbot: QtBot, window: MainWindow) -> None
         metrics = label.fontMetrics()
         drawn = sum(metrics.horizontalAdvance(c) for c in label.text().replace("&", ""))
         assert label.width() >= drawn, label.text()
+
+
+def test_the_date_range_never_runs_backwards(
+    qtbot: QtBot, window: MainWindow, stub: StubReports
+) -> None:
+    pane = opened(qtbot, window)
+    pane.set_kind("throughput")
+    pane.end.setDate(QDate(2026, 6, 30))
+    pane.start.setDate(QDate(2026, 7, 15))
+    assert pane.end.date() == QDate(2026, 7, 15)
+    pane.end.setDate(QDate(2026, 7, 1))
+    assert pane.start.date() == QDate(2026, 7, 1)
+    qtbot.waitUntil(lambda: stub.calls[-1][1]["from"] == dt.date(2026, 7, 1))
+    assert stub.calls[-1][1]["to"] == dt.date(2026, 7, 1)

@@ -134,6 +134,9 @@ class ReportsPane(QWidget):
             line.setPlaceholderText("Active sprint")
         self.start = self._date_edit(today - dt.timedelta(days=DEFAULT_DAYS))
         self.end = self._date_edit(today)
+        # A range never runs backwards: To follows From forward, From follows To back.
+        self.start.dateChanged.connect(self._on_start_date_changed)
+        self.end.dateChanged.connect(self._on_end_date_changed)
         self.by = QComboBox()
         for combo in (self.kind, self.project, self.by):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -286,6 +289,14 @@ class ReportsPane(QWidget):
 
     def _on_control_changed(self) -> None:
         self._settle.start()
+
+    def _on_start_date_changed(self, day: QDate) -> None:
+        if self.end.date() < day:
+            self.end.setDate(day)
+
+    def _on_end_date_changed(self, day: QDate) -> None:
+        if self.start.date() > day:
+            self.start.setDate(day)
 
     def _on_store_projects_changed(self) -> None:
         self._fill_projects()
