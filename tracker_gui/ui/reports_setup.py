@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the pane itself is imported on first use only
 
 REPORTS_DOCK = "reports"
 REPORTS_KEYS = "Ctrl+Shift+R"
+CLOSE_WAIT_MS = 10_000  # a report still computing when the window closes
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class ReportsUi(QObject):
         if watched is self._window and event.type() == QEvent.Type.Close:
             # Before the window saves its layout and syncs the settings.
             self._window.settings.set("ui/reports_open", self.action.isChecked())
+            if self.pane is not None:  # the database closes after the window: let SQL end
+                self.pane.wait(CLOSE_WAIT_MS)
         return False
 
     def open_and_wait(self, msecs: int) -> Report | None:

@@ -310,3 +310,15 @@ def test_the_date_range_never_runs_backwards(
     assert pane.start.date() == QDate(2026, 7, 1)
     qtbot.waitUntil(lambda: stub.calls[-1][1]["from"] == dt.date(2026, 7, 1))
     assert stub.calls[-1][1]["to"] == dt.date(2026, 7, 1)
+
+
+def test_closing_the_window_lets_a_running_report_finish_first(
+    qtbot: QtBot, window: MainWindow, stub: StubReports
+) -> None:
+    pane = opened(qtbot, window)
+    stub.gate = threading.Event()
+    pane.refresh()
+    qtbot.waitUntil(lambda: len(stub.calls) == 2)
+    threading.Timer(0.2, stub.gate.set).start()
+    window.close()  # returns once the worker is done with the database
+    assert pane.wait(0)  # already idle: nothing reads while the database closes
