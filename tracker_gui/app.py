@@ -28,6 +28,7 @@ from tracker_gui.errors import (
     TrackerError,
 )
 from tracker_gui.services import Services, connect, open_services
+from tracker_gui.services.report_types import Report
 from tracker_gui.services.sync import SyncService
 from tracker_gui.storage.database import is_url, open_database
 from tracker_gui.ui import connection_monitor, icons, live_setup, theme
@@ -37,6 +38,7 @@ from tracker_gui.ui.dialogs.connect import ConnectDialog, install_action
 from tracker_gui.ui.first_copy import open_copy_offline, open_offline_copy
 from tracker_gui.ui.first_paint import after_first_paint
 from tracker_gui.ui.main_window import MainWindow
+from tracker_gui.ui.reports_setup import ReportSources
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.sync_wake import SyncWake
@@ -88,6 +90,31 @@ def make_application() -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(icons.app_icon())
     return app
+
+
+def report_sources(services: Services) -> ReportSources | None:
+    """What the Reports pane computes with; None: no reports service yet (the pane's menu
+    item is disabled). The lead wires services/reports.py here at merge."""
+    return None
+
+
+# The offscreen application made for drawing from the CLI, kept alive for the process.
+_render_apps: list[QGuiApplication] = []
+
+
+def render_report(report: Report, path: str | Path, fmt: str, theme: str) -> None:
+    """Draw a report's chart into a PNG or SVG file (the CLI's `report --format png|svg`).
+
+    Qt needs an application object to draw text; from the command line there is none, so an
+    offscreen one is made (never a window: this works without a display). The chart code is
+    imported here, not at start, so the window's cold start does not pay for it.
+    """
+    if QGuiApplication.instance() is None:
+        argv = [sys.argv[0] if sys.argv else APP_NAME, "-platform", "offscreen"]
+        _render_apps.append(QGuiApplication(argv))
+    from tracker_gui.ui.charts import export
+
+    export.write(report, path, fmt, theme)
 
 
 DATABASE_FILES = "Tracker databases (*.db *.sqlite *.tracker);;All files (*)"
@@ -255,7 +282,7 @@ class Session:
         store = Store(services)
         settings = Settings()
         theme.apply_theme(self.app, settings.get("ui/theme"))
-        window = MainWindow(store, settings, sync=engine)
+        window = MainWindow(store, settings, sync=engine, reports=report_sources(services))
         if self.wake is not None:
             self.wake.stop()
             self.wake = None
@@ -427,7 +454,7 @@ def _smoke(app: QApplication, target: str, outdir: Path, crash: _Crash) -> int:
             store = Store(services)
             settings = Settings(Path(scratch) / "config" / "tracker-gui.ini")
             theme.apply_theme(app, "light")
-            window = MainWindow(store, settings)
+            window = MainWindow(store, settings, reports=report_sources(services))
             window.resize(*SMOKE_SIZE)
             window.show()
             store.start_live_feed()
@@ -443,6 +470,14 @@ def _smoke(app: QApplication, target: str, outdir: Path, crash: _Crash) -> int:
                 app.processEvents()
             shot = outdir / "main-window.png"
             saved = window.grab().save(str(shot))
+            # With a reports service, the Reports pane opens and draws (or the smoke fails).
+            charted = window.reports.open_and_wait(int(SMOKE_TIMEOUT_S * 1000))
+            if charted is not None:
+                report["reports"] = charted.title
+                saved = saved and window.grab().save(str(outdir / "reports.png"))
+            elif window.reports.action.isEnabled():
+                report["reports"] = None
+                saved = False
             report.update(
                 ok=bool(cards) and saved and not crash.failed,
                 cards_visible=cards,

@@ -17,7 +17,8 @@ SIDE_WIDTH = 280
 DETAIL_WIDTH = 392
 SIDE_DOCKS = ("filter", "activity", "detail")  # keep their width; the board takes the rest
 SCROLLED_DOCKS = ("filter",)  # tall panes that scroll rather than make the window taller
-CENTRE_TABS = ("conflicts",)  # optional panes tabbed behind the centre (where they exist)
+CENTRE_TABS = ("conflicts", "reports")  # optional panes tabbed behind the centre (if made)
+CLOSED_DOCKS = ("reports",)  # closed in the default layout
 AREA = Qt.DockWidgetArea.LeftDockWidgetArea
 
 
@@ -92,7 +93,7 @@ class DockedWindow(QMainWindow):
             if dock is not centre:
                 self.tabifyDockWidget(centre, dock)
         for dock in every:
-            dock.show()
+            dock.setVisible(dock.objectName() not in CLOSED_DOCKS)
         centre.raise_()
         self._sizes_pending = True
         if self.isVisible():

@@ -16,7 +16,7 @@ from tracker_gui.interchange import ImportReport
 from tracker_gui.services.sync_types import SyncEngine
 from tracker_gui.ui import actions as actions_mod
 from tracker_gui.ui import backups as backups_ui
-from tracker_gui.ui import conflict_flow, icons, permissions, project_menu, theme
+from tracker_gui.ui import conflict_flow, icons, permissions, project_menu, reports_setup, theme
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.board.reveal import select_and_keep_in_view
 from tracker_gui.ui.board.view_menu import install_density_action
@@ -60,6 +60,7 @@ class MainWindow(DockedWindow):
         parent: QWidget | None = None,
         *,
         sync: SyncEngine | None = None,
+        reports: reports_setup.ReportSources | None = None,
     ) -> None:
         super().__init__(settings, parent)
         self.store = store
@@ -92,6 +93,14 @@ class MainWindow(DockedWindow):
             self.actions_.view_menu, self.actions_.reset_layout, settings, self.board_panes
         )
         self.project_menu = project_menu.install(self, self)
+        self.reports = reports_setup.install(
+            self,
+            store,
+            self.actions_.view_menu,
+            self.actions_.new_board,
+            reports,
+            self.project_menu.project_on_screen,
+        )
         self.backups = store.backups
         self.backups.keep = int(settings.get("backup/keep"))
         self.restore_action = backups_ui.install(self, self.backups, self.actions_.quit)

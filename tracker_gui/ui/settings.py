@@ -31,6 +31,7 @@ DECLARED: dict[str, Setting] = {
         Setting("db/recent", list, [], "Recent shared databases, newest first (JSON; no password)"),
         Setting("ui/board_filters", list, [], "Saved filter each board is bound to: KEY=id"),
         Setting("ui/card_density", str, "comfortable", "Board cards: comfortable or compact"),
+        Setting("ui/reports_open", bool, False, "The Reports pane was open at the last close"),
         Setting(
             "ui/detail_closed",
             bool,
