@@ -166,6 +166,9 @@ FUNCTIONS = [
     END IF;
     IF NEW.rank IS DISTINCT FROM OLD.rank THEN
         PERFORM public.tracker_log(p, i, 'rank', OLD.rank, NEW.rank); END IF;
+    IF NEW.remaining_minutes IS DISTINCT FROM OLD.remaining_minutes THEN
+        PERFORM public.tracker_log(p, i, 'remaining', OLD.remaining_minutes::pg_catalog.text,
+                                   NEW.remaining_minutes::pg_catalog.text); END IF;
     IF NEW.archived IS DISTINCT FROM OLD.archived THEN
         PERFORM public.tracker_log(p, i, 'archived',
             CASE WHEN OLD.archived THEN 'true' ELSE 'false' END,
@@ -300,6 +303,26 @@ FUNCTIONS = [
                                'attachment', NULL, NEW.name);
     RETURN NULL;""",
     ),
+    # -- work logs (migration 0013): the session's own, logged now ---------------------------
+    _fn(
+        "tracker_worklog_before",
+        f"""
+    NEW.user_id := coalesce(public.tracker_my_user_id(), NEW.user_id);
+    NEW.created_at := {NOW};
+    RETURN NEW;""",
+    ),
+    _fn(
+        "tracker_worklog_after",
+        """
+    IF TG_OP = 'INSERT' THEN
+        PERFORM public.tracker_log(public.tracker_issue_project(NEW.issue_id), NEW.issue_id,
+                                   'logged', NULL, NEW.minutes::pg_catalog.text);
+    ELSIF EXISTS (SELECT 1 FROM public.issue WHERE id = OLD.issue_id) THEN
+        PERFORM public.tracker_log(public.tracker_issue_project(OLD.issue_id), OLD.issue_id,
+                                   'logged', OLD.minutes::pg_catalog.text, NULL);
+    END IF;
+    RETURN NULL;""",
+    ),
     *sql_workflow.FUNCTIONS,
     # -- the Change log itself: append-only, even for its owner ------------------------------
     f"""CREATE OR REPLACE FUNCTION tracker_change_immutable() RETURNS trigger
@@ -352,6 +375,8 @@ _TRIGGERS = [
         False,
     ),
     ("tracker_20_after", "issue_link", "AFTER INSERT OR DELETE", "tracker_link_after", False),
+    ("tracker_10_before", "worklog", "BEFORE INSERT", "tracker_worklog_before", False),
+    ("tracker_20_after", "worklog", "AFTER INSERT OR DELETE", "tracker_worklog_after", False),
     ("tracker_20_after", "watcher", "AFTER INSERT OR DELETE", "tracker_watcher_after", False),
     ("tracker_10_before", "attachment", "BEFORE INSERT", "tracker_attachment_before", False),
     ("tracker_20_after", "attachment", "AFTER INSERT", "tracker_attachment_after", False),
