@@ -166,9 +166,6 @@ FUNCTIONS = [
     END IF;
     IF NEW.rank IS DISTINCT FROM OLD.rank THEN
         PERFORM public.tracker_log(p, i, 'rank', OLD.rank, NEW.rank); END IF;
-    IF NEW.remaining_minutes IS DISTINCT FROM OLD.remaining_minutes THEN
-        PERFORM public.tracker_log(p, i, 'remaining', OLD.remaining_minutes::pg_catalog.text,
-                                   NEW.remaining_minutes::pg_catalog.text); END IF;
     IF NEW.archived IS DISTINCT FROM OLD.archived THEN
         PERFORM public.tracker_log(p, i, 'archived',
             CASE WHEN OLD.archived THEN 'true' ELSE 'false' END,
@@ -303,7 +300,19 @@ FUNCTIONS = [
                                'attachment', NULL, NEW.name);
     RETURN NULL;""",
     ),
-    # -- work logs (migration 0013): the session's own, logged now ---------------------------
+    # -- time tracking (migration 0013) -----------------------------------------------------
+    # Its own function and trigger (not a line in tracker_issue_after_update): an upgrade
+    # installs the functions before the migrations run, when issue has no such column yet.
+    _fn(
+        "tracker_issue_remaining_after",
+        """
+    IF NEW.remaining_minutes IS DISTINCT FROM OLD.remaining_minutes THEN
+        PERFORM public.tracker_log(NEW.project_id, NEW.id, 'remaining',
+            OLD.remaining_minutes::pg_catalog.text, NEW.remaining_minutes::pg_catalog.text);
+    END IF;
+    RETURN NULL;""",
+    ),
+    # A work log is the session's own, logged now.
     _fn(
         "tracker_worklog_before",
         f"""
@@ -351,6 +360,13 @@ _TRIGGERS = [
     ("tracker_20_after_insert", "issue", "AFTER INSERT", "tracker_issue_after_insert", False),
     ("tracker_20_after_update", "issue", "AFTER UPDATE", "tracker_issue_after_update", False),
     ("tracker_20_after_delete", "issue", "AFTER DELETE", "tracker_issue_after_delete", False),
+    (
+        "tracker_21_remaining",
+        "issue",
+        "AFTER UPDATE OF remaining_minutes",
+        "tracker_issue_remaining_after",
+        False,
+    ),
     ("tracker_30_created", "issue", "AFTER INSERT", "tracker_issue_created_commit", True),
     (
         "tracker_05_changed",
