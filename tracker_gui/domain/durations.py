@@ -104,6 +104,10 @@ def format_minutes(minutes: int, calendar: WorkCalendar = WorkCalendar()) -> str
     return "".join(out)
 
 
-def hours_text(text: str, calendar: WorkCalendar = WorkCalendar()) -> float:
-    """An estimate as its column keeps it (hours, a float) from a duration."""
-    return parse(text, calendar, limit=REMAINING_MAX, allow_zero=True) / 60
+def hours_minutes(text: str | None) -> str:
+    """Minutes as stored in the change log (`"90"`) shown as `1h30m`, in hours and minutes only
+    (a history line does not know its project's work day); other text is shown as it is."""
+    if text is None or not text.isdigit():
+        return text or ""
+    hours, minutes = divmod(int(text), 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")

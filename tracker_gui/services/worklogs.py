@@ -12,31 +12,47 @@ lets the file's user remove any log.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tracker_gui.domain import durations, validation
 from tracker_gui.domain.durations import WorkCalendar
 from tracker_gui.domain.models import Issue
 from tracker_gui.domain.worklogs import TimeSpent, WorkLog
-from tracker_gui.errors import NotFoundError, ValidationError
+from tracker_gui.errors import NotFoundError, UserError, ValidationError
 from tracker_gui.services.issue_reads import IssueReads
+from tracker_gui.storage.replica import outbox
 from tracker_gui.storage.worklog_repo import WorklogRepo
 
 if TYPE_CHECKING:
     from tracker_gui.services import Services
 
 NOTE_MAX = 2000  # characters; migration 0013 CHECKs the same
+OFFLINE_ONLY = "{what} needs the server: connect and try again"  # as services/outbox.py
 Duration = str | int  # text to read, or minutes already read
 
 
 class WorklogService(IssueReads):
     """Work logs and remaining time; shares the issue service's connection and event bus."""
 
+    # Over an offline copy (services/outbox.QueuedIssueService): logging time is written
+    # here and queued for the server like a comment; removing a log and setting the
+    # remaining time are made on the server when it answers, else refused in plain words.
+    queue: Any = None
+
     @classmethod
     def of(cls, services: Services) -> WorklogService:
         issues = services.issues
-        return cls(issues.db, issues.catalog, issues.repo, issues.bus, issues.actor)
+        made = cls(issues.db, issues.catalog, issues.repo, issues.bus, issues.actor)
+        if hasattr(type(issues), "_on_server"):
+            made.queue = issues
+        return made
+
+    def writable(self, what: str) -> None:
+        """Raise the plain "needs the server" refusal when `what` cannot be made here."""
+        if self.queue is not None and self.queue.online is None:
+            raise UserError(OFFLINE_ONLY.format(what=what))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,11 +131,17 @@ class WorklogService(IssueReads):
             wid = self.logs.insert(issue.id, self._actor_id(), day, minutes, text)
             work.log(issue.project_id, issue.id, "logged", None, str(minutes))
             found = self.logs.entry(wid)
+            if self.queue is not None:
+                body = {"key": issue.key, "minutes": minutes, "on": day.isoformat(), "note": text}
+                outbox.add(self.db, str(uuid.uuid4()), "worklog", issue.uid, body)
         assert found is not None
         return found
 
     def remove(self, worklog_id: int, issue_id: int | None = None) -> WorkLog:
         """Remove one log (of `issue_id` when given); returns it as it was."""
+        if self.queue is not None:
+            act = lambda srv: WorklogService.of(srv).remove(worklog_id, issue_id)  # noqa: E731
+            return cast(WorkLog, self.queue._on_server("removing a work log", act))
         current = self.logs.entry(worklog_id)
         if current is None or (issue_id is not None and current.issue_id != issue_id):
             raise NotFoundError(f"no work log {worklog_id}" + _of(self, issue_id))
@@ -132,6 +154,9 @@ class WorklogService(IssueReads):
 
     def set_remaining(self, issue_id: int, value: Duration | None) -> TimeSpent:
         """Set the time left (`None` or "" clears it: the estimate minus logged again)."""
+        if self.queue is not None:
+            act = lambda srv: WorklogService.of(srv).set_remaining(issue_id, value)  # noqa: E731
+            return cast(TimeSpent, self.queue._on_server("setting the remaining time", act))
         issue = self.get(issue_id)
         minutes: int | None = None
         if value is not None and value != "":
