@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from tracker_gui.domain import durations, validation
@@ -115,6 +115,14 @@ class WorklogService(IssueReads):
         if found is None:
             raise NotFoundError(f"issue {issue_id} does not exist (or was deleted)")
         return found
+
+    def pages(self) -> Iterator[list[WorkLog]]:
+        """Every log the caller may read, by id, a page at a time (exports)."""
+        return self.logs.pages()
+
+    def remaining_of(self, issue_ids: Sequence[int]) -> dict[int, int]:
+        """The remaining time set by hand, for those of these issues that have one."""
+        return self.logs.remaining_of(issue_ids)
 
     # -- writes --------------------------------------------------------------------------
     def log(

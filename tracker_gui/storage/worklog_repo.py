@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from peewee import fn
@@ -13,7 +13,7 @@ from tracker_gui.domain.worklogs import TimeSpent, WorkLog, remaining
 from tracker_gui.storage import bulk, convert
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.postgres import writes
-from tracker_gui.storage.tables import IssueRow, ProjectRow, UserRow, WorklogRow, rows
+from tracker_gui.storage.tables import IssueRow, ProjectRow, UserRow, WorklogRow, rows, utcnow
 
 
 def _entry(row: Any) -> WorkLog:
@@ -104,6 +104,35 @@ class WorklogRepo:
                     out[int(iid)] = TimeSpent(int(iid), total, left, set_minutes is not None)
         return out
 
+    def pages(self, size: int = 5000) -> Iterator[list[WorkLog]]:
+        """Every log the login may read, by id, `size` at a time (an export streams them)."""
+        last = 0
+        while True:
+            with self.db.reading():
+                query = self._select().where(WorklogRow.id > last).order_by(WorklogRow.id)
+                page = [_entry(r) for r in query.limit(size)]
+            if not page:
+                return
+            yield page
+            last = page[-1].id
+
+    def remaining_of(self, issue_ids: Sequence[int]) -> dict[int, int]:
+        """The remaining time set by hand on those of these issues that have one."""
+        out: dict[int, int] = {}
+        with self.db.reading():
+            for start in range(0, len(issue_ids), 500):
+                chunk = list(issue_ids[start : start + 500])
+                query = IssueRow.select(IssueRow.id, IssueRow.remaining_minutes).where(
+                    IssueRow.id.in_(chunk) & IssueRow.remaining_minutes.is_null(False)
+                )
+                out.update((int(i), int(m)) for i, m in rows(query.tuples()))
+        return out
+
+    def restore_remaining(self, values: dict[int, int]) -> None:
+        """Remaining times a restore brings (its history says how they came to be)."""
+        for issue_id, minutes in values.items():
+            IssueRow.update(remaining_minutes=minutes).where(IssueRow.id == issue_id).execute()
+
     def remaining_set(self, issue_id: int) -> int | None:
         with self.db.reading():
             row = (
@@ -135,15 +164,18 @@ class WorklogRepo:
             values["created_at"] = created_at
         return int(WorklogRow.insert(**values).execute())
 
-    def insert_many(self, items: Iterable[tuple[int, int, dt.date, int, str, dt.datetime]]) -> None:
-        """(issue id, user id, day, minutes, note, created_at) rows for restores and demos;
-        a secured database makes each the caller's, written now."""
+    def insert_many(
+        self, items: Iterable[tuple[int, int, dt.date, int, str, dt.datetime | None]]
+    ) -> None:
+        """(issue id, user id, day, minutes, note, created_at or None: now) rows for restores
+        and demos; a secured database makes each the caller's, written now."""
         if self.db.server_managed:
             mine = ("issue", "on_date", "minutes", "note")
             bulk.insert(self.db, WorklogRow, mine, ((r[0], r[2], r[3], r[4]) for r in items))
             return
         keys = ("issue", "user", "on_date", "minutes", "note", "created_at")
-        bulk.insert(self.db, WorklogRow, keys, items)
+        now = utcnow()
+        bulk.insert(self.db, WorklogRow, keys, ((*r[:5], r[5] or now) for r in items))
 
     def delete(self, worklog_id: int) -> int:
         """Rows removed; on a secured database through tracker_delete_worklog (who may)."""
