@@ -135,10 +135,13 @@ class WorklogService(IssueReads):
         if not dt.date(1900, 1, 1) <= day <= dt.date(9999, 12, 31):
             raise ValidationError("on", "the day must be between 1900-01-01 and 9999-12-31")
         text = _note(note)
-        with self._work() as work:
-            wid = self.logs.insert(issue.id, self._actor_id(), day, minutes, text)
-            work.log(issue.project_id, issue.id, "logged", None, str(minutes))
-            found = self.logs.entry(wid)
+        # One transaction; on an offline copy the outbox entry comes after the history rows
+        # (outbox.add marks them as this copy's preview).
+        with self.db.transaction():
+            with self._work() as work:
+                wid = self.logs.insert(issue.id, self._actor_id(), day, minutes, text)
+                work.log(issue.project_id, issue.id, "logged", None, str(minutes))
+                found = self.logs.entry(wid)
             if self.queue is not None:
                 body = {"key": issue.key, "minutes": minutes, "on": day.isoformat(), "note": text}
                 outbox.add(self.db, str(uuid.uuid4()), "worklog", issue.uid, body)
