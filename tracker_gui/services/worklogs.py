@@ -20,7 +20,7 @@ from tracker_gui.domain import durations, validation
 from tracker_gui.domain.durations import WorkCalendar
 from tracker_gui.domain.models import Issue
 from tracker_gui.domain.worklogs import TimeSpent, WorkLog
-from tracker_gui.errors import NotFoundError, UserError, ValidationError
+from tracker_gui.errors import NotFoundError, PermissionDeniedError, UserError, ValidationError
 from tracker_gui.services.issue_reads import IssueReads
 from tracker_gui.storage.replica import outbox
 from tracker_gui.storage.worklog_repo import WorklogRepo
@@ -187,7 +187,10 @@ class WorklogService(IssueReads):
     def set_calendar(self, project_id: int, calendar: WorkCalendar) -> None:
         """How long `1d` and `1w` are in a project (8 h and 5 days unless set)."""
         with self._work():
-            self.logs.set_calendar(project_id, calendar)
+            if self.logs.set_calendar(project_id, calendar) == 0:
+                raise PermissionDeniedError(
+                    "changing the work calendar needs the project's admin (or the project is gone)"
+                )
 
 
 def _note(note: str) -> str:

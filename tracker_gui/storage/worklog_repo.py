@@ -183,7 +183,9 @@ class WorklogRepo:
             return writes.delete_through(self.db, "tracker_delete_worklog", worklog_id)
         return int(WorklogRow.delete().where(WorklogRow.id == worklog_id).execute())
 
-    def set_calendar(self, project_id: int, calendar: WorkCalendar) -> None:
-        ProjectRow.update(
+    def set_calendar(self, project_id: int, calendar: WorkCalendar) -> int:
+        """Rows changed: 0 when the project is gone or (secured) the caller is no admin of it."""
+        query = ProjectRow.update(
             work_day_minutes=calendar.day_minutes, week_days=calendar.week_days
-        ).where(ProjectRow.id == project_id).execute()
+        ).where(ProjectRow.id == project_id)
+        return int(query.execute())

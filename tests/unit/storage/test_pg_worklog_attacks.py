@@ -11,6 +11,7 @@ import pytest
 from tests.support.attacks import attempt, login
 from tests.support.pgtcp import TcpCluster
 from tests.support.secured import LOGINS, Secured, drop, make_secured, superuser
+from tracker_gui.domain.durations import WorkCalendar
 from tracker_gui.domain.models import NewIssue
 from tracker_gui.errors import PermissionDeniedError
 from tracker_gui.services.worklogs import WorklogService
@@ -190,3 +191,8 @@ def test_the_app_logs_as_the_session_login_and_the_history_names_it(secured: Sec
     with pytest.raises(PermissionDeniedError):
         viewer.set_remaining(issue.id, "1h")
     assert time.spent_on(issue.id).remaining == 180
+    with pytest.raises(PermissionDeniedError, match="needs the project's admin"):
+        time.set_calendar(issue.project_id, WorkCalendar(day_minutes=360))
+    admin = WorklogService.of(secured.services("adm"))
+    admin.set_calendar(issue.project_id, WorkCalendar(day_minutes=360))
+    assert time.calendar(issue.project_id) == WorkCalendar(day_minutes=360)
