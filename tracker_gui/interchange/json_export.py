@@ -24,7 +24,7 @@ from tracker_gui.interchange.json_text import Streamed, materialise, write_strea
 from tracker_gui.interchange.output import Guarded, output_errors
 from tracker_gui.interchange.report import Cancelled, Progress, Ticker
 from tracker_gui.interchange.saved_file import saved_file
-from tracker_gui.services import Services
+from tracker_gui.services import Services, export_reads
 from tracker_gui.services.export_reads import ExportReads, IssueBundle
 from tracker_gui.services.worklogs import WorklogService
 
@@ -186,7 +186,7 @@ class _Document:
 
     def _worklogs(self) -> Iterator[dict[str, Any]]:
         refs = self.refs
-        for page in self.logs.pages():
+        for page in self.logs.pages(export_reads.CHANGE_PAGE):  # as the history: a page held
             for w in page:
                 self.counts["worklogs"] += 1
                 yield {"issue": refs.issue(w.issue_id), "user": w.user, "on": when(w.on),

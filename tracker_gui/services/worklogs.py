@@ -116,9 +116,9 @@ class WorklogService(IssueReads):
             raise NotFoundError(f"issue {issue_id} does not exist (or was deleted)")
         return found
 
-    def pages(self) -> Iterator[list[WorkLog]]:
-        """Every log the caller may read, by id, a page at a time (exports)."""
-        return self.logs.pages()
+    def pages(self, size: int = 5000) -> Iterator[list[WorkLog]]:
+        """Every log the caller may read, by id, `size` at a time (exports)."""
+        return self.logs.pages(size)
 
     def remaining_of(self, issue_ids: Sequence[int]) -> dict[int, int]:
         """The remaining time set by hand, for those of these issues that have one."""
