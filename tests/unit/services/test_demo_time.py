@@ -15,9 +15,7 @@ def _logs(services: Services) -> list[tuple[str, str, dt.date, int, str]]:
     issues = services.issues.search(IssueFilter(include_archived=True), limit=10_000)
     keys = {i.id: i.key for i in issues}
     return sorted(
-        (keys[w.issue_id], w.user, w.on, w.minutes, w.note)
-        for page in time.pages()
-        for w in page
+        (keys[w.issue_id], w.user, w.on, w.minutes, w.note) for page in time.pages() for w in page
     )
 
 
