@@ -29,7 +29,7 @@ class PlannedLog:
 
 
 def plan_logs(plans: Sequence[DemoPlan], seed: int, now: dt.datetime) -> list[PlannedLog]:
-    """Up to four logs per assigned issue that left its first column, in time order."""
+    """Up to two logs per assigned issue that left its first column, in time order."""
     rng = random.Random(seed * 7919 + 13)
     out: list[PlannedLog] = []
     for p in plans:
@@ -38,7 +38,7 @@ def plan_logs(plans: Sequence[DemoPlan], seed: int, now: dt.datetime) -> list[Pl
         start = p.path[0][1]
         end = p.path[-1][1] if len(p.path) > 1 else now
         days = max(0, (end.date() - start.date()).days)
-        for _ in range(rng.randint(1, 4)):
+        for _ in range(rng.randint(0, 2)):  # about one per issue: the history grows by a sixth
             day = start.date() + dt.timedelta(days=rng.randint(0, days))
             while day.weekday() >= 5:  # a weekend's log moves to the Friday before
                 day -= dt.timedelta(days=1)
