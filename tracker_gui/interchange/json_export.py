@@ -29,8 +29,9 @@ from tracker_gui.services.export_reads import ExportReads, IssueBundle
 from tracker_gui.services.worklogs import WorklogService
 
 FORMAT = "tracker-gui"
-VERSION = 2  # 2: link history rows name the other issue by uid (version 1 files still read)
-VERSION = 3  # 3: work logs ("worklogs"), an issue's "remaining_minutes", a project's work calendar
+# 2: link history rows name the other issue by uid (version 1 files still read)
+# 3: work logs ("worklogs"), an issue's "remaining_minutes", a project's work calendar
+VERSION = 3
 
 
 def when(value: dt.datetime | dt.date | None) -> str | None:
