@@ -66,11 +66,11 @@ def with_time(services: Services, issues: Sequence[Issue], out: Output) -> Outpu
     (one read per 500 issues), and for one issue shown as text, beside its estimate."""
     if not issues or not (isinstance(out.data, list | dict)):
         return out
-    time = _time(services)
-    spent = time.spent([i.id for i in issues])
     items = out.data if isinstance(out.data, list) else [out.data]
     if len(items) != len(issues):  # a text listing carries no JSON
         return out
+    time = _time(services)
+    spent = time.spent([i.id for i in issues])
     for issue, item in zip(issues, items, strict=True):
         item.update(spent_json(spent.get(issue.id)))
     if isinstance(out.data, dict) and issues[0].id in spent:
