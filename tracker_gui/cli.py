@@ -7,7 +7,7 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,13 +19,15 @@ from tracker_gui import (
     cli_interchange,
     cli_projects,
     cli_sync,
+    cli_time,
     log,
     paths,
 )
 from tracker_gui.cli_format import Output
+from tracker_gui.cli_lookup import status_ids as _status_ids
 from tracker_gui.domain import history
-from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
-from tracker_gui.domain.models import IssueFilter, NewIssue, Project
+from tracker_gui.domain.enums import IssueType, LinkKind, Priority
+from tracker_gui.domain.models import IssueFilter, NewIssue
 from tracker_gui.domain.query import QueryError
 from tracker_gui.errors import TrackerError, ValidationError
 
@@ -165,24 +167,8 @@ def cmd_delete(services: Services, args: argparse.Namespace) -> Output:
 
 def cmd_show(services: Services, args: argparse.Namespace) -> Output:
     issue = services.issues.by_key(args.key)
-    return cli_format.detail_output(services, services.issues.detail(issue.id))
-
-
-def _status_ids(services: Services, projects: Sequence[Project], wanted: list[str]) -> list[int]:
-    """Status names (any case) across the projects; a category name if no status has it."""
-    statuses = [s for p in projects for s in services.projects.statuses(p.id)]
-    ids: list[int] = []
-    for name in wanted:
-        key = name.strip().casefold()
-        hits = [s.id for s in statuses if s.name.casefold() == key]
-        category = key.replace(" ", "_").replace("-", "_")
-        hits = hits or [s.id for s in statuses if s.category.value == category]
-        if not hits:
-            known = ", ".join(sorted({s.name for s in statuses})) or "none"
-            cats = ", ".join(c.value for c in StatusCategory)
-            raise ValidationError("status", f"no status {name!r} (statuses: {known}; or {cats})")
-        ids += hits
-    return ids
+    out = cli_format.detail_output(services, services.issues.detail(issue.id))
+    return cli_time.with_time(services, [issue], out)
 
 
 def cmd_list(services: Services, args: argparse.Namespace) -> Output:
@@ -211,7 +197,7 @@ def cmd_list(services: Services, args: argparse.Namespace) -> Output:
         )
     except QueryError as exc:
         raise ValidationError("query", f"--query {exc}") from None
-    return cli_format.issue_list(services, issues, as_json)
+    return cli_time.with_time(services, issues, cli_format.issue_list(services, issues, as_json))
 
 
 def cmd_projects(services: Services, args: argparse.Namespace) -> Output:
@@ -297,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--description", metavar="MARKDOWN", help="- reads standard input")
     cmd.add_argument("--parent", metavar="KEY")
     cmd.add_argument("--due", type=cli_format.parse_date, metavar="YYYY-MM-DD")
-    cmd.add_argument("--estimate", type=cli_format.parse_estimate, metavar="HOURS")
+    cmd.add_argument("--estimate", type=cli_time.estimate_arg, metavar="HOURS|DURATION")
     cmd = command("move", cmd_move, "move an issue to another status")
     cmd.add_argument("key")
     cmd.add_argument("status", help="status name, any case")
@@ -310,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--priority", type=cli_format.parse_priority, default=s)
     cmd.add_argument("--assignee", default=s, metavar="USER", help='"" unassigns')
     cmd.add_argument("--due", type=cli_format.parse_date, default=s, metavar="YYYY-MM-DD")
-    cmd.add_argument("--estimate", type=cli_format.parse_estimate, default=s, metavar="HOURS")
+    cmd.add_argument("--estimate", type=cli_time.estimate_arg, default=s, metavar="DURATION")
     cmd.add_argument("--parent", default=s, metavar="KEY")
     cmd.add_argument("--label", action="append", default=s, metavar="L",
                      help="replaces the labels; repeatable")  # fmt: skip
@@ -361,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_admin.register(command)
     cli_projects.register(command)
     cli_sync.register(command)
+    cli_time.register(command, sub.choices)
     return parser
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from tracker_gui.domain import link_history
+from tracker_gui.domain.durations import hours_minutes as hm
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, parse_enum
 from tracker_gui.domain.history import CREATED, DELETED
 from tracker_gui.domain.models import Change, Issue, IssueDetail, IssueFilter, Project, Status
@@ -299,6 +300,8 @@ def describe_change(
         "watch": lambda: "started watching" if new == change.actor else f"added watcher {new}",
         "unwatch": lambda: "stopped watching" if new == change.actor else f"removed {new}",
         "attachment": lambda: f"attached {new}",
+        "logged": lambda: f"logged {hm(new)}" if new else f"removed a work log of {hm(old)}",
+        "remaining": lambda: f"remaining time: {hm(old) or 'none'} -> {hm(new) or 'none'}",
         CREATED: lambda: "created the issue",
         DELETED: lambda: "deleted the issue",
     }

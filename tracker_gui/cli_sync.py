@@ -22,7 +22,7 @@ Command = Callable[..., argparse.ArgumentParser]
 After = Callable[[Output], Output]
 
 READS = frozenset({"list", "show", "projects", "statuses"})
-WRITES = frozenset({"add", "move", "edit", "comment", "link", "watch", "archive"})
+WRITES = frozenset({"add", "move", "edit", "comment", "link", "watch", "archive", "log"})
 NEED_SERVER = frozenset({"delete", "import", "init", "restore", "demo", "admin"})
 
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tracker_gui.domain import durations
 from tracker_gui.domain.enums import IssueType, Priority, StatusCategory, parse_enum
 
 EQUAL = (":", "=")
@@ -20,6 +21,7 @@ SORT_KEYS = (
     "rank", "key", "-key", "updated", "-updated", "created", "-created", "priority",
     "-priority", "title", "-title", "due", "-due", "status", "-status", "type", "-type",
     "assignee", "-assignee",
+    "logged", "-logged", "remaining", "-remaining",
 )  # fmt: skip
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _RELATIVE = re.compile(r"^([+-]?)(\d{1,5})([dw])$")
@@ -81,6 +83,9 @@ FIELDS: dict[str, FieldSpec] = {
     "type": FieldSpec("type", words=tuple(t.value for t in IssueType)),
     "updated": FieldSpec("date", ORDERED, many=False, words=("today", "-7d", "-30d")),
     "watching": FieldSpec("user", words=(ME,)),
+    # Time tracking: minutes logged, and time left; `1d`/`1w` on each issue's project calendar.
+    "logged": FieldSpec("duration", ORDERED, many=False, words=("0m", "1h", "4h", "1d")),
+    "remaining": FieldSpec("duration", ORDERED, many=False, words=("0m", "1h", "4h", "1d")),
 }
 # Older saved filters wrote `watcher:me`.
 ALIASES = {"watcher": "watching"}
@@ -132,6 +137,8 @@ def parse_value(field: str, raw: str) -> Any:
         return _date(field, raw)
     if kind == "key":
         return _key(raw)
+    if kind == "duration":
+        return durations.parse_parts(raw)  # a DurationError is a ValueError
     if kind == "priority":
         return Priority.parse(raw)
     if kind == "type":

@@ -17,28 +17,37 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from tracker_gui.domain.durations import WorkCalendar
 from tracker_gui.domain.models import Project
 from tracker_gui.interchange.json_refs import RefsOut
 from tracker_gui.interchange.json_text import Streamed, materialise, write_streamed
 from tracker_gui.interchange.output import Guarded, output_errors
 from tracker_gui.interchange.report import Cancelled, Progress, Ticker
 from tracker_gui.interchange.saved_file import saved_file
-from tracker_gui.services import Services
+from tracker_gui.services import Services, export_reads
 from tracker_gui.services.export_reads import ExportReads, IssueBundle
+from tracker_gui.services.worklogs import WorklogService
 
 FORMAT = "tracker-gui"
-VERSION = 2  # 2: link history rows name the other issue by uid (version 1 files still read)
+# 2: link history rows name the other issue by uid (version 1 files still read)
+# 3: work logs ("worklogs"), an issue's "remaining_minutes", a project's work calendar
+VERSION = 3
 
 
 def when(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _calendar(calendar: WorkCalendar) -> dict[str, int]:
+    return {"work_day_minutes": calendar.day_minutes, "week_days": calendar.week_days}
+
+
 class _Document:
     """The document's parts as generators over one snapshot; counts what went out."""
 
-    def __init__(self, reads: ExportReads, ticker: Ticker) -> None:
+    def __init__(self, reads: ExportReads, ticker: Ticker, logs: WorklogService) -> None:
         self.reads = reads
+        self.logs = logs
         self.ticker = ticker
         self.counts: Counter[str] = Counter()
         self.done = 0
@@ -73,6 +82,7 @@ class _Document:
                 ),
                 key=lambda f: (f["owner"], f["name"]),
             ),
+            "worklogs": Streamed(self._worklogs()),
             "history": Streamed(self._history(keys)),
         }
 
@@ -108,12 +118,15 @@ class _Document:
                 for lab in sorted(reads.labels(project.id), key=lambda lab: lab.name)
             ],
             "issues": Streamed(self._issues(project.id, names), nested=True),
+            **_calendar(self.logs.calendar(project.id)),
         }
 
     def _issues(self, project_id: int, names: dict[int, str]) -> Iterator[dict[str, Any]]:
         for page in self.reads.bundles(project_id):
+            left = self.logs.remaining_of([b.issue.id for b in page])
             for bundle in page:
-                yield self._issue(bundle, names[bundle.issue.status_id])
+                item = self._issue(bundle, names[bundle.issue.status_id])
+                yield item | {"remaining_minutes": left.get(bundle.issue.id)}
                 self._tick()
 
     def _attachments(self, bundle: IssueBundle) -> Iterator[dict[str, Any]]:
@@ -172,6 +185,15 @@ class _Document:
             "attachments": attachments,
         }
 
+    def _worklogs(self) -> Iterator[dict[str, Any]]:
+        refs = self.refs
+        for page in self.logs.pages(export_reads.CHANGE_PAGE):  # as the history: a page held
+            for w in page:
+                self.counts["worklogs"] += 1
+                yield {"issue": refs.issue(w.issue_id), "user": w.user, "on": when(w.on),
+                       "minutes": w.minutes, "note": w.note,
+                       "created_at": when(w.created_at)}  # fmt: skip
+
     def _history(self, keys: dict[int, str]) -> Iterator[dict[str, Any]]:
         refs = self.refs
         for page in self.reads.changes():
@@ -196,7 +218,8 @@ def build(
     nothing in it is a database id. `export_json` writes the same without holding it."""
     reads = ExportReads.of(services)
     with reads.snapshot():
-        return dict(materialise(_Document(reads, Ticker(progress, cancelled)).tree()))
+        doc = _Document(reads, Ticker(progress, cancelled), WorklogService.of(services))
+        return dict(materialise(doc.tree()))
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -216,7 +239,7 @@ def write_json(
     ticker = Ticker(progress, cancelled)
     out = Guarded(fh)
     with output_errors(), reads.snapshot():
-        doc = _Document(reads, ticker)
+        doc = _Document(reads, ticker, WorklogService.of(services))
         write_streamed(out.write, doc.tree())
         out.write("\n")
         ticker(doc.done, doc.done, force=True)  # a cancel at the very end still leaves no file

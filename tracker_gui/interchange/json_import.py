@@ -15,6 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from tracker_gui.domain import validation
+from tracker_gui.domain.durations import (
+    DAY_MINUTES,
+    LOG_MAX,
+    REMAINING_MAX,
+    WEEK_DAYS,
+    WorkCalendar,
+)
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory, parse_enum
 from tracker_gui.errors import ValidationError
 from tracker_gui.interchange import apply, json_apply
@@ -24,6 +31,7 @@ from tracker_gui.interchange.report import BadFile, Cancelled, ImportReport, Pro
 from tracker_gui.interchange.shape import get, obj, objects, texts
 from tracker_gui.interchange.textio import read_json
 from tracker_gui.services import Services, imports
+from tracker_gui.services.worklogs import NOTE_MAX
 
 Doc = dict[str, Any]
 _RANK = re.compile(r"[0-9a-z]{1,255}")
@@ -120,6 +128,7 @@ class Checker:
         self.parents(projects)
         filters = [self.saved_filter(where, f) for where, f in objects(doc, "saved_filters", "")]
         history = [self.change(where, c, statuses) for where, c in objects(doc, "history", "")]
+        worklogs = [self.worklog(where, w) for where, w in objects(doc, "worklogs", "")]
         replaces = self.against_database(users, projects)
         self.rename(projects, history)
         for name in ("projects", "users"):
@@ -139,7 +148,8 @@ class Checker:
             )
             history = []
         self.report.created["history rows"] += len(history)
-        return json_apply.Checked(users, projects, filters, history, replaces)
+        self.report.created["work logs"] += len(worklogs)
+        return json_apply.Checked(users, projects, filters, history, replaces, worklogs)
 
     def users(self, doc: Doc) -> list[Doc]:
         out = []
@@ -161,6 +171,7 @@ class Checker:
         self.text(f"{where}.description", get(project, "description", str, where, ""))
         get(project, "archived", bool, where, False)
         get(project, "next_number", int, where, 1)
+        self.calendar(where, project)
         names: set[str] = set()
         for s_where, status in objects(project, "statuses", where):
             name = get(status, "name", str, s_where)
@@ -245,6 +256,7 @@ class Checker:
             self.rule(f"{where}.due", dt.date.fromisoformat, due)
         estimate = get(issue, "estimate", _OPT_NUM, where, None)
         self.rule(f"{where}.estimate", validation.estimate, estimate)
+        self.minutes(f"{where}.remaining_minutes", issue, "remaining_minutes", 0, REMAINING_MAX)
         for name in ("created_at", "updated_at", "resolved_at"):
             self.time(f"{where}.{name}", issue.get(name), optional=name == "resolved_at")
         if get(issue, "version", int, where, 1) < 1:
@@ -317,6 +329,33 @@ class Checker:
                 path.append(walk)
                 walk = parent_of[walk]
             checked.update(path)
+
+    # -- time tracking (version 3) -------------------------------------------------------
+    def minutes(self, where: str, item: Doc, key: str, low: int, high: int) -> None:
+        value = get(item, key, _OPT_INT, where.rsplit(".", 1)[0], None)
+        if value is not None and not low <= value <= high:
+            self.report.error(where, f"must be {low} to {high:,} minutes")
+
+    def calendar(self, where: str, project: Doc) -> None:
+        day = get(project, "work_day_minutes", int, where, DAY_MINUTES)
+        week = get(project, "week_days", int, where, WEEK_DAYS)
+        self.rule(f"{where}.work_day_minutes", WorkCalendar, day, week)
+
+    def worklog(self, where: str, item: Doc) -> Doc:
+        issue = get(item, "issue", str, where)
+        if issue not in self.uids:
+            self.report.error(f"{where}.issue", f"no issue with uid {issue} in the file")
+        self.user(f"{where}.user", get(item, "user", str, where))
+        self.rule(f"{where}.on", dt.date.fromisoformat, get(item, "on", str, where))
+        self.minutes(f"{where}.minutes", item, "minutes", 1, LOG_MAX)
+        if item["minutes"] is None:
+            self.report.error(f"{where}.minutes", "missing")
+        note = get(item, "note", str, where, "")
+        if len(note) > NOTE_MAX:
+            self.report.error(f"{where}.note", f"is {len(note):,} characters; the limit is 2,000")
+        self.text(f"{where}.note", note)
+        self.time(f"{where}.created_at", get(item, "created_at", str, where))
+        return item
 
     def saved_filter(self, where: str, item: Doc) -> Doc:
         self.user(f"{where}.owner", get(item, "owner", str, where))

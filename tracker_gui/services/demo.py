@@ -14,6 +14,7 @@ from tracker_gui.domain import history
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Issue, Status
 from tracker_gui.errors import ValidationError
+from tracker_gui.services import demo_time
 from tracker_gui.services.bulk_writer import BulkWriter, issue_row, ranks_after
 from tracker_gui.services.demo_plan import (
     DEMO_NAME,
@@ -25,6 +26,7 @@ from tracker_gui.services.demo_plan import (
     final_status,
     plan_issues,
 )
+from tracker_gui.storage.worklog_repo import WorklogRepo
 
 if TYPE_CHECKING:
     from tracker_gui.services import Services
@@ -48,6 +50,7 @@ class DemoReport:
     watchers: int
     changes: int
     seconds: float
+    worklogs: int = 0
 
     @property
     def last_number(self) -> int:
@@ -88,6 +91,7 @@ def fill_demo(
         first = bulk.reserve_numbers(project.id, issues)
         plans = plan_issues(rng, issues, first, statuses, now)
         writer = _Writer(bulk, project.id, project.key, [u.id for u in users], progress)
+        writer.logs = demo_time.plan_logs(plans, seed, now)
         writer.write(plans, statuses, [lab.name for lab in labels], [lab.id for lab in labels])
         summary = bulk.note(project.id, "demo", f"{issues} issues")
     services.bus.publish(summary)
@@ -106,6 +110,7 @@ def fill_demo(
         watchers=sum(len(p.watchers) for p in plans),
         changes=changes,
         seconds=time.perf_counter() - started,
+        worklogs=len(writer.logs),
     )
 
 
@@ -128,6 +133,7 @@ class _Writer:
         self.progress = progress
         self.changes = 0
         self.ids: dict[int, int] = {}
+        self.logs: list[demo_time.PlannedLog] = []  # time spent (demo_time), set before write
 
     def write(
         self,
@@ -175,6 +181,10 @@ class _Writer:
         )
         self.bulk.watchers(
             (self.ids[p.number], self.user_ids[w]) for p in plans for w in p.watchers
+        )
+        WorklogRepo(self.bulk.database).insert_many(
+            (self.ids[w.number], self.user_ids[w.user], w.on, w.minutes, w.note, w.at)
+            for w in self.logs
         )
         self._history(plans, statuses[0], ranks, label_names)
 
@@ -271,6 +281,10 @@ class _Writer:
             if p.archived_at is not None:
                 closer = names[p.assignee if p.assignee is not None else p.reporter]
                 rows.append((pid, issue_id, closer, "archived", "false", "true", p.archived_at))
+        for w in self.logs:
+            rows.append(
+                (pid, self.ids[w.number], names[w.user], "logged", None, str(w.minutes), w.at)
+            )
         # Ids then follow time, so "the newest changes" are the ones with the highest ids.
         rows.sort(key=lambda r: r[6])
         for row in rows:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from tracker_gui.domain.durations import DAY_MINUTES, WEEK_DAYS, WorkCalendar
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import Issue, Project
 from tracker_gui.domain.workflow import DEFAULT_WORKFLOW
@@ -15,6 +16,7 @@ from tracker_gui.services import Services
 from tracker_gui.services.bulk_writer import CHUNK, BulkWriter, issue_row
 from tracker_gui.services.import_plan import Ticker
 from tracker_gui.storage import fresh
+from tracker_gui.storage.worklog_repo import WorklogRepo
 
 Doc = dict[str, Any]
 _FLUSH = 2000
@@ -41,6 +43,7 @@ class RestorePlan:
     saved_filters: list[Doc]
     history: list[Doc]
     replaces: int | None = None  # an untouched default project the backup's projects replace
+    worklogs: list[Doc] = field(default_factory=list)  # version 3
 
 
 def time(text: str | None) -> dt.datetime | None:
@@ -209,10 +212,36 @@ def write(
                 bulk.link(link["kind"], issues[item["uid"]], issues[link["target"]])
         for f in checked.saved_filters:
             catalog.insert_saved_filter(users[f["owner"]], f["name"], f["query"])
+        _time(services, checked, projects, issues, users)
         _history(bulk, checked.history, refs_for(statuses, issues), projects)
         ticker(total * 2, total * 2, force=True)  # a late cancel still rolls back
     bulk.publish()
     return list(projects)
+
+
+def _time(
+    services: Services,
+    checked: RestorePlan,
+    projects: dict[str, Project],
+    issues: dict[str, int],
+    users: dict[str, int],
+) -> None:
+    """Version 3: work calendars, work logs and remaining times (the history has their rows)."""
+    logs = WorklogRepo(services.database)
+    for doc in checked.projects:
+        calendar = WorkCalendar(doc.get("work_day_minutes", DAY_MINUTES),
+                                doc.get("week_days", WEEK_DAYS))  # fmt: skip
+        if calendar != WorkCalendar():
+            logs.set_calendar(projects[doc["key"]].id, calendar)
+    left = {issues[i["uid"]]: i["remaining_minutes"] for p in checked.projects
+            for i in p["issues"] if i.get("remaining_minutes") is not None}  # fmt: skip
+    logs.restore_remaining(left)
+    rows = [
+        (issues[w["issue"]], users[w["user"]], dt.date.fromisoformat(w["on"]), w["minutes"],
+         w.get("note", ""), time(w["created_at"]))
+        for w in checked.worklogs
+    ]  # fmt: skip
+    logs.insert_many(rows)
 
 
 def untouched_default(services: Services) -> Project | None:

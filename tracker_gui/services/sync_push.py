@@ -9,6 +9,7 @@ becomes an entry with the server's own words; the pull then shows the server's s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from tracker_gui.errors import (
 )
 from tracker_gui.services import Services
 from tracker_gui.services.sync_values import FIELDS, edit_argument, shown, values
+from tracker_gui.services.worklogs import WorklogService
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.replica import entries, outbox, server
 from tracker_gui.storage.replica.outbox import Op
@@ -127,7 +129,8 @@ def _refused(op: Op, message: str) -> Outcome:
         made = [_one("refused", key, f, *_pair(op, f), None, None, None, message) for f in names]
         return Outcome(False, made)
     what = {"comment": op.body.get("body"), "link": op.body.get("other_key"),
-            "watch": op.body.get("user"), "create": op.body.get("title")}.get(op.kind)  # fmt: skip
+            "watch": op.body.get("user"), "create": op.body.get("title"),
+            "worklog": op.body.get("minutes")}.get(op.kind)  # fmt: skip
     return Outcome(False, [_one("refused", key, None, None, what, None, None, None, message)])
 
 
@@ -175,6 +178,10 @@ def _apply(srv: Services, op: Op, maps: _Maps) -> Outcome:
         issues.link(issue.id, LinkKind(op.body["kind"]), other.key)
     elif op.kind == "watch":
         issues.watch(issue.id, str(op.body["user"]), bool(op.body["on"]))
+    elif op.kind == "worklog":  # time logged offline: appended, like a comment
+        b = op.body
+        on = dt.date.fromisoformat(str(b["on"]))
+        WorklogService.of(srv).log(issue.id, int(b["minutes"]), on=on, note=str(b["note"]))
     else:
         return _fields(srv, op, issue, maps)
     return Outcome()

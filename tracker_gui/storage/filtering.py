@@ -9,7 +9,7 @@ from peewee import JOIN, SQL, NodeList, fn
 
 from tracker_gui.domain.models import IssueFilter
 from tracker_gui.domain.query import QueryContext, parse
-from tracker_gui.storage import search
+from tracker_gui.storage import search, time_sql
 from tracker_gui.storage.tables import (
     IssueLabelRow,
     IssueRow,
@@ -85,6 +85,11 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "-type": (IssueRow.type.desc(), IssueRow.id.desc()),
     "assignee": (Assignee.username, IssueRow.id),
     "-assignee": (Assignee.username.desc(), IssueRow.id.desc()),
+    # Time tracking: unknown remaining time (no estimate, none set) sorts last either way.
+    "logged": (time_sql.logged(), IssueRow.id),
+    "-logged": (time_sql.logged().desc(), IssueRow.id.desc()),
+    "remaining": (time_sql.remaining().asc(nulls="LAST"), IssueRow.id),
+    "-remaining": (time_sql.remaining().desc(nulls="LAST"), IssueRow.id.desc()),
 }
 
 

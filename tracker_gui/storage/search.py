@@ -11,6 +11,7 @@ from peewee import JOIN, SQL, Expression, Table, fn
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.query import And, Field, Node, Not, Or, Query, QueryContext, Text
 from tracker_gui.domain.query_fields import ME, NONE, DateValue, IssueKey
+from tracker_gui.storage import time_sql
 from tracker_gui.storage.tables import (
     IssueLabelRow,
     IssueRow,
@@ -207,6 +208,9 @@ class Compiler:
             return _statuses(~done if values[0] == "open" else done)
         if name == "has":
             return self.has(str(values[0]))
+        if name in ("logged", "remaining"):
+            spent = time_sql.logged() if name == "logged" else time_sql.remaining()
+            return getattr(spent, _ORDER_OPS.get(op, "__eq__"))(time_sql.minutes_of(values[0]))
         raise AssertionError(f"no compiler for {name}")  # the parser knows no other field
 
     def due(self, op: str, value: DateValue) -> Any:

@@ -99,6 +99,9 @@ class ProjectRow(Base):
     next_number = IntegerField(default=1)
     archived = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
+    # Time tracking (version 13): how long `1d` and `1w` are in this project.
+    work_day_minutes = IntegerField(default=480)
+    week_days = IntegerField(default=5)
 
     class Meta:
         table_name = "project"
@@ -150,6 +153,8 @@ class IssueRow(Base):
     resolved_at = Timestamp(null=True)
     version = IntegerField(default=1)
     archived = BooleanField(default=False)
+    # Set by hand (version 13); NULL: the estimate minus the time logged.
+    remaining_minutes = IntegerField(null=True)
 
     class Meta:
         table_name = "issue"
@@ -270,6 +275,23 @@ class ChangeRow(Base):
         indexes = ((("project", "id"), False),)
 
 
+class WorklogRow(Base):
+    """Time spent on an issue (version 13). On a secured database the server sets `user`."""
+
+    id = AutoField()
+    issue = ForeignKeyField(IssueRow, on_delete="CASCADE")
+    user = ForeignKeyField(UserRow, on_delete="RESTRICT")
+    on_date = DateField()
+    minutes = IntegerField()
+    note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    user_name: str  # filled by queries that join the user's name
+
+    class Meta:
+        table_name = "worklog"
+        indexes = ((("issue", "id"), False), (("user", "on_date"), False))
+
+
 ALL_TABLES: tuple[type[Base], ...] = (
     UserRow,
     ProjectRow,
@@ -284,4 +306,5 @@ ALL_TABLES: tuple[type[Base], ...] = (
     SavedFilterRow,
     AttachmentRow,
     ChangeRow,
+    WorklogRow,
 )

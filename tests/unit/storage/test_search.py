@@ -349,6 +349,8 @@ def test_version_1_databases_get_the_index_with_their_old_issues(
     # Today's services write each Change row's change set (0006): the old file gets that
     # column too, so they can write its history; the full-text migrations stay pending.
     (only_first / "0006_change_set.py").write_text((real / "0006_change_set.py").read_text())
+    # The same for the columns today's issue and project rows read (0013, time tracking).
+    (only_first / "0013_worklog.py").write_text((real / "0013_worklog.py").read_text())
     monkeypatch.setattr(database_module, "MIGRATIONS_DIR", only_first)
     path = tmp_path / "old.db"
     old = open_services(str(path), create=True, actor="alice")
@@ -384,6 +386,7 @@ def test_postgres_version_1_databases_get_the_index(
     # Today's services write each Change row's change set (0006): the old file gets that
     # column too, so they can write its history; the full-text migrations stay pending.
     (only_first / "0006_change_set.py").write_text((real / "0006_change_set.py").read_text())
+    (only_first / "0013_worklog.py").write_text((real / "0013_worklog.py").read_text())
     monkeypatch.setattr(database_module, "MIGRATIONS_DIR", only_first)
     target = new_target(migrated=False)  # type: ignore[operator]
     old = open_services(target, create=True, actor="alice")

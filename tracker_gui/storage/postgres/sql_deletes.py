@@ -67,6 +67,26 @@ FUNCTIONS = [
     END IF;""",
         "v_author bigint;",
     ),
+    # A work log: its author, or an admin of the issue's project (migration 0013).
+    _delete(
+        "tracker_delete_worklog",
+        "p_worklog bigint",
+        f"""
+    SELECT i.project_id, w.user_id INTO v_project, v_user
+    FROM public.worklog AS w JOIN public.issue AS i ON i.id = w.issue_id
+    WHERE w.id = p_worklog;
+    IF {_allowed(2, "time tracking needs a project member")} THEN
+        IF v_user IS DISTINCT FROM public.tracker_my_user_id()
+           AND public.tracker_role_rank(v_project) < 3 THEN
+            RAISE EXCEPTION
+                'permission denied: only its author or a project admin removes a work log'
+                {DENY};
+        END IF;
+        DELETE FROM public.worklog AS w WHERE w.id = p_worklog;
+        GET DIAGNOSTICS v_n = ROW_COUNT;
+    END IF;""",
+        "v_user bigint;",
+    ),
     # Both ends: whoever may not write the other issue must not remove what it says.
     _delete(
         "tracker_delete_link",
@@ -208,4 +228,5 @@ SIGNATURES = (
     "tracker_delete_label(bigint)",
     "tracker_delete_attachment(bigint)",
     "tracker_delete_saved_filter(bigint)",
+    "tracker_delete_worklog(bigint)",
 )

@@ -96,6 +96,11 @@ POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
         ("INSERT", None, f"owner_id = {ME}"),
         ("UPDATE", f"owner_id = {ME}", f"owner_id = {ME}"),
     ],
+    # Work logs (migration 0013): read with the issue; written by members, as themselves.
+    "worklog": [
+        ("SELECT", _issue_in(1), None),
+        ("INSERT", None, f"{_issue_in(2)} AND user_id = {ME}"),
+    ],
     "change": [("SELECT", _in(1), None)],
     "issue_search": [("SELECT", _issue_in(1), None)],
     "schema_migration": [("SELECT", "true", None)],
@@ -116,7 +121,7 @@ POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
 # or TRUNCATE (each would allow LOCK ... ACCESS EXCLUSIVE): deletes go through sql_deletes.
 GRANTS: dict[str, tuple[bool, str, str]] = {
     "app_user": (True, "username, display_name, email", "display_name, email"),
-    "project": (True, "", "name, description, archived"),
+    "project": (True, "", "name, description, archived, work_day_minutes, week_days"),
     "project_member": (True, "", ""),
     "status": (
         True,
@@ -134,8 +139,10 @@ GRANTS: dict[str, tuple[bool, str, str]] = {
         " parent_id, rank, due, estimate, number, reporter_id, created_at, updated_at,"
         " resolved_at, archived",
         "type, title, description, status_id, priority, assignee_id, parent_id, rank, due,"
-        " estimate, archived",
+        " estimate, archived, remaining_minutes",
     ),
+    # Not user_id or created_at: the trigger sets them from the session and the clock.
+    "worklog": (True, "issue_id, on_date, minutes, note", ""),
     "issue_label": (True, "issue_id, label_id", ""),
     "watcher": (True, "issue_id, user_id", ""),
     "comment": (True, "issue_id, body", "body"),

@@ -300,6 +300,38 @@ FUNCTIONS = [
                                'attachment', NULL, NEW.name);
     RETURN NULL;""",
     ),
+    # -- time tracking (migration 0013) -----------------------------------------------------
+    # Its own function and trigger (not a line in tracker_issue_after_update): an upgrade
+    # installs the functions before the migrations run, when issue has no such column yet.
+    _fn(
+        "tracker_issue_remaining_after",
+        """
+    IF NEW.remaining_minutes IS DISTINCT FROM OLD.remaining_minutes THEN
+        PERFORM public.tracker_log(NEW.project_id, NEW.id, 'remaining',
+            OLD.remaining_minutes::pg_catalog.text, NEW.remaining_minutes::pg_catalog.text);
+    END IF;
+    RETURN NULL;""",
+    ),
+    # A work log is the session's own, logged now.
+    _fn(
+        "tracker_worklog_before",
+        f"""
+    NEW.user_id := coalesce(public.tracker_my_user_id(), NEW.user_id);
+    NEW.created_at := {NOW};
+    RETURN NEW;""",
+    ),
+    _fn(
+        "tracker_worklog_after",
+        """
+    IF TG_OP = 'INSERT' THEN
+        PERFORM public.tracker_log(public.tracker_issue_project(NEW.issue_id), NEW.issue_id,
+                                   'logged', NULL, NEW.minutes::pg_catalog.text);
+    ELSIF EXISTS (SELECT 1 FROM public.issue WHERE id = OLD.issue_id) THEN
+        PERFORM public.tracker_log(public.tracker_issue_project(OLD.issue_id), OLD.issue_id,
+                                   'logged', OLD.minutes::pg_catalog.text, NULL);
+    END IF;
+    RETURN NULL;""",
+    ),
     *sql_workflow.FUNCTIONS,
     # -- the Change log itself: append-only, even for its owner ------------------------------
     f"""CREATE OR REPLACE FUNCTION tracker_change_immutable() RETURNS trigger
@@ -328,6 +360,13 @@ _TRIGGERS = [
     ("tracker_20_after_insert", "issue", "AFTER INSERT", "tracker_issue_after_insert", False),
     ("tracker_20_after_update", "issue", "AFTER UPDATE", "tracker_issue_after_update", False),
     ("tracker_20_after_delete", "issue", "AFTER DELETE", "tracker_issue_after_delete", False),
+    (
+        "tracker_21_remaining",
+        "issue",
+        "AFTER UPDATE OF remaining_minutes",
+        "tracker_issue_remaining_after",
+        False,
+    ),
     ("tracker_30_created", "issue", "AFTER INSERT", "tracker_issue_created_commit", True),
     (
         "tracker_05_changed",
@@ -352,6 +391,8 @@ _TRIGGERS = [
         False,
     ),
     ("tracker_20_after", "issue_link", "AFTER INSERT OR DELETE", "tracker_link_after", False),
+    ("tracker_10_before", "worklog", "BEFORE INSERT", "tracker_worklog_before", False),
+    ("tracker_20_after", "worklog", "AFTER INSERT OR DELETE", "tracker_worklog_after", False),
     ("tracker_20_after", "watcher", "AFTER INSERT OR DELETE", "tracker_watcher_after", False),
     ("tracker_10_before", "attachment", "BEFORE INSERT", "tracker_attachment_before", False),
     ("tracker_20_after", "attachment", "AFTER INSERT", "tracker_attachment_after", False),

@@ -26,6 +26,7 @@ ORDER: tuple[type[tables.Base], ...] = (
     tables.SavedFilterRow,
     tables.AttachmentRow,
     tables.ChangeRow,
+    tables.WorklogRow,
 )
 # The per-issue tables re-read with an issue, and the column naming the issue.
 ISSUE_CHILDREN: tuple[tuple[type[tables.Base], str], ...] = (
@@ -33,6 +34,7 @@ ISSUE_CHILDREN: tuple[tuple[type[tables.Base], str], ...] = (
     (tables.CommentRow, "issue_id"),
     (tables.WatcherRow, "issue_id"),
     (tables.AttachmentRow, "issue_id"),
+    (tables.WorklogRow, "issue_id"),
 )
 PROJECT_PARTS: tuple[type[tables.Base], ...] = (
     tables.StatusRow,
