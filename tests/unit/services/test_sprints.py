@@ -102,7 +102,7 @@ def test_close_to_the_backlog_and_refusals(board: Board) -> None:
     with pytest.raises(UserError, match="has not started"):
         sprints.close("TRK", "A")
     sprints.start("TRK", "A")
-    with pytest.raises(ValidationError, match="carry to a planned one|cannot stay"):
+    with pytest.raises(ValidationError, match="cannot stay"):
         sprints.close("TRK", "A", carry_to="A")
     closed = sprints.close("TRK", "A")
     assert closed.carried_to is None and closed.moved == (one.key,)

@@ -4,8 +4,14 @@ Only a project admin writes sprint rows (sql_policies); a member puts issues in 
 goes planned -> active -> closed and nothing else; when it starts or closes the database
 itself counts its issues (`scope_start`, `scope_close`, `done_close`) and stamps the time,
 so no client can record other figures, and writes the `sprint_state` Change row. An issue
-only joins a sprint of its own project that is not closed. The issue's own `sprint` history
-row is written by the issue trigger (sql_triggers), like every other field.
+only joins a sprint of its own project that is not closed.
+
+An issue's `sprint` history rows come from triggers of their own, not from the issue
+triggers of sql_triggers: an upgrade defines every function before the migrations run, and
+those run the issue triggers on their updates, when `issue.sprint_id` does not exist yet.
+These triggers are made after the migrations. Named after `tracker_20_after_update` and
+`tracker_30_created`, their rows follow the other fields' and the `created` row, in the
+order the services write them on SQLite.
 """
 
 from __future__ import annotations
@@ -61,51 +67,79 @@ FUNCTIONS = [
     RETURN NULL;""",
     ),
     _fn(
+        "tracker_issue_sprint_changed",
+        """
+    IF NEW.sprint_id IS DISTINCT FROM OLD.sprint_id THEN
+        PERFORM public.tracker_log(NEW.project_id, NEW.id, 'sprint',
+            OLD.sprint_id::pg_catalog.text, NEW.sprint_id::pg_catalog.text);
+    END IF;
+    RETURN NULL;""",
+    ),
+    # At commit, after the `created` row: an issue made straight into a sprint.
+    _fn(
+        "tracker_issue_sprint_created",
+        """
+    IF NEW.sprint_id IS NOT NULL AND EXISTS (SELECT 1 FROM public.issue WHERE id = NEW.id) THEN
+        PERFORM public.tracker_log(NEW.project_id, NEW.id, 'sprint', NULL,
+                                   NEW.sprint_id::pg_catalog.text);
+    END IF;
+    RETURN NULL;""",
+    ),
+    _fn(
         "tracker_issue_sprint_check",
         """
     IF NEW.sprint_id IS NULL
        OR (TG_OP = 'UPDATE' AND NEW.sprint_id IS NOT DISTINCT FROM OLD.sprint_id) THEN
         RETURN NEW;
     END IF;
-    SELECT * INTO v_sprint FROM public.sprint WHERE id = NEW.sprint_id;
-    IF v_sprint.project_id IS DISTINCT FROM NEW.project_id THEN
+    -- Plain columns, not a row of public.sprint: an upgrade defines this function before
+    -- the migration that makes that table.
+    SELECT s.project_id, s.state, s.name INTO v_project, v_state, v_name
+        FROM public.sprint AS s WHERE s.id = NEW.sprint_id;
+    IF v_project IS DISTINCT FROM NEW.project_id THEN
         RAISE EXCEPTION 'the sprint must be in the same project' USING ERRCODE = 'check_violation';
     END IF;
     -- A closed sprint's scope is history; an admin's restore may write its issues back.
-    IF v_sprint.state = 'closed'
+    IF v_state = 'closed'
        AND (TG_OP = 'UPDATE' OR public.tracker_role_rank(NEW.project_id) < 3) THEN
-        RAISE EXCEPTION 'sprint % is closed', v_sprint.name USING ERRCODE = 'check_violation';
+        RAISE EXCEPTION 'sprint % is closed', v_name USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;""",
-        "v_sprint public.sprint;",
+        "v_project bigint; v_state pg_catalog.text; v_name pg_catalog.text;",
     ),
 ]
 
-# (name, table, timing/events, function); none deferred.
+# (name, table, timing/events, function, deferred)
 _TRIGGERS = [
-    ("tracker_10_before", "sprint", "BEFORE INSERT OR UPDATE", "tracker_sprint_before"),
-    (
-        "tracker_20_state",
-        "sprint",
-        "AFTER UPDATE OF state",
-        "tracker_sprint_after",
-    ),
+    ("tracker_10_before", "sprint", "BEFORE INSERT OR UPDATE", "tracker_sprint_before", False),
+    ("tracker_20_state", "sprint", "AFTER UPDATE OF state", "tracker_sprint_after", False),
     # After tracker_10_before_*: the project is the issue's own by then.
     (
         "tracker_11_sprint",
         "issue",
         "BEFORE INSERT OR UPDATE OF sprint_id",
         "tracker_issue_sprint_check",
+        False,
     ),
+    (
+        "tracker_21_sprint",
+        "issue",
+        "AFTER UPDATE OF sprint_id",
+        "tracker_issue_sprint_changed",
+        False,
+    ),
+    ("tracker_31_sprint", "issue", "AFTER INSERT", "tracker_issue_sprint_created", True),
 ]
 
 
 def triggers() -> list[str]:
     out = []
-    for name, table, events, function in _TRIGGERS:
+    for name, table, events, function, deferred in _TRIGGERS:
         out.append(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+        kind = "CONSTRAINT TRIGGER" if deferred else "TRIGGER"
+        when = " DEFERRABLE INITIALLY DEFERRED" if deferred else ""
         out.append(
-            f'CREATE TRIGGER {name} {events} ON "{table}"'
+            f'CREATE {kind} {name} {events} ON "{table}"{when}'
             f" FOR EACH ROW EXECUTE FUNCTION {function}()"
         )
     return out

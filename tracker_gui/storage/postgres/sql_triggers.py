@@ -131,10 +131,6 @@ FUNCTIONS = [
     IF FOUND AND EXISTS (SELECT 1 FROM public.issue WHERE id = NEW.id) THEN
         PERFORM public.tracker_log(NEW.project_id, NEW.id, 'created', NULL,
                                    public.tracker_issue_snapshot(NEW.id));
-        IF NEW.sprint_id IS NOT NULL THEN  -- made straight into a sprint
-            PERFORM public.tracker_log(NEW.project_id, NEW.id, 'sprint', NULL,
-                                       NEW.sprint_id::pg_catalog.text);
-        END IF;
     END IF;
     RETURN NULL;""",
     ),
@@ -174,9 +170,6 @@ FUNCTIONS = [
         PERFORM public.tracker_log(p, i, 'archived',
             CASE WHEN OLD.archived THEN 'true' ELSE 'false' END,
             CASE WHEN NEW.archived THEN 'true' ELSE 'false' END); END IF;
-    IF NEW.sprint_id IS DISTINCT FROM OLD.sprint_id THEN
-        PERFORM public.tracker_log(p, i, 'sprint', OLD.sprint_id::pg_catalog.text,
-                                   NEW.sprint_id::pg_catalog.text); END IF;
     RETURN NULL;""",
         "p bigint := NEW.project_id; i bigint := NEW.id;",
     ),
