@@ -132,6 +132,22 @@ class SprintRepo:
                 )
         return out
 
+    def every(self) -> list[Sprint]:
+        """Every sprint the reader may see, by project and start (an export's list)."""
+        with self.db.reading():
+            query = SprintRow.select().order_by(
+                SprintRow.project, SprintRow.start_date, SprintRow.id
+            )
+            return [_sprint(r) for r in query]
+
+    def planned_issues(self) -> dict[int, int]:
+        """issue id -> sprint id of every issue in a sprint (the backlog's are left out)."""
+        with self.db.reading():
+            query = IssueRow.select(IssueRow.id, IssueRow.sprint).where(
+                IssueRow.sprint.is_null(False)
+            )
+            return {int(i): int(s) for i, s in rows(query.tuples())}
+
     def names(self, sprint_ids: Iterable[int]) -> dict[int, str]:
         ids = sorted(set(sprint_ids))
         if not ids:
@@ -154,6 +170,13 @@ class SprintRepo:
             return writes.insert(self.db, SprintRow, values)
         values.update(state=SprintState.PLANNED.value, created_at=utcnow())
         return int(SprintRow.insert(**values).execute())
+
+    def restore(self, project_id: int, values: dict[str, Any]) -> int:
+        """A sprint from a backup, whole (a secured database lets a project admin do so)."""
+        row = {"project": project_id, **values}
+        if not self.db.is_sqlite:
+            return writes.insert(self.db, SprintRow, row)
+        return int(SprintRow.insert(**row, created_at=utcnow()).execute())
 
     def update(self, sprint_id: int, values: dict[str, Any]) -> int:
         return int(SprintRow.update(**values).where(SprintRow.id == sprint_id).execute())

@@ -138,7 +138,7 @@ def test_round_trip_on_each_backend(source: Services, services: Services, tmp_pa
 
 def test_the_file_names_no_database_id_and_is_versioned(source: Services) -> None:
     doc = build(source)
-    assert (doc["format"], doc["version"]) == ("tracker-gui", 2)
+    assert (doc["format"], doc["version"]) == ("tracker-gui", 3)
     assert no_ids(doc) == []
     assert list(doc) == ["format", "version", "users", "projects", "saved_filters", "history"]
 
