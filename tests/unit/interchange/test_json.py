@@ -140,7 +140,15 @@ def test_the_file_names_no_database_id_and_is_versioned(source: Services) -> Non
     doc = build(source)
     assert (doc["format"], doc["version"]) == ("tracker-gui", 3)
     assert no_ids(doc) == []
-    assert list(doc) == ["format", "version", "users", "projects", "saved_filters", "history"]
+    assert list(doc) == [
+        "format",
+        "version",
+        "users",
+        "projects",
+        "sprints",
+        "saved_filters",
+        "history",
+    ]
 
 
 def test_history_rows_are_kept_with_actor_time_and_mapped_references(
