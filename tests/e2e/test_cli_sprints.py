@@ -70,6 +70,9 @@ def test_the_done_when_flow_from_the_cli(cli: Cli, db_target: str) -> None:
     issues = _json(cli, db, "list", "--project", "TRK", "--sort", "key")
     assert [i["sprint"] for i in issues] == ["Sprint 12"] * 3 + ["Sprint 13"] * 2
     assert _json(cli, db, "show", keys[4])["sprint"] == "Sprint 13"
+    shown = cli("--db", db, "show", keys[4]).out
+    assert "sprint: the backlog -> Sprint 12" in shown
+    assert "sprint: Sprint 12 -> Sprint 13" in shown
     # Stored: the figures, and one `sprint` row per planning and per carried issue.
     assert _stored(db, "SELECT scope_start, scope_close, done_close FROM sprint ORDER BY id") == [
         (5, 5, 3),

@@ -90,6 +90,15 @@ def goal(text: str) -> str:
     return value
 
 
+def moved(old: str | None, new: str | None, names: dict[str, str]) -> str:
+    """A `sprint` history row in words: the log holds sprint ids (text), shown by name."""
+
+    def shown(value: str | None) -> str:
+        return "the backlog" if value is None else names.get(value, f"sprint #{value}")
+
+    return f"sprint: {shown(old)} -> {shown(new)}"
+
+
 def same_name(a: str, b: str) -> bool:
     """Names are unique per project whatever their case."""
     return a.casefold() == b.casefold()
