@@ -80,6 +80,14 @@ def test_only_an_admin_of_the_project_writes_sprints(secured: Secured) -> None:
         mem.sprints.start("TRK", "Sprint 1")
     with pytest.raises(PermissionDeniedError, match="needs admin"):
         mem.sprints.add("TRK", "Sprint 3", "2026-02-01", "2026-02-10")
+    # A viewer plans nothing, in SQL or through the app.
+    vie = secured.services("vie")
+    issue = vie.issues.by_key("TRK-1")
+    with pytest.raises(PermissionDeniedError, match="needs member"):
+        vie.sprints.set_sprint([issue.id], "Sprint 1")
+    with login(secured, "vie") as conn:
+        conn.execute("UPDATE issue SET sprint_id = %s WHERE number = 1", (sprint,))
+    assert _one(secured, "SELECT count(*) FROM issue WHERE sprint_id IS NOT NULL") == 0
 
 
 def test_no_second_active_sprint_and_no_forged_figures(secured: Secured) -> None:
