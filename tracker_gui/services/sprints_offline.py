@@ -1,24 +1,26 @@
-"""Sprints over a team member's offline copy: read there, written only on the server.
+"""Sprints over a team member's offline copy: read there; issues planned there and queued.
 
-The outbox holds issue field edits; a sprint's start or close is counted by the server, and
-an issue's sprint is not one of the queued fields (yet). So these writes are made on the
-server when it answers (then the copy is brought up to date), and refused offline with the
-same plain words as the other writes the outbox cannot hold.
+An issue's sprint is a field like the others: set in the copy at once and queued (by name,
+with the name it had: the push applies it three-way like any field). Adding, starting and
+closing a sprint are made on the server when it answers (it counts the figures; then the copy
+is brought up to date), and refused offline with the same plain words as the other writes the
+outbox cannot hold.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from tracker_gui.domain.models import Issue, NewIssue
+from tracker_gui.domain.models import Issue
 from tracker_gui.domain.sprints import Closed, Sprint
 from tracker_gui.errors import UserError
 from tracker_gui.services.sprints import SprintService
+from tracker_gui.storage.replica import outbox
 
 if TYPE_CHECKING:
     from tracker_gui.services import Services
-    from tracker_gui.services.issues import IssueService
 
 NEEDS_SERVER = "{what} needs the server: connect and try again"
 
@@ -63,23 +65,17 @@ class OfflineSprintService(SprintService):
         return closed
 
     def set_sprint(self, issue_ids: Sequence[int], name: str | None) -> list[Issue]:
-        # The server's ids are the copy's (the replica keeps them); an issue made offline
-        # and not pushed yet has none there: the server then says it does not know it.
-        def act(srv: Services) -> list[Issue]:
-            return srv.sprints.set_sprint(issue_ids, name)
-
-        done: list[Issue] = self._on_server("planning issues in a sprint", act)
-        return [self.repo.get(i.id) or i for i in done]
-
-    def create_in(self, issues: IssueService, new: NewIssue, name: str) -> Issue:
-        if not name.strip():
-            return issues.create(new)
-
-        def act(srv: Services) -> Issue:
-            return srv.sprints.create_in(srv.issues, new, name)
-
-        made: Issue = self._on_server("adding an issue to a sprint", act)
-        return self.repo.get(made.id) or made
+        """In the copy, and one queued edit per issue moved, all in the action's change set."""
+        with self.db.transaction():
+            before = self.names_of(issue_ids)
+            done = SprintService.set_sprint(self, issue_ids, name)
+            after = self.names_of(issue_ids)
+            for issue in done:
+                pair = [before.get(issue.id), after.get(issue.id)]
+                if pair[0] != pair[1]:
+                    body = {"key": issue.key, "fields": {"sprint": pair}}
+                    outbox.add(self.db, str(uuid.uuid4()), "edit", issue.uid, body)
+        return done
 
 
 def offline(

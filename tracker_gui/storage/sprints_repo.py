@@ -148,6 +148,17 @@ class SprintRepo:
             )
             return {int(i): int(s) for i, s in rows(query.tuples())}
 
+    def name_of(self, issue_id: int) -> str | None:
+        """The name of the issue's sprint (None: the backlog), in one read."""
+        with self.db.reading():
+            query = (
+                SprintRow.select(SprintRow.name)
+                .join(IssueRow, on=(IssueRow.sprint == SprintRow.id))
+                .where(IssueRow.id == issue_id)
+            )
+            found = rows(query.tuples())
+        return str(found[0][0]) if found else None
+
     def names(self, sprint_ids: Iterable[int]) -> dict[int, str]:
         ids = sorted(set(sprint_ids))
         if not ids:
