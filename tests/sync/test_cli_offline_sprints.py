@@ -46,7 +46,7 @@ def team(cluster: TcpCluster) -> Iterator[Secured]:
     drop(db)
 
 
-def test_offline_sprints_are_read_and_their_changes_refused(
+def test_offline_sprints_are_read_and_planning_is_queued(
     team: Secured, cluster: TcpCluster, tmp_path: Path
 ) -> None:
     mem = Client(team, "mem", tmp_path / "mem")
