@@ -8,6 +8,7 @@ the state). On a secured database the triggers write those rows and count the fi
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -101,11 +102,12 @@ class SprintService(ServiceBase):
             )
 
     def add(
-        self, project_key: str, name: str, start: object, end: object, goal: str = ""
+        self, project_key: str, name: str, start: str | dt.date, end: str | dt.date, goal: str = ""
     ) -> Sprint:
+        """Plan a sprint (`start`, `end`: YYYY-MM-DD text or dates; both days count)."""
         project = self.project(project_key)
         title = rules.name(name)
-        first, last = rules.span(start, end)  # type: ignore[arg-type]
+        first, last = rules.span(start, end)
         aim = rules.goal(goal)
         self._need(project, Role.ADMIN, "adding a sprint")
         with self._work():
@@ -202,10 +204,10 @@ class SprintService(ServiceBase):
             if sprint.state is SprintState.CLOSED:
                 raise ValidationError(SPRINT, f"sprint {sprint.name!r} is closed")
             chosen[issue.project_id] = sprint
-        current = self.rows.sprint_ids_of(issue_ids)
         rows: list[ChangeRecord] = []
         out: list[Issue] = []
         with self._work() as work:
+            current = self.rows.sprint_ids_of(issue_ids)  # what the log's `old` says
             for issue in issues:
                 assert issue is not None
                 target = chosen[issue.project_id]

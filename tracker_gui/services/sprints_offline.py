@@ -9,6 +9,7 @@ outbox cannot hold.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,7 @@ class OfflineSprintService(SprintService):
         return result
 
     def add(
-        self, project_key: str, name: str, start: object, end: object, goal: str = ""
+        self, project_key: str, name: str, start: str | dt.date, end: str | dt.date, goal: str = ""
     ) -> Sprint:
         made: Sprint = self._on_server(
             "adding a sprint", lambda srv: srv.sprints.add(project_key, name, start, end, goal)
