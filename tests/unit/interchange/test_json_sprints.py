@@ -134,3 +134,17 @@ def test_a_file_naming_a_missing_sprint_is_refused(
     assert "no sprint 'Sprint 9' in the project" in text
     assert "sprint 'sprint 1' is listed twice in TRK" in text
     assert "before it starts" in text
+
+
+def test_a_default_project_with_a_sprint_is_someones_work(
+    board: Board, fresh: Services, tmp_path: Path
+) -> None:
+    """A restore removes the untouched project a new database starts with, never planned work."""
+    board.new("In the backup")
+    export_json(board.services, tmp_path / "backup.json")
+    fresh.projects.ensure_project("TRK", "Tracker")
+    fresh.sprints.add("TRK", "Planned here", "2026-03-02", "2026-03-13")
+    report = import_json(fresh, tmp_path / "backup.json", dry_run=True)
+    assert report.replaced is None
+    assert any("project TRK already exists here" in line for line in report.lines())
+    assert [s.name for s in fresh.sprints.sprints("TRK")] == ["Planned here"]
