@@ -8,6 +8,7 @@ the state). On a secured database the triggers write those rows and count the fi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from tracker_gui.domain import sprints as rules
 from tracker_gui.domain.enums import ROLE_RANK, Role
-from tracker_gui.domain.models import Issue, NewIssue, Project
+from tracker_gui.domain.models import Issue, IssueFilter, NewIssue, Project
 from tracker_gui.domain.sprints import Closed, Sprint, SprintState
 from tracker_gui.errors import (
     ConflictError,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 SPRINT = "sprint"
 _MANY = 2000
+_FEW = 20
 SPRINT_STATE = "sprint_state"
 
 
@@ -191,7 +193,7 @@ class SprintService(ServiceBase):
         """Put the issues in the sprint called `name` of each one's project (None or "": the
         backlog), in one transaction; an issue already there is left alone."""
         wanted = (name or "").strip() or None
-        issues = [self.repo.get(i) for i in issue_ids]
+        issues = self._issues(issue_ids)
         if any(i is None for i in issues):
             raise NotFoundError("an issue of the selection was deleted by someone else")
         chosen: dict[int, Sprint | None] = {}
@@ -216,7 +218,8 @@ class SprintService(ServiceBase):
                 if was == to_id:
                     out.append(issue)
                     continue
-                if self.rows.set_issue_sprint(issue.id, issue.version, to_id) is None:
+                version = self.rows.set_issue_sprint(issue.id, issue.version, to_id)
+                if version is None:
                     raise self._refused(issue)
                 rows.append(
                     ChangeRecord(
@@ -228,9 +231,21 @@ class SprintService(ServiceBase):
                         _id_text(to_id),
                     )
                 )
-                out.append(self.repo.get(issue.id) or issue)
+                # The row as read, at its new version (a re-read each would double a bulk's time).
+                out.append(dataclasses.replace(issue, version=version))
             work.add(rows)
         return out
+
+    def _issues(self, issue_ids: Sequence[int]) -> list[Issue | None]:
+        """The issues as stored now (None: gone); a bulk's in a few reads, not one each."""
+        if len(issue_ids) <= _FEW:
+            return [self.repo.get(i) for i in issue_ids]
+        found: dict[int, Issue] = {}
+        for start in range(0, len(issue_ids), 500):
+            chunk = tuple(issue_ids[start : start + 500])
+            flt = IssueFilter(issue_ids=chunk, include_archived=True)
+            found.update((i.id, i) for i in self.repo.search(flt, with_description=True))
+        return [found.get(i) for i in issue_ids]
 
     def _refused(self, issue: Issue) -> UserError:
         if self.db.server_managed:

@@ -129,3 +129,20 @@ def test_an_issue_made_straight_into_a_sprint(board: Board) -> None:
         sprints.create_in(board.services.issues, NewIssue("TRK", "Nowhere"), "Zzz")
     titles = [i.title for i in board.services.issues.search(IssueFilter())]
     assert titles == ["Planned"]  # the refused one was never made
+
+
+def test_a_bulk_plan_is_one_transaction_with_a_row_per_issue(board: Board) -> None:
+    sprints = board.services.sprints
+    sprints.add("TRK", "Big", "2026-01-05", "2026-01-16")
+    made = [board.new(f"Issue {n}", description=f"text {n}") for n in range(30)]
+    done = sprints.set_sprint([i.id for i in made], "Big")
+    assert [(i.id, i.description, i.version) for i in done] == [
+        (i.id, i.description, 2) for i in made
+    ]
+    rows = _log(board, "sprint")
+    assert len(rows) == 30 and {r[2] for r in rows} == {str(sprints.find("TRK", "Big").id)}
+    sets = board.services.database.peewee.execute_sql(
+        "SELECT count(DISTINCT change_set) FROM change WHERE field = 'sprint'"
+    ).fetchone()
+    assert sets[0] == 1  # one action: one notification, one undo step
+    assert sprints.find("TRK", "big").issues == 30
