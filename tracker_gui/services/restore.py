@@ -247,6 +247,8 @@ def _time(
         for w in checked.worklogs
     ]  # fmt: skip
     logs.insert_many(rows)
+
+
 def _sprints(
     services: Services, items: list[Doc], projects: dict[str, Project]
 ) -> dict[tuple[str, str], int]:
