@@ -18,6 +18,7 @@ from tracker_gui import (
     cli_format,
     cli_interchange,
     cli_projects,
+    cli_sprints,
     cli_sync,
     log,
     paths,
@@ -80,7 +81,7 @@ def cmd_add(services: Services, args: argparse.Namespace) -> Output:
         due=args.due,
         estimate=args.estimate,
     )
-    issue = services.issues.create(new)
+    issue = cli_sprints.create(services, new, args)  # --sprint
     return cli_format.issue_output(services, issue, issue.key)
 
 
@@ -108,12 +109,12 @@ def cmd_edit(services: Services, args: argparse.Namespace) -> Output:
         raise UsageError("give --label or --no-labels, not both")
     if "label" in given or "no_labels" in given:
         changes["labels"] = given.get("label", [])
-    if not changes:
+    if not changes and "sprint" not in given:
         raise UsageError("nothing to change: give at least one option such as --title")
     issue = services.issues.by_key(args.key)
-    after = services.issues.edit(issue.id, issue.version, changes)
+    after, moved = cli_sprints.edit(services, issue, changes, given)  # --sprint too
     old, new = history.state_of(issue), history.state_of(after)
-    changed = [f for f in history.STATE_FIELDS if old[f] != new[f]]
+    changed = [f for f in history.STATE_FIELDS if old[f] != new[f]] + moved
     text = f"{after.key}: changed {', '.join(changed)}" if changed else f"{after.key}: no change"
     return cli_format.issue_output(services, after, text)
 
@@ -361,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_admin.register(command)
     cli_projects.register(command)
     cli_sync.register(command)
+    cli_sprints.register(command, sub)
     return parser
 
 
@@ -411,7 +413,7 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
             try:
                 long = args.command in LONG_RUNNING
                 with services.database.long_running() if long else contextlib.nullcontext():
-                    out = after(args.handler(services, args))
+                    out = after(cli_sprints.tagged(services, args.handler(services, args)))
             finally:
                 services.close()
         if args.format == "json":

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from tracker_gui.domain import link_history
+from tracker_gui.domain import link_history, sprints
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, parse_enum
 from tracker_gui.domain.history import CREATED, DELETED
 from tracker_gui.domain.models import Change, Issue, IssueDetail, IssueFilter, Project, Status
@@ -329,7 +329,9 @@ def history_lines(
 
     # One read for every issue the link rows name; what row-level security hides stays out.
     linked = link_keys(services, link_history.other_ids(detail.history))
-    return [(c, describe_change(c, status_name, issue_key, linked.get)) for c in detail.history]
+    said = [(c, describe_change(c, status_name, issue_key, linked.get)) for c in detail.history]
+    named = {str(s.id): s.name for s in services.sprints.sprints(detail.issue.project_key)}
+    return [(c, sprints.moved(c.old, c.new, named) if c.field == "sprint" else t) for c, t in said]
 
 
 def detail_output(services: Services, detail: IssueDetail) -> Output:

@@ -23,7 +23,7 @@ After = Callable[[Output], Output]
 
 READS = frozenset({"list", "show", "projects", "statuses"})
 WRITES = frozenset({"add", "move", "edit", "comment", "link", "watch", "archive"})
-NEED_SERVER = frozenset({"delete", "import", "init", "restore", "demo", "admin"})
+NEED_SERVER = frozenset({"delete", "import", "init", "restore", "demo", "admin", "sprint", "bulk"})
 
 
 def _is_url(target: str) -> bool:

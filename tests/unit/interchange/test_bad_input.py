@@ -51,7 +51,7 @@ CASES: list[tuple[Importer, str, dict[str, Any], str]] = [
      "row 3, row 5: status 'Blocked' is not in WEB's workflow (Backlog, Doing, Code Review, "
      "Done, Parked)"),
     (import_json, "backup_newer_version.json", {},
-     "version: written by a newer Tracker (version 3; this reads 2)"),
+     "version: written by a newer Tracker (version 4; this reads 3)"),
     (import_json, "backup_not_ours.json", {},
      "format: not a tracker-gui export (format is 'jira-cloud-backup')"),
 ]  # fmt: skip

@@ -138,9 +138,17 @@ def test_round_trip_on_each_backend(source: Services, services: Services, tmp_pa
 
 def test_the_file_names_no_database_id_and_is_versioned(source: Services) -> None:
     doc = build(source)
-    assert (doc["format"], doc["version"]) == ("tracker-gui", 2)
+    assert (doc["format"], doc["version"]) == ("tracker-gui", 3)
     assert no_ids(doc) == []
-    assert list(doc) == ["format", "version", "users", "projects", "saved_filters", "history"]
+    assert list(doc) == [
+        "format",
+        "version",
+        "users",
+        "projects",
+        "sprints",
+        "saved_filters",
+        "history",
+    ]
 
 
 def test_history_rows_are_kept_with_actor_time_and_mapped_references(
