@@ -63,6 +63,7 @@ WATCHED = frozenset(
     {"sprint", "sprint_state", "status", "rank", "title", "type", "created", "deleted", "archived"}
 )
 WATCHED_PREFIX = ("demo", "import")
+SPRINT_SHARE = 62  # percent of the pane's height the sprints start with
 
 
 class BacklogPane(QWidget):
@@ -85,6 +86,7 @@ class BacklogPane(QWidget):
         self._sprints: list[Sprint] = []
         self.sections: list[SprintSection] = []
         self._stale = True
+        self._sized = False
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(0)
@@ -247,6 +249,13 @@ class BacklogPane(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._sized and self.splitter.height() > 0:
+            # The sprints get the larger share (their own size hint is a scroll area's).
+            self._sized = True
+            height = self.splitter.height()
+            self.splitter.setSizes(
+                [height * SPRINT_SHARE // 100, height * (100 - SPRINT_SHARE) // 100]
+            )
         if self._stale:
             self._reload_timer.start()
 
