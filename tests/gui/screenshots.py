@@ -151,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
         detail_dock = window.docks["detail"]
         detail_dock.close()  # the board on its own: every column in view
         shot("board.png")
+        main = window.main_board()
+        if main is not None:  # the active sprint only, then the whole project again
+            main.header.sprint_toggle.click()
+            shot("board-sprint.png")
+            main.header.sprint_toggle.click()
 
         window.actions_.show_list.trigger()
         window.list_pane.select_issue(issue_id)

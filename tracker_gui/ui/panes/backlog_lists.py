@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QFont,
     QPainter,
     QPaintEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -76,6 +77,7 @@ class IssueDropList(QListWidget):
         self._empty_text = empty_text
         self._issues: dict[int, Issue] = {}
         self._writable = True
+        self._most = 0  # rows shown before it scrolls (0: it takes the room it is given)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(MOVE)
@@ -122,9 +124,15 @@ class IssueDropList(QListWidget):
 
     def fit_rows(self, most: int) -> None:
         """As tall as its rows (at least two, at most `most`), so sprints stack compactly."""
-        row = self.sizeHintForRow(0) if self.count() else self.fontMetrics().height() + 8
+        self._most = most
+        row = self.sizeHintForRow(0) if self.count() else self.fontMetrics().height() + 12
         rows = min(max(self.count(), 2), most)
         self.setFixedHeight(rows * row + 2 * self.frameWidth() + 4)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._most:  # measured again once the style sheet's padding applies to the rows
+            self.fit_rows(self._most)
 
     # -- drag ----------------------------------------------------------------------------
     def mimeTypes(self) -> list[str]:

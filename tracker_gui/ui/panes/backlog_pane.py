@@ -47,11 +47,11 @@ QFrame#SprintSection {{
     background: {card_bg}; border: 1px solid {card_border}; border-radius: 8px;
 }}
 QFrame#SprintSection QLabel {{ background: transparent; }}
-QLabel#SprintState, QLabel#SprintStateActive {{
+QFrame#SprintSection QLabel#SprintState, QFrame#SprintSection QLabel#SprintStateActive {{
     border-radius: 8px; padding: 1px 8px; font-size: 9pt;
 }}
-QLabel#SprintState {{ background: {chip_bg}; color: {chip_text}; }}
-QLabel#SprintStateActive {{ background: {success_soft}; color: {success}; }}
+QFrame#SprintSection QLabel#SprintState {{ background: {chip_bg}; color: {chip_text}; }}
+QFrame#SprintSection QLabel#SprintStateActive {{ background: {success_soft}; color: {success}; }}
 QListWidget#SprintList, QListWidget#BacklogList {{
     border: 1px solid {separator}; border-radius: 6px; background: {base_bg};
 }}
