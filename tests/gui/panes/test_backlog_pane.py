@@ -392,3 +392,49 @@ def test_new_sprint_button_opens_the_dialog(
     monkeypatch.setattr(NewSprintDialog, "exec", opened)
     pane.new_button.click()
     assert len(seen) == 1 and seen[0].windowTitle() == "New sprint"
+
+
+def test_the_list_menu_moves_the_selection_without_a_drag(
+    gui_services: Services, five: list[Issue], pane: BacklogPane, qtbot: QtBot
+) -> None:
+    add_sprint(gui_services, "Sprint 1")
+    add_sprint(gui_services, "Sprint 2", days=14)
+    pane.reload()
+    select(pane.backlog, 0, 2)
+    menu = pane.move_menu(pane.backlog)
+    qtbot.addWidget(menu)
+    texts = [a.text() for a in menu.actions()]
+    assert texts == ["Move to Sprint 1", "Move to Sprint 2"]
+    menu.actions()[1].trigger()
+    names = gui_services.sprints.names_of([five[0].id, five[2].id])
+    assert set(names.values()) == {"Sprint 2"}
+    qtbot.waitUntil(lambda: pane.section("Sprint 2").list.count() == 2)
+    sprint_list = pane.section("Sprint 2").list
+    select(sprint_list, 0)
+    menu = pane.move_menu(sprint_list)
+    qtbot.addWidget(menu)
+    assert [a.text() for a in menu.actions()] == ["Move to Sprint 1", "Move to the backlog"]
+    menu.actions()[1].trigger()
+    qtbot.waitUntil(lambda: pane.section("Sprint 2").list.count() == 1)
+
+
+def test_a_viewer_can_neither_plan_nor_start(
+    gui_services: Services,
+    five: list[Issue],
+    store: Store,
+    pane: BacklogPane,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tracker_gui.domain.enums import Role
+
+    add_sprint(gui_services, "Sprint 1")
+    monkeypatch.setattr(store, "role", lambda _project_id: Role.VIEWER)
+    pane.reload()
+    section = pane.section("Sprint 1")
+    assert section.button.isHidden()
+    assert not pane.new_button.isEnabled()
+    assert not section.list.acceptDrops() and not pane.backlog.dragEnabled()
+    assert not drop_on(section.list, dragged_from(pane.backlog, 0))
+    menu = pane.move_menu(pane.backlog)
+    assert not any(a.isEnabled() for a in menu.actions())
+    menu.deleteLater()

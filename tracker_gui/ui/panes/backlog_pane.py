@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -33,6 +35,7 @@ from tracker_gui.ui.ops import sprints as ops
 from tracker_gui.ui.panes.backlog_lists import (
     EMPTY_BACKLOG,
     SPRINT_ROWS,
+    IdRole,
     IssueDropList,
     SprintSection,
     count_text,
@@ -164,6 +167,9 @@ class BacklogPane(QWidget):
     def _wire(self, target: IssueDropList) -> None:
         target.issuesDropped.connect(self._on_list_issues_dropped)
         target.issueActivated.connect(self.issueActivated)
+        # The keyboard's and the mouse's way without a drag: the menu moves the selection.
+        target.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        target.customContextMenuRequested.connect(partial(self._on_list_menu_requested, target))
 
     # -- public --------------------------------------------------------------------------
     def project(self) -> Project | None:
@@ -312,6 +318,20 @@ class BacklogPane(QWidget):
             return False
         return self._done(ops.plan(self._store, issues, target).message)
 
+    def move_menu(self, source: IssueDropList) -> QMenu:
+        """ "Move to" the other sprints and the backlog, for the rows selected in `source`."""
+        menu = QMenu(self)
+        ids = [int(item.data(IdRole)) for item in source.selectedItems()]
+        targets: list[str | None] = [s.name for s in self._sprints if s.name != source.target]
+        if source.target is not None:
+            targets.append(None)
+        for target in targets:
+            text = f"Move to {target}" if target is not None else "Move to the backlog"
+            action = menu.addAction(text)
+            action.setEnabled(bool(ids) and source.acceptDrops())
+            action.triggered.connect(lambda _on=False, to=target: self.plan(ids, to))
+        return menu
+
     # -- slots ---------------------------------------------------------------------------
     def _on_reload_timer_timeout(self) -> None:
         self.reload()
@@ -333,6 +353,11 @@ class BacklogPane(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.close_sprint(name, dialog.carry_to())
         dialog.deleteLater()
+
+    def _on_list_menu_requested(self, source: IssueDropList, at: QPoint) -> None:
+        menu = self.move_menu(source)
+        menu.exec(source.viewport().mapToGlobal(at))
+        menu.deleteLater()
 
     def _on_list_issues_dropped(self, issue_ids: list[int], target: str | None) -> None:
         self.plan(issue_ids, target)
