@@ -37,6 +37,7 @@ def test_the_field_lists_open_sprints_and_saves_a_pick(
     assert combo.currentText() == NO_SPRINT and combo.isEnabled()
     choose(qtbot, combo, "Sprint 2")
     assert sprint_of(world, "bug") == "Sprint 2"
+    qtbot.waitUntil(lambda: pane.history.lines()[0] == "alice planned it into Sprint 2")
     assert "sprint" in {c.field for c in world.services.feed.history(world.issues["bug"].id)}
     assert world.store.undo_stack.undoText() == f"Plan {world.issues['bug'].key} into Sprint 2"
     world.store.undo_stack.undo()
@@ -45,6 +46,9 @@ def test_the_field_lists_open_sprints_and_saves_a_pick(
     choose(qtbot, combo, "Sprint 1 (active)")
     choose(qtbot, combo, NO_SPRINT)
     assert sprint_of(world, "bug") is None
+    qtbot.waitUntil(
+        lambda: pane.history.lines()[0] == "alice moved it from Sprint 1 to the backlog"
+    )
 
 
 def test_an_issue_of_a_closed_sprint_shows_it_read_only(

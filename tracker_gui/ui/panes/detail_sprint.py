@@ -1,4 +1,4 @@
-"""The detail pane's Sprint field: the project's planned and active sprints, or "No sprint".
+"""The detail pane's Sprint field (planned and active sprints, or "No sprint"), and its history.
 
 An issue in a closed sprint shows that sprint read-only: a closed sprint takes no issues, so
 choosing it again could not be saved, and moving the issue out rewrites what the sprint held.
@@ -6,11 +6,16 @@ choosing it again could not be saved, and moving the issue out rewrites what the
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from tracker_gui.domain.models import Change
 from tracker_gui.domain.sprints import Sprint, SprintState
+from tracker_gui.ui.ops import sprints as ops
 from tracker_gui.ui.ops.sprints import SprintChoice
+from tracker_gui.ui.store import Store
 
 NO_SPRINT = "No sprint"
 CLOSED_TIP = "{name} is closed: its issues stay as they were when it closed"
@@ -70,3 +75,24 @@ class SprintCombo(QComboBox):
     def _on_self_activated(self, index: int) -> None:
         data = self.itemData(index)
         self.chosen.emit(str(data) if data else None)
+
+
+def history_line(old: str | None, new: str | None, names: Mapping[str, str]) -> str:
+    """A `sprint` history row (sprint ids as text) in words, the sprints by name."""
+
+    def shown(value: str) -> str:
+        return names.get(value, "a deleted sprint")
+
+    if new is None:
+        return f"moved it from {shown(old)} to the backlog" if old else "moved it to the backlog"
+    if old is None:
+        return f"planned it into {shown(new)}"
+    return f"moved it from {shown(old)} to {shown(new)}"
+
+
+def sprint_names(store: Store, project_key: str, rows: Sequence[Change]) -> dict[str, str]:
+    """Sprint id (as the log holds it) -> name, read only when a sprint row is shown."""
+    if not any(c.field == "sprint" for c in rows):
+        return {}
+    found = ops.sprints(store, project_key).value or []
+    return {str(s.id): s.name for s in found}
