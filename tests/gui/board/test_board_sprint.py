@@ -69,11 +69,13 @@ def test_the_toggle_leaves_the_active_sprint_cards(
     assert cards(board) == {i.id for i in planned}
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     assert toggle.isChecked()
+    assert toggle.text() == "Sprint 1 only"  # while on, it names the sprint shown
     assert cards(board) == {i.id for i in planned[:3]}
     assert board.summary.text() == "3 issues"
     assert board_settings.get("ui/sprint_boards") == ["TRK"]
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     assert cards(board) == {i.id for i in planned}
+    assert toggle.text() == "Active sprint only"
     assert board_settings.get("ui/sprint_boards") == []
 
 
@@ -124,6 +126,8 @@ def test_sprint_changes_made_elsewhere_reach_the_filtered_board(
     bob.sprints.close("TRK", "Sprint 1", "Sprint 2")  # no sprint is active now
     board_store.poll()
     qtbot.waitUntil(lambda: cards(board) == set())
+    assert board.header.sprint_toggle.text() == "No active sprint"
     bob.sprints.start("TRK", "Sprint 2")  # the carried issues are current again
     board_store.poll()
     qtbot.waitUntil(lambda: cards(board) == {planned[1].id, planned[2].id, planned[3].id})
+    assert board.header.sprint_toggle.text() == "Sprint 2 only"

@@ -19,7 +19,10 @@ SHORTCUTS = (
     + "\nShift/Ctrl+click selects several cards; drag them together; Esc cancels a drag"
 )
 MODE_TEXT = {"none": "None", "assignee": "Assignee", "priority": "Priority"}
+SPRINT_TEXT = "Active sprint only"
 SPRINT_TIP = "Show only the issues of the project's active sprint (sprint:current)"
+NO_ACTIVE = "No active sprint"
+NO_ACTIVE_TIP = "No sprint of this project is active: start one in the Backlog pane"
 
 
 MIN_WIDTH = 420  # px; below what the title, chips and swimlane buttons need, pieces go
@@ -47,7 +50,7 @@ class BoardHeader(QWidget):
         self.filter_chips = FilterChips()
         self.sprint_toggle = QToolButton()
         self.sprint_toggle.setObjectName("BoardSprintToggle")
-        self.sprint_toggle.setText("Active sprint only")
+        self.sprint_toggle.setText(SPRINT_TEXT)
         self.sprint_toggle.setCheckable(True)
         self.sprint_toggle.setToolTip(SPRINT_TIP)
         self.sprint_toggle.toggled.connect(self.sprintOnlyToggled)
@@ -146,11 +149,15 @@ class BoardHeader(QWidget):
         if button is not None and not button.isChecked():
             button.setChecked(True)
 
-    def set_sprint_only(self, on: bool) -> None:
-        """Show the toggle's state without emitting (the board set it)."""
+    def set_sprint_only(self, on: bool, sprint: str | None = None) -> None:
+        """Show the toggle's state without emitting (the board set it); while on, it names
+        the active sprint, or says there is none."""
         self.sprint_toggle.blockSignals(True)
         self.sprint_toggle.setChecked(on)
         self.sprint_toggle.blockSignals(False)
+        text = SPRINT_TEXT if not on else f"{sprint} only" if sprint else NO_ACTIVE
+        self.sprint_toggle.setText(text)
+        self.sprint_toggle.setToolTip(SPRINT_TIP if sprint or not on else NO_ACTIVE_TIP)
 
     def set_title(self, name: str, key: str) -> None:
         self._name = name

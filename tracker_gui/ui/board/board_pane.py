@@ -79,7 +79,9 @@ class BoardPane(QWidget):
         self._bound = BoardScope()
         self._counter.bound = self._bound
         self._build_chrome()
-        self.sprint_only = SprintOnly(self.header, settings, self._bound, self._key, self.refresh)
+        self.sprint_only = SprintOnly(
+            self.header, store, settings, self._bound, self._project, self.refresh
+        )
         self._coordinator = BoardCoordinator(store, self._grid, self._counter, self, self)
         store.projectsChanged.connect(self._on_store_projects_changed)
         theme.notifier.changed.connect(self._on_theme_changed)
@@ -342,10 +344,6 @@ class BoardPane(QWidget):
         view.selectionModel().selectionChanged.connect(
             partial(self._on_view_selection_changed, cell)
         )
-
-    def _key(self) -> str | None:
-        project = self._project()
-        return project.key if project else None
 
     def _project(self) -> Project | None:
         return next((p for p in self._store.projects() if p.id == self._project_id), None)

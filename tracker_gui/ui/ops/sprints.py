@@ -59,6 +59,12 @@ def sprints(host: Host, project_key: str) -> OpResult[list[Sprint]]:
     return read(host, lambda s: s.sprints.sprints(project_key))
 
 
+def active(host: Host, project_id: int) -> Sprint | None:
+    """The project's active sprint (None: none, or unreadable)."""
+    found = read(host, lambda s: s.sprints.current([project_id]))
+    return (found.value or {}).get(project_id)
+
+
 def choice(host: Host, issue: Issue) -> SprintChoice | None:
     """The sprints the issue may go to and the one it is in; None when unreadable."""
     found = read(
