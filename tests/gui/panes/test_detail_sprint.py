@@ -118,3 +118,22 @@ def test_a_sprint_changed_elsewhere_meanwhile_asks_before_overwriting(
     assert [(d.mine_text, d.theirs_text) for d in seen] == [("Sprint 2", "Sprint 1")]
     assert sprint_of(world, "bug") == "Sprint 1", "theirs kept, nothing written"
     qtbot.waitUntil(lambda: combo.currentText() == "Sprint 1")
+
+
+def test_a_live_update_never_replaces_the_list_being_chosen_from(
+    world: World, pane: DetailPane, qtbot: QtBot
+) -> None:
+    world.services.sprints.add("TRK", "Sprint 1", MON, MON + dt.timedelta(days=13))
+    pane.show_issue(world.issues["bug"].id)
+    combo = pane.fields.sprint_combo
+    combo.showPopup()
+    qtbot.waitUntil(combo.view().isVisible)
+    bob = world.connect("bob")
+    bob.sprints.set_sprint([world.issues["bug"].id], "Sprint 1")
+    world.store.poll()
+    # The reload ran (it read the new version), and the open list still shows what it showed.
+    qtbot.waitUntil(lambda: getattr(pane.detail(), "issue", world.issues["bug"]).version > 1)
+    assert combo.currentText() == NO_SPRINT
+    combo.hidePopup()
+    pane.reload()
+    assert combo.currentText() == "Sprint 1"
