@@ -438,3 +438,14 @@ def test_a_viewer_can_neither_plan_nor_start(
     menu = pane.move_menu(pane.backlog)
     assert not any(a.isEnabled() for a in menu.actions())
     menu.deleteLater()
+
+
+def test_a_long_backlog_shows_its_first_page_and_says_so(
+    five: list[Issue], pane: BacklogPane, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker_gui.ui.ops import sprints as sprint_ops
+
+    monkeypatch.setattr(sprint_ops, "SHOWN", 3)
+    pane.reload()
+    assert keys(pane.backlog) == [i.key for i in five[:3]]
+    assert pane.backlog_count.text() == "5 issues · the first 3 shown"

@@ -20,6 +20,7 @@ from tracker_gui.domain.sprints import Closed, Sprint, SprintState
 from tracker_gui.ui.ops.core import Host, OpResult, read, run
 
 BACKLOG_QUERY = "sprint:none is:open"
+SHOWN = 500  # issues a list of the Backlog pane holds at most
 
 
 class PlanHost(Host, Protocol):
@@ -33,6 +34,8 @@ class PlanHost(Host, Protocol):
     def search(
         self, flt: IssueFilter, sort: str = "key", offset: int = 0, limit: int | None = None
     ) -> list[Issue]: ...
+
+    def count(self, flt: IssueFilter | None = None) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,22 +83,23 @@ def choice(host: Host, issue: Issue) -> SprintChoice | None:
     return SprintChoice(current, planned)
 
 
-def backlog(host: PlanHost, project_id: int) -> list[Issue]:
-    """Open issues of the project in no sprint, in board order."""
+def backlog(host: PlanHost, project_id: int) -> tuple[list[Issue], int]:
+    """The first SHOWN open issues of the project in no sprint (board order), and how many
+    there are: a big project's backlog is read a page at a time, not whole on every change."""
     flt = IssueFilter(project_ids=(project_id,), query=BACKLOG_QUERY)
-    return host.search(flt, sort="rank")
+    return host.search(flt, sort="rank", limit=SHOWN), host.count(flt)
 
 
 def issues_in(host: PlanHost, project_id: int, name: str) -> list[Issue]:
-    """Every issue of the sprint (done ones too), in board order."""
+    """The issues of the sprint (done ones too, the first SHOWN), in board order."""
     flt = IssueFilter(project_ids=(project_id,), query=sprint_query(name))
-    return host.search(flt, sort="rank")
+    return host.search(flt, sort="rank", limit=SHOWN)
 
 
 def unfinished(host: PlanHost, project_id: int, name: str) -> int:
     """How many issues of the sprint are not done: what closing it has to put somewhere."""
     flt = IssueFilter(project_ids=(project_id,), query=f"{sprint_query(name)} is:open")
-    return len(host.search(flt))
+    return host.count(flt)
 
 
 # -- writes --------------------------------------------------------------------------------

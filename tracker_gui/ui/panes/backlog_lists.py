@@ -56,7 +56,7 @@ def span_text(start: dt.date, end: dt.date) -> str:
 
 
 def count_text(n: int) -> str:
-    return f"{n} issue{'s' if n != 1 else ''}"
+    return f"{n:,} issue{'s' if n != 1 else ''}"
 
 
 class IssueDropList(QListWidget):

@@ -229,9 +229,11 @@ class BacklogPane(QWidget):
             self.sections.append(section)
         self.no_sprints.setVisible(not shown)
         self.backlog.project_id = project.id
-        self.backlog.set_issues(ops.backlog(self._store, project.id), done)
+        issues, total = ops.backlog(self._store, project.id)
+        self.backlog.set_issues(issues, done)
         self.backlog.set_writable(writable)
-        self.backlog_count.setText(count_text(self.backlog.count()))
+        more = f" · the first {len(issues):,} shown" if total > len(issues) else ""
+        self.backlog_count.setText(count_text(total) + more)
         self.new_button.setEnabled(admin)
         self.new_button.setToolTip("" if admin else "Only a project admin plans sprints")
 
