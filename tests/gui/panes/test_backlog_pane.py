@@ -449,3 +449,20 @@ def test_a_long_backlog_shows_its_first_page_and_says_so(
     pane.reload()
     assert keys(pane.backlog) == [i.key for i in five[:3]]
     assert pane.backlog_count.text() == "5 issues · the first 3 shown"
+
+
+def test_offline_the_pane_keeps_what_it_shows_and_refuses_writes_plainly(
+    gui_services: Services, five: list[Issue], store: Store, pane: BacklogPane
+) -> None:
+    from tracker_gui.ui.store import OFFLINE_WRITE
+
+    add_sprint(gui_services, "Sprint 1")
+    pane.reload()
+    store.offline = True  # the connection monitor's state while the server is away
+    pane.reload()
+    assert [s.sprint.name for s in pane.sections] == ["Sprint 1"]
+    assert pane.backlog.count() == 5
+    assert pane.error_label.isHidden()
+    assert drop_on(pane.section("Sprint 1").list, dragged_from(pane.backlog, 0))
+    assert pane.error_label.text() == OFFLINE_WRITE
+    assert gui_services.sprints.names_of([five[0].id]) == {five[0].id: None}

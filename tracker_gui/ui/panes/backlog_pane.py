@@ -31,6 +31,7 @@ from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Change, Project
 from tracker_gui.domain.sprints import Sprint, SprintState
 from tracker_gui.ui.dialogs.sprint_dialogs import CloseSprintDialog, NewSprintDialog
+from tracker_gui.ui.ops import OFFLINE_WRITE
 from tracker_gui.ui.ops import sprints as ops
 from tracker_gui.ui.panes.backlog_lists import (
     EMPTY_BACKLOG,
@@ -44,6 +45,7 @@ from tracker_gui.ui.store import Store
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import style
 
+GONE = "those issues no longer exist"
 NO_SPRINTS = "No sprint planned yet: press New sprint to plan the next one."
 EXTRA_STYLE = """
 QFrame#SprintSection {{
@@ -191,22 +193,25 @@ class BacklogPane(QWidget):
     def reload(self) -> None:
         """Read the sprints and both kinds of lists again (now, visible or not)."""
         self._reload_timer.stop()
-        self._stale = False
+        if self._store.offline:  # what is shown stays; re-read on the next change or show
+            self._stale = True
+            return
         project = self.project()
+        found = ops.sprints(self._store, project.key) if project is not None else None
+        if found is not None and found.value is None:
+            style.show_error(self.error_label, found.message)  # unreadable: what is shown stays
+            return
+        self._stale = False
         for section in self.sections:
             self._sprint_column.removeWidget(section)
             section.deleteLater()
         self.sections = []
         self._sprints = []
-        if project is None:
+        if project is None or found is None or found.value is None:
             self.backlog.project_id = 0
             self.backlog.set_issues([], set())
             self.backlog_count.setText("")
             self.new_button.setEnabled(False)
-            return
-        found = ops.sprints(self._store, project.key)
-        if found.value is None:
-            style.show_error(self.error_label, found.message)
             return
         done = {s.id for s in self._store.statuses(project.id) if s.category is StatusCategory.DONE}
         shown = [s for s in found.value if s.state is not SprintState.CLOSED]
@@ -316,8 +321,8 @@ class BacklogPane(QWidget):
     def plan(self, issue_ids: list[int], target: str | None) -> bool:
         """Put the issues in sprint `target` (None: the backlog), as one undoable step."""
         issues = self._store.issues_by_ids(issue_ids)
-        if not issues:
-            return False
+        if not issues:  # offline (nothing read), or deleted meanwhile
+            return self._done(OFFLINE_WRITE if self._store.offline else GONE)
         return self._done(ops.plan(self._store, issues, target).message)
 
     def move_menu(self, source: IssueDropList) -> QMenu:
