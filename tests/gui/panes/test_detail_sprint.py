@@ -71,6 +71,14 @@ def test_an_issue_of_a_closed_sprint_shows_it_read_only(
     pane.show_issue(world.issues["bug"].id)  # the next issue may be planned again
     assert combo.isEnabled()
     assert items(combo) == [NO_SPRINT, "Sprint 1"]
+    assert combo.toolTip() == ""
+
+
+def test_a_project_without_sprints_says_where_to_plan_one(world: World, pane: DetailPane) -> None:
+    pane.show_issue(world.issues["bug"].id)
+    combo = pane.fields.sprint_combo
+    assert items(combo) == [NO_SPRINT]
+    assert combo.toolTip().endswith("plan one in View > Backlog")
 
 
 def test_a_sprint_set_elsewhere_arrives_live(world: World, pane: DetailPane, qtbot: QtBot) -> None:

@@ -18,6 +18,7 @@ from tracker_gui.ui.ops.sprints import SprintChoice
 from tracker_gui.ui.store import Store
 
 NO_SPRINT = "No sprint"
+NONE_PLANNED_TIP = "No sprint is planned in this project yet: plan one in View > Backlog"
 CLOSED_TIP = "{name} is closed: its issues stay as they were when it closed"
 
 
@@ -54,7 +55,7 @@ class SprintCombo(QComboBox):
         if current is None:
             self.setCurrentIndex(0)
             self.setEnabled(True)
-            self.setToolTip("")
+            self.setToolTip("" if choice.open else NONE_PLANNED_TIP)
             return
         if choice.closed:
             self.addItem(sprint_text(current), current.name)
