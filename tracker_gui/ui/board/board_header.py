@@ -25,6 +25,7 @@ NO_ACTIVE = "No active sprint"
 NO_ACTIVE_TIP = "No sprint of this project is active: start one in the Backlog pane"
 
 
+TOGGLE_GAP = 8  # px between the sprint toggle and the swimlane label or buttons
 MIN_WIDTH = 420  # px; below what the title, chips and swimlane buttons need, pieces go
 TITLE_MIN = 120  # px a long project name keeps, elided, however narrow the board
 
@@ -68,6 +69,7 @@ class BoardHeader(QWidget):
         layout.addWidget(self.keys)
         layout.addSpacing(8)
         layout.addWidget(self.sprint_toggle)
+        layout.addSpacing(TOGGLE_GAP)  # apart from the lane buttons, which look alike
         layout.addWidget(self.group_label)
         self.lanes = QWidget()  # the segmented swimlane buttons (also in View > Swimlanes)
         segmented = QHBoxLayout(self.lanes)
@@ -118,7 +120,7 @@ class BoardHeader(QWidget):
             return
         gap = layout.spacing()
         margins = layout.contentsMargins()
-        used = margins.left() + margins.right() + 8
+        used = margins.left() + margins.right() + 8 + TOGGLE_GAP
         if not self.filter_chips.isHidden():
             used += self.filter_chips.sizeHint().width() + gap
         used += self._fit_title(self.width() - used) + gap
