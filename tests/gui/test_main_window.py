@@ -42,10 +42,11 @@ def test_every_pane_is_a_named_dock(
 ) -> None:
     window = make_window()
     names = {d.objectName() for d in window.docks.values()}
-    assert names == {"board:TRK", "issue-list", "filter", "detail", "activity"}
+    assert names == {"board:TRK", "issue-list", "filter", "detail", "activity", "backlog"}
     for dock in window.docks.values():
         assert dock.windowTitle()
-        if dock.objectName() == "detail":  # empty: hidden until an issue is opened
+        # Detail: empty, hidden until an issue is opened; Backlog: closed by default.
+        if dock.objectName() in ("detail", "backlog"):
             assert dock.isHidden()
             continue
         assert dock.isVisible() or window.tabifiedDockWidgets(dock), dock.objectName()

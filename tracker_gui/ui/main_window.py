@@ -15,6 +15,7 @@ from tracker_gui.services.sync_types import SyncEngine
 from tracker_gui.ui import actions as actions_mod
 from tracker_gui.ui import backups as backups_ui
 from tracker_gui.ui import conflict_flow, icons, permissions, project_menu, reports_setup, theme
+from tracker_gui.ui.backlog_setup import install as install_backlog
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.board.reveal import select_and_keep_in_view
 from tracker_gui.ui.board.view_menu import install_density_action
@@ -99,6 +100,10 @@ class MainWindow(DockedWindow):
             reports,
             self.project_menu.project_on_screen,
         )
+        self.backlog = install_backlog(
+            self, store, self.actions_.view_menu, self.actions_.new_board,
+            self.project_menu.project_on_screen, self._on_board_issue_activated,
+        )  # fmt: skip
         self.backups = store.backups
         self.backups.keep = int(settings.get("backup/keep"))
         self.restore_action = backups_ui.install(self, self.backups, self.actions_.quit)

@@ -29,6 +29,7 @@ from tracker_gui.ui.board.counter import BoardCounter
 from tracker_gui.ui.board.filter_chips import describe, show_hidden
 from tracker_gui.ui.board.grid import Cell, CellGrid, make_cell
 from tracker_gui.ui.board.navigation import neighbour_pick, transfer
+from tracker_gui.ui.board.sprint_scope import SprintOnly
 from tracker_gui.ui.board.swimlanes import (
     MODES,
     LaneHeader,
@@ -78,6 +79,9 @@ class BoardPane(QWidget):
         self._bound = BoardScope()
         self._counter.bound = self._bound
         self._build_chrome()
+        self.sprint_only = SprintOnly(
+            self.header, store, settings, self._bound, self._project, self.refresh
+        )
         self._coordinator = BoardCoordinator(store, self._grid, self._counter, self, self)
         store.projectsChanged.connect(self._on_store_projects_changed)
         theme.notifier.changed.connect(self._on_theme_changed)
@@ -160,6 +164,7 @@ class BoardPane(QWidget):
         wanted = stored_binding(self._settings, project.key) if project else None
         self._bound.saved = next((f for f in choices if f.id == wanted), None)
         self._bound.excluded.clear()
+        self.sprint_only.load()
         self.header.filter_button.show_choice(self._bound.saved, choices)
 
     def _on_filter_menu_about_to_show(self) -> None:

@@ -212,6 +212,8 @@ def describe(change: Change, names: _Names) -> tuple[str, str]:
         ), "watch"
     if field == "attachment":
         return f"attached {new} to {key}", "attachment"
+    if field == "sprint":  # old/new hold sprint ids: the sentence names no sprint
+        return (f"planned {key} into a sprint" if new else f"moved {key} to the backlog"), "clock"
     return f"changed {field} of {key}", "edit"
 
 
@@ -239,6 +241,8 @@ def _describe_project(change: Change, names: _Names) -> tuple[str, str]:
         return f"added {new or 'issues'} of demo data to {project}", "add"
     if field == "import":
         return f"imported into {project}: {snippet(new)}", "open"
+    if field == "sprint_state":
+        return f"{'started' if new == 'active' else 'closed'} a sprint in {project}", "clock"
     if field == "label.renamed":
         return f"renamed the label '{old}' to '{new}' in {project}", "label"
     return f"changed {field} in {project}", "settings"
