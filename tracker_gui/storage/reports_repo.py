@@ -1,0 +1,294 @@
+"""The reads behind the reports: the change log grouped by local day inside SQL, on both backends.
+
+Every query returns a few rows per day (or per issue done, or per sprint issue), never the log
+itself. Status ids travel as the change log stores them (text); the caller maps them to
+categories, so no query casts a stored text that the app might not have written.
+Times: SQLite keeps `change.at` as peewee's text ("YYYY-MM-DD HH:MM:SS[.ffffff]") and issue
+times as microseconds since 1970 (tables.Timestamp); PostgreSQL keeps timestamps. Both naive UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from tracker_gui.storage import convert
+from tracker_gui.storage.database import Database
+from tracker_gui.storage.tables import micros
+
+Segments = Sequence[tuple[dt.datetime, int]]  # domain.report_math.offset_segments
+# How a column keeps its time: peewee text (SQLite change log), micros (SQLite issue), timestamp.
+TEXT, MICROS, PG = "text", "micros", "pg"
+
+
+def _stamp(value: dt.datetime) -> str:
+    # As the driver wrote the stored text (no fraction when it is zero), so that equal
+    # instants compare equal as text.
+    return value.isoformat(sep=" ")
+
+
+def _literal(value: dt.datetime, form: str) -> str:
+    # Only instants this module computed go into the SQL text, never input a user typed.
+    if form == TEXT:
+        return f"'{_stamp(value)}'"
+    if form == MICROS:
+        return str(micros(value))
+    return f"TIMESTAMP '{_stamp(value)}'"
+
+
+def _offset(column: str, form: str, segments: Segments, unit: str) -> str:
+    """The zone's offset at `column`'s instant, as a CASE over the pieces (DST changes)."""
+
+    def text(seconds: int) -> str:
+        return f"'{seconds:+d} seconds'" if unit == "modifier" else str(seconds)
+
+    if len(segments) == 1:
+        return text(segments[0][1])
+    whens = " ".join(
+        f"WHEN {column} < {_literal(start, form)} THEN {text(before)}"
+        for (_, before), (start, _) in itertools.pairwise(segments)
+    )
+    return f"(CASE {whens} ELSE {text(segments[-1][1])} END)"
+
+
+def day_sql(column: str, form: str, segments: Segments) -> str:
+    """SQL for the local calendar day of the UTC instant in `column`."""
+    if form == TEXT:
+        return f"date({column}, {_offset(column, form, segments, 'modifier')})"
+    if form == MICROS:
+        return f"date({column} / 1000000 + {_offset(column, form, segments, 'n')}, 'unixepoch')"
+    return f"CAST({column} + {_offset(column, form, segments, 'n')} * INTERVAL '1 second' AS date)"
+
+
+def _in(values: Iterable[int]) -> str:
+    """An IN list of status ids as the change log's text (ids are ints: safe to inline)."""
+    texts = [f"'{int(v)}'" for v in values]
+    return f"({', '.join(texts)})" if texts else "(NULL)"
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+class ReportsRepo:
+    """Grouped reads of the change log, issues, sprints and work logs for one project."""
+
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    # -- plumbing -------------------------------------------------------------------------------
+    @property
+    def _change_form(self) -> str:
+        return TEXT if self.db.is_sqlite else PG
+
+    @property
+    def _issue_form(self) -> str:
+        return MICROS if self.db.is_sqlite else PG
+
+    def _value(self, value: dt.datetime | dt.date, form: str) -> Any:
+        """A parameter compared with a column of the given form."""
+        if isinstance(value, dt.datetime):
+            return _stamp(value) if form == TEXT else micros(value) if form == MICROS else value
+        return value.isoformat() if self.db.is_sqlite else value
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        if not self.db.is_sqlite:
+            sql = sql.replace("?", "%s")
+        with self.db.reading():
+            return [tuple(r) for r in self.db.peewee.execute_sql(sql, tuple(params)).fetchall()]
+
+    def _julian(self, column: str, form: str) -> str:
+        """Days (fractional) since a fixed origin: differences of two are durations in days."""
+        if form == TEXT:
+            return f"julianday({column})"
+        if form == MICROS:
+            return f"({column} / 86400000000.0)"
+        return f"(EXTRACT(EPOCH FROM {column}) / 86400.0)"
+
+    # -- cumulative flow ------------------------------------------------------------------------
+    def status_moves(
+        self, project_id: int, segments: Segments, before: dt.datetime
+    ) -> list[tuple[dt.date, str | None, str | None, int]]:
+        """(local day, old status, new status, how many) of every status move before `before`
+        of the project's issues (a deleted issue leaves the report with its history)."""
+        form = self._change_form
+        sql = (
+            f"SELECT {day_sql('c.at', form, segments)} AS d, c.old, c.new, COUNT(*) FROM change c"
+            " WHERE c.project_id = ? AND c.field = 'status' AND c.at < ?"
+            " AND c.issue_id IN (SELECT i.id FROM issue i WHERE i.project_id = ?)"
+            " GROUP BY 1, 2, 3"
+        )
+        found = self._rows(sql, (project_id, self._value(before, form), project_id))
+        return [(_date(d), old, new, int(n)) for d, old, new, n in found]
+
+    def created_states(
+        self, project_id: int, segments: Segments, before: dt.datetime
+    ) -> list[tuple[dt.date, str, int]]:
+        """(local day, status it was created in, how many) of the project's issues created
+        before `before`: the status a first move left, else the one it still has."""
+        form = self._issue_form
+        sql = (
+            f"SELECT {day_sql('i.created_at', form, segments)} AS d,"
+            " COALESCE((SELECT f.old FROM change f WHERE f.issue_id = i.id"
+            "   AND f.field = 'status' ORDER BY f.id LIMIT 1), CAST(i.status_id AS TEXT)),"
+            " COUNT(*) FROM issue i WHERE i.project_id = ? AND i.created_at < ? GROUP BY 1, 2"
+        )
+        found = self._rows(sql, (project_id, self._value(before, form)))
+        return [(_date(d), str(s), int(n)) for d, s, n in found]
+
+    def created_per_day(
+        self, project_id: int, segments: Segments, since: dt.datetime, before: dt.datetime
+    ) -> dict[dt.date, int]:
+        form = self._issue_form
+        sql = (
+            f"SELECT {day_sql('i.created_at', form, segments)}, COUNT(*) FROM issue i"
+            " WHERE i.project_id = ? AND i.created_at >= ? AND i.created_at < ? GROUP BY 1"
+        )
+        params = (project_id, self._value(since, form), self._value(before, form))
+        return {_date(d): int(n) for d, n in self._rows(sql, params)}
+
+    # -- done issues: cycle time, throughput, resolved ------------------------------------------
+    def _done_sql(self, progress: Sequence[int], done: Sequence[int]) -> str:
+        """Per issue now in a done status: its first move into (`first_in`) and out of
+        (`first_out`) an in-progress status, and its last move into done from elsewhere."""
+        return (
+            "SELECT c.issue_id,"
+            f" MIN(CASE WHEN c.new IN {_in(progress)} THEN c.at END) AS first_in,"
+            f" MIN(CASE WHEN c.old IN {_in(progress)} THEN c.at END) AS first_out,"
+            f" MAX(CASE WHEN c.new IN {_in(done)} AND (c.old IS NULL OR c.old NOT IN {_in(done)})"
+            "   THEN c.at END) AS done_at"
+            " FROM change c WHERE c.project_id = ? AND c.field = 'status'"
+            " AND c.issue_id IN (SELECT d.id FROM issue d WHERE d.project_id = ?"
+            f"   AND d.status_id IN ({', '.join(str(int(s)) for s in done) or 'NULL'}))"
+            " GROUP BY c.issue_id"
+        )
+
+    def done_issues(
+        self,
+        project_id: int,
+        progress: Sequence[int],
+        done: Sequence[int],
+        segments: Segments,
+        since: dt.datetime,
+        before: dt.datetime,
+    ) -> list[tuple[int, dt.date, float | None, float]]:
+        """(issue number, local day done, cycle days or None, lead days) of every issue now
+        done whose last move into done falls in [since, before), in the order they were done.
+        Cycle time starts at the first move into an in-progress status, or at creation when
+        the issue left one before ever entering one (it was created in progress)."""
+        cf, jf = self._change_form, self._issue_form
+        done_at, first_in = self._julian("x.done_at", cf), self._julian("x.first_in", cf)
+        created = self._julian("i.created_at", jf)
+        if cf == TEXT:  # julianday counts from 4714 BC; micros from 1970
+            created = f"({created} + 2440587.5)"
+        sql = (
+            f"SELECT i.number, {day_sql('x.done_at', cf, segments)},"
+            " CASE WHEN x.first_out IS NOT NULL"
+            "   AND (x.first_in IS NULL OR x.first_out < x.first_in)"
+            f"   THEN {done_at} - {created} ELSE {done_at} - {first_in} END,"
+            f" {done_at} - {created}"
+            f" FROM issue i JOIN ({self._done_sql(progress, done)}) x ON x.issue_id = i.id"
+            " WHERE x.done_at >= ? AND x.done_at < ? ORDER BY x.done_at, i.number"
+        )
+        params = (project_id, project_id, self._value(since, cf), self._value(before, cf))
+        return [
+            (int(n), _date(d), None if c is None else float(c), float(lead))
+            for n, d, c, lead in self._rows(sql, params)
+        ]
+
+    def done_per_day(
+        self,
+        project_id: int,
+        progress: Sequence[int],
+        done: Sequence[int],
+        segments: Segments,
+        since: dt.datetime,
+        before: dt.datetime,
+    ) -> dict[dt.date, int]:
+        """How many issues (now done) were last moved into done on each local day."""
+        cf = self._change_form
+        sql = (
+            f"SELECT {day_sql('x.done_at', cf, segments)}, COUNT(*)"
+            f" FROM ({self._done_sql(progress, done)}) x"
+            " WHERE x.done_at >= ? AND x.done_at < ? GROUP BY 1"
+        )
+        params = (project_id, project_id, self._value(since, cf), self._value(before, cf))
+        return {_date(d): int(n) for d, n in self._rows(sql, params)}
+
+    # -- sprints (schema of migration 0012) -----------------------------------------------------
+    def sprint(self, project_id: int, name: str | None) -> tuple[Any, ...] | None:
+        """(id, name, start, end, state, scope_start, done_close) of the named sprint, or of
+        the active one when no name is given."""
+        cols = "id, name, start_date, end_date, state, scope_start, done_close"
+        if name is None:
+            sql = f"SELECT {cols} FROM sprint WHERE project_id = ? AND state = 'active'"
+            found = self._rows(sql, (project_id,))
+        else:
+            sql = f"SELECT {cols} FROM sprint WHERE project_id = ? AND LOWER(name) = LOWER(?)"
+            found = self._rows(sql, (project_id, name))
+        if not found:
+            return None
+        sid, sname, start, end, state, scope, done = found[0]
+        return (int(sid), str(sname), _date(start), _date(end), str(state), scope, done)
+
+    def closed_sprints(self, project_id: int) -> list[tuple[str, int | None, int | None]]:
+        """(name, committed = scope_start, completed = done_close) of closed sprints, in order."""
+        sql = (
+            "SELECT name, scope_start, done_close FROM sprint"
+            " WHERE project_id = ? AND state = 'closed' ORDER BY end_date, id"
+        )
+        return [(str(n), s, d) for n, s, d in self._rows(sql, (project_id,))]
+
+    def sprint_moves(self, project_id: int, sprint_id: int) -> list[tuple[int, dt.datetime, bool]]:
+        """(issue id, when, True: put in / False: taken out) of every move in or out of the
+        sprint, oldest first (the change log's `sprint` rows hold sprint ids as text)."""
+        sid = str(sprint_id)
+        sql = (
+            "SELECT issue_id, at, old, new FROM change WHERE project_id = ? AND field = 'sprint'"
+            " AND issue_id IS NOT NULL AND (old = ? OR new = ?) ORDER BY id"
+        )
+        out = []
+        for issue_id, at, old, new in self._rows(sql, (project_id, sid, sid)):
+            if (old == sid) != (new == sid):
+                out.append((int(issue_id), convert._time(at), new == sid))
+        return out
+
+    def issue_histories(
+        self, issue_ids: Sequence[int]
+    ) -> tuple[dict[int, tuple[int, int, float | None, dt.datetime]], list[tuple[Any, ...]]]:
+        """For a sprint's few issues: {id: (number, status id, estimate, created)} now, and
+        their status and estimate changes (issue id, when, field, old, new), oldest first."""
+        if not issue_ids:
+            return {}, []
+        ids = ", ".join(str(int(i)) for i in issue_ids)
+        now = self._rows(
+            f"SELECT id, number, status_id, estimate, created_at FROM issue WHERE id IN ({ids})", ()
+        )
+        issues = {
+            int(i): (int(n), int(s), None if e is None else float(e), convert._time(c))
+            for i, n, s, e, c in now
+        }
+        changes = self._rows(
+            "SELECT issue_id, at, field, old, new FROM change"
+            f" WHERE issue_id IN ({ids}) AND field IN ('status', 'estimate') ORDER BY id",
+            (),
+        )
+        return issues, [(int(i), convert._time(a), f, o, n) for i, a, f, o, n in changes]
+
+    # -- work logs (schema of migration 0013) ---------------------------------------------------
+    def logged(self, project_id: int, first: dt.date, last: dt.date) -> list[tuple[str, int, int]]:
+        """(user name, issue number, minutes) logged on days first..last, by person then issue."""
+        sql = (
+            "SELECT u.username, i.number, SUM(w.minutes) FROM worklog w"
+            " JOIN issue i ON i.id = w.issue_id JOIN app_user u ON u.id = w.user_id"
+            " WHERE i.project_id = ? AND w.on_date >= ? AND w.on_date <= ?"
+            " GROUP BY u.username, i.number ORDER BY u.username, i.number"
+        )
+        params = (project_id, self._value(first, ""), self._value(last, ""))
+        return [(str(u), int(n), int(m)) for u, n, m in self._rows(sql, params)]
