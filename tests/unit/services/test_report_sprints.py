@@ -18,11 +18,11 @@ from tracker_gui.services.reports import ReportRequest, ReportService
 NOW = dt.datetime(2026, 3, 5, 18)  # during the sprint's fourth day
 
 
-def T(day: int, hour: int) -> dt.datetime:  # noqa: N802
+def T(day: int, hour: int) -> dt.datetime:
     return dt.datetime(2026, 3, day, hour)
 
 
-def D(day: int) -> dt.date:  # noqa: N802
+def D(day: int) -> dt.date:
     return dt.date(2026, 3, day)
 
 
