@@ -26,8 +26,10 @@ from tracker_gui.errors import (
     NotADatabaseError,
     StorageError,
     TrackerError,
+    UserError,
 )
 from tracker_gui.services import Services, connect, open_services
+from tracker_gui.services.report_types import Report
 from tracker_gui.services.sync import SyncService
 from tracker_gui.storage.database import is_url, open_database
 from tracker_gui.ui import connection_monitor, icons, live_setup, theme
@@ -460,3 +462,20 @@ def _smoke(app: QApplication, target: str, outdir: Path, crash: _Crash) -> int:
 def _write_report(outdir: Path, report: dict[str, object], started: float) -> None:
     report["seconds"] = round(time.perf_counter() - started, 2)
     (outdir / "smoke.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+# The Qt application a headless `report --format png|svg` draws with, kept alive while it runs.
+_HEADLESS: list[QGuiApplication] = []
+
+
+def render_report(report: Report, path: Path, fmt: str, theme_name: str = "light") -> None:
+    """Draw a computed report into a PNG or SVG file (the CLI's `report --format png|svg`)
+    with the chart painter in ui/charts/; on an offscreen Qt when no window is open."""
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _HEADLESS.append(QGuiApplication([APP_NAME]))
+    try:
+        from tracker_gui.ui.charts import export  # loaded only when a chart is drawn
+    except ImportError as exc:
+        raise UserError(f"drawing charts is not available in this build ({exc})") from None
+    export.write(report, path, fmt, theme_name)

@@ -18,11 +18,12 @@ from tracker_gui import (
     cli_format,
     cli_interchange,
     cli_projects,
+    cli_reports,
     cli_sync,
     log,
     paths,
 )
-from tracker_gui.cli_format import Output
+from tracker_gui.cli_format import Output, UsageError
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory
 from tracker_gui.domain.models import IssueFilter, NewIssue, Project
@@ -40,10 +41,6 @@ READS_ONLY = frozenset({"list", "show", "projects", "statuses"})
 # Bulk work that may take minutes on PostgreSQL (Database.long_running); the rest gets seconds.
 LONG_RUNNING = frozenset({"import", "export", "admin", "demo", "check"})
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """A bad combination of arguments that argparse cannot see; exits 2 like argparse."""
 
 
 def _text(value: str) -> str:
@@ -361,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_admin.register(command)
     cli_projects.register(command)
     cli_sync.register(command)
+    cli_reports.register(command)
     return parser
 
 

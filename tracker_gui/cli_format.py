@@ -53,6 +53,10 @@ def block(text: str) -> str:
     return _BLOCK_UNSAFE.sub(_escape, text)
 
 
+class UsageError(Exception):
+    """A bad combination of arguments that argparse cannot see; exits 2 like argparse."""
+
+
 @dataclass
 class Output:
     """What a subcommand prints: `text`, or `data` as JSON; `error` fails it after printing.

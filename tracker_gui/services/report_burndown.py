@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from tracker_gui.domain import report_math as rm
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.errors import NotFoundError
+from tracker_gui.services.report_scope import ReportScope
 from tracker_gui.services.report_types import Marker, Report, Series
 
 if TYPE_CHECKING:
-    from tracker_gui.services.reports import _Scope
     from tracker_gui.storage.reports_repo import ReportsRepo
 
 
@@ -48,7 +48,7 @@ def _hours(text: str | None) -> float | None:
         return None  # not a value the app writes: the issue counts as unestimated
 
 
-def burndown(repo: ReportsRepo, scope: _Scope, sprint_name: str | None, hours: bool) -> Report:
+def burndown(repo: ReportsRepo, scope: ReportScope, sprint_name: str | None, hours: bool) -> Report:
     found = repo.sprint(scope.project.id, sprint_name)
     if found is None:
         what = f"no sprint {sprint_name!r}" if sprint_name else "no active sprint"
@@ -119,7 +119,7 @@ def burndown(repo: ReportsRepo, scope: _Scope, sprint_name: str | None, hours: b
     )  # fmt: skip
 
 
-def velocity(repo: ReportsRepo, scope: _Scope) -> Report:
+def velocity(repo: ReportsRepo, scope: ReportScope) -> Report:
     """Committed (issues at start) and completed (done at close) per closed sprint."""
     found = repo.closed_sprints(scope.project.id)
     names = tuple(n for n, _, _ in found)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from tracker_gui.domain import report_math as rm
 from tracker_gui.domain.enums import StatusCategory
-from tracker_gui.domain.models import Project, Status
 from tracker_gui.errors import NotFoundError, ValidationError
 from tracker_gui.services import report_burndown
+from tracker_gui.services.report_scope import ReportScope
 from tracker_gui.services.report_types import KINDS, Cell, Guide, Point, Report, Series
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
@@ -54,30 +54,6 @@ class ReportRequest:
     last: dt.date | None = None
     by: str = ""
     tz: str | None = None
-
-
-@dataclass(frozen=True)
-class _Scope:
-    project: Project
-    statuses: list[Status]
-    zone: rm.Zone
-    first: dt.date
-    last: dt.date
-    today: dt.date
-
-    def ids(self, category: StatusCategory) -> list[int]:
-        return [s.id for s in self.statuses if s.category == category]
-
-    @property
-    def span(self) -> str:
-        return f"{self.project.key} · {self.first.isoformat()} to {self.last.isoformat()}"
-
-    def segments(self) -> list[tuple[dt.datetime, int]]:
-        return rm.offset_segments(self.zone, self.first, self.last)
-
-    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        """The UTC instants at which the first day begins and the day after the last begins."""
-        return self.zone.start_of(self.first), self.zone.start_of(self.last + rm.ONE_DAY)
 
 
 class ReportService:
@@ -120,7 +96,7 @@ class ReportService:
             return report_burndown.velocity(self.repo, scope)
         return self._time(scope)
 
-    def _scope(self, request: ReportRequest) -> _Scope:
+    def _scope(self, request: ReportRequest) -> ReportScope:
         key = request.project.strip().upper()
         project = self.catalog.project_by_key(key)
         if project is None:
@@ -139,10 +115,10 @@ class ReportService:
                 "from", f"the range is {(last - first).days + 1} days; at most {MAX_DAYS}"
             )
         statuses = sorted(self.catalog.statuses(project.id), key=lambda s: s.position)
-        return _Scope(project, statuses, zone, first, last, today)
+        return ReportScope(project, statuses, zone, first, last, today)
 
     # -- cumulative flow ------------------------------------------------------------------------
-    def _cfd(self, scope: _Scope, by_status: bool) -> Report:
+    def _cfd(self, scope: ReportScope, by_status: bool) -> Report:
         pid, segments = scope.project.id, scope.segments()
         _, before = scope.bounds()
         cats = {str(s.id): s.category.value for s in scope.statuses}
@@ -182,7 +158,7 @@ class ReportService:
                       columns=columns, rows=rows, empty_text=empty)  # fmt: skip
 
     # -- cycle and lead time --------------------------------------------------------------------
-    def _cycle_time(self, scope: _Scope, lead: bool) -> Report:
+    def _cycle_time(self, scope: ReportScope, lead: bool) -> Report:
         since, before = scope.bounds()
         found = self.repo.done_issues(
             scope.project.id,
@@ -217,7 +193,7 @@ class ReportService:
         )  # fmt: skip
 
     # -- throughput, created vs resolved --------------------------------------------------------
-    def _done_days(self, scope: _Scope) -> dict[dt.date, int]:
+    def _done_days(self, scope: ReportScope) -> dict[dt.date, int]:
         since, before = scope.bounds()
         return self.repo.done_per_day(
             scope.project.id,
@@ -236,10 +212,10 @@ class ReportService:
         return [totals[w] for w in weeks]
 
     @staticmethod
-    def _weeks(scope: _Scope) -> list[dt.date]:
+    def _weeks(scope: ReportScope) -> list[dt.date]:
         return rm.days(rm.week_start(scope.first), rm.week_start(scope.last))[::7]
 
-    def _throughput(self, scope: _Scope) -> Report:
+    def _throughput(self, scope: ReportScope) -> Report:
         weeks = self._weeks(scope)
         done = self._weekly(self._done_days(scope), weeks)
         rows = tuple(zip(weeks, done, strict=True))
@@ -249,7 +225,7 @@ class ReportService:
             rows=rows, empty_text="" if any(done) else "No issues done in this range",
         )  # fmt: skip
 
-    def _created_resolved(self, scope: _Scope, weekly: bool) -> Report:
+    def _created_resolved(self, scope: ReportScope, weekly: bool) -> Report:
         since, before = scope.bounds()
         created = self.repo.created_per_day(scope.project.id, scope.segments(), since, before)
         resolved = self._done_days(scope)
@@ -273,7 +249,7 @@ class ReportService:
         )  # fmt: skip
 
     # -- time ---------------------------------------------------------------------------------
-    def _time(self, scope: _Scope) -> Report:
+    def _time(self, scope: ReportScope) -> Report:
         found = self.repo.logged(scope.project.id, scope.first, scope.last)
         key = scope.project.key
         rows = tuple((who, f"{key}-{n}", minutes) for who, n, minutes in found)
