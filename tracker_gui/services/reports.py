@@ -137,9 +137,10 @@ class ReportService:
 
         for day, status, n in self.repo.created_states(pid, segments, before):
             add(status, day, n)
-        for day, old, new, n in self.repo.status_moves(pid, segments, before):
-            add(old, day, -n)
-            add(new, day, n)
+        starts = [(d, scope.zone.start_of(d)) for d in rm.days(scope.first, scope.last)]
+        ids = [s.id for s in scope.statuses]
+        for day, status, n in self.repo.status_flow(pid, ids, starts, segments, before):
+            add(status, day, n)
         counts = {
             k: [int(v) for v in rm.cumulative(deltas[k], scope.first, scope.last)] for k in keys
         }

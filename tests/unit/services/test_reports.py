@@ -195,3 +195,17 @@ def test_default_range_is_the_90_days_up_to_today(services: Services, history: S
     report = reports(services).compute(ReportRequest("throughput", "TRK", tz="UTC"))
     assert report.x[-1] == D(9) and report.rows[-1] == (D(9), 2)
     assert report.subtitle == "TRK · 2025-12-13 to 2026-03-12"
+
+
+def test_a_deleted_issue_leaves_every_report(services: Services, history: Script) -> None:
+    """A deleted issue's moves stay in the log, but it no longer counts anywhere (as if it
+    had never been made), so the flow still adds up."""
+    before = compute(services, "cfd")
+    history.create("Z", T(2, 12))
+    history.move("Z", "In Progress", T(3, 12))
+    history.move("Z", "Done", T(4, 12))
+    assert compute(services, "cfd")[-1] == (D(10), 2, 0, 7)
+    z = services.issues.get(history.issues["Z"].id)
+    services.issues.delete(z.id, z.version)
+    assert compute(services, "cfd") == before
+    assert len(compute(services, "cycle-time")) == 6
