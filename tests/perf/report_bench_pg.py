@@ -58,7 +58,7 @@ def seed_postgres(url: str, source: Path) -> None:
 
 def _pg_row(table: str, columns: str, row: tuple[object, ...]) -> tuple[object, ...]:
     names = [c.strip() for c in columns.split(",")]
-    out = []
+    out: list[object] = []
     for name, value in zip(names, row, strict=True):
         if name in ("created_at", "updated_at", "at") and isinstance(value, int):
             out.append(EPOCH + dt.timedelta(microseconds=value))
