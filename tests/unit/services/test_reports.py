@@ -209,3 +209,22 @@ def test_a_deleted_issue_leaves_every_report(services: Services, history: Script
     services.issues.delete(z.id, z.version)
     assert compute(services, "cfd") == before
     assert len(compute(services, "cycle-time")) == 6
+
+
+def test_days_follow_daylight_saving_time(services: Services) -> None:
+    """Paris moves from UTC+1 to UTC+2 at 01:00 UTC on 29 Mar 2026: 22:30 UTC is 23:30 on
+    the 28th, but on the 29th it is already 00:30 on the 30th."""
+    s = Script(services)
+    s.create("P", T(28, 22, month=3).replace(minute=30))  # 23:30 on the 28th
+    s.create("Q", T(28, 23, month=3).replace(minute=30))  # 00:30 on the 29th
+    s.create("R", T(29, 21, month=3).replace(minute=30))  # 23:30 on the 29th (summer time)
+    s.create("S", T(29, 22, month=3).replace(minute=30))  # 00:30 on the 30th
+    s.move("P", "Done", T(29, 22, month=3).replace(minute=45))  # 00:45 on the 30th
+    request = ReportRequest("created-resolved", "TRK", first=D(28), last=D(30), tz="Europe/Paris")
+    assert reports(services).compute(request).rows == (
+        (D(28), 1, 0),
+        (D(29), 2, 0),
+        (D(30), 1, 1),
+    )
+    cfd = ReportRequest("cfd", "TRK", first=D(28), last=D(30), tz="Europe/Paris")
+    assert [r[1:] for r in reports(services).compute(cfd).rows] == [(1, 0, 0), (3, 0, 0), (3, 0, 1)]
