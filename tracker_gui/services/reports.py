@@ -14,7 +14,7 @@ Definitions the numbers follow:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from tracker_gui.domain import report_math as rm
@@ -39,6 +39,7 @@ BY = {
     "burndown": ("issues", "estimate"),
     "created-resolved": ("day", "week"),
     "cycle-time": ("cycle", "lead"),
+    "time": ("person", "issue"),
 }
 
 
@@ -94,7 +95,25 @@ class ReportService:
             return report_burndown.burndown(self.repo, scope, request.sprint, by == "estimate")
         if request.kind == "velocity":
             return report_burndown.velocity(self.repo, scope)
-        return self._time(scope)
+        return self._time(scope, by_issue=by == "issue")
+
+    def compute_options(self, kind: str, options: Mapping[str, object]) -> Report:
+        """The Reports pane's call (its `compute(kind, options)`): options `project` (key),
+        `sprint`, `from`, `to` (dates) and `by`, each None when not used."""
+
+        def text(key: str) -> str | None:
+            value = options.get(key)
+            return None if value is None else str(value)
+
+        def day(key: str) -> dt.date | None:
+            value = options.get(key)
+            return value if isinstance(value, dt.date) else None
+
+        request = ReportRequest(
+            kind, text("project") or "", text("sprint"), day("from"), day("to"),
+            text("by") or "", text("tz"),
+        )  # fmt: skip
+        return self.compute(request)
 
     def _scope(self, request: ReportRequest) -> ReportScope:
         key = request.project.strip().upper()
@@ -250,19 +269,27 @@ class ReportService:
         )  # fmt: skip
 
     # -- time ---------------------------------------------------------------------------------
-    def _time(self, scope: ReportScope) -> Report:
+    def _time(self, scope: ReportScope, by_issue: bool) -> Report:
+        """Minutes per person and issue; the chart sums hours per person (or per issue)."""
         found = self.repo.logged(scope.project.id, scope.first, scope.last)
         key = scope.project.key
-        rows = tuple((who, f"{key}-{n}", minutes) for who, n, minutes in found)
-        people: dict[str, int] = {}
-        for who, _, minutes in found:
-            people[who] = people.get(who, 0) + minutes
-        names = tuple(sorted(people))
-        hours = tuple(round(people[p] / 60, 2) for p in names)
+        rows: tuple[tuple[Cell, ...], ...]
+        if by_issue:
+            ordered = sorted(found, key=lambda r: (r[1], r[0]))
+            rows = tuple((f"{key}-{n}", who, minutes) for who, n, minutes in ordered)
+            columns = ("issue", "person", "minutes")
+        else:
+            rows = tuple((who, f"{key}-{n}", minutes) for who, n, minutes in found)
+            columns = ("person", "issue", "minutes")
+        totals: dict[str, int] = {}
+        for row in rows:
+            totals[str(row[0])] = totals.get(str(row[0]), 0) + int(str(row[2]))
+        names = tuple(totals)  # in the rows' order: by name, or by issue number
+        hours = tuple(round(totals[p] / 60, 2) for p in names)
+        title = "Logged time per " + ("issue" if by_issue else "person")
         return Report(
-            "time", "Logged time", scope.span, names, "hours", (Series("hours", hours, "bar"),),
-            columns=("person", "issue", "minutes"), rows=rows,
-            empty_text="" if rows else "No time logged in this range",
+            "time", title, scope.span, names, "hours", (Series("hours", hours, "bar"),),
+            columns=columns, rows=rows, empty_text="" if rows else "No time logged in this range",
         )  # fmt: skip
 
 

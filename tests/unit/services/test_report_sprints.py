@@ -107,3 +107,17 @@ def test_time_report_sums_minutes_by_person_and_issue(services: Services, sprint
     assert report.rows == (("bob", keys["P1"], 120), ("carol", keys["P2"], 45))
     assert report.x == ("bob", "carol")
     assert report.series[0].values == (2.0, 0.75)
+
+
+def test_time_report_per_issue_and_through_the_panes_call(
+    services: Services, sprint: Script
+) -> None:
+    sprint.log_work("P2", "carol", D(4), 45)
+    sprint.log_work("P1", "bob", D(2), 90)
+    sprint.log_work("P2", "bob", D(3), 15)
+    options = {"project": "TRK", "sprint": None, "from": D(1), "to": D(5), "by": "issue"}
+    report = service(services).compute_options("time", options)
+    k1, k2 = sprint.issues["P1"].key, sprint.issues["P2"].key
+    assert report.columns == ("issue", "person", "minutes")
+    assert report.rows == ((k1, "bob", 90), (k2, "bob", 15), (k2, "carol", 45))
+    assert (report.x, report.series[0].values) == ((k1, k2), (1.5, 1.0))
