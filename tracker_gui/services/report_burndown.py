@@ -48,12 +48,14 @@ def _hours(text: str | None) -> float | None:
         return None  # not a value the app writes: the issue counts as unestimated
 
 
-def burndown(repo: ReportsRepo, scope: ReportScope, sprint_name: str | None, hours: bool) -> Report:
+def burndown(
+    repo: ReportsRepo, scope: ReportScope, sprint_name: str | None, hours: bool, now: dt.datetime
+) -> Report:
     found = repo.sprint(scope.project.id, sprint_name)
     if found is None:
         what = f"no sprint {sprint_name!r}" if sprint_name else "no active sprint"
         raise NotFoundError(f"{what} in project {scope.project.key}")
-    sprint_id, name, start, end, _, _, _ = found
+    sprint_id, name, start, end, _, _, _, started_at = found
     moves = repo.sprint_moves(scope.project.id, sprint_id)
     issues, changes = repo.issue_histories(sorted({m[0] for m in moves}))
     done_ids = {str(i) for i in scope.ids(StatusCategory.DONE)}
@@ -77,6 +79,9 @@ def burndown(repo: ReportsRepo, scope: ReportScope, sprint_name: str | None, hou
     def weight(issue_id: int, when: dt.datetime) -> float:
         return (estimate[issue_id].at(when) or 0.0) if hours else 1.0
 
+    def scope_at(when: dt.datetime) -> float:
+        return round(sum(weight(i, when) for i in member if member[i].at(when)), 2)
+
     span = rm.days(start, end)
     remaining: list[float | None] = []
     scope_sizes: list[float | None] = []
@@ -90,7 +95,14 @@ def burndown(repo: ReportsRepo, scope: ReportScope, sprint_name: str | None, hou
         scope_sizes.append(round(sum(weight(i, when) for i in inside), 2))
         left = [i for i in inside if status[i].at(when) not in done_ids]
         remaining.append(round(sum(weight(i, when) for i in left), 2))
-    committed = scope_sizes[0] if scope_sizes and scope_sizes[0] is not None else 0.0
+    # The ideal line starts from what the sprint held when it was started (else at the end of
+    # its first day; a sprint not begun yet: what it holds now).
+    if started_at is not None:
+        committed = scope_at(started_at)
+    elif scope_sizes and scope_sizes[0] is not None:
+        committed = scope_sizes[0]
+    else:
+        committed = scope_at(now)
     ideal = rm.ideal_line(committed, len(span))
     unit = "hours" if hours else "issues"
     markers = tuple(

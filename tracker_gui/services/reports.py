@@ -92,7 +92,9 @@ class ReportService:
             weekly = by == "week" or (not request.by and (scope.last - scope.first).days > 31)
             return self._created_resolved(scope, weekly)
         if request.kind == "burndown":
-            return report_burndown.burndown(self.repo, scope, request.sprint, by == "estimate")
+            return report_burndown.burndown(
+                self.repo, scope, request.sprint, by == "estimate", self.clock()
+            )
         if request.kind == "velocity":
             return report_burndown.velocity(self.repo, scope)
         return self._time(scope, by_issue=by == "issue")

@@ -287,9 +287,9 @@ class ReportsRepo:
 
     # -- sprints (schema of migration 0012) -----------------------------------------------------
     def sprint(self, project_id: int, name: str | None) -> tuple[Any, ...] | None:
-        """(id, name, start, end, state, scope_start, done_close) of the named sprint, or of
-        the active one when no name is given."""
-        cols = "id, name, start_date, end_date, state, scope_start, done_close"
+        """(id, name, start, end, state, scope_start, done_close, started_at) of the named
+        sprint, or of the active one when no name is given."""
+        cols = "id, name, start_date, end_date, state, scope_start, done_close, started_at"
         if name is None:
             sql = f"SELECT {cols} FROM sprint WHERE project_id = ? AND state = 'active'"
             found = self._rows(sql, (project_id,))
@@ -298,8 +298,9 @@ class ReportsRepo:
             found = self._rows(sql, (project_id, name))
         if not found:
             return None
-        sid, sname, start, end, state, scope, done = found[0]
-        return (int(sid), str(sname), _date(start), _date(end), str(state), scope, done)
+        sid, sname, start, end, state, scope, done, started = found[0]
+        started_at = None if started is None else convert._time(started)
+        return (int(sid), str(sname), _date(start), _date(end), str(state), scope, done, started_at)
 
     def closed_sprints(self, project_id: int) -> list[tuple[str, int | None, int | None]]:
         """(name, committed = scope_start, completed = done_close) of closed sprints, in order."""

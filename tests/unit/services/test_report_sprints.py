@@ -121,3 +121,24 @@ def test_time_report_per_issue_and_through_the_panes_call(
     assert report.columns == ("issue", "person", "minutes")
     assert report.rows == ((k1, "bob", 90), (k2, "bob", 15), (k2, "carol", 45))
     assert (report.x, report.series[0].values) == ((k1, k2), (1.5, 1.0))
+
+
+def test_the_ideal_line_starts_from_the_scope_when_the_sprint_was_started(
+    services: Services, sprint: Script
+) -> None:
+    """Sprint 2 (9-11 Mar) (closed since) was filled on its second day and started after that: the ideal
+    runs from those 2 issues, not from the empty first day. A planned sprint that has not
+    begun (12-13 Mar) starts its ideal from what it holds now."""
+    later = sprint.add_sprint("Sprint 2", D(9), D(11), "closed", started_at=T(10, 11))
+    sprint.create("Q1", T(9, 9))
+    sprint.create("Q2", T(9, 9))
+    sprint.put_in_sprint("Q1", later, T(10, 10))
+    sprint.put_in_sprint("Q2", later, T(10, 10))
+    at = dt.datetime(2026, 3, 11, 18)
+    report = ReportService(services.database, services.projects.catalog, clock=lambda: at)
+    rows = report.compute(ReportRequest("burndown", "TRK", sprint="Sprint 2", tz="UTC")).rows
+    assert rows == ((D(9), 0, 2.0, 0), (D(10), 2, 1.0, 2), (D(11), 2, 0.0, 2))
+    planned = sprint.add_sprint("Sprint 3", D(12), D(13))
+    sprint.put_in_sprint("Q1", planned, T(11, 12))
+    rows = report.compute(ReportRequest("burndown", "TRK", sprint="Sprint 3", tz="UTC")).rows
+    assert rows == ((D(12), None, 1.0, None), (D(13), None, 0.0, None))
