@@ -126,9 +126,9 @@ def test_time_report_per_issue_and_through_the_panes_call(
 def test_the_ideal_line_starts_from_the_scope_when_the_sprint_was_started(
     services: Services, sprint: Script
 ) -> None:
-    """Sprint 2 (9-11 Mar) (closed since) was filled on its second day and started after that: the ideal
-    runs from those 2 issues, not from the empty first day. A planned sprint that has not
-    begun (12-13 Mar) starts its ideal from what it holds now."""
+    """Sprint 2 (9-11 Mar, closed since) was filled on its second day and started after
+    that: the ideal runs from those 2 issues, not from the empty first day. A planned sprint
+    that has not begun (12-13 Mar) starts its ideal from what it holds now."""
     later = sprint.add_sprint("Sprint 2", D(9), D(11), "closed", started_at=T(10, 11))
     sprint.create("Q1", T(9, 9))
     sprint.create("Q2", T(9, 9))
