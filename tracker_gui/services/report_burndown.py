@@ -106,7 +106,7 @@ def burndown(
     ideal = rm.ideal_line(committed, len(span))
     unit = "hours" if hours else "issues"
     markers = tuple(
-        Marker(n, f"{now - was:+g} {unit}")
+        Marker(n, f"{now - was:+g} {unit if abs(now - was) != 1 else unit[:-1]}")
         for n, (was, now) in enumerate(itertools.pairwise(scope_sizes), 1)
         if was is not None and now is not None and now != was
     )

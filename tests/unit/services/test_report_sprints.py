@@ -67,7 +67,7 @@ def test_burndown_counts_remaining_issues_per_day_with_scope_changes(
         (D(5), 2, 1.25, 5),
         (D(6), None, 0.0, None),  # tomorrow: not known yet
     )
-    assert [(m.at, m.label) for m in report.markers] == [(2, "+1 issues"), (3, "-1 issues")]
+    assert [(m.at, m.label) for m in report.markers] == [(2, "+1 issue"), (3, "-1 issue")]
     assert report.subtitle == "Sprint 1 · 2026-03-02 to 2026-03-06"
 
 
@@ -82,6 +82,7 @@ def test_burndown_by_estimate_uses_each_days_estimate(services: Services, sprint
         (9.5, 5.0, 18.5),
         (None, 0.0, None),
     ]
+    assert [m.label for m in report.markers] == ["+1.5 hours", "-3 hours"]
 
 
 def test_burndown_of_an_unknown_sprint_is_refused(services: Services, sprint: Script) -> None:
