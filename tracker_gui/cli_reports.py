@@ -122,7 +122,9 @@ def register(command: Command) -> None:
                   description=_DESCRIPTION)  # fmt: skip
     _drop_shared_format(cmd)
     # format: the global --format json would print the output again, as JSON.
-    cmd.set_defaults(format="text", before_open=_check_usage)
+    # reads_only: a one-shot read skips the full-file scan; a team database's reports read the
+    # offline copy (cli_sync.READS), as `list` does.
+    cmd.set_defaults(format="text", before_open=_check_usage, reads_only=True)
     cmd.add_argument("kind", choices=KINDS, metavar="|".join(KINDS))
     cmd.add_argument("--project", required=True, metavar="KEY")
     cmd.add_argument("--sprint", metavar="NAME", help="burndown: default the active sprint")
