@@ -52,7 +52,7 @@ def seed_postgres(url: str, source: Path) -> None:
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
                 f' (SELECT MAX(id) FROM "{table}"))'
             )
-        conn.execute("ANALYZE")
+        conn.execute("VACUUM ANALYZE")  # as autovacuum leaves a table that has settled
     lite.close()
 
 

@@ -80,6 +80,10 @@ class ReportService:
         if request.by and request.by not in choices:
             allowed = f"use {' or '.join(choices)}" if choices else "it takes no --by"
             raise ValidationError("by", f"{request.kind}: unknown --by {request.by!r} ({allowed})")
+        with self.repo.consistent():
+            return self._compute(request, choices)
+
+    def _compute(self, request: ReportRequest, choices: tuple[str, ...]) -> Report:
         scope = self._scope(request)
         by = request.by or (choices[0] if choices else "")
         if request.kind == "cfd":

@@ -9,9 +9,10 @@ times as microseconds since 1970 (tables.Timestamp); PostgreSQL keeps timestamps
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from tracker_gui.storage import convert
@@ -85,6 +86,16 @@ class ReportsRepo:
         self.db = database
 
     # -- plumbing -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def consistent(self) -> Iterator[None]:
+        """One snapshot for all of a report's reads (its numbers add up even while others
+        write). On PostgreSQL without JIT: compiling these one-off aggregates took longer
+        (0.1-0.2 s at 100,000 issues) than it saved."""
+        with self.db.snapshot():
+            if not self.db.is_sqlite:
+                self.db.peewee.execute_sql("SET LOCAL jit = off")
+            yield
+
     @property
     def _change_form(self) -> str:
         return TEXT if self.db.is_sqlite else PG
