@@ -112,6 +112,14 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[rank - 1]
 
 
+def percentiles(ordered: Sequence[float], ps: Sequence[float]) -> list[float]:
+    """`percentile` of already sorted values for each of `ps` (one sort for all); none if
+    there are no values."""
+    if not ordered:
+        return []
+    return [ordered[max(1, math.ceil(p / 100 * len(ordered))) - 1] for p in ps]
+
+
 def cumulative(deltas: dict[dt.date, float], first: dt.date, last: dt.date) -> list[float]:
     """Running totals at the end of each day first..last; deltas dated before `first` form the
     opening balance."""

@@ -195,27 +195,24 @@ class ReportService:
             before,
         )
         key = scope.project.key
-        rows = tuple(
-            (f"{key}-{n}", day, None if c is None else round(c, 2), round(lt, 2))
-            for n, day, c, lt in found
-        )
-        measured = [(r[0], r[1], r[3] if lead else r[2]) for r in rows]
-        points = tuple(
-            Point(day, float(v), f"{k} · {v:g} days")
-            for k, day, v in measured
-            if isinstance(day, dt.date) and isinstance(v, float)
-        )
-        values = [p.y for p in points]
+        rows: list[tuple[Cell, ...]] = []
+        points: list[Point] = []
+        for n, day, c, lt in found:  # one pass: 100,000 issues done in a year is 0.1 s of it
+            cycle, lead_days = None if c is None else round(c, 2), round(lt, 2)
+            rows.append((f"{key}-{n}", day, cycle, lead_days))
+            shown = lead_days if lead else cycle
+            if shown is not None:
+                points.append(Point(day, shown, f"{key}-{n} · {shown:g} days"))
+        values = sorted(p.y for p in points)
+        marks = rm.percentiles(values, PERCENTILES)  # none when nothing was done
         guides = tuple(
-            Guide(rm.percentile(values, p), f"{p}% ≤ {rm.percentile(values, p):g} days")
-            for p in PERCENTILES
-            if values
+            Guide(v, f"{p}% ≤ {v:g} days") for p, v in zip(PERCENTILES, marks, strict=False)
         )
         name = "Lead time" if lead else "Cycle time"
         return Report(
             "cycle-time", name, scope.span, tuple(rm.days(scope.first, scope.last)), "days",
-            points=points, guides=guides, columns=("key", "done", "cycle_days", "lead_days"),
-            rows=rows, empty_text="" if points else "No issues done in this range",
+            points=tuple(points), guides=guides, columns=("key", "done", "cycle_days", "lead_days"),
+            rows=tuple(rows), empty_text="" if points else "No issues done in this range",
         )  # fmt: skip
 
     # -- throughput, created vs resolved --------------------------------------------------------

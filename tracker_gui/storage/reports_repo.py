@@ -206,7 +206,7 @@ class ReportsRepo:
         """(local day, status it was created in, how many) of the project's issues created
         before `before`: the status a first move left, else the one it still has."""
         form = self._issue_form
-        # The first move is one look-up in change_first_status (migration 14).
+        # The first move is one look-up in change_status_moves (migration 14).
         sql = (
             "SELECT d, s, COUNT(*) FROM ("
             f"SELECT {day_sql('i.created_at', form, segments)} AS d,"
@@ -272,10 +272,14 @@ class ReportsRepo:
             " WHERE x.done_at >= ? AND x.done_at < ? ORDER BY x.done_at, i.number"
         )
         params = (project_id, project_id, self._value(since, cf), self._value(before, cf))
-        return [
-            (int(n), _date(d), None if c is None else float(c), float(lead))
-            for n, d, c, lead in self._rows(sql, params)
-        ]
+        days: dict[Any, dt.date] = {}  # a day's text or date is read once, not once per issue
+        out = []
+        for n, d, c, lead in self._rows(sql, params):
+            day = days.get(d)
+            if day is None:
+                day = days[d] = _date(d)
+            out.append((int(n), day, None if c is None else float(c), float(lead)))
+        return out
 
     def done_per_day(
         self,

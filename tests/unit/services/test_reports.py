@@ -228,3 +228,11 @@ def test_days_follow_daylight_saving_time(services: Services) -> None:
     )
     cfd = ReportRequest("cfd", "TRK", first=D(28), last=D(30), tz="Europe/Paris")
     assert [r[1:] for r in reports(services).compute(cfd).rows] == [(1, 0, 0), (3, 0, 0), (3, 0, 1)]
+
+
+def test_a_range_with_nothing_done_says_so(services: Services, history: Script) -> None:
+    report = reports(services).compute(
+        ReportRequest("cycle-time", "TRK", first=D(1, month=1), last=D(31, month=1), tz="UTC")
+    )
+    assert (report.rows, report.points, report.guides) == ((), (), ())
+    assert report.empty_text == "No issues done in this range"

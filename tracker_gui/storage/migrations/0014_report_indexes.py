@@ -4,13 +4,14 @@
 - change(project_id, field, at, old, new): a project's status moves in time order, covering.
   The cumulative flow counts each day's moves from it (SQLite: one short range per day, no
   sort of the whole log; PostgreSQL: an index-only scan), and sprint moves are found by it.
-- change(issue_id, id, old) WHERE field = 'status': an issue's first status move (which
-  status it was created in) is one look-up instead of a walk over all its history.
+- change(issue_id, id, old, new, at) WHERE field = 'status': an issue's status moves in
+  order, covering: its first move (which status it was created in) is one look-up, and cycle
+  time reads every issue's moves from it in issue order without touching the table.
 """
 
 INDEXES = {
     "change_report_flow": ('"project_id", "field", "at", "old", "new"', ""),
-    "change_first_status": ('"issue_id", "id", "old"', " WHERE \"field\" = 'status'"),
+    "change_status_moves": ('"issue_id", "id", "old", "new", "at"', " WHERE \"field\" = 'status'"),
 }
 
 
