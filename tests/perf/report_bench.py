@@ -43,11 +43,14 @@ EPOCH = dt.datetime(1970, 1, 1)
 
 
 def history(seed: int = 1) -> Iterator[tuple[int, dt.datetime, list[tuple[dt.datetime, int, int]]]]:
-    """(number, created, [(when, old status index, new status index), ...]) per issue."""
+    """(number, created, [(when, old status index, new status index), ...]) per issue,
+    numbered in the order they were made."""
     rnd = random.Random(seed)
     start = dt.datetime.combine(YEAR[0], dt.time())
-    for number in range(1, ISSUES + 1):
-        made = start + dt.timedelta(seconds=rnd.randrange(365 * 86400))
+    made_at = sorted(
+        start + dt.timedelta(seconds=rnd.randrange(365 * 86400)) for _ in range(ISSUES)
+    )
+    for number, made in enumerate(made_at, 1):
         at, state, moves = made, 0, []
         for move in range(MOVES):
             at += dt.timedelta(seconds=rnd.randrange(600, 4 * 86400))
@@ -82,6 +85,8 @@ def seed_sqlite(path: Path) -> None:
         for at, old, new in moves:
             changes.append((project.id, number, "bench", at.isoformat(sep=" "), "status",
                             str(statuses[old]), str(statuses[new])))  # fmt: skip
+    # The log is written as things happen: its rows lie in time order, not issue by issue.
+    changes.sort(key=lambda c: str(c[3]))
     first_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM issue").fetchone()[0]
     conn.executemany(
         "INSERT INTO issue (uid, project_id, number, type, title, status_id, priority,"

@@ -4,14 +4,19 @@
 - change(project_id, field, at, old, new): a project's status moves in time order, covering.
   The cumulative flow counts each day's moves from it (SQLite: one short range per day, no
   sort of the whole log; PostgreSQL: an index-only scan), and sprint moves are found by it.
-- change(issue_id, id, old, new, at) WHERE field = 'status': an issue's status moves in
-  order, covering: its first move (which status it was created in) is one look-up, and cycle
-  time reads every issue's moves from it in issue order without touching the table.
+- change(issue_id, field, id, old, new, at) WHERE field = 'status': an issue's status moves
+  in order, covering (SQLite counts an index covering only if it holds every column the query
+  names, `field` too): its first move (the status it was created in) is one look-up, and on
+  SQLite cycle time reads every issue's moves from it without visiting the log, whose rows lie
+  in time order, not issue order (0.8 s -> 0.3 s; PostgreSQL hashes a scan instead).
 """
 
 INDEXES = {
     "change_report_flow": ('"project_id", "field", "at", "old", "new"', ""),
-    "change_status_moves": ('"issue_id", "id", "old", "new", "at"', " WHERE \"field\" = 'status'"),
+    "change_status_moves": (
+        '"issue_id", "field", "id", "old", "new", "at"',
+        " WHERE \"field\" = 'status'",
+    ),
 }
 
 
