@@ -230,19 +230,33 @@ class ReportsRepo:
 
     # -- done issues: cycle time, throughput, resolved ------------------------------------------
     def _done_sql(self, progress: Sequence[int], done: Sequence[int]) -> str:
-        """Per issue now in a done status: its first move into (`first_in`) and out of
-        (`first_out`) an in-progress status, and its last move into done from elsewhere."""
-        return (
-            "SELECT c.issue_id,"
-            f" MIN(CASE WHEN c.new IN {_in(progress)} THEN c.at END) AS first_in,"
+        """Per issue now in a done status (one parameter: the project id): its first move into
+        (`first_in`) and out of (`first_out`) an in-progress status, and its last move into
+        done from elsewhere. Both read each issue's moves from the covering partial index
+        change_status_moves (migration 14): PostgreSQL one issue at a time (LATERAL: 0.35 s
+        for 70,000 issues, against 0.95 s hashing or sorting all 900,000 moves), SQLite in
+        one pass over the index in issue order (it has no LATERAL; 0.3 s)."""
+        moves = (
+            f"MIN(CASE WHEN c.new IN {_in(progress)} THEN c.at END) AS first_in,"
             f" MIN(CASE WHEN c.old IN {_in(progress)} THEN c.at END) AS first_out,"
             f" MAX(CASE WHEN c.new IN {_in(done)} AND (c.old IS NULL OR c.old NOT IN {_in(done)})"
             "   THEN c.at END) AS done_at"
-            # No test of c.project_id: the issues are the project's, and without it SQLite
-            # reads every move from the covering change_status_moves (3x faster).
+        )
+        done_ids = ", ".join(str(int(s)) for s in done) or "NULL"
+        if not self.db.is_sqlite:
+            return (
+                f"SELECT d.id AS issue_id, m.first_in, m.first_out, m.done_at FROM issue d"
+                f" CROSS JOIN LATERAL (SELECT {moves} FROM change c"
+                "   WHERE c.issue_id = d.id AND c.field = 'status') m"
+                f" WHERE d.project_id = ? AND d.status_id IN ({done_ids})"
+            )
+        return (
+            f"SELECT c.issue_id, {moves}"
+            # No test of c.project_id: the issues are the project's, and with it SQLite would
+            # not count the index as covering (0.8 s instead of 0.3 s).
             " FROM change c WHERE c.field = 'status'"
             " AND c.issue_id IN (SELECT d.id FROM issue d WHERE d.project_id = ?"
-            f"   AND d.status_id IN ({', '.join(str(int(s)) for s in done) or 'NULL'}))"
+            f"   AND d.status_id IN ({done_ids}))"
             " GROUP BY c.issue_id"
         )
 
