@@ -343,14 +343,22 @@ class ReportsRepo:
 
     def sprint_moves(self, project_id: int, sprint_id: int) -> list[tuple[int, dt.datetime, bool]]:
         """(issue id, when, True: put in / False: taken out) of every move in or out of the
-        sprint, oldest first (the change log's `sprint` rows hold sprint ids as text)."""
+        sprint, oldest first (the change log's `sprint` rows hold sprint ids as text). Moves
+        out made by closing the sprint (carried to the next one or the backlog: the same
+        change set as a `sprint_state` row to `closed`) are left out: for this sprint's
+        reports those issues stay in it, unfinished."""
         sid = str(sprint_id)
         sql = (
-            "SELECT issue_id, at, old, new FROM change WHERE project_id = ? AND field = 'sprint'"
-            " AND issue_id IS NOT NULL AND (old = ? OR new = ?) ORDER BY id"
+            "SELECT c.issue_id, c.at, c.old, c.new FROM change c"
+            " WHERE c.project_id = ? AND c.field = 'sprint' AND c.issue_id IS NOT NULL"
+            " AND (c.old = ? OR c.new = ?) AND NOT (c.old = ? AND c.change_set IS NOT NULL"
+            "   AND EXISTS (SELECT 1 FROM change k WHERE k.change_set = c.change_set"
+            "     AND k.project_id = c.project_id AND k.field = 'sprint_state'"
+            "     AND k.new = 'closed'))"
+            " ORDER BY c.id"
         )
         out = []
-        for issue_id, at, old, new in self._rows(sql, (project_id, sid, sid)):
+        for issue_id, at, old, new in self._rows(sql, (project_id, sid, sid, sid)):
             if (old == sid) != (new == sid):
                 out.append((int(issue_id), convert._time(at), new == sid))
         return out

@@ -15,6 +15,7 @@ write. LEAD: after merging, drop `ensure_plan19_tables` and point the two helper
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from tracker_gui.domain.models import Issue, NewIssue
@@ -29,6 +30,7 @@ class Script:
         self.key = project_key
         self.project, _ = services.projects.ensure_project(project_key, project_key.title())
         self.issues: dict[str, Issue] = {}
+        self.sprints: dict[str, int] = {}
 
     # -- raw access as the owner ----------------------------------------------------------------
     def sql(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -89,7 +91,8 @@ class Script:
             values = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
         marks = ", ".join("?" for _ in cols)
         self.sql(f"INSERT INTO sprint ({', '.join(cols)}) VALUES ({marks})", tuple(values))
-        return int(self.sql("SELECT MAX(id) FROM sprint")[0][0])
+        self.sprints[name] = int(self.sql("SELECT MAX(id) FROM sprint")[0][0])
+        return self.sprints[name]
 
     def put_in_sprint(self, name: str, sprint_id: int | None, when: dt.datetime) -> None:
         """Log a sprint change as PLAN19 says `edit --sprint` does (`old`/`new`: ids as text)."""
@@ -105,6 +108,44 @@ class Script:
             "INSERT INTO change (project_id, issue_id, actor, at, field, old, new)"
             " VALUES (?, ?, ?, ?, 'sprint', ?, ?)",
             (self.project.id, issue_id, self.services.actor, at, old, new),
+        )
+
+    def close_sprint(self, sprint_id: int, when: dt.datetime, carry_to: int | None) -> None:
+        """Close as PLAN19 says `sprint close --carry-to` does: the unfinished issues move to
+        `carry_to` (or the backlog) in the same change set as a `sprint_state` row."""
+        done = [
+            s.id for s in self.services.projects.statuses(self.project.id) if s.category == "done"
+        ]
+        members = [
+            (issue_id, new)
+            for issue_id, new in self.sql(
+                "SELECT issue_id, new FROM change WHERE field = 'sprint' AND id IN"
+                " (SELECT MAX(id) FROM change WHERE field = 'sprint' GROUP BY issue_id)"
+            )
+            if new == str(sprint_id)
+        ]
+        change_set = str(uuid.uuid4())
+        at: Any = when.isoformat(sep=" ") if self.services.database.is_sqlite else when
+        moved = 0
+        for issue_id, _ in members:
+            if self.services.issues.get(issue_id).status_id in done:
+                continue
+            moved += 1
+            self.sql(
+                "INSERT INTO change (project_id, issue_id, actor, at, field, old, new, change_set)"
+                " VALUES (?, ?, ?, ?, 'sprint', ?, ?, ?)",
+                (self.project.id, issue_id, self.services.actor, at, str(sprint_id),
+                 None if carry_to is None else str(carry_to), change_set),
+            )  # fmt: skip
+        self.sql(
+            "INSERT INTO change (project_id, issue_id, actor, at, field, old, new, change_set)"
+            " VALUES (?, NULL, ?, ?, 'sprint_state', 'active', 'closed', ?)",
+            (self.project.id, self.services.actor, at, change_set),
+        )
+        self.sql(
+            "UPDATE sprint SET state = 'closed', closed_at = ?, scope_close = ?, done_close = ?"
+            " WHERE id = ?",
+            (at, len(members), len(members) - moved, sprint_id),
         )
 
     def log_work(self, name: str, user: str, on: dt.date, minutes: int) -> None:

@@ -143,3 +143,20 @@ def test_the_ideal_line_starts_from_the_scope_when_the_sprint_was_started(
     sprint.put_in_sprint("Q1", planned, T(11, 12))
     rows = report.compute(ReportRequest("burndown", "TRK", sprint="Sprint 3", tz="UTC")).rows
     assert rows == ((D(12), None, 1.0, None), (D(13), None, 0.0, None))
+
+
+def test_closing_with_carry_over_keeps_the_unfinished_in_the_closed_sprints_burndown(
+    services: Services, sprint: Script
+) -> None:
+    """Sprint 1 closes at 17:00 on its last day; P4 and P6 (unfinished) go to Sprint 2. Its
+    burndown still ends with those 2 remaining; Sprint 2's starts with them."""
+    following = sprint.add_sprint("Sprint 2", D(9), D(10))
+    sprint.close_sprint(sprint.sprints["Sprint 1"], T(6, 17), carry_to=following)
+    after = dt.datetime(2026, 3, 9, 12)
+    report = ReportService(services.database, services.projects.catalog, clock=lambda: after)
+    one = report.compute(ReportRequest("burndown", "TRK", sprint="Sprint 1", tz="UTC"))
+    assert one.rows[-1] == (D(6), 2, 0.0, 5)
+    two = report.compute(ReportRequest("burndown", "TRK", sprint="Sprint 2", tz="UTC"))
+    assert two.rows[0] == (D(9), 2, 2.0, 2)
+    velocity = report.compute(ReportRequest("velocity", "TRK"))
+    assert velocity.rows[-1] == ("Sprint 1", 5, 3)
