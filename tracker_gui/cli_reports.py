@@ -33,8 +33,9 @@ _DESCRIPTION = """\
 Compute a report from the change log. Days are local calendar days of this machine (--tz
 overrides). --by chooses a variant: cfd category|status, burndown issues|estimate (hours),
 created-resolved day|week (default: day up to 31 days, else week), cycle-time cycle|lead (which
-one the chart plots; the CSV has both). Without --from/--to: the 90 days up to today; a
-burndown covers its sprint (--sprint, default the active one), days after today left blank."""
+one the chart plots; the CSV has both), time person|issue. Without --from/--to: the 90 days up
+to today; a burndown covers its sprint (--sprint, default the active one), days after today
+left blank."""
 
 
 def _day(text: str | None, option: str) -> dt.date | None:
