@@ -138,6 +138,28 @@ def measure(target: str, label: str, runs: int) -> list[str]:
         services.close()
 
 
+def same_numbers(lite: str, server: str) -> str:
+    """Whether both backends give every report of the year row for row the same."""
+    kinds = (("cfd", ""), ("cfd", "status"), ("cycle-time", ""), ("throughput", ""),
+             ("created-resolved", "day"))  # fmt: skip
+    results = []
+    for target in (lite, server):
+        services = open_services(target, actor="bench", quick_check=False)
+        try:
+            service = ReportService(services.database, services.projects.catalog)
+            results.append([
+                service.compute(ReportRequest(kind, "BEN", first=YEAR[0], last=YEAR[1],
+                                              by=by, tz="Europe/Paris")).rows
+                for kind, by in kinds
+            ])  # fmt: skip
+        finally:
+            services.close()
+    differ = [f"{k} {b}".strip() for (k, b), x, y in zip(kinds, *results, strict=True) if x != y]
+    return "\nsame numbers on both backends: " + (
+        "yes" if not differ else "NO: " + ", ".join(differ)
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/tracker-report-bench"))
@@ -168,6 +190,7 @@ def main() -> int:
             seed_postgres(url, path)
             print(f"copied to PostgreSQL in {time.perf_counter() - began:.1f} s", file=sys.stderr)
             lines += measure(url, "PostgreSQL", args.runs)
+            lines.append(same_numbers(str(path), url))
     print("\n".join(lines))
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     return 0

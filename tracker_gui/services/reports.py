@@ -198,7 +198,8 @@ class ReportService:
         rows: list[tuple[Cell, ...]] = []
         points: list[Point] = []
         for n, day, c, lt in found:  # one pass: 100,000 issues done in a year is 0.1 s of it
-            cycle, lead_days = None if c is None else round(c, 2), round(lt, 2)
+            cycle = None if c is None else round(c / 86400, 2)
+            lead_days = round(lt / 86400, 2)
             rows.append((f"{key}-{n}", day, cycle, lead_days))
             shown = lead_days if lead else cycle
             if shown is not None:

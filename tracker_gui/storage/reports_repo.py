@@ -116,13 +116,14 @@ class ReportsRepo:
         with self.db.reading():
             return [tuple(r) for r in self.db.peewee.execute_sql(sql, tuple(params)).fetchall()]
 
-    def _julian(self, column: str, form: str) -> str:
-        """Days (fractional) since a fixed origin: differences of two are durations in days."""
+    def _seconds(self, column: str, form: str) -> str:
+        """Seconds since 1970 (fractional): a difference of two, rounded in SQL to whole
+        seconds, is the same number on both backends, so durations round alike."""
         if form == TEXT:
-            return f"julianday({column})"
+            return f"((julianday({column}) - 2440587.5) * 86400.0)"
         if form == MICROS:
-            return f"({column} / 86400000000.0)"
-        return f"(EXTRACT(EPOCH FROM {column}) / 86400.0)"
+            return f"({column} / 1000000.0)"
+        return f"EXTRACT(EPOCH FROM {column})"
 
     # -- cumulative flow ------------------------------------------------------------------------
     def status_flow(
@@ -269,21 +270,19 @@ class ReportsRepo:
         since: dt.datetime,
         before: dt.datetime,
     ) -> list[tuple[int, dt.date, float | None, float]]:
-        """(issue number, local day done, cycle days or None, lead days) of every issue now
-        done whose last move into done falls in [since, before), in the order they were done.
-        Cycle time starts at the first move into an in-progress status, or at creation when
-        the issue left one before ever entering one (it was created in progress)."""
+        """(issue number, local day done, cycle seconds or None, lead seconds) of every issue
+        now done whose last move into done falls in [since, before), in the order they were
+        done. Cycle time starts at the first move into an in-progress status, or at creation
+        when the issue left one before ever entering one (it was created in progress)."""
         cf, jf = self._change_form, self._issue_form
-        done_at, first_in = self._julian("x.done_at", cf), self._julian("x.first_in", cf)
-        created = self._julian("i.created_at", jf)
-        if cf == TEXT:  # julianday counts from 4714 BC; micros from 1970
-            created = f"({created} + 2440587.5)"
+        done_at, first_in = self._seconds("x.done_at", cf), self._seconds("x.first_in", cf)
+        created = self._seconds("i.created_at", jf)
         sql = (
             f"SELECT i.number, {day_sql('x.done_at', cf, segments)},"
-            " CASE WHEN x.first_out IS NOT NULL"
+            " ROUND(CASE WHEN x.first_out IS NOT NULL"
             "   AND (x.first_in IS NULL OR x.first_out < x.first_in)"
-            f"   THEN {done_at} - {created} ELSE {done_at} - {first_in} END,"
-            f" {done_at} - {created}"
+            f"   THEN {done_at} - {created} ELSE {done_at} - {first_in} END),"
+            f" ROUND({done_at} - {created})"
             f" FROM issue i JOIN ({self._done_sql(progress, done)}) x ON x.issue_id = i.id"
             " WHERE x.done_at >= ? AND x.done_at < ? ORDER BY x.done_at, i.number"
         )
