@@ -17,14 +17,16 @@ from tracker_gui import (
     cli_backup,
     cli_format,
     cli_interchange,
+    cli_outputs,
     cli_projects,
+    cli_reports,
     cli_sprints,
     cli_sync,
     cli_time,
     log,
     paths,
 )
-from tracker_gui.cli_format import Output
+from tracker_gui.cli_format import Output, UsageError
 from tracker_gui.cli_lookup import status_ids as _status_ids
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority
@@ -45,10 +47,6 @@ LONG_RUNNING = frozenset({"import", "export", "admin", "demo", "check"})
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
-class UsageError(Exception):
-    """A bad combination of arguments that argparse cannot see; exits 2 like argparse."""
-
-
 def _text(value: str) -> str:
     """`-` reads the text from standard input (for Markdown longer than one line)."""
     return sys.stdin.read() if value == "-" else value
@@ -66,7 +64,7 @@ def cmd_demo(services: Services, args: argparse.Namespace) -> Output:
     report = fill_demo(services, args.issues, args.seed, args.project, show)
     if show is not None:
         sys.stderr.write("\n")
-    return cli_format.demo_output(report)
+    return cli_outputs.demo_output(report)
 
 
 def cmd_add(services: Services, args: argparse.Namespace) -> Output:
@@ -202,16 +200,16 @@ def cmd_list(services: Services, args: argparse.Namespace) -> Output:
 
 
 def cmd_projects(services: Services, args: argparse.Namespace) -> Output:
-    return cli_format.projects_output(services, services.projects.projects(args.all))
+    return cli_outputs.projects_output(services, services.projects.projects(args.all))
 
 
 def cmd_statuses(services: Services, args: argparse.Namespace) -> Output:
-    return cli_format.statuses_output(services, services.projects.project(args.project))
+    return cli_outputs.statuses_output(services, services.projects.project(args.project))
 
 
 def cmd_check(services: Services, args: argparse.Namespace) -> Output:
     problems = services.database.integrity_problems()
-    return cli_format.check_output(services.database.label, problems)
+    return cli_outputs.check_output(services.database.label, problems)
 
 
 # -- the parser -------------------------------------------------------------------------------
@@ -350,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sync.register(command)
     cli_time.register(command, sub.choices)
     cli_sprints.register(command, sub)
+    cli_reports.register(command)
     return parser
 
 

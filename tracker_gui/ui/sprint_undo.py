@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtGui import QUndoCommand
@@ -76,3 +77,19 @@ class PlanCommand(QUndoCommand):
 
 def _same(a: str | None, b: str | None) -> bool:
     return (a or "").casefold() == (b or "").casefold()
+
+
+def plan(host: ops.PlanHost, issues: Sequence[Issue], name: str | None) -> OpResult[list[Issue]]:
+    """Plan issues into a sprint (None: the backlog) as one undoable step."""
+    outcome = PlanOutcome()
+    host.undo_stack.push(PlanCommand(host, list(issues), name, outcome))
+    return outcome.result
+
+
+def plan_one(host: ops.PlanHost, issue: Issue, name: str | None) -> OpResult[Issue]:
+    """The detail pane's Sprint field: one issue, undoable, the issue as saved."""
+    done = plan(host, [issue], name)
+    if done.value is None:
+        return OpResult(message=done.message, conflict=done.conflict)
+    found = next((i for i in done.value if i.id == issue.id), None)
+    return OpResult(found, changes=done.changes)

@@ -71,7 +71,7 @@ def test_the_toggle_leaves_the_active_sprint_cards(
     assert toggle.isChecked()
     assert toggle.text() == "Sprint 1 only"  # while on, it names the sprint shown
     assert cards(board) == {i.id for i in planned[:3]}
-    assert board.summary.text() == "3 issues"
+    assert board.header.summary.text() == "3 issues"
     assert board_settings.get("ui/sprint_boards") == ["TRK"]
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     assert cards(board) == {i.id for i in planned}

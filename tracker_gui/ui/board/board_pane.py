@@ -9,7 +9,6 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -232,10 +231,6 @@ class BoardPane(QWidget):
 
     def _restyle(self) -> None:
         self.setStyleSheet(f"QWidget#BoardPane {{ background: {board_colours().board.name()}; }}")
-
-    @property
-    def summary(self) -> QLabel:
-        return self.header.summary
 
     # -- building ------------------------------------------------------------------------
     def _teardown(self) -> None:

@@ -128,21 +128,3 @@ def names_of(host: Host, issue_ids: Sequence[int]) -> dict[int, str | None] | No
     """issue id -> its sprint's name (None: the backlog); None when unreadable."""
     ids = list(issue_ids)
     return read(host, lambda s: s.sprints.names_of(ids)).value
-
-
-def plan(host: PlanHost, issues: Sequence[Issue], name: str | None) -> OpResult[list[Issue]]:
-    """Plan issues into a sprint (None: the backlog) as one undoable step."""
-    from tracker_gui.ui.sprint_undo import PlanCommand, PlanOutcome
-
-    outcome = PlanOutcome()
-    host.undo_stack.push(PlanCommand(host, list(issues), name, outcome))
-    return outcome.result
-
-
-def plan_one(host: PlanHost, issue: Issue, name: str | None) -> OpResult[Issue]:
-    """The detail pane's Sprint field: one issue, undoable, the issue as saved."""
-    done = plan(host, [issue], name)
-    if done.value is None:
-        return OpResult(message=done.message, conflict=done.conflict)
-    found = next((i for i in done.value if i.id == issue.id), None)
-    return OpResult(found, changes=done.changes)

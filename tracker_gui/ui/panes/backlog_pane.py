@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Change, Project
 from tracker_gui.domain.sprints import Sprint, SprintState
+from tracker_gui.ui import sprint_undo
 from tracker_gui.ui.dialogs.sprint_dialogs import CloseSprintDialog, NewSprintDialog
 from tracker_gui.ui.ops import OFFLINE_WRITE
 from tracker_gui.ui.ops import sprints as ops
@@ -323,7 +324,7 @@ class BacklogPane(QWidget):
         issues = self._store.issues_by_ids(issue_ids)
         if not issues:  # offline (nothing read), or deleted meanwhile
             return self._done(OFFLINE_WRITE if self._store.offline else GONE)
-        return self._done(ops.plan(self._store, issues, target).message)
+        return self._done(sprint_undo.plan(self._store, issues, target).message)
 
     def move_menu(self, source: IssueDropList) -> QMenu:
         """ "Move to" the other sprints and the backlog, for the rows selected in `source`."""

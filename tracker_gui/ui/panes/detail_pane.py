@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.models import Change, Issue, IssueDetail
 from tracker_gui.errors import ConflictError
-from tracker_gui.ui import permissions, theme
+from tracker_gui.ui import permissions, sprint_undo, theme
 from tracker_gui.ui.dialogs import conflict as dialog
 from tracker_gui.ui.ops import OpResult, undoable
 from tracker_gui.ui.ops import sprints as sprint_ops
@@ -277,7 +277,7 @@ class DetailPane(QWidget):
         if field == "status":
             return undoable.move(self._store, current, int(mine))
         if field == "sprint":
-            return sprint_ops.plan_one(self._store, current, mine)
+            return sprint_undo.plan_one(self._store, current, mine)
         return undoable.edit(self._store, current, {field: mine})
 
     def _ask(self, found: dialog.FieldConflict) -> tuple[str, Any]:
