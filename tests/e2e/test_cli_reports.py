@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 from pathlib import Path
 
@@ -113,10 +112,6 @@ def test_unknown_sprint_is_one_line_and_exit_1(cli: Cli, history: Path) -> None:
     assert result.err_lines == ["tracker-gui: error: no sprint 'Nope' in project TRK"]
 
 
-CHARTS = importlib.util.find_spec("tracker_gui.ui.charts") is not None
-
-
-@pytest.mark.skipif(not CHARTS, reason="tracker_gui.ui.charts (engineer D's branch) not merged")
 @pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG"), ("svg", b"<?xml")])
 def test_pictures_are_drawn_offscreen(
     cli: Cli, history: Path, tmp_path: Path, fmt: str, magic: bytes
@@ -126,13 +121,3 @@ def test_pictures_are_drawn_offscreen(
                  "--out", str(out), "--theme", "dark")  # fmt: skip
     assert (result.code, result.out) == (0, f"wrote {out}\n"), result.err
     assert out.read_bytes().startswith(magic)
-
-
-@pytest.mark.skipif(CHARTS, reason="only until the chart painter is merged")
-def test_without_the_painter_a_picture_is_refused_in_one_line(
-    cli: Cli, history: Path, tmp_path: Path
-) -> None:
-    result = cli("--db", str(history), "report", "cfd", *RANGE, "--format", "svg",
-                 "--out", str(tmp_path / "x.svg"))  # fmt: skip
-    assert result.code == 1
-    assert result.err_lines[0].startswith("tracker-gui: error: drawing charts is not available")

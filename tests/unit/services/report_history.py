@@ -85,10 +85,15 @@ class Script:
         self, name: str, start: dt.date, end: dt.date, state: str = "planned", **kw: Any
     ) -> int:
         ensure_plan19_tables(self)
+        kw.setdefault("created_at", dt.datetime(2026, 1, 1))
         cols = ["project_id", "name", "start_date", "end_date", "state", *kw]
         values = [self.project.id, name, start, end, state, *kw.values()]
         if self.services.database.is_sqlite:
-            values = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
+            values = [
+                v.isoformat(sep=" ") if isinstance(v, dt.datetime)
+                else v.isoformat() if isinstance(v, dt.date) else v
+                for v in values
+            ]  # fmt: skip
         marks = ", ".join("?" for _ in cols)
         self.sql(f"INSERT INTO sprint ({', '.join(cols)}) VALUES ({marks})", tuple(values))
         self.sprints[name] = int(self.sql("SELECT MAX(id) FROM sprint")[0][0])
