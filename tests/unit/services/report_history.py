@@ -55,6 +55,24 @@ class Script:
                 (value, value, issue_id),
             )
 
+    def mark(self) -> int:
+        """Where the change log ends now: `stamp_since(mark, ...)` dates what came after it."""
+        return self._last_change()
+
+    def stamp_since(self, mark: int, when: dt.datetime, sprint: str | None = None) -> None:
+        """Date everything written after `mark` by someone else (the CLI, another process)
+        with `when`: its Change rows, the issues it created and, given `sprint`, that
+        sprint's start or close time (whichever `sprint_state` row it wrote)."""
+        made = self.sql("SELECT issue_id FROM change WHERE id > ? AND field = 'created'", (mark,))
+        states = self.sql("SELECT new FROM change WHERE id > ? AND field = 'sprint_state'", (mark,))
+        self._stamp(mark, when)
+        for (issue_id,) in made:
+            self._stamp(mark, when, int(issue_id))
+        for (state,) in states:
+            assert sprint is not None, "say which sprint was started or closed"
+            column = {"active": "started_at", "closed": "closed_at"}[state]
+            self._stamp_sprint(sprint, column, when)
+
     # -- actions ----------------------------------------------------------------------------------
     def create(self, name: str, when: dt.datetime, status: str | None = None, **kw: Any) -> Issue:
         mark = self._last_change()
@@ -79,6 +97,8 @@ class Script:
 
     # -- sprints and work logs: the real services, dated like the rest ---------------------------
     def _stamp_sprint(self, name: str, column: str, when: dt.datetime) -> None:
+        if name not in self.sprints:
+            self.sprints[name] = self.services.sprints.find(self.key, name).id
         text: Any = when.isoformat(sep=" ") if self.services.database.is_sqlite else when
         self.sql(f"UPDATE sprint SET {column} = ? WHERE id = ?", (text, self.sprints[name]))
 
