@@ -107,13 +107,7 @@ def _run(
     close = dt.datetime.combine(sprint.end, dt.time(16)) if k < CLOSED else None
     until = close or now
     free = [i for i in items if i[0] not in out.now_in and i[1] < begin - dt.timedelta(hours=2)]
-    # (The demo's flow stops the clock at `now`: of the issues "done now" only a few go in
-    # the active sprint, or its burndown would sit flat and drop off a cliff today.)
-    finishing = [n for n, _, done in free if done is not None and begin < done <= until < now]
-    if close is None:
-        finishing += [n for n, _, done in free if done and begin < done < now]
-        today = [n for n, _, done in free if done == now]
-        finishing += rng.sample(today, min(len(today), 3))
+    finishing = [n for n, _, done in free if done is not None and begin < done <= until]
     # What will not be done in time: for a closed sprint, work finished early in the next
     # one (so carried issues get done rather than piling up sprint after sprint).
     soon = until + dt.timedelta(days=10)
