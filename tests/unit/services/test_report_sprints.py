@@ -175,3 +175,18 @@ def test_closing_with_carry_over_keeps_the_unfinished_in_the_closed_sprints_burn
     assert two.rows[0] == (D(9), 2, 2.0, 2)
     velocity = report.compute(ReportRequest("velocity", "TRK"))
     assert velocity.rows[-1] == ("Sprint 1", 5, 3)
+
+
+def test_issues_put_in_at_the_very_instant_of_the_start_are_committed(
+    services: Services,
+) -> None:
+    """A script (or a coarse clock) may stamp the last planning moves and the start alike:
+    those issues were in the sprint when it started, so the ideal starts from them."""
+    s = Script(services)
+    s.create("A", T(1, 9))
+    s.create("B", T(1, 9))
+    s.add_sprint("Sprint 1", D(2), D(3))
+    s.put_in_sprint(["A", "B"], "Sprint 1", T(2, 9))
+    s.start_sprint("Sprint 1", T(2, 9))
+    rows = service(services).compute(ReportRequest("burndown", "TRK", tz="UTC")).rows
+    assert rows == ((D(2), 2, 2.0, 2), (D(3), 2, 0.0, 2))
