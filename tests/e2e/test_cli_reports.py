@@ -20,15 +20,15 @@ def T(day: int, hour: int) -> dt.datetime:
 @pytest.fixture
 def history(db: Path) -> Path:
     """TRK: A and B made on 2 Mar; A in progress on the 3rd and done on the 4th; a sprint of
-    2-4 Mar holds both from the 2nd (PLAN19-STANDIN: sprint rows through report_history)."""
+    2-4 Mar holds both from the 2nd (started then)."""
     services = open_services(str(db), create=True, actor="alice")
     try:
         s = Script(services)
         s.create("A", T(2, 9))
         s.create("B", T(2, 10))
-        sid = s.add_sprint("Sprint 1", dt.date(2026, 3, 2), dt.date(2026, 3, 4), "active")
-        s.put_in_sprint("A", sid, T(2, 11))
-        s.put_in_sprint("B", sid, T(2, 11))
+        s.add_sprint("Sprint 1", dt.date(2026, 3, 2), dt.date(2026, 3, 4))
+        s.put_in_sprint(["A", "B"], "Sprint 1", T(2, 11))
+        s.start_sprint("Sprint 1", T(2, 11))
         s.move("A", "In Progress", T(3, 9))
         s.move("A", "Done", T(4, 9))
     finally:

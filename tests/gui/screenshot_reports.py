@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-ISSUES = 300
+ISSUES = 12_000  # the demo finishes about 18 issues a week then: sprints of about twenty
 DARK = ("burndown", "cfd", "cycle-time")
 
 from tests.gui.screenshots import settle  # noqa: E402  (after the path is set)

@@ -36,8 +36,11 @@ class _Timeline:
         self.times.append(when)
         self.values.append(value)
 
-    def at(self, when: dt.datetime) -> Any:
-        i = bisect.bisect_left(self.times, when)  # changes strictly before `when`
+    def at(self, when: dt.datetime, *, inclusive: bool = False) -> Any:
+        """Changes strictly before `when` (a day's end is the next day's first instant), or
+        up to and including it (`inclusive`: what a sprint held as it was started)."""
+        find = bisect.bisect_right if inclusive else bisect.bisect_left
+        i = find(self.times, when)
         return self.values[i - 1] if i else self.initial
 
 
@@ -76,11 +79,12 @@ def burndown(
             when, new if field == "status" else _hours(new)
         )
 
-    def weight(issue_id: int, when: dt.datetime) -> float:
-        return (estimate[issue_id].at(when) or 0.0) if hours else 1.0
+    def weight(issue_id: int, when: dt.datetime, inclusive: bool = False) -> float:
+        return (estimate[issue_id].at(when, inclusive=inclusive) or 0.0) if hours else 1.0
 
-    def scope_at(when: dt.datetime) -> float:
-        return round(sum(weight(i, when) for i in member if member[i].at(when)), 2)
+    def scope_at(when: dt.datetime, inclusive: bool = False) -> float:
+        inside = (i for i in member if member[i].at(when, inclusive=inclusive))
+        return round(sum(weight(i, when, inclusive) for i in inside), 2)
 
     span = rm.days(start, end)
     remaining: list[float | None] = []
@@ -98,7 +102,9 @@ def burndown(
     # The ideal line starts from what the sprint held when it was started (else at the end of
     # its first day; a sprint not begun yet: what it holds now).
     if started_at is not None:
-        committed = scope_at(started_at)
+        # Moves stamped with the start's own instant were made before it (a script, a
+        # clock that ticks coarsely): they are in what was committed.
+        committed = scope_at(started_at, inclusive=True)
     elif scope_sizes and scope_sizes[0] is not None:
         committed = scope_sizes[0]
     else:

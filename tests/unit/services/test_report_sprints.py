@@ -1,7 +1,7 @@
 """Burndown, velocity and time reports from a scripted sprint, on SQLite and PostgreSQL.
 
-PLAN19-STANDIN: the sprint and worklog rows are written by report_history's stand-ins until
-the `sprints`/`worklog` branches are merged; the lead re-points those helpers then.
+The sprints are planned, filled, started and closed, and time logged, through the real
+services (report_history.Script), each action dated to a known instant.
 """
 
 from __future__ import annotations
@@ -30,25 +30,38 @@ def service(services: Services) -> ReportService:
     return ReportService(services.database, services.projects.catalog, clock=lambda: NOW)
 
 
+def past(s: Script, name: str, start: dt.date, end: dt.date, planned: int, done: int) -> None:
+    """A sprint of `planned` issues (made the day before it), `done` of them finished on its
+    second day, closed on its last evening with the rest going back to the backlog."""
+    at = dt.datetime.combine(start, dt.time(9))
+    names = [f"{name}/{n}" for n in range(planned)]
+    for n in names:
+        s.create(n, at - dt.timedelta(days=1))
+    s.add_sprint(name, start, end)
+    s.put_in_sprint(names, name, at)
+    s.start_sprint(name, at + dt.timedelta(hours=1))
+    for n in names[:done]:
+        s.move(n, "Done", at + dt.timedelta(days=1))
+    s.close_sprint(name, dt.datetime.combine(end, dt.time(17)))
+
+
 @pytest.fixture
 def sprint(services: Services) -> Script:
     """Sprint 1 runs 2-6 Mar, started on the 2nd with P1..P5 (estimates 2-6 h); P1 done on
     the 3rd, P2 on the 4th, P6 (1.5 h) added on the 4th, P4 re-estimated to 8 h on the 5th,
     P3 done and P5 taken out on the 5th. Two sprints closed before it."""
     s = Script(services)
-    s.add_sprint("Sprint -1", D(1) - dt.timedelta(days=28), D(1) - dt.timedelta(days=15),
-                 "closed", scope_start=4, done_close=4)  # fmt: skip
-    s.add_sprint("Sprint 0", D(1) - dt.timedelta(days=14), D(1), "closed",
-                 scope_start=6, done_close=3)  # fmt: skip
-    sid = s.add_sprint("Sprint 1", D(2), D(6), "active", scope_start=5)
+    past(s, "Sprint -1", D(1) - dt.timedelta(days=28), D(1) - dt.timedelta(days=15), 4, 4)
+    past(s, "Sprint 0", D(1) - dt.timedelta(days=14), D(1), 6, 3)
+    s.add_sprint("Sprint 1", D(2), D(6))
     for n, hours in enumerate((2.0, 3.0, 4.0, 5.0, 6.0), 1):
         s.create(f"P{n}", T(1, 10), estimate=hours)
-    for n in range(1, 6):
-        s.put_in_sprint(f"P{n}", sid, T(2, 9))
+    s.put_in_sprint([f"P{n}" for n in range(1, 6)], "Sprint 1", T(2, 9))
+    s.start_sprint("Sprint 1", T(2, 10))
     s.move("P1", "Done", T(3, 10))
     s.create("P6", T(4, 9), estimate=1.5)
     s.move("P2", "Done", T(4, 11))
-    s.put_in_sprint("P6", sid, T(4, 12))
+    s.put_in_sprint("P6", "Sprint 1", T(4, 12))
     s.edit("P4", T(5, 9), estimate=8.0)
     s.move("P3", "Done", T(5, 15))
     s.put_in_sprint("P5", None, T(5, 16))
@@ -130,17 +143,19 @@ def test_the_ideal_line_starts_from_the_scope_when_the_sprint_was_started(
     """Sprint 2 (9-11 Mar, closed since) was filled on its second day and started after
     that: the ideal runs from those 2 issues, not from the empty first day. A planned sprint
     that has not begun (12-13 Mar) starts its ideal from what it holds now."""
-    later = sprint.add_sprint("Sprint 2", D(9), D(11), "closed", started_at=T(10, 11))
+    sprint.close_sprint("Sprint 1", T(6, 17))
+    sprint.add_sprint("Sprint 2", D(9), D(11))
     sprint.create("Q1", T(9, 9))
     sprint.create("Q2", T(9, 9))
-    sprint.put_in_sprint("Q1", later, T(10, 10))
-    sprint.put_in_sprint("Q2", later, T(10, 10))
+    sprint.put_in_sprint(["Q1", "Q2"], "Sprint 2", T(10, 10))
+    sprint.start_sprint("Sprint 2", T(10, 11))
+    sprint.close_sprint("Sprint 2", T(11, 17))
     at = dt.datetime(2026, 3, 11, 18)
     report = ReportService(services.database, services.projects.catalog, clock=lambda: at)
     rows = report.compute(ReportRequest("burndown", "TRK", sprint="Sprint 2", tz="UTC")).rows
     assert rows == ((D(9), 0, 2.0, 0), (D(10), 2, 1.0, 2), (D(11), 2, 0.0, 2))
-    planned = sprint.add_sprint("Sprint 3", D(12), D(13))
-    sprint.put_in_sprint("Q1", planned, T(11, 12))
+    sprint.add_sprint("Sprint 3", D(12), D(13))
+    sprint.put_in_sprint("Q1", "Sprint 3", dt.datetime(2026, 3, 11, 17, 30))
     rows = report.compute(ReportRequest("burndown", "TRK", sprint="Sprint 3", tz="UTC")).rows
     assert rows == ((D(12), None, 1.0, None), (D(13), None, 0.0, None))
 
@@ -150,8 +165,8 @@ def test_closing_with_carry_over_keeps_the_unfinished_in_the_closed_sprints_burn
 ) -> None:
     """Sprint 1 closes at 17:00 on its last day; P4 and P6 (unfinished) go to Sprint 2. Its
     burndown still ends with those 2 remaining; Sprint 2's starts with them."""
-    following = sprint.add_sprint("Sprint 2", D(9), D(10))
-    sprint.close_sprint(sprint.sprints["Sprint 1"], T(6, 17), carry_to=following)
+    sprint.add_sprint("Sprint 2", D(9), D(10))
+    sprint.close_sprint("Sprint 1", T(6, 17), carry_to="Sprint 2")
     after = dt.datetime(2026, 3, 9, 12)
     report = ReportService(services.database, services.projects.catalog, clock=lambda: after)
     one = report.compute(ReportRequest("burndown", "TRK", sprint="Sprint 1", tz="UTC"))
@@ -160,3 +175,18 @@ def test_closing_with_carry_over_keeps_the_unfinished_in_the_closed_sprints_burn
     assert two.rows[0] == (D(9), 2, 2.0, 2)
     velocity = report.compute(ReportRequest("velocity", "TRK"))
     assert velocity.rows[-1] == ("Sprint 1", 5, 3)
+
+
+def test_issues_put_in_at_the_very_instant_of_the_start_are_committed(
+    services: Services,
+) -> None:
+    """A script (or a coarse clock) may stamp the last planning moves and the start alike:
+    those issues were in the sprint when it started, so the ideal starts from them."""
+    s = Script(services)
+    s.create("A", T(1, 9))
+    s.create("B", T(1, 9))
+    s.add_sprint("Sprint 1", D(2), D(3))
+    s.put_in_sprint(["A", "B"], "Sprint 1", T(2, 9))
+    s.start_sprint("Sprint 1", T(2, 9))
+    rows = service(services).compute(ReportRequest("burndown", "TRK", tz="UTC")).rows
+    assert rows == ((D(2), 2, 2.0, 2), (D(3), 2, 0.0, 2))
