@@ -222,3 +222,23 @@ def test_sprint_planning_and_sprint_states_read_as_sentences(
         "alice started a sprint in TRK",
         "alice planned TRK-1 into a sprint",
     ]
+
+
+def test_logged_and_remaining_time_read_as_sentences(
+    store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    from tracker_gui.services.worklogs import WorklogService
+
+    time = WorklogService.of(gui_services)
+    first = three_issues[0]
+    entry = time.log(first.id, "1h30m")
+    time.set_remaining(first.id, "45m")
+    time.remove(entry.id)
+    time.set_remaining(first.id, None)
+    model = ActivityModel(store)
+    assert texts(model)[:4] == [
+        "alice cleared the time remaining on TRK-1",
+        "alice removed 1h30m of logged time from TRK-1",
+        "alice set the time remaining on TRK-1 to 45m",
+        "alice logged 1h30m on TRK-1",
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from tracker_gui.domain import link_history
+from tracker_gui.domain.durations import hours_minutes
 from tracker_gui.domain.models import Change, Issue
 from tracker_gui.ui.models.issue_table_model import local_time_text, relative_time
 from tracker_gui.ui.store import Store
@@ -214,6 +215,16 @@ def describe(change: Change, names: _Names) -> tuple[str, str]:
         return f"attached {new} to {key}", "attachment"
     if field == "sprint":  # old/new hold sprint ids: the sentence names no sprint
         return (f"planned {key} into a sprint" if new else f"moved {key} to the backlog"), "clock"
+    if field == "logged":  # minutes: a log added (new) or removed (old)
+        if new:
+            return f"logged {hours_minutes(new)} on {key}", "clock"
+        return f"removed {hours_minutes(old)} of logged time from {key}", "clock"
+    if field == "remaining":
+        return (
+            f"set the time remaining on {key} to {hours_minutes(new)}"
+            if new
+            else f"cleared the time remaining on {key}"
+        ), "clock"
     return f"changed {field} of {key}", "edit"
 
 
