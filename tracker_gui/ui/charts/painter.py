@@ -158,7 +158,7 @@ def _x_axis(
             width = min(width, 2 * (x - PAD / 2), 2 * (area.right() + PAD / 2 - x))
             left = x - width / 2
         else:  # a date at either end is moved inside the picture
-            left = min(max(x - width / 2, PAD / 2), area.right() + PAD / 2 - width)
+            left = min(max(x - width / 2, PAD / 2), area.right() - width)
         if left < last_right + 6:
             continue
         p.setPen(QPen(style.axis, 1))
