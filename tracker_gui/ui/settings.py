@@ -32,6 +32,7 @@ DECLARED: dict[str, Setting] = {
         Setting("ui/board_filters", list, [], "Saved filter each board is bound to: KEY=id"),
         Setting("ui/card_density", str, "comfortable", "Board cards: comfortable or compact"),
         Setting("ui/reports_open", bool, False, "The Reports pane was open at the last close"),
+        Setting("time/timer", str, "", "The running work timer (JSON: database, issue, start)"),
         Setting(
             "ui/detail_closed",
             bool,
