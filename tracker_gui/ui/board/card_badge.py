@@ -38,7 +38,9 @@ def paint_badge(
         return right
     shown = text
     if metrics.horizontalAdvance(text) > room:
-        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        # "1h30m · 2h left" → "2h left" (the part a planner looks at), elided only after that.
+        short = text.partition(" · ")[2] or text
+        shown = metrics.elidedText(short, Qt.TextElideMode.ElideRight, room)
     width = metrics.horizontalAdvance(shown)
     text_x = right - width
     icon_x = text_x - GAP - ICON

@@ -362,14 +362,22 @@ class CardDelegate(QStyledItemDelegate):
         self._paint_icon(
             painter, priority_icon_name(issue.priority), None, prio_left, mid - prio_size / 2, 16
         )
-        # The time badge keeps the room it needs beside one label chip (or "+N").
-        first = f.small_m.horizontalAdvance(issue.labels[0]) if issue.labels else 0.0
-        chip_room = min(first + 2 * CHIP_PAD, CHIP_MAX) + SPACE if issue.labels else 0.0
+        chip_room = self._first_chips(issue.labels, f)
         limit = paint_badge(
             painter, badge, f.small, c.muted, self._paint_icon, left + chip_room,
             prio_left - SPACE, mid,
         )  # fmt: skip
         self._paint_chips(painter, issue.labels, f, c, left, limit - SPACE, mid)
+
+    def _first_chips(self, labels: tuple[str, ...], f: _Fonts) -> float:
+        """Room for the first label chip and a "+N" after it: the time badge leaves that."""
+        if not labels:
+            return 0.0
+        m = f.small_m
+        room = min(m.horizontalAdvance(labels[0]) + 2 * CHIP_PAD, CHIP_MAX) + SPACE
+        if len(labels) > 1:
+            room += m.horizontalAdvance(f"+{len(labels) - 1}") + 2 * CHIP_PAD + SPACE
+        return room
 
     def _paint_avatar(
         self, painter: QPainter, username: str | None, f: _Fonts, c: BoardColours, box: QRectF

@@ -43,7 +43,7 @@ def day_text(day: dt.date, today: dt.date) -> str:
 
 
 class _LogRow(QWidget):
-    """One work log: who, the day, how long, the note, and remove when the user may."""
+    """One work log: who, the day, how long, remove when the user may; its note below."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -53,26 +53,44 @@ class _LogRow(QWidget):
         self.day = style.muted(QLabel())
         self.minutes = QLabel()
         self.minutes.setObjectName("WorklogMinutes")
+        # Fixed widths: the rows line up as columns (who, day, how long).
+        metrics = self.who.fontMetrics()
+        self.who.setFixedWidth(metrics.horizontalAdvance("mmmmmmm"))
+        self.day.setFixedWidth(metrics.horizontalAdvance("Mmm 00, 0000"))
         self.note = style.muted(QLabel())
-        self.note.setMinimumWidth(20)
+        self.note.setObjectName("WorklogNote")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.remove = flat_button("", "close", "Remove this work log")
-        line = QHBoxLayout(self)
+        line = QHBoxLayout()
         line.setContentsMargins(0, 0, 0, 0)
         line.setSpacing(8)
-        for part, stretch in ((self.who, 0), (self.day, 0), (self.minutes, 0), (self.note, 1)):
-            line.addWidget(part, stretch)
+        line.addWidget(self.who)
+        line.addWidget(self.day)
+        line.addWidget(self.minutes, 1)
         line.addWidget(self.remove)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 2)
+        column.setSpacing(0)
+        column.addLayout(line)
+        column.addWidget(self.note)
 
     def fill(self, entry: WorkLog, calendar: WorkCalendar, today: dt.date, removable: bool) -> None:
         self.shown = entry
-        self.who.setText(entry.user)
+        who = self.who.fontMetrics().elidedText(
+            entry.user, Qt.TextElideMode.ElideRight, self.who.width()
+        )
+        self.who.setText(who)
+        self.who.setToolTip(entry.user)
         self.day.setText(day_text(entry.on, today))
         self.day.setToolTip(entry.on.isoformat())
         self.minutes.setText(format_minutes(entry.minutes, calendar))
-        note = " ".join(entry.note.split())
-        elided = self.note.fontMetrics().elidedText(note, Qt.TextElideMode.ElideRight, 220)
-        self.note.setText(elided)
-        self.note.setToolTip(entry.note)
+        self.note.setText(entry.note)
+        self.note.setVisible(bool(entry.note))
+        # Hidden, the button keeps its room: the durations stay in one column.
+        policy = self.remove.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.remove.setSizePolicy(policy)
         self.remove.setVisible(removable)
 
 
@@ -117,7 +135,7 @@ class TimeSection(QWidget):
         self.duration_edit = QLineEdit()
         self.duration_edit.setObjectName("LogDuration")
         self.duration_edit.setAccessibleName("Time spent")
-        self.duration_edit.setPlaceholderText("Time spent, e.g. 1h30m")
+        self.duration_edit.setPlaceholderText("e.g. 1h30m")
         self.duration_edit.returnPressed.connect(self._on_log_button_clicked)
         self.date_edit = QDateEdit()
         self.date_edit.setObjectName("LogDate")
@@ -234,9 +252,9 @@ class TimeSection(QWidget):
         computed = None if estimate is None else max(0, estimate - spent.logged)
         computed_text = "no estimate" if computed is None else self.text(computed)
         if spent.remaining_set:
-            self.remaining_hint.setText(f"set by hand; clear it for {computed_text}")
+            self.remaining_hint.setText(f"set by hand (empty: {computed_text})")
         else:
-            self.remaining_hint.setText("estimate minus logged" if computed is not None else "")
+            self.remaining_hint.setText("from the estimate" if computed is not None else "")
         self.remaining_edit.setPlaceholderText(computed_text if computed is not None else "e.g. 4h")
         new_base = spent.remaining if spent.remaining_set else None
         # Typing in progress is never replaced: only an untouched editor shows the new value.
