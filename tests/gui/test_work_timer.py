@@ -4,6 +4,7 @@ logged rounded up to whole minutes, and still running after a restart (an inject
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -140,10 +141,8 @@ def test_the_timer_survives_a_restart_and_the_indicator_opens_its_issue(
 def test_a_timer_of_another_database_is_not_shown(
     make_window: Callable[..., Any], gui_settings: Settings
 ) -> None:
-    gui_settings.set(
-        SETTING,
-        '{"db": "/elsewhere/other.db", "issue": 1, "key": "X-1", "started": "2026-03-02T09:00:00+00:00"}',
-    )
+    elsewhere = {"db": "/else/other.db", "issue": 1, "key": "X-1", "started": START.isoformat()}
+    gui_settings.set(SETTING, json.dumps(elsewhere))
     window = window_with_clock(make_window, Clock())
     assert window.time.timer.running() is None
     assert not window.time.indicator.isVisible()
