@@ -222,7 +222,7 @@ class CardDelegate(QStyledItemDelegate):
         self._paint_title(painter, issue, fonts, colours, left, right, title_top)
         bottom = card.bottom() - pad
         times = self.times
-        badge = times.text(issue.id, issue.project_id, option.widget) if times else ""
+        badge = times.text(issue.id, issue.project_id, index, option.widget) if times else ""
         self._paint_bottom(painter, issue, fonts, colours, left, right, bottom, badge)
         painter.restore()
 
