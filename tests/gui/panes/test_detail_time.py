@@ -207,3 +207,33 @@ def test_a_viewer_sees_time_but_cannot_log(
     row = pane.time._pool.rows[0]
     assert isinstance(row, _LogRow) and not row.remove.isVisible()
     assert rows(pane.time)[0][2] == "1h"
+
+
+def test_time_changes_read_as_sentences_in_the_history_and_the_activity(
+    qtbot: QtBot, pane: DetailPane, store: Store, make_issue: Callable[..., Issue]
+) -> None:
+    from tracker_gui.ui.models.activity_model import ActivityModel
+
+    issue = make_issue(estimate=4.0)
+    pane.show_issue(issue.id)
+    time = pane.time
+    type_into(qtbot, time.duration_edit, "1h30m", enter=True)
+    type_into(qtbot, time.remaining_edit, "2h", enter=True)
+    type_into(qtbot, time.remaining_edit, "", enter=True)
+    first = time._pool.rows[0]
+    assert isinstance(first, _LogRow)
+    qtbot.mouseClick(first.remove, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(pane.history.lines()) >= 5)
+    assert pane.history.lines()[:4] == [
+        "alice removed 1h30m logged",
+        "alice cleared the remaining time",
+        "alice set the remaining time to 2h",
+        "alice logged 1h30m",
+    ]
+    model = ActivityModel(store)
+    assert [model.index(r, 0).data() for r in range(4)] == [
+        f"alice removed 1h30m logged on {issue.key}",
+        f"alice cleared the remaining time of {issue.key}",
+        f"alice set the remaining time of {issue.key} to 2h",
+        f"alice logged 1h30m on {issue.key}",
+    ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from tracker_gui.domain import link_history
+from tracker_gui.domain import link_history, time_history
 from tracker_gui.domain.models import Change, Issue
 from tracker_gui.ui.models.issue_table_model import local_time_text, relative_time
 from tracker_gui.ui.store import Store
@@ -212,6 +212,8 @@ def describe(change: Change, names: _Names) -> tuple[str, str]:
         ), "watch"
     if field == "attachment":
         return f"attached {new} to {key}", "attachment"
+    if field in time_history.FIELDS:
+        return time_history.describe(field, old, new, key), "clock"
     return f"changed {field} of {key}", "edit"
 
 
