@@ -92,6 +92,9 @@ class _LogRow(QWidget):
         policy.setRetainSizeWhenHidden(True)
         self.remove.setSizePolicy(policy)
         self.remove.setVisible(removable)
+        what = f"{self.minutes.text()} logged by {entry.user} on {entry.on.isoformat()}"
+        self.remove.setAccessibleName(f"Remove {what}")
+        self.remove.setToolTip(f"Remove {what}")
 
 
 class TimeSection(QWidget):
