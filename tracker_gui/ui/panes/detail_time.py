@@ -125,6 +125,9 @@ class TimeSection(QWidget):
         self.remaining_edit.setObjectName("RemainingEdit")
         self.remaining_edit.setAccessibleName("Remaining time")
         self.remaining_edit.setMaximumWidth(120)
+        self.remaining_edit.setToolTip(
+            "The time left, e.g. 4h or 1d2h; Enter saves. Empty: the estimate minus logged."
+        )
         self.remaining_edit.returnPressed.connect(self._on_remaining_edit_return_pressed)
         self.remaining_hint = style.muted(QLabel())
         self.remaining_hint.setObjectName("RemainingHint")
