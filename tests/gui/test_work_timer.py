@@ -146,3 +146,27 @@ def test_a_timer_of_another_database_is_not_shown(
     window = window_with_clock(make_window, Clock())
     assert window.time.timer.running() is None
     assert not window.time.indicator.isVisible()
+
+
+def test_a_stop_that_cannot_log_keeps_the_timer_and_discard_drops_it(
+    qtbot: QtBot,
+    make_window: Callable[..., Any],
+    gui_services: Services,
+    make_issue: Callable[..., Issue],
+) -> None:
+    issue = make_issue("Soon deleted")
+    clock = Clock()
+    window = window_with_clock(make_window, clock)
+    window.show_issue(issue.id)
+    qtbot.mouseClick(window.detail_pane.time.timer_button, Qt.MouseButton.LeftButton)
+    gui_services.issues.delete(issue.id, issue.version)
+    clock.advance(minutes=5)
+    indicator = window.time.indicator
+    indicator.stop_action.trigger()
+    assert window.notice.isVisible()
+    assert "does not exist" in window.notice.message.text()
+    assert indicator.isVisible()  # nothing was logged, so the time is not thrown away
+    assert window.time.timer.running() is not None
+    indicator.discard_action.trigger()
+    assert not indicator.isVisible()
+    assert window.settings.get(SETTING) == ""
