@@ -16,7 +16,7 @@ from tracker_gui.domain.models import Issue
 from tracker_gui.services import Services
 from tracker_gui.services.worklogs import WorklogService
 from tracker_gui.ui.settings import Settings
-from tracker_gui.ui.work_timer import SETTING, minutes_for
+from tracker_gui.ui.work_timer import SETTING, elapsed_text, minutes_for
 
 START = dt.datetime(2026, 3, 2, 9, 0, 0, tzinfo=dt.UTC)
 
@@ -51,6 +51,8 @@ def test_minutes_are_rounded_up_and_at_least_one() -> None:
     assert minutes_for(dt.timedelta(seconds=60)) == 1
     assert minutes_for(dt.timedelta(seconds=61)) == 2
     assert minutes_for(dt.timedelta(hours=1, seconds=1)) == 61
+    assert elapsed_text(dt.timedelta(seconds=425)) == "0:07:05"
+    assert elapsed_text(dt.timedelta(hours=27, minutes=3)) == "27:03:00"
 
 
 def test_start_and_stop_from_the_detail_pane_logs_the_time(
