@@ -237,3 +237,21 @@ def test_time_changes_read_as_sentences_in_the_history_and_the_activity(
         f"alice set the remaining time of {issue.key} to 2h",
         f"alice logged 1h30m on {issue.key}",
     ]
+
+
+def test_the_default_day_moves_on_at_midnight_a_chosen_one_stays(
+    qtbot: QtBot, pane: DetailPane, make_issue: Callable[..., Issue]
+) -> None:
+    issue = make_issue()
+    day = [dt.date(2026, 3, 2)]
+    pane.time.today = lambda: day[0]
+    pane.show_issue(issue.id)
+    pane.reload()  # the same issue shown again (a change arrived): a reload
+    assert pane.time.date_edit.date() == QDate(2026, 3, 2)
+    day[0] = dt.date(2026, 3, 3)
+    pane.reload()
+    assert pane.time.date_edit.date() == QDate(2026, 3, 3)
+    pane.time.date_edit.setDate(QDate(2026, 2, 27))  # the user picks a day
+    day[0] = dt.date(2026, 3, 4)
+    pane.reload()
+    assert pane.time.date_edit.date() == QDate(2026, 2, 27)

@@ -109,6 +109,7 @@ class TimeSection(QWidget):
         self._entries: list[WorkLog] = []
         self._calendars: dict[int, WorkCalendar] = {}
         self._remaining_base: int | None = None  # the set value the remaining editor started at
+        self._default_day = QDate()
         self._writable = True
         self.timer: WorkTimer | None = None
         self.today: Callable[[], dt.date] = dt.date.today
@@ -211,6 +212,8 @@ class TimeSection(QWidget):
             self.remaining_edit.setModified(False)
             style.show_error(self.error_label, "")
             self._reset_date()
+        elif self._date_is_default():
+            self._reset_date()  # still the default after midnight: today is a new day
         self._issue = detail.issue
         self.refresh()
         self._on_timer_changed()
@@ -287,7 +290,12 @@ class TimeSection(QWidget):
 
     def _reset_date(self) -> None:
         day = self.today()
-        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self._default_day = QDate(day.year, day.month, day.day)
+        self.date_edit.setDate(self._default_day)
+
+    def _date_is_default(self) -> bool:
+        """The day field still shows the default it was given (the user chose no other)."""
+        return self.date_edit.date() == self._default_day
 
     # -- writes ----------------------------------------------------------------------------
     def _remove(self, entry: WorkLog | None) -> None:
