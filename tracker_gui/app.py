@@ -31,14 +31,13 @@ from tracker_gui.services import Services, connect, open_services
 from tracker_gui.services.report_types import Report
 from tracker_gui.services.sync import SyncService
 from tracker_gui.storage.database import is_url, open_database
-from tracker_gui.ui import connection_monitor, icons, live_setup, theme
+from tracker_gui.ui import connection_monitor, icons, live_setup, reports_setup, theme
 from tracker_gui.ui.backups import BackupScheduler
 from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs.connect import ConnectDialog, install_action
 from tracker_gui.ui.first_copy import open_copy_offline, open_offline_copy
 from tracker_gui.ui.first_paint import after_first_paint
 from tracker_gui.ui.main_window import MainWindow
-from tracker_gui.ui.reports_setup import ReportSources
 from tracker_gui.ui.settings import Settings
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.sync_wake import SyncWake
@@ -90,12 +89,6 @@ def make_application() -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(icons.app_icon())
     return app
-
-
-def report_sources(services: Services) -> ReportSources | None:
-    """What the Reports pane computes with; None: no reports service yet (the pane's menu
-    item is disabled). The lead wires services/reports.py here at merge."""
-    return None
 
 
 # The offscreen application made for drawing from the CLI, kept alive for the process.
@@ -282,7 +275,9 @@ class Session:
         store = Store(services)
         settings = Settings()
         theme.apply_theme(self.app, settings.get("ui/theme"))
-        window = MainWindow(store, settings, sync=engine, reports=report_sources(services))
+        window = MainWindow(
+            store, settings, sync=engine, reports=reports_setup.sources_for(services)
+        )
         if self.wake is not None:
             self.wake.stop()
             self.wake = None
@@ -454,7 +449,7 @@ def _smoke(app: QApplication, target: str, outdir: Path, crash: _Crash) -> int:
             store = Store(services)
             settings = Settings(Path(scratch) / "config" / "tracker-gui.ini")
             theme.apply_theme(app, "light")
-            window = MainWindow(store, settings, reports=report_sources(services))
+            window = MainWindow(store, settings, reports=reports_setup.sources_for(services))
             window.resize(*SMOKE_SIZE)
             window.show()
             store.start_live_feed()

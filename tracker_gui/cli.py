@@ -17,13 +17,16 @@ from tracker_gui import (
     cli_backup,
     cli_format,
     cli_interchange,
+    cli_outputs,
     cli_projects,
+    cli_reports,
+    cli_sprints,
     cli_sync,
     cli_time,
     log,
     paths,
 )
-from tracker_gui.cli_format import Output
+from tracker_gui.cli_format import Output, UsageError
 from tracker_gui.cli_lookup import status_ids as _status_ids
 from tracker_gui.domain import history
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority
@@ -44,10 +47,6 @@ LONG_RUNNING = frozenset({"import", "export", "admin", "demo", "check"})
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
-class UsageError(Exception):
-    """A bad combination of arguments that argparse cannot see; exits 2 like argparse."""
-
-
 def _text(value: str) -> str:
     """`-` reads the text from standard input (for Markdown longer than one line)."""
     return sys.stdin.read() if value == "-" else value
@@ -65,7 +64,7 @@ def cmd_demo(services: Services, args: argparse.Namespace) -> Output:
     report = fill_demo(services, args.issues, args.seed, args.project, show)
     if show is not None:
         sys.stderr.write("\n")
-    return cli_format.demo_output(report)
+    return cli_outputs.demo_output(report)
 
 
 def cmd_add(services: Services, args: argparse.Namespace) -> Output:
@@ -82,7 +81,7 @@ def cmd_add(services: Services, args: argparse.Namespace) -> Output:
         due=args.due,
         estimate=args.estimate,
     )
-    issue = services.issues.create(new)
+    issue = cli_sprints.create(services, new, args)  # --sprint
     return cli_format.issue_output(services, issue, issue.key)
 
 
@@ -110,12 +109,12 @@ def cmd_edit(services: Services, args: argparse.Namespace) -> Output:
         raise UsageError("give --label or --no-labels, not both")
     if "label" in given or "no_labels" in given:
         changes["labels"] = given.get("label", [])
-    if not changes:
+    if not changes and "sprint" not in given:
         raise UsageError("nothing to change: give at least one option such as --title")
     issue = services.issues.by_key(args.key)
-    after = services.issues.edit(issue.id, issue.version, changes)
+    after, moved = cli_sprints.edit(services, issue, changes, given)  # --sprint too
     old, new = history.state_of(issue), history.state_of(after)
-    changed = [f for f in history.STATE_FIELDS if old[f] != new[f]]
+    changed = [f for f in history.STATE_FIELDS if old[f] != new[f]] + moved
     text = f"{after.key}: changed {', '.join(changed)}" if changed else f"{after.key}: no change"
     return cli_format.issue_output(services, after, text)
 
@@ -201,16 +200,16 @@ def cmd_list(services: Services, args: argparse.Namespace) -> Output:
 
 
 def cmd_projects(services: Services, args: argparse.Namespace) -> Output:
-    return cli_format.projects_output(services, services.projects.projects(args.all))
+    return cli_outputs.projects_output(services, services.projects.projects(args.all))
 
 
 def cmd_statuses(services: Services, args: argparse.Namespace) -> Output:
-    return cli_format.statuses_output(services, services.projects.project(args.project))
+    return cli_outputs.statuses_output(services, services.projects.project(args.project))
 
 
 def cmd_check(services: Services, args: argparse.Namespace) -> Output:
     problems = services.database.integrity_problems()
-    return cli_format.check_output(services.database.label, problems)
+    return cli_outputs.check_output(services.database.label, problems)
 
 
 # -- the parser -------------------------------------------------------------------------------
@@ -348,6 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_projects.register(command)
     cli_sync.register(command)
     cli_time.register(command, sub.choices)
+    cli_sprints.register(command, sub)
+    cli_reports.register(command)
     return parser
 
 
@@ -398,7 +399,7 @@ def _run(args: argparse.Namespace, log_path: str | None) -> int:
             try:
                 long = args.command in LONG_RUNNING
                 with services.database.long_running() if long else contextlib.nullcontext():
-                    out = after(args.handler(services, args))
+                    out = after(cli_sprints.tagged(services, args.handler(services, args)))
             finally:
                 services.close()
         if args.format == "json":

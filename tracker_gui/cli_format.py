@@ -7,23 +7,22 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from tracker_gui.domain import link_history
+from tracker_gui.domain import link_history, sprints
 from tracker_gui.domain.durations import hours_minutes as hm
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, parse_enum
 from tracker_gui.domain.history import CREATED, DELETED
-from tracker_gui.domain.models import Change, Issue, IssueDetail, IssueFilter, Project, Status
+from tracker_gui.domain.models import Change, Issue, IssueDetail, Status
 from tracker_gui.domain.people import People
 from tracker_gui.errors import NotFoundError
 from tracker_gui.services.link_keys import link_keys
 
 if TYPE_CHECKING:
     from tracker_gui.services import Services
-    from tracker_gui.services.demo import DemoReport
 
 PROG = "tracker-gui"
 
@@ -52,6 +51,10 @@ def block(text: str) -> str:
     """A multi-line field (description, comment) or a whole text output: as `line`, but tab
     and newline are kept."""
     return _BLOCK_UNSAFE.sub(_escape, text)
+
+
+class UsageError(Exception):
+    """A bad combination of arguments that argparse cannot see; exits 2 like argparse."""
 
 
 @dataclass
@@ -332,7 +335,9 @@ def history_lines(
 
     # One read for every issue the link rows name; what row-level security hides stays out.
     linked = link_keys(services, link_history.other_ids(detail.history))
-    return [(c, describe_change(c, status_name, issue_key, linked.get)) for c in detail.history]
+    said = [(c, describe_change(c, status_name, issue_key, linked.get)) for c in detail.history]
+    named = {str(s.id): s.name for s in services.sprints.sprints(detail.issue.project_key)}
+    return [(c, sprints.moved(c.old, c.new, named) if c.field == "sprint" else t) for c, t in said]
 
 
 def detail_output(services: Services, detail: IssueDetail) -> Output:
@@ -427,69 +432,3 @@ def _detail_json(
 
 
 # -- reports of the other commands ------------------------------------------------------------
-def init_output(services: Services, project: Project, created: bool, fresh: bool) -> Output:
-    where = services.database.label
-    lines = [f"created the database {where}" if fresh else f"using the database {where}"]
-    if created:
-        statuses = ", ".join(line(s.name) for s in services.projects.statuses(project.id))
-        lines.append(
-            f"created project {project.key} ({line(project.name)}) with statuses: {statuses}"
-        )
-    else:
-        count = services.issues.count(IssueFilter(project_ids=(project.id,)))
-        lines.append(
-            f"project {project.key} ({line(project.name)}) already exists ({count} issues)"
-        )
-    data = {"database": where, "created_database": fresh, "project": project.key,
-            "created_project": created}  # fmt: skip
-    return Output("\n".join(lines), data)
-
-
-def demo_output(report: DemoReport) -> Output:
-    key = report.project_key
-    span = f"{key}-{report.first_number}..{key}-{report.last_number}" if report.issues else "none"
-    text = (
-        f"added {report.issues:,} issues to {key} ({span}): {report.comments:,} comments, "
-        f"{report.links:,} links, {report.children:,} with a parent, {report.watchers:,} "
-        f"watchers, {report.changes:,} history rows in {report.seconds:.1f} s"
-    )
-    return Output(text, {**asdict(report), "last_number": report.last_number})
-
-
-def projects_output(services: Services, projects: Sequence[Project]) -> Output:
-    counts = {p.id: services.issues.count(IssueFilter(project_ids=(p.id,))) for p in projects}
-    data = [
-        {"key": p.key, "name": p.name, "description": p.description, "archived": p.archived,
-         "issues": counts[p.id]}
-        for p in projects
-    ]  # fmt: skip
-    # An archived project (listed with --all) says so after its name.
-    rows = [
-        (p.key, str(counts[p.id]), line(p.name) + ("  (archived)" if p.archived else ""))
-        for p in projects
-    ]
-    text = table(("KEY", "ISSUES", "NAME"), rows)
-    return Output(text if projects else "no projects yet (run `tracker-gui init`)", data)
-
-
-def statuses_output(services: Services, project: Project) -> Output:
-    counts = services.issues.count_by_status(IssueFilter(project_ids=(project.id,)))
-    statuses = services.projects.statuses(project.id)
-    data = [
-        {"name": s.name, "category": s.category.value, "position": s.position,
-         "wip_limit": s.wip_limit, "colour": s.colour, "issues": counts.get(s.id, 0)}
-        for s in statuses
-    ]  # fmt: skip
-    rows = [
-        (line(s.name), s.category.value, str(s.wip_limit or "-"), str(counts.get(s.id, 0)))
-        for s in statuses
-    ]
-    return Output(table(("STATUS", "CATEGORY", "WIP", "ISSUES"), rows), data)
-
-
-def check_output(label: str, problems: list[str]) -> Output:
-    data = {"database": label, "ok": not problems, "problems": problems}
-    if not problems:
-        return Output("ok", data)
-    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    return Output("\n".join(problems), data, f"{label}: {count} found")

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tracker_gui import cli_format
+from tracker_gui import cli_format, cli_outputs
 from tracker_gui.cli_format import Output
 from tracker_gui.domain.workflows import PRESETS, preset
 from tracker_gui.errors import ValidationError
@@ -22,7 +22,7 @@ def cmd_init(services: Services, args: argparse.Namespace) -> Output:
     """Without --workflow: the default project, harmless to repeat. With it: a new project only."""
     if args.workflow is None:
         project, created = services.projects.ensure_project(args.project, args.name)
-        return cli_format.init_output(services, project, created, args.fresh)
+        return cli_outputs.init_output(services, project, created, args.fresh)
     chosen = preset(args.workflow)  # an unknown word fails before anything is opened for writing
     existing = services.projects.projects(include_archived=True)
     key = args.project.strip().upper()
@@ -31,7 +31,7 @@ def cmd_init(services: Services, args: argparse.Namespace) -> Output:
             "key", f"project {key} already exists; --workflow sets up a new project only"
         )
     project = services.projects.create_project(args.project, args.name, workflow=chosen)
-    out = cli_format.init_output(services, project, True, args.fresh)
+    out = cli_outputs.init_output(services, project, True, args.fresh)
     out.data["workflow"] = chosen.word
     return out
 

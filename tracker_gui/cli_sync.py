@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 Command = Callable[..., argparse.ArgumentParser]
 After = Callable[[Output], Output]
 
-READS = frozenset({"list", "show", "projects", "statuses"})
+READS = frozenset({"list", "show", "projects", "statuses", "report"})
 WRITES = frozenset({"add", "move", "edit", "comment", "link", "watch", "archive", "log"})
-NEED_SERVER = frozenset({"delete", "import", "init", "restore", "demo", "admin"})
+NEED_SERVER = frozenset({"delete", "import", "init", "restore", "demo", "admin", "sprint", "bulk"})
 
 
 def _is_url(target: str) -> bool:

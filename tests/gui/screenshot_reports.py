@@ -3,9 +3,8 @@
 The real window on a demo database with View > Reports open, one shot per kind in light
 (reports-<kind>.png) and the burndown, cumulative flow and cycle time in dark
 (reports-<kind>-dark.png); `--suffix -1024` is added to every name. The reports come from
-`tracker_gui.app.report_sources(services)` once the composition root wires the reports
-service there, else from the hand-built samples in tests/gui/report_samples.py (`--samples` forces
-them).
+`tracker_gui.ui.reports_setup.sources_for(services)` (what the composition root wires), or
+with `--samples` from the hand-built samples in tests/gui/report_samples.py.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-ISSUES = 300
+ISSUES = 12_000  # the demo finishes about 18 issues a week then: sprints of about twenty
 DARK = ("burndown", "cfd", "cycle-time")
 
 from tests.gui.screenshots import settle  # noqa: E402  (after the path is set)
@@ -43,12 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["TRACKER_HOME"] = scratch
         os.environ.pop("TRACKER_DB", None)
         from tests.gui import report_samples
-        from tracker_gui import app as app_module
         from tracker_gui.app import make_application, visible_cards
         from tracker_gui.services import open_services
         from tracker_gui.services.demo import fill_demo
         from tracker_gui.services.report_types import KINDS, Report
-        from tracker_gui.ui import theme
+        from tracker_gui.ui import reports_setup, theme
         from tracker_gui.ui.main_window import MainWindow
         from tracker_gui.ui.panes.reports_pane import ReportsPane
         from tracker_gui.ui.reports_setup import ReportSources
@@ -59,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         theme.apply_theme(app, "light")
         services = open_services(str(Path(scratch) / "tracker.db"), create=True, actor="alice")
         fill_demo(services, issues=ISSUES, seed=1)
-        sources = None if args.samples else app_module.report_sources(services)
+        sources = None if args.samples else reports_setup.sources_for(services)
         if sources is None:
 
             def sample(kind: str, _options: object) -> Report:

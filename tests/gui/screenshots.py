@@ -32,6 +32,9 @@ SIZE = (1600, 1000)
 ISSUES = 2000
 
 
+SPRINT_GOAL = "Ship offline sync to the beta group and fix what they find"
+
+
 def settle(app: object, seconds: float = 0.3) -> None:
     """Let queued layout, paging and paint events run."""
     end = time.perf_counter() + seconds
@@ -85,6 +88,31 @@ def show_time(services: Services, window: object, issue_id: int) -> None:
     window.time.indicator.refresh()  # type: ignore[attr-defined]
 
 
+def plan_sprints(services: Services, project_key: str) -> None:
+    """An active sprint (some of it done) and the next one planned, unless the demo has some."""
+    import datetime as dt
+
+    from tracker_gui.domain.models import IssueFilter
+
+    sprints = services.sprints
+    if sprints.sprints(project_key):
+        return
+    project = services.projects.project(project_key)
+    today = dt.date.today()
+    start = today - dt.timedelta(days=today.weekday() + 7)
+    sprints.add(project_key, "Sprint 23", start, start + dt.timedelta(days=13), SPRINT_GOAL)
+    later = start + dt.timedelta(days=14)
+    sprints.add(project_key, "Sprint 24", later, later + dt.timedelta(days=13))
+    flt = IssueFilter(project_ids=(project.id,))
+    picked = services.issues.search(flt, sort="rank", limit=60)
+    finished = IssueFilter(project_ids=(project.id,), query="is:closed")
+    done = [i.id for i in services.issues.search(finished, sort="rank", limit=3)]
+    busy = [i.id for i in picked if i.id not in done][:6]
+    sprints.set_sprint(done + busy, "Sprint 23")
+    sprints.start(project_key, "Sprint 23")
+    sprints.set_sprint([i.id for i in picked if i.id not in done + busy][:3], "Sprint 24")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("outdir", type=Path)
@@ -120,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         theme.apply_theme(app, "light")
         services = open_services(str(Path(scratch) / "tracker.db"), create=True, actor="alice")
         report = fill_demo(services, issues=args.issues, seed=1)
+        plan_sprints(services, report.project_key)
         store = Store(services)
         window = MainWindow(store, Settings())
         window.resize(width, height)
@@ -144,6 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         detail_dock = window.docks["detail"]
         detail_dock.close()  # the board on its own: every column in view
         shot("board.png")
+        main = window.main_board()
+        if main is not None:  # the active sprint only, then the whole project again
+            main.header.sprint_toggle.click()
+            shot("board-sprint.png")
+            main.header.sprint_toggle.click()
 
         window.actions_.show_list.trigger()
         window.list_pane.select_issue(issue_id)
@@ -195,6 +229,13 @@ def main(argv: list[str] | None = None) -> int:
         theme.apply_theme(app, "dark")
         settle(app, 0.5)
         shot("dark.png")
+
+        window.backlog.open()  # beside the board: its sprints, and the backlog below
+        settle(app, 0.5)
+        shot("backlog-dark.png")
+        theme.apply_theme(app, "light")
+        settle(app, 0.5)
+        shot("backlog.png")
 
         window.close()
         store.close()

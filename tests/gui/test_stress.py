@@ -104,7 +104,7 @@ def test_the_board_survives_5000_outside_changes_while_dragging(
         assert board.column_header(status.id).count.text() == str(len(stored))
         total += len(stored)
     assert total == board_services.issues.count(IssueFilter(project_ids=(project,)))
-    assert board.summary.text() == f"{total} issues"
+    assert board.header.summary.text() == f"{total} issues"
     # Only conflicts with the other process may be reported, never a crash.
     assert all("someone else" in e or "changed while you were moving" in e for e in errors), errors
     elapsed = time.monotonic() - started

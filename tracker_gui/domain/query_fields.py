@@ -13,6 +13,7 @@ from tracker_gui.domain.enums import IssueType, Priority, StatusCategory, parse_
 EQUAL = (":", "=")
 ORDERED = (":", "=", ">", ">=", "<", "<=")
 ME, NONE = "me", "none"
+CURRENT = "current"
 IS_VALUES = ("open", "closed", "archived")
 HAS_VALUES = ("due", "assignee", "parent", "label", "estimate", "description")
 DATE_WORDS = ("today", "overdue", "week")
@@ -79,6 +80,8 @@ FIELDS: dict[str, FieldSpec] = {
     "project": FieldSpec("project"),
     "reporter": FieldSpec("user", words=(ME,)),
     "sort": FieldSpec("sort", many=False, words=SORT_KEYS),
+    # A sprint's name; `current`: the active sprint of each issue's project; `none`: backlog.
+    "sprint": FieldSpec("sprint", words=(CURRENT, NONE)),
     "status": FieldSpec("name", words=tuple(c.value for c in StatusCategory)),
     "type": FieldSpec("type", words=tuple(t.value for t in IssueType)),
     "updated": FieldSpec("date", ORDERED, many=False, words=("today", "-7d", "-30d")),
@@ -153,6 +156,8 @@ def parse_value(field: str, raw: str) -> Any:
         return _choice(raw, SORT_KEYS, "sort order")
     if kind == "project":
         return raw.upper()
+    if kind == "sprint":
+        return raw.lower() if raw.lower() in (CURRENT, NONE) else raw
     if kind == "user" and raw.lower() in (ME, NONE):
         if raw.lower() == NONE and field != "assignee":
             raise ValueError(f"{field}:none is not supported (use -has:{field} or assignee:none)")

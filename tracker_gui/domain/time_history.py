@@ -1,5 +1,6 @@
-"""History lines for time tracking's Change rows (`logged`, `remaining`), for the activity
-pane (`key` given: "logged 1h30m on TRK-4") and an issue's own history (no key)."""
+"""History lines for time tracking's Change rows (`logged`, `remaining`): an issue's own
+history says them without its key ("logged 1h30m"); the activity pane names the issue, in the
+same words ("logged 1h30m on TRK-4", ui/models/activity_model.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ def describe(field: str, old: str | None, new: str | None, key: str | None = Non
     if field == "logged":
         if new is not None:
             return f"logged {hours_minutes(new)}" + (f" on {key}" if key else "")
-        return f"removed {hours_minutes(old)} logged" + (f" on {key}" if key else "")
-    of = f" of {key}" if key else ""
+        return f"removed {hours_minutes(old)} of logged time" + (f" from {key}" if key else "")
+    on = f" on {key}" if key else ""
     if new is None:
-        return f"cleared the remaining time{of}"
-    return f"set the remaining time{of} to {hours_minutes(new)}"
+        return f"cleared the time remaining{on}"
+    return f"set the time remaining{on} to {hours_minutes(new)}"

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from tracker_gui.domain.durations import WorkCalendar
 from tracker_gui.domain.models import Project
+from tracker_gui.domain.sprints import Sprint
 from tracker_gui.interchange.json_refs import RefsOut
 from tracker_gui.interchange.json_text import Streamed, materialise, write_streamed
 from tracker_gui.interchange.output import Guarded, output_errors
@@ -30,7 +31,8 @@ from tracker_gui.services.worklogs import WorklogService
 
 FORMAT = "tracker-gui"
 # 2: link history rows name the other issue by uid (version 1 files still read)
-# 3: work logs ("worklogs"), an issue's "remaining_minutes", a project's work calendar
+# 3: work logs ("worklogs"), an issue's "remaining_minutes", a project's work calendar;
+#    sprints (a top-level list; an issue's `sprint` names one); versions 1 and 2 still read
 VERSION = 3
 
 
@@ -53,15 +55,20 @@ class _Document:
         self.done = 0
         self.total = 0
         self.refs = RefsOut({}, {})
+        self.sprint_of: dict[int, str] = {}  # issue id -> its sprint's name
 
     def tree(self) -> dict[str, Any]:
         reads = self.reads
         projects = reads.projects()
         statuses = {p.id: reads.statuses(p.id) for p in projects}
+        sprints = reads.sprints()
         self.refs = RefsOut(
             {s.id: (s.project_id, s.name) for group in statuses.values() for s in group},
             reads.issue_uids(),
+            {s.id: (s.project_id, s.name) for s in sprints},
         )
+        named = {s.id: s.name for s in sprints}
+        self.sprint_of = {i: named[s] for i, s in reads.issue_sprints().items() if s in named}
         self.total = len(self.refs.issues) + reads.change_total()
         users = reads.users()
         self.counts["users"], self.counts["projects"] = len(users), len(projects)
@@ -74,6 +81,7 @@ class _Document:
                 for u in users
             ],
             "projects": Streamed((self._project(p, statuses[p.id]) for p in projects), nested=True),
+            "sprints": [_sprint(keys[s.project_id], s) for s in sprints if s.project_id in keys],
             "saved_filters": sorted(
                 (
                     {"owner": f.owner, "name": f.name, "query": f.query}
@@ -183,6 +191,7 @@ class _Document:
                 {"kind": kind.value, "target": refs.issue(target)} for kind, target in bundle.links
             ],
             "attachments": attachments,
+            "sprint": self.sprint_of.get(issue.id),
         }
 
     def _worklogs(self) -> Iterator[dict[str, Any]]:
@@ -209,6 +218,22 @@ class _Document:
                     "new": refs.value(c.project_id, c.issue_id is not None, c.field, c.new),
                 }
                 self._tick()
+
+
+def _sprint(project: str, sprint: Sprint) -> dict[str, Any]:
+    return {
+        "project": project,
+        "name": sprint.name,
+        "start": when(sprint.start),
+        "end": when(sprint.end),
+        "goal": sprint.goal,
+        "state": sprint.state.value,
+        "scope_start": sprint.scope_start,
+        "scope_close": sprint.scope_close,
+        "done_close": sprint.done_close,
+        "started_at": when(sprint.started_at),
+        "closed_at": when(sprint.closed_at),
+    }
 
 
 def build(

@@ -24,7 +24,7 @@ from tracker_gui.domain.durations import (
 )
 from tracker_gui.domain.enums import IssueType, LinkKind, Priority, StatusCategory, parse_enum
 from tracker_gui.errors import ValidationError
-from tracker_gui.interchange import apply, json_apply
+from tracker_gui.interchange import apply, json_apply, json_sprints
 from tracker_gui.interchange.json_export import FORMAT, VERSION
 from tracker_gui.interchange.json_refs import ref_problem
 from tracker_gui.interchange.report import BadFile, Cancelled, ImportReport, Progress, Ticker
@@ -83,6 +83,7 @@ class Checker:
         self.rename_projects = rename_projects
         self.usernames: set[str] = set()
         self.uids: dict[str, str] = {}  # uid -> where it is defined
+        self.sprint_names: set[tuple[str, str]] = set()  # (project key, sprint name)
 
     def rule(self, where: str, check: Callable[..., object], *args: Any) -> None:
         """Run one field rule; its ValidationError or ValueError becomes an error at `where`."""
@@ -126,11 +127,12 @@ class Checker:
             for issue_where, issue in objects(project, "issues", where):
                 self.issue_refs(issue_where, issue)
         self.parents(projects)
+        sprints = json_sprints.check(self, doc, projects)
         filters = [self.saved_filter(where, f) for where, f in objects(doc, "saved_filters", "")]
         history = [self.change(where, c, statuses) for where, c in objects(doc, "history", "")]
         worklogs = [self.worklog(where, w) for where, w in objects(doc, "worklogs", "")]
         replaces = self.against_database(users, projects)
-        self.rename(projects, history)
+        self.rename(projects, [*history, *sprints])
         for name in ("projects", "users"):
             self.report.created[name] += len(users if name == "users" else projects)
         issues = [i for p in projects for i in p["issues"]]
@@ -138,6 +140,7 @@ class Checker:
         for part in ("comments", "links", "attachments", "watchers"):
             self.report.created[part] += sum(len(i[part]) for i in issues)
         self.report.created["saved filters"] += len(filters)
+        self.report.created["sprints"] += len(sprints)
         if history and self.services.database.server_managed:
             # Its triggers write the history there (who restored what, and when); no login
             # may write the Change log itself. Said, not dropped silently.
@@ -149,7 +152,9 @@ class Checker:
             history = []
         self.report.created["history rows"] += len(history)
         self.report.created["work logs"] += len(worklogs)
-        return json_apply.Checked(users, projects, filters, history, replaces, worklogs)
+        return json_apply.Checked(
+            users, projects, filters, history, replaces, worklogs=worklogs, sprints=sprints
+        )
 
     def users(self, doc: Doc) -> list[Doc]:
         out = []
@@ -385,6 +390,12 @@ class Checker:
                 self.text(f"{where}.{side}", value)
             elif problem := ref_problem(value, statuses.get(project, set()), set(self.uids)):
                 self.report.error(f"{where}.{side}", problem)
+            elif (
+                isinstance(value, dict)
+                and "sprint" in value
+                and ((project, value["sprint"]) not in self.sprint_names)
+            ):
+                self.report.error(f"{where}.{side}", f"no sprint {value['sprint']!r} in the file")
         return item
 
     def against_database(self, users: list[Doc], projects: list[Doc]) -> int | None:
@@ -424,7 +435,8 @@ class Checker:
         return unused.id if unused is not None else None
 
     def rename(self, projects: list[Doc], history: list[Doc]) -> None:
-        """Give each clashing project its new key, in the projects and in their history."""
+        """Give each clashing project its new key, in the projects and in what names them
+        (history rows, sprints)."""
         if not self.rename_projects or not self.report.clashes:
             return
         renamed = self.report.clashes

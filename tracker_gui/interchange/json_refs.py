@@ -15,10 +15,17 @@ TRANSITIONS = "transitions"
 class RefsOut:
     """Export: status ids -> names, issue ids -> uids; ids that no longer resolve are numbered."""
 
-    def __init__(self, statuses: dict[int, tuple[int, str]], issues: dict[int, str]) -> None:
+    def __init__(
+        self,
+        statuses: dict[int, tuple[int, str]],
+        issues: dict[int, str],
+        sprints: dict[int, tuple[int, str]] | None = None,
+    ) -> None:
         self.statuses = statuses  # id -> (project id, name)
         self.issues = issues  # id -> uid
+        self.sprints = sprints or {}  # id -> (project id, name)
         self._gone_status: dict[int, int] = {}
+        self._gone_sprint: dict[int, int] = {}
         self._gone_issue: dict[int, int] = {}
 
     def issue(self, issue_id: int | None) -> Any:
@@ -52,6 +59,15 @@ class RefsOut:
             return self._status_text(project_id, text)
         if has_issue and field == "parent":
             return self._issue_text(text)
+        if has_issue and field == "sprint" and text.lstrip("-").isdigit():
+            owner, name = self.sprints.get(int(text), (None, ""))
+            if owner == project_id:
+                return {"sprint": name}
+            return {
+                "deleted_sprint": self._gone_sprint.setdefault(
+                    int(text), len(self._gone_sprint) + 1
+                )
+            }
         if has_issue and field in link_history.LINK_FIELDS:
             # "blocks #42": the id becomes the other issue's uid, re-mapped on import. One not
             # in the file (gone, or in a project the exporter cannot read) is numbered instead.
@@ -86,9 +102,15 @@ class RefsOut:
 class RefsIn:
     """Import: names and uids back to the ids the target database gave them."""
 
-    def __init__(self, statuses: dict[tuple[str, str], int], issues: dict[str, int]) -> None:
+    def __init__(
+        self,
+        statuses: dict[tuple[str, str], int],
+        issues: dict[str, int],
+        sprints: dict[tuple[str, str], int] | None = None,
+    ) -> None:
         self.statuses = statuses  # (project key, status name) -> id
         self.issues = issues  # uid -> id
+        self.sprints = sprints or {}  # (project key, sprint name) -> id
 
     def issue(self, ref: Any) -> int | None:
         if ref is None:
@@ -106,6 +128,10 @@ class RefsIn:
             return str(-int(ref["deleted_status"]))
         if "issue" in ref:
             return str(self.issues[ref["issue"]])
+        if "sprint" in ref:
+            return str(self.sprints[(project, ref["sprint"])])
+        if "deleted_sprint" in ref:
+            return str(-int(ref["deleted_sprint"]))
         return str(-int(ref["deleted_issue"]))
 
     def value(self, project: str, value: Any) -> str | None:
@@ -155,13 +181,15 @@ def ref_problem(value: Any, statuses: set[str], uids: set[str]) -> str | None:
         if not (isinstance(target, dict) and set(target) <= {"issue", "deleted_issue"}):
             return "a link must name an issue or a deleted issue"
         return ref_problem(target, statuses, uids)
+    if kind == "sprint":  # which sprints the file holds is checked by the caller
+        return None if isinstance(inner, str) else "sprint must be text"
     if kind in ("status", "issue") and not isinstance(inner, str):
         return f"{kind} must be text"
     if kind == "status":
         return None if inner in statuses else f"no status {inner!r} in the project"
     if kind == "issue":
         return None if inner in uids else f"no issue with uid {inner!r} in the file"
-    if kind in ("deleted_status", "deleted_issue"):
+    if kind in ("deleted_status", "deleted_issue", "deleted_sprint"):
         ok = isinstance(inner, int) and not isinstance(inner, bool) and inner > 0
         return None if ok else f"{kind} must be a positive whole number"
     return f"unknown reference {kind!r}"

@@ -10,6 +10,7 @@ from tracker_gui.services.bus import EventBus
 from tracker_gui.services.feed import FeedService
 from tracker_gui.services.issues import IssueService
 from tracker_gui.services.projects import ProjectService
+from tracker_gui.services.sprints import SprintService
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database, open_database
 
@@ -24,6 +25,7 @@ class Services:
     issues: IssueService
     feed: FeedService
     backups: BackupService
+    sprints: SprintService
 
     @property
     def actor(self) -> str:
@@ -48,6 +50,7 @@ def connect(database: Database, actor: str | None = None) -> Services:
         issues=IssueService(database, catalog, repo, bus, who),
         feed=FeedService(database, catalog),
         backups=BackupService(database),
+        sprints=SprintService(database, catalog, repo, bus, who),
     )
 
 

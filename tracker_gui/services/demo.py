@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import time
 import uuid
@@ -14,7 +15,7 @@ from tracker_gui.domain import history
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Issue, Status
 from tracker_gui.errors import ValidationError
-from tracker_gui.services import demo_time
+from tracker_gui.services import demo_sprints, demo_time
 from tracker_gui.services.bulk_writer import BulkWriter, issue_row, ranks_after
 from tracker_gui.services.demo_plan import (
     DEMO_NAME,
@@ -26,6 +27,7 @@ from tracker_gui.services.demo_plan import (
     final_status,
     plan_issues,
 )
+from tracker_gui.storage.sprints_repo import SprintRepo
 from tracker_gui.storage.worklog_repo import WorklogRepo
 
 if TYPE_CHECKING:
@@ -51,6 +53,7 @@ class DemoReport:
     changes: int
     seconds: float
     worklogs: int = 0
+    sprints: int = 0
 
     @property
     def last_number(self) -> int:
@@ -92,6 +95,7 @@ def fill_demo(
         plans = plan_issues(rng, issues, first, statuses, now)
         writer = _Writer(bulk, project.id, project.key, [u.id for u in users], progress)
         writer.logs = demo_time.plan_logs(plans, seed, now)
+        writer.sprints = _sprints(services, project.id, plans, seed, now)
         writer.write(plans, statuses, [lab.name for lab in labels], [lab.id for lab in labels])
         summary = bulk.note(project.id, "demo", f"{issues} issues")
     services.bus.publish(summary)
@@ -111,7 +115,27 @@ def fill_demo(
         changes=changes,
         seconds=time.perf_counter() - started,
         worklogs=len(writer.logs),
+        sprints=len(writer.sprints[1]) if writer.sprints else 0,
     )
+
+
+def _sprints(
+    services: Services, project_id: int, plans: list[DemoPlan], seed: int, now: dt.datetime
+) -> tuple[demo_sprints.SprintPlan, list[int]] | None:
+    """Plan the demo's sprints and store them (not on a project that has sprints already:
+    a second run only adds issues)."""
+    repo = SprintRepo(services.database)
+    if not plans or repo.sprints(project_id):
+        return None
+    plan = demo_sprints.plan_sprints(plans, seed, now)
+    keep = ("name", "start", "end", "goal", "state", "started_at", "closed_at",
+            "scope_start", "scope_close", "done_close")  # fmt: skip
+    ids = []
+    for sprint in plan.sprints:
+        values = {k: getattr(sprint, k) for k in keep}
+        values["start_date"], values["end_date"] = values.pop("start"), values.pop("end")
+        ids.append(repo.restore(project_id, values))
+    return plan, ids
 
 
 class _Writer:
@@ -134,6 +158,8 @@ class _Writer:
         self.changes = 0
         self.ids: dict[int, int] = {}
         self.logs: list[demo_time.PlannedLog] = []  # time spent (demo_time), set before write
+        # (plan, stored sprint ids) from demo_sprints, set before write; None: no sprints.
+        self.sprints: tuple[demo_sprints.SprintPlan, list[int]] | None = None
 
     def write(
         self,
@@ -228,7 +254,12 @@ class _Writer:
             archived=p.archived_at is not None,
         )
         assignee = self.user_ids[p.assignee] if p.assignee is not None else None
-        return issue_row(issue, self.user_ids[p.reporter], assignee)
+        row = issue_row(issue, self.user_ids[p.reporter], assignee)
+        if self.sprints is not None:
+            plan, ids = self.sprints
+            index = plan.now_in.get(p.number)
+            row["sprint"] = None if index is None else ids[index]
+        return row
 
     def _history(
         self, plans: list[DemoPlan], initial: Status, ranks: dict[int, str], label_names: list[str]
@@ -237,7 +268,9 @@ class _Writer:
 
         Watchers get no rows: 50,000 "started watching" entries would only bury the moves.
         """
-        rows: list[tuple[int, int | None, str, str, str | None, str | None, dt.datetime]] = []
+        rows: list[
+            tuple[int, int | None, str, str, str | None, str | None, dt.datetime, str | None]
+        ] = []
         pid, names = self.project_id, self.names
         for p in plans:
             issue_id = self.ids[p.number]
@@ -265,31 +298,41 @@ class _Writer:
             )
             created = history.snapshot(snapshot)
             rows.append(
-                (pid, issue_id, names[p.reporter], history.CREATED, None, created, p.created)
+                (pid, issue_id, names[p.reporter], history.CREATED, None, created, p.created, None)
             )
             previous = initial.id
             for status, at, who in p.path:
                 rows.append(
-                    (pid, issue_id, names[who], "status", str(previous), str(status.id), at)
+                    (pid, issue_id, names[who], "status", str(previous), str(status.id), at, None)
                 )
                 previous = status.id
             for author, at, body in p.comments:
-                rows.append((pid, issue_id, names[author], "comment", None, body[:200], at))
+                rows.append((pid, issue_id, names[author], "comment", None, body[:200], at, None))
             for kind, other in p.links:
                 text = f"{kind.value} {self.key}-{other}"
-                rows.append((pid, issue_id, names[p.reporter], "link", None, text, p.created))
+                rows.append((pid, issue_id, names[p.reporter], "link", None, text, p.created, None))
             if p.archived_at is not None:
                 closer = names[p.assignee if p.assignee is not None else p.reporter]
-                rows.append((pid, issue_id, closer, "archived", "false", "true", p.archived_at))
+                rows.append(
+                    (pid, issue_id, closer, "archived", "false", "true", p.archived_at, None)
+                )
         for w in self.logs:
             rows.append(
-                (pid, self.ids[w.number], names[w.user], "logged", None, str(w.minutes), w.at)
-            )
+                (pid, self.ids[w.number], names[w.user], "logged", None, str(w.minutes), w.at,
+                 None)
+            )  # fmt: skip
+        if self.sprints is not None:
+            plan, ids = self.sprints
+            lead = names[demo_sprints.LEAD]
+            rows += demo_sprints.history(plan, ids, self.ids, pid, lead)
         # Ids then follow time, so "the newest changes" are the ones with the highest ids.
+        # A sprint's close and the moves it carried share a change set (the reports read
+        # them as one action): consecutive rows of one set are flushed together.
         rows.sort(key=lambda r: r[6])
-        for row in rows:
-            self.bulk.change(*row)
-        self.bulk.flush()
+        for change_set, run in itertools.groupby(rows, key=lambda r: r[7]):
+            for row in run:
+                self.bulk.change(*row[:7])
+            self.bulk.flush(change_set)
         self.changes = len(rows)
 
 

@@ -259,10 +259,15 @@ def _plan_flow(
         stops = [] if len(todo) == 1 or rng.random() < 0.8 else [rng.choice(todo[1:])]
     when = p.created
     for status in stops:
-        when = min(now, when + dt.timedelta(hours=rng.uniform(1, 24 * 20)))
+        when += dt.timedelta(hours=rng.uniform(1, 24 * 20))
+        # A move still to come is not made (rather than made "now": a pile of issues all
+        # done at the same instant stood out on the cycle-time and burndown charts).
+        if when >= now:
+            break
         who = p.assignee if p.assignee is not None else p.reporter
         p.path.append((status, when, who))
-    done_long_ago = stops and stops[-1].category == StatusCategory.DONE
+    when = p.path[-1][1] if p.path else p.created
+    done_long_ago = p.path and p.path[-1][0].category == StatusCategory.DONE
     if done_long_ago and rng.random() < 0.25 and (now - when).days > 120:
         p.archived_at = when + dt.timedelta(days=rng.randrange(30, 90))
 

@@ -21,10 +21,12 @@ from tracker_gui.domain.models import (
     Transition,
     User,
 )
+from tracker_gui.domain.sprints import Sprint
 from tracker_gui.storage.catalog_repo import CatalogRepo
 from tracker_gui.storage.database import Database
 from tracker_gui.storage.export_rows import ExportRows, Span
 from tracker_gui.storage.issues_repo import IssueRepo
+from tracker_gui.storage.sprints_repo import SprintRepo
 
 if TYPE_CHECKING:
     from tracker_gui.services import Services
@@ -87,6 +89,13 @@ class ExportReads:
 
     def saved_filters(self, owner_id: int) -> list[SavedFilter]:
         return self.catalog.saved_filters(owner_id)
+
+    def sprints(self) -> list[Sprint]:
+        return SprintRepo(self.db).every()
+
+    def issue_sprints(self) -> dict[int, int]:
+        """issue id -> its sprint's id, for the issues in one."""
+        return SprintRepo(self.db).planned_issues()
 
     def issue_uids(self) -> dict[int, str]:
         return self.rows.issue_uids()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker_gui.domain import history
 from tracker_gui.domain.models import Comment, Issue
+from tracker_gui.storage.sprints_repo import SprintRepo
 
 if TYPE_CHECKING:
     from tracker_gui.services.issues import IssueService
@@ -25,6 +26,7 @@ LOGGED_AS = {
     "labels": ("labels", "created"),
     "parent": ("parent", "created"),
     "status": ("status", "created"),
+    "sprint": ("sprint", "created"),  # by name here; the log holds the sprint id
 }
 
 
@@ -53,7 +55,7 @@ def same(field: str, a: Any, b: Any) -> bool:
     """Equal as the Change log would record them (labels in any order, enums by name)."""
     if field == "labels":
         return sorted(n.casefold() for n in a or ()) == sorted(n.casefold() for n in b or ())
-    if field in ("title", "assignee", "parent"):
+    if field in ("title", "assignee", "parent", "sprint"):
         a, b = (a or "").strip() or None, (b or "").strip() or None
         if field == "parent":
             return (a or "").upper() == (b or "").upper()
@@ -72,6 +74,8 @@ def field_state(issues: IssueService, issue_id: int, field: str) -> FieldState |
         value = issues.keys_for([issue.parent_id]).get(issue.parent_id) if issue.parent_id else None
     elif field == "status":
         value = issue.status_id
+    elif field == "sprint":
+        value = SprintRepo(issues.db).name_of(issue_id)
     else:
         value = getattr(issue, field)
     last = issues.repo.last_change(issue_id, LOGGED_AS[field])

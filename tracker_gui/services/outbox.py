@@ -17,7 +17,7 @@ from typing import Any
 from tracker_gui.domain.enums import LinkKind
 from tracker_gui.domain.models import Comment, Issue, IssueFilter, MoveTo, NewIssue
 from tracker_gui.errors import NotFoundError, UserError
-from tracker_gui.services import Services
+from tracker_gui.services import Services, sprints_offline
 from tracker_gui.services.issues import IssueService
 from tracker_gui.services.sync_values import changed, values
 from tracker_gui.storage.replica import outbox
@@ -208,4 +208,5 @@ def queued(
         local.database, local.issues.catalog, local.issues.repo, local.bus, local.actor
     )
     issues.online, issues.settle = online, settle
-    return dataclasses.replace(local, issues=issues)
+    sprints = sprints_offline.offline(local, online, settle)
+    return dataclasses.replace(local, issues=issues, sprints=sprints)

@@ -31,7 +31,8 @@ class Refs(Protocol):
 
 
 # (project key, status name) -> id and uid -> id, to the Refs that history is read through.
-RefsFor = Callable[[dict[tuple[str, str], int], dict[str, int]], Refs]
+# The third map: (project key, sprint name) -> id (history rows name sprints since version 3).
+RefsFor = Callable[[dict[tuple[str, str], int], dict[str, int], dict[tuple[str, str], int]], Refs]
 
 
 @dataclass
@@ -44,6 +45,7 @@ class RestorePlan:
     history: list[Doc]
     replaces: int | None = None  # an untouched default project the backup's projects replace
     worklogs: list[Doc] = field(default_factory=list)  # version 3
+    sprints: list[Doc] = field(default_factory=list)  # version 3: each names its project
 
 
 def time(text: str | None) -> dt.datetime | None:
@@ -165,6 +167,7 @@ def write(
             for lab in doc.get("labels", []):
                 made = catalog.insert_label(project.id, lab["name"], lab.get("colour", ""))
                 labels[(key, lab["name"])] = made.id
+        sprints = _sprints(services, checked.sprints, projects)
         issues: dict[str, int] = {}
         total = sum(len(p["issues"]) for p in checked.projects)
         done = 0
@@ -176,7 +179,9 @@ def write(
                         parent = issues[i["parent"]] if i.get("parent") else None
                         issue = _issue(i, projects[key], statuses[(key, i["status"])], parent)
                         assignee = users[issue.assignee] if issue.assignee else None
-                        rows.append(issue_row(issue, users[issue.reporter], assignee))
+                        row = issue_row(issue, users[issue.reporter], assignee)
+                        row["sprint"] = sprints.get((key, i.get("sprint") or ""))
+                        rows.append(row)
                     bulk.insert_issues(rows)
                     done += len(rows)
                     ticker(done, total * 2)
@@ -213,7 +218,7 @@ def write(
         for f in checked.saved_filters:
             catalog.insert_saved_filter(users[f["owner"]], f["name"], f["query"])
         _time(services, checked, projects, issues, users)
-        _history(bulk, checked.history, refs_for(statuses, issues), projects)
+        _history(bulk, checked.history, refs_for(statuses, issues, sprints), projects)
         ticker(total * 2, total * 2, force=True)  # a late cancel still rolls back
     bulk.publish()
     return list(projects)
@@ -242,6 +247,31 @@ def _time(
         for w in checked.worklogs
     ]  # fmt: skip
     logs.insert_many(rows)
+
+
+def _sprints(
+    services: Services, items: list[Doc], projects: dict[str, Project]
+) -> dict[tuple[str, str], int]:
+    """The backup's sprints as they were (state, figures, times): (key, name) -> id."""
+    made: dict[tuple[str, str], int] = {}
+    for item in items:
+        key = item["project"]
+        made[(key, item["name"])] = services.sprints.rows.restore(
+            projects[key].id,
+            {
+                "name": item["name"],
+                "start_date": dt.date.fromisoformat(item["start"]),
+                "end_date": dt.date.fromisoformat(item["end"]),
+                "goal": item.get("goal", ""),
+                "state": item.get("state", "planned"),
+                "scope_start": item.get("scope_start"),
+                "scope_close": item.get("scope_close"),
+                "done_close": item.get("done_close"),
+                "started_at": time(item.get("started_at")),
+                "closed_at": time(item.get("closed_at")),
+            },
+        )
+    return made
 
 
 def untouched_default(services: Services) -> Project | None:

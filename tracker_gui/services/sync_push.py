@@ -221,6 +221,9 @@ def _fields(srv: Services, op: Op, issue: Issue, maps: _Maps) -> Outcome:
         current = issues.transition(current.id, current.version, str(wanted["status"]))
     elif "rank" in wanted:
         current = issues.move(current.id, current.version, exact_rank=str(wanted["rank"]))
+    if "sprint" in wanted:  # the server finds the sprint by name, in the issue's project
+        srv.sprints.set_sprint([current.id], wanted["sprint"])
+        current = issues.get(current.id)
     if "archived" in wanted:
         current = issues.archive(current.id, current.version, bool(wanted["archived"]))
     return out
@@ -252,6 +255,8 @@ def _create(srv: Services, op: Op, maps: _Maps) -> Outcome:
         estimate=b.get("estimate"), watchers=tuple(b.get("watchers") or ()),
     )  # fmt: skip
     made = srv.issues.create(new)
+    if b.get("sprint"):  # made offline straight into a sprint
+        made = srv.sprints.set_sprint([made.id], str(b["sprint"]))[0]
     # Its own provisional key in its description: known only now that it has a number.
     own = outbox.rewrite(made.description, {str(b.get("provisional")): made.key})
     if own != made.description:

@@ -57,5 +57,7 @@ def _write(local: Services, key: str, field: str, wanted: Any) -> None:
         issues.edit(issue.id, issue.version, {field: edit_argument(issues, field, wanted)})
     elif field == "parent":
         issues.edit(issue.id, issue.version, {"parent": wanted})
+    elif field == "sprint":  # queued again by the copy's sprint service
+        local.sprints.set_sprint([issue.id], None if wanted is None else str(wanted))
     else:
         raise ValidationError("field", f"cannot resolve a conflict on {field!r}")

@@ -8,11 +8,12 @@ from typing import Any
 
 from tracker_gui.domain.models import Issue
 from tracker_gui.services.issues import IssueService
+from tracker_gui.storage.sprints_repo import SprintRepo
 
 # The fields a queued edit compares one by one (three-way); labels merge per element.
 FIELDS = (
     "title", "description", "type", "priority", "assignee", "due", "estimate", "parent",
-    "status", "rank", "archived",
+    "status", "rank", "archived", "sprint",
 )  # fmt: skip
 
 
@@ -32,6 +33,7 @@ def values(service: IssueService, issue: Issue) -> dict[str, Any]:
         "status": status.name,
         "rank": issue.rank,
         "archived": issue.archived,
+        "sprint": SprintRepo(service.db).name_of(issue.id),  # by name, as `show` gives it
     }
 
 

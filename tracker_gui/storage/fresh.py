@@ -12,6 +12,7 @@ from tracker_gui.storage.tables import (
     IssueRow,
     LabelRow,
     ProjectRow,
+    SprintRow,
     StatusRow,
     TransitionRow,
 )
@@ -26,8 +27,8 @@ def untouched_only_project(
     """The database's only project, when nobody has used it since it was made.
 
     Untouched: its statuses are `workflow` ((name, category) in order) with no WIP limit, no
-    transitions, no labels, no issues (archived or deleted: a deleted one leaves history), and
-    no history but the row that made it. Anything else is someone's data: None.
+    transitions, no labels, no sprints, no issues (archived or deleted: a deleted one leaves
+    history), and no history but the row that made it. Anything else is someone's data: None.
     """
     with database.reading():
         rows = list(ProjectRow.select().limit(2))
@@ -42,7 +43,7 @@ def untouched_only_project(
         ]
         if statuses != [(name, category, None) for name, category in workflow]:
             return None
-        for table in (IssueRow, LabelRow, TransitionRow):
+        for table in (IssueRow, LabelRow, TransitionRow, SprintRow):  # a sprint: planned work
             if table.select().where(table.project == row.id).exists():
                 return None
         fields = [

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from tracker_gui.domain.cards import Card
 from tracker_gui.domain.enums import IssueType, Priority, stored
+from tracker_gui.domain.models import Issue
 from tracker_gui.storage import convert
 
 # What an INSERT or UPDATE of an issue hands back: the columns the database may decide.
@@ -39,6 +40,17 @@ MOVING_POSTGRES = ONE_ISSUE_POSTGRES.replace(
     ' FROM "issue" AS i ', _LAST_RANK.replace("?", "%s")[: -len(' FROM "issue" AS i ')] + _TOKEN
     + ' FROM "issue" AS i ', 1
 )  # fmt: skip
+
+
+def moving(
+    found: Sequence[Any] | None, *, with_token: bool
+) -> tuple[Issue | None, str | None, int | None]:
+    """get_moving's answer from its row: the issue, the column's last rank, the token."""
+    if found is None:
+        return None, None, None
+    token = int(found[-1] or 0) if with_token else None
+    row = found[:-1] if with_token else found
+    return convert.issue(row[:-2], label_names(row[-2])), row[-1], token
 
 
 class Written(NamedTuple):

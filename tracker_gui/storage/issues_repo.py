@@ -136,22 +136,11 @@ class IssueRepo(IssueRanksRepo, IssueExtrasRepo):
         """The issue (as get()), the last rank in `status_id` and, on PostgreSQL, the
         workflow's token (catalog_cache), in one statement: a status change reads them all
         before its transaction."""
+        sqlite = self.db.is_sqlite
+        sql = issue_rows.MOVING_SQLITE if sqlite else issue_rows.MOVING_POSTGRES
         with self.db.reading():
-            if self.db.is_sqlite:
-                found = self.db.peewee.execute_sql(
-                    issue_rows.MOVING_SQLITE, [status_id, issue_id]
-                ).fetchone()
-                token = None
-            else:
-                found = self.db.peewee.execute_sql(
-                    issue_rows.MOVING_POSTGRES, [status_id, issue_id]
-                ).fetchone()
-                token = int(found[-1] or 0) if found is not None else None
-                found = found[:-1] if found is not None else None
-            if found is None:
-                return None, None, None
-            issue = convert.issue(found[:-2], issue_rows.label_names(found[-2]))
-            return issue, found[-1], token
+            found = self.db.peewee.execute_sql(sql, [status_id, issue_id]).fetchone()
+            return issue_rows.moving(found, with_token=not sqlite)
 
     def find_by_key(self, project_key: str, number: int) -> Issue | None:
         with self.db.reading():

@@ -10,7 +10,7 @@ from peewee import JOIN, SQL, Expression, Table, fn
 
 from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.query import And, Field, Node, Not, Or, Query, QueryContext, Text
-from tracker_gui.domain.query_fields import ME, NONE, DateValue, IssueKey
+from tracker_gui.domain.query_fields import CURRENT, ME, NONE, DateValue, IssueKey
 from tracker_gui.storage import time_sql
 from tracker_gui.storage.tables import (
     IssueLabelRow,
@@ -18,6 +18,7 @@ from tracker_gui.storage.tables import (
     LabelRow,
     LinkRow,
     ProjectRow,
+    SprintRow,
     StatusRow,
     UserRow,
     WatcherRow,
@@ -198,6 +199,8 @@ class Compiler:
                 (LinkRow.kind == "blocks") & LinkRow.target.in_(_issue_ids(list(values)))
             )
             return IssueRow.id.in_(blocking)
+        if name == "sprint":
+            return self.sprint(values)
         if name == "due":
             return self.due(op, values[0])
         if name in ("created", "updated"):
@@ -212,6 +215,20 @@ class Compiler:
             spent = time_sql.logged() if name == "logged" else time_sql.remaining()
             return getattr(spent, _ORDER_OPS.get(op, "__eq__"))(time_sql.minutes_of(values[0]))
         raise AssertionError(f"no compiler for {name}")  # the parser knows no other field
+
+    def sprint(self, values: tuple[Any, ...]) -> Any:
+        """A name (any case), `current` (an issue joins only its own project's sprints, and a
+        project has one active at most: any active sprint is its project's) or `none`."""
+        parts = [IssueRow.sprint.is_null()] if NONE in values else []
+        chosen = [SprintRow.state == "active"] if CURRENT in values else []
+        names = [str(v).lower() for v in values if v not in (NONE, CURRENT)]
+        if names:
+            chosen.append(fn.lower(SprintRow.name).in_(names))
+        if chosen:
+            ids = SprintRow.select(SprintRow.id).where(_combine(chosen, either=True))
+            # Not NULL first, as `parent:`: `-sprint:x` then keeps the backlog's issues.
+            parts.append(IssueRow.sprint.is_null(False) & IssueRow.sprint.in_(ids))
+        return _combine(parts, either=True)
 
     def due(self, op: str, value: DateValue) -> Any:
         today = self.ctx.today

@@ -132,6 +132,28 @@ class TransitionRow(Base):
         indexes = ((("project", "from_status", "to_status"), True),)
 
 
+class SprintRow(Base):
+    """A sprint (cycle) of a project (version 12): planned, active (one per project), closed."""
+
+    id = AutoField()
+    project = ForeignKeyField(ProjectRow, on_delete="CASCADE")
+    name = CharField(max_length=60)
+    start_date = DateField()
+    end_date = DateField()
+    goal = TextField(default="")
+    state = CharField(max_length=8, default="planned")
+    scope_start = IntegerField(null=True)
+    scope_close = IntegerField(null=True)
+    done_close = IntegerField(null=True)
+    started_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    project_id: int
+
+    class Meta:
+        table_name = "sprint"
+
+
 class IssueRow(Base):
     id = AutoField()
     uid = CharField(max_length=36, unique=True)
@@ -153,6 +175,7 @@ class IssueRow(Base):
     resolved_at = Timestamp(null=True)
     version = IntegerField(default=1)
     archived = BooleanField(default=False)
+    sprint = ForeignKeyField(SprintRow, null=True, on_delete="SET NULL")  # version 12
     # Set by hand (version 13); NULL: the estimate minus the time logged.
     remaining_minutes = IntegerField(null=True)
 
@@ -306,5 +329,6 @@ ALL_TABLES: tuple[type[Base], ...] = (
     SavedFilterRow,
     AttachmentRow,
     ChangeRow,
+    SprintRow,
     WorklogRow,
 )

@@ -17,8 +17,9 @@ SIDE_WIDTH = 280
 DETAIL_WIDTH = 392
 SIDE_DOCKS = ("filter", "activity", "detail")  # keep their width; the board takes the rest
 SCROLLED_DOCKS = ("filter",)  # tall panes that scroll rather than make the window taller
-CENTRE_TABS = ("conflicts", "reports")  # optional panes tabbed behind the centre (if made)
-CLOSED_DOCKS = ("reports",)  # closed in the default layout
+# Optional panes tabbed behind the centre (if made).
+CENTRE_TABS = ("conflicts", "reports", "backlog")
+CLOSED_DOCKS = ("reports", "backlog")  # closed in the default layout
 AREA = Qt.DockWidgetArea.LeftDockWidgetArea
 
 

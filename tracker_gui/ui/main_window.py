@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QWidget
 
 from tracker_gui import __version__
 from tracker_gui.domain.models import Project
 from tracker_gui.errors import ConflictError
-from tracker_gui.interchange import ImportReport
 from tracker_gui.services.sync_types import SyncEngine
 from tracker_gui.ui import actions as actions_mod
 from tracker_gui.ui import backups as backups_ui
 from tracker_gui.ui import conflict_flow, icons, permissions, project_menu, reports_setup, theme
+from tracker_gui.ui.backlog_setup import install as install_backlog
 from tracker_gui.ui.board.board_pane import BoardPane
 from tracker_gui.ui.board.reveal import select_and_keep_in_view
 from tracker_gui.ui.board.view_menu import install_density_action
@@ -24,7 +23,6 @@ from tracker_gui.ui.context_keys import CONTEXT_KEYS
 from tracker_gui.ui.detail_presence import DetailPresence
 from tracker_gui.ui.dialogs import message
 from tracker_gui.ui.dialogs.import_export import ExportDialog, ImportFlow
-from tracker_gui.ui.dialogs.import_review import summary as import_summary
 from tracker_gui.ui.dialogs.new_issue import NewIssueDialog
 from tracker_gui.ui.dialogs.preferences import PreferencesDialog
 from tracker_gui.ui.dialogs.project_settings import ProjectSettingsDialog
@@ -33,6 +31,7 @@ from tracker_gui.ui.dialogs.shortcuts import ShortcutsDialog, open_sheet
 from tracker_gui.ui.docked_window import BOARD_PREFIX, DockedWindow
 from tracker_gui.ui.docks import PaneDock
 from tracker_gui.ui.empty_state import EmptyState
+from tracker_gui.ui.file_menu import FileMenu
 from tracker_gui.ui.panes.activity_pane import ActivityPane
 from tracker_gui.ui.panes.detail_pane import DetailPane
 from tracker_gui.ui.panes.filter_pane import FilterPane
@@ -103,6 +102,10 @@ class MainWindow(DockedWindow):
             reports,
             self.project_menu.project_on_screen,
         )
+        self.backlog = install_backlog(
+            self, store, self.actions_.view_menu, self.actions_.new_board,
+            self.project_menu.project_on_screen, self._on_board_issue_activated,
+        )  # fmt: skip
         self.backups = store.backups
         self.backups.keep = int(settings.get("backup/keep"))
         self.restore_action = backups_ui.install(self, self.backups, self.actions_.quit)
@@ -250,8 +253,14 @@ class MainWindow(DockedWindow):
         a.about.triggered.connect(self._on_about_triggered)
         a.shortcuts.triggered.connect(self.show_shortcuts)
         a.swimlanes.triggered.connect(self._on_swimlanes_triggered)
-        a.import_menu.triggered.connect(self._on_import_menu_triggered)
-        a.export_menu.triggered.connect(self._on_export_menu_triggered)
+        self.files = FileMenu(
+            self,
+            self.store,
+            a,
+            self.status,
+            lambda: self._project(self._current_project_id() or 0),
+            self.open_board,
+        )
         self.filter_pane.projectPicked.connect(self._on_filter_project_picked)
         self.list_pane.currentIssueChanged.connect(self._on_list_current_issue_changed)
         self.list_pane.issueActivated.connect(self._on_list_issue_activated)
@@ -412,39 +421,12 @@ class MainWindow(DockedWindow):
         for board in self.board_panes():
             board.set_swimlanes(mode)
 
-    # -- import and export ---------------------------------------------------------------
+    # -- import and export (ui/file_menu.py) -----------------------------------------------
     def start_import(self, kind: str, path: str | None = None) -> ImportFlow | None:
-        """File > Import: pick a file (unless `path`), map CSV columns, review the dry run."""
-        project = self._project(self._current_project_id() or 0)
-        flow = ImportFlow(self.store, kind, self, project.key if project else None)
-        flow.imported.connect(self._on_import_flow_imported)
-        flow.finished.connect(flow.deleteLater)
-        return flow if flow.start(path) else None
+        return self.files.start_import(kind, path)
 
     def start_export(self, kind: str) -> ExportDialog:
-        """File > Export: the export dialog (columns for CSV, where to save), opened."""
-        dialog = ExportDialog(self.store, kind, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.exported.connect(self._on_export_dialog_exported)
-        dialog.open()
-        return dialog
-
-    def _on_import_menu_triggered(self, action: QAction) -> None:
-        self.start_import(str(action.data()))
-
-    def _on_export_menu_triggered(self, action: QAction) -> None:
-        self.start_export(str(action.data()))
-
-    def _on_import_flow_imported(self, report: ImportReport) -> None:
-        # A backup names every project it restored ("TRK, WR"): show the first one's board.
-        key = (report.project or "").split(",")[0].strip()
-        project = self.store.project_by_key(key) if key else None
-        if project is not None:
-            self.open_board(project.id)
-        self.status.showMessage(f"{import_summary(report)} from {Path(report.path).name}", 8000)
-
-    def _on_export_dialog_exported(self, message: str) -> None:
-        self.status.showMessage(message, 8000)
+        return self.files.start_export(kind)
 
     def _on_store_projects_changed(self) -> None:
         # A restored backup replaces a project: its board follows the key (the old id may

@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from tracker_gui.services import Services
 from tracker_gui.services.report_types import Report
 from tracker_gui.ui import icons
 from tracker_gui.ui.docked_window import DockedWindow
@@ -35,6 +36,19 @@ class ReportSources:
 
     compute: Compute  # (kind, options) -> Report, called on a worker thread
     sprints: Callable[[str], Sequence[str]] | None = None  # project key -> sprint names
+
+
+def sources_for(services: Services) -> ReportSources:
+    """The reports service (services/reports.py, run on the pane's worker thread) and the
+    project's sprints for the picker, from the composition root's services."""
+    from tracker_gui.services.reports import ReportService  # only when a window opens
+
+    reports = ReportService(services.database, services.projects.catalog)
+
+    def sprint_names(project_key: str) -> list[str]:
+        return [s.name for s in services.sprints.sprints(project_key)]
+
+    return ReportSources(compute=reports.compute_options, sprints=sprint_names)
 
 
 class ReportsUi(QObject):

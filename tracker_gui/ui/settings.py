@@ -30,6 +30,7 @@ DECLARED: dict[str, Setting] = {
         Setting("ui/last_project", str, "", "Project shown when the window opens"),
         Setting("db/recent", list, [], "Recent shared databases, newest first (JSON; no password)"),
         Setting("ui/board_filters", list, [], "Saved filter each board is bound to: KEY=id"),
+        Setting("ui/sprint_boards", list, [], "Boards showing the active sprint only (keys)"),
         Setting("ui/card_density", str, "comfortable", "Board cards: comfortable or compact"),
         Setting("ui/reports_open", bool, False, "The Reports pane was open at the last close"),
         Setting("time/timer", str, "", "The running work timer (JSON: database, issue, start)"),

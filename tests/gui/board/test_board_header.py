@@ -139,12 +139,12 @@ def test_clear_on_the_board_clears_the_window_filter(
     window.filter_pane.apply()
     chips = board.header.filter_chips
     assert chips.isVisible() and chips.texts() == ["Search: zebra"]
-    assert board.summary.text() == "0 issues"
+    assert board.header.summary.text() == "0 issues"
     qtbot.mouseClick(chips.clear_button, Qt.MouseButton.LeftButton)
     assert window.filter_pane.text_edit.text() == ""
     assert window.store.filter.is_empty()
     assert not chips.isVisible()
-    assert board.summary.text() == "3 issues"
+    assert board.header.summary.text() == "3 issues"
 
 
 def test_a_narrow_header_drops_its_extras_instead_of_widening_the_window(qtbot: QtBot) -> None:

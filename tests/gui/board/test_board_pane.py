@@ -114,7 +114,7 @@ def test_columns_follow_the_workflow_with_counts(
     todo, _, _, done = statuses(board_services)
     assert board.column_header(todo.id).count.text() == "3"
     assert board.column_header(done.id).count.text() == "2"
-    assert board.summary.text() == "5 issues"
+    assert board.header.summary.text() == "5 issues"
     view = cell(board, todo)[1]
     assert view.dragDropMode() == view.DragDropMode.DragDrop
     assert view.defaultDropAction() == MOVE

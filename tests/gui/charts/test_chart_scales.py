@@ -16,6 +16,23 @@ def test_y_ticks_are_round_and_cover_the_data_from_zero() -> None:
     assert scales.y_ticks(0, 22, 10) == [0, 5, 10, 15, 20, 25]
 
 
+def test_counts_of_issues_never_tick_by_halves() -> None:
+    """A 5-issue burndown on a tall chart had ticks 0, 0.5, 1 ... 4.5, 5."""
+    assert scales.y_ticks(0, 5, 10) == [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5]
+    assert scales.y_ticks(0, 5, 10, whole=True) == [0, 1, 2, 3, 4, 5]
+    assert scales.y_ticks(0, 40, 10, whole=True) == [0, 5, 10, 15, 20, 25, 30, 35, 40]
+
+
+def test_one_axis_labels_thousands_alike() -> None:
+    """A cumulative flow up to 12,000 read "9000, 10k, 11k, 12k"."""
+    ticks = scales.y_ticks(0, 12_000, 12)
+    assert scales.tick_labels(ticks)[-4:] == ["9k", "10k", "11k", "12k"]
+    assert scales.tick_labels([0, 2500, 5000, 7500, 10_000, 12_500]) == [
+        "0", "2500", "5000", "7500", "10000", "12500",
+    ]  # fmt: skip
+    assert scales.tick_labels([0, 0.5, 1]) == ["0", "0.5", "1"]
+
+
 def test_a_flat_or_empty_range_still_has_an_axis() -> None:
     assert scales.y_ticks(0, 0, 5) == [0, 1]
     assert scales.y_ticks(0, 1, 1) == [0, 1]

@@ -204,3 +204,41 @@ def test_a_link_reads_on_both_ends_by_key_and_an_unreadable_end_is_not_named(
         f"alice unlinked {a.key}: blocks {b.key}",  # both ends' rows, told once
         f"alice linked {a.key}: blocks {b.key}",
     ]
+
+
+def test_sprint_planning_and_sprint_states_read_as_sentences(
+    store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    import datetime as dt
+
+    day = dt.date(2026, 12, 7)
+    gui_services.sprints.add("TRK", "Sprint 1", day, day + dt.timedelta(days=13))
+    gui_services.sprints.set_sprint([three_issues[0].id], "Sprint 1")
+    gui_services.sprints.start("TRK", "Sprint 1")
+    gui_services.sprints.close("TRK", "Sprint 1", None)
+    model = ActivityModel(store)
+    assert texts(model)[:3] == [
+        "alice closed a sprint in TRK and moved TRK-1 to the backlog",  # one action
+        "alice started a sprint in TRK",
+        "alice planned TRK-1 into a sprint",
+    ]
+
+
+def test_logged_and_remaining_time_read_as_sentences(
+    store: Store, three_issues: list[Issue], gui_services: Services
+) -> None:
+    from tracker_gui.services.worklogs import WorklogService
+
+    time = WorklogService.of(gui_services)
+    first = three_issues[0]
+    entry = time.log(first.id, "1h30m")
+    time.set_remaining(first.id, "45m")
+    time.remove(entry.id)
+    time.set_remaining(first.id, None)
+    model = ActivityModel(store)
+    assert texts(model)[:4] == [
+        "alice cleared the time remaining on TRK-1",
+        "alice removed 1h30m of logged time from TRK-1",
+        "alice set the time remaining on TRK-1 to 45m",
+        "alice logged 1h30m on TRK-1",
+    ]

@@ -225,16 +225,16 @@ def test_time_changes_read_as_sentences_in_the_history_and_the_activity(
     qtbot.mouseClick(first.remove, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(pane.history.lines()) >= 5)
     assert pane.history.lines()[:4] == [
-        "alice removed 1h30m logged",
-        "alice cleared the remaining time",
-        "alice set the remaining time to 2h",
+        "alice removed 1h30m of logged time",
+        "alice cleared the time remaining",
+        "alice set the time remaining to 2h",
         "alice logged 1h30m",
     ]
     model = ActivityModel(store)
     assert [model.index(r, 0).data() for r in range(4)] == [
-        f"alice removed 1h30m logged on {issue.key}",
-        f"alice cleared the remaining time of {issue.key}",
-        f"alice set the remaining time of {issue.key} to 2h",
+        f"alice removed 1h30m of logged time from {issue.key}",
+        f"alice cleared the time remaining on {issue.key}",
+        f"alice set the time remaining on {issue.key} to 2h",
         f"alice logged 1h30m on {issue.key}",
     ]
 

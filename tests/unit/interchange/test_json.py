@@ -141,7 +141,8 @@ def test_the_file_names_no_database_id_and_is_versioned(source: Services) -> Non
     assert (doc["format"], doc["version"]) == ("tracker-gui", 3)
     assert no_ids(doc) == []
     assert list(doc) == [
-        "format", "version", "users", "projects", "saved_filters", "worklogs", "history"
+        "format", "version", "users", "projects", "sprints", "saved_filters", "worklogs",
+        "history",
     ]  # fmt: skip
 
 

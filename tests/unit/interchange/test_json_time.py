@@ -56,7 +56,8 @@ def test_version_3_has_the_worklogs_and_remaining_minutes(source: Services) -> N
     doc = build(source)
     assert doc["version"] == 3
     assert list(doc) == [
-        "format", "version", "users", "projects", "saved_filters", "worklogs", "history"
+        "format", "version", "users", "projects", "sprints", "saved_filters", "worklogs",
+        "history",
     ]  # fmt: skip
     font = source.issues.by_key("WR-1")
     assert doc["worklogs"][0] == {

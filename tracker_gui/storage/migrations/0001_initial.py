@@ -4,7 +4,19 @@ The tables module is the schema of version 1. When a later migration changes
 a table, copy the affected model into this file first so version 1 stays fixed.
 """
 
-from peewee import BigAutoField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    AutoField,
+    BigAutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    SmallIntegerField,
+    TextField,
+)
 
 from tracker_gui.storage import tables
 
@@ -26,13 +38,40 @@ class ChangeRowV1(tables.Base):
         indexes = ((("project", "id"), False),)
 
 
-class IssueRowV1(tables.IssueRow):
-    """The issue as version 1 made it: without version 13's remaining time."""
+class IssueRowV1(tables.Base):
+    """The issue table as version 1 made it (version 12 adds sprint_id)."""
 
-    remaining_minutes = None  # a name in the class body that is no field: not inherited
+    id = AutoField()
+    uid = CharField(max_length=36, unique=True)
+    project = ForeignKeyField(tables.ProjectRow, on_delete="CASCADE", backref="+")
+    number = IntegerField()
+    type = CharField(max_length=10)
+    title = CharField(max_length=500)
+    description = TextField(default="")
+    status = ForeignKeyField(tables.StatusRow, on_delete="RESTRICT", backref="+")
+    priority = SmallIntegerField()
+    assignee = ForeignKeyField(tables.UserRow, null=True, on_delete="SET NULL", backref="+")
+    reporter = ForeignKeyField(tables.UserRow, on_delete="RESTRICT", backref="+")
+    parent = ForeignKeyField("self", null=True, on_delete="SET NULL", backref="+")
+    rank = CharField(max_length=255)
+    due = DateField(null=True)
+    estimate = FloatField(null=True)
+    created_at = tables.Timestamp(default=tables.utcnow)
+    updated_at = tables.Timestamp(default=tables.utcnow)
+    resolved_at = tables.Timestamp(null=True)
+    version = IntegerField(default=1)
+    archived = BooleanField(default=False)
 
     class Meta:
         table_name = "issue"
+        indexes = (
+            (("project", "number"), True),
+            (("project", "status", "archived", "rank"), False),
+            (("assignee", "archived"), False),
+            (("reporter",), False),
+            (("parent",), False),
+            (("updated_at",), False),
+        )
 
 
 class ProjectRowV1(tables.ProjectRow):
@@ -45,16 +84,17 @@ class ProjectRowV1(tables.ProjectRow):
         table_name = "project"
 
 
+# Tables later versions add: not part of version 1.
+LATER = frozenset({"sprint", "worklog"})
 _V1 = {tables.ChangeRow: ChangeRowV1, tables.IssueRow: IssueRowV1, tables.ProjectRow: ProjectRowV1}
-_LATER = (tables.WorklogRow,)  # tables later versions create
-VERSION_1 = tuple(_V1.get(t, t) for t in tables.ALL_TABLES if t not in _LATER)
+VERSION_1 = tuple(_V1.get(t, t) for t in tables.ALL_TABLES if t._meta.table_name not in LATER)
 
 
 def up(migrator, db):
     # Every model is in the list: binding refs or backrefs would, on leaving, rebind the
     # current tables (backrefs of ProjectRow) to whatever the copy was bound to (nothing).
     with db.bind_ctx(VERSION_1, bind_refs=False, bind_backrefs=False):
-        # In the tables module's order (parents first): create_tables would sort by name,
-        # and the copies' references name the current classes, not the copies.
+        # One by one in the listed order (parents first): sorting would put the copies after
+        # the tables that reference the originals' names.
         for model in VERSION_1:
-            model.create_table()
+            db.create_tables([model])

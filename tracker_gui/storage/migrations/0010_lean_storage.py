@@ -22,7 +22,6 @@ they are: the log is append-only. PostgreSQL's schema is unchanged (a secured da
 snapshot function, re-applied by `admin setup-postgres`, writes the same smaller text).
 """
 
-
 import peewee
 
 from tracker_gui.storage.tables import from_micros, micros

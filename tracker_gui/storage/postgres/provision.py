@@ -20,6 +20,7 @@ from tracker_gui.storage.postgres import (
     sql_numbers,
     sql_policies,
     sql_search,
+    sql_sprints,
     sql_triggers,
     sweep,
 )
@@ -99,6 +100,7 @@ def _our_functions() -> list[str]:
         + sql_deletes.FUNCTIONS
         + sql_audit.FUNCTIONS
         + sql_numbers.FUNCTIONS
+        + sql_sprints.FUNCTIONS
     )
 
 
@@ -107,7 +109,12 @@ def _our_tables() -> list[str]:
 
 
 def _our_triggers() -> list[str]:
-    return sql_triggers.triggers() + sql_search.triggers() + sql_numbers.triggers()
+    return (
+        sql_triggers.triggers()
+        + sql_search.triggers()
+        + sql_numbers.triggers()
+        + sql_sprints.triggers()
+    )
 
 
 def setup_postgres(url: str) -> SetupReport:

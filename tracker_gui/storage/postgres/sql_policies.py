@@ -63,6 +63,12 @@ POLICIES: dict[str, list[tuple[str, str | None, str | None]]] = {
         ("INSERT", None, _in(2)),
         ("UPDATE", _in(3), _in(3)),
     ],
+    # Sprints (migration 0012): planned, started and closed by admins, as the workflow is.
+    "sprint": [
+        ("SELECT", _in(1), None),
+        ("INSERT", None, _in(3)),
+        ("UPDATE", _in(3), _in(3)),
+    ],
     "issue": [
         ("SELECT", _in(1), None),
         ("INSERT", None, _in(2)),
@@ -130,6 +136,14 @@ GRANTS: dict[str, tuple[bool, str, str]] = {
     ),
     "transition": (True, "project_id, from_status_id, to_status_id", ""),
     "label": (True, "project_id, name, colour", "name, colour"),
+    # Figures and times of a start or close are the trigger's (sql_sprints); an admin's
+    # restore may insert them for a past sprint.
+    "sprint": (
+        True,
+        "project_id, name, start_date, end_date, goal, state, scope_start, scope_close,"
+        " done_close, started_at, closed_at",
+        "name, start_date, end_date, goal, state",
+    ),
     # number, reporter, times and archived may be named, never decided: the insert trigger
     # keeps them only inside a block reserved by tracker_reserve_numbers (reporter, times and
     # archived only for a project admin) and sets them itself otherwise.
@@ -137,9 +151,9 @@ GRANTS: dict[str, tuple[bool, str, str]] = {
         True,
         "uid, project_id, type, title, description, status_id, priority, assignee_id,"
         " parent_id, rank, due, estimate, number, reporter_id, created_at, updated_at,"
-        " resolved_at, archived",
+        " resolved_at, archived, sprint_id",
         "type, title, description, status_id, priority, assignee_id, parent_id, rank, due,"
-        " estimate, archived, remaining_minutes",
+        " estimate, archived, remaining_minutes, sprint_id",
     ),
     # Not user_id or created_at: the trigger sets them from the session and the clock.
     "worklog": (True, "issue_id, on_date, minutes, note", ""),

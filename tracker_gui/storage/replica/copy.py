@@ -18,6 +18,7 @@ ORDER: tuple[type[tables.Base], ...] = (
     tables.StatusRow,
     tables.TransitionRow,
     tables.LabelRow,
+    tables.SprintRow,
     tables.IssueRow,
     tables.IssueLabelRow,
     tables.CommentRow,
@@ -40,7 +41,10 @@ PROJECT_PARTS: tuple[type[tables.Base], ...] = (
     tables.StatusRow,
     tables.TransitionRow,
     tables.LabelRow,
+    tables.SprintRow,  # few per project: re-read whole, like labels (a start or close names none)
 )
+# Project parts the server may remove one by one: those gone there go here too.
+REMOVABLE_PARTS: tuple[type[tables.Base], ...] = (tables.LabelRow, tables.SprintRow)
 
 
 def table(model: type[tables.Base]) -> str:

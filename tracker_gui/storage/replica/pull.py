@@ -149,7 +149,7 @@ def _drop_projects(replica: Database, project_ids: list[int]) -> tuple[str, ...]
         p = (project_id,)
         copy.delete(replica, tables.ChangeRow, "project_id = ?", p)
         copy.delete(replica, tables.IssueRow, "project_id = ?", p)
-        for model in (tables.TransitionRow, tables.LabelRow, tables.StatusRow):
+        for model in (tables.TransitionRow, tables.LabelRow, tables.SprintRow, tables.StatusRow):
             copy.delete(replica, model, "project_id = ?", p)
         copy.delete(replica, tables.ProjectRow, "id = ?", p)
     return tuple(keys)
@@ -173,7 +173,7 @@ def _refresh_project(server_db: Database, replica: Database, project_id: int) ->
     copy.delete(replica, tables.TransitionRow, "project_id = ?", p)
     for model in copy.PROJECT_PARTS:
         rows = copy.read(server_db, model, "project_id = %s", p)
-        if model is tables.LabelRow:
+        if model in copy.REMOVABLE_PARTS:
             keep = [r[0] for r in rows]
             if keep:
                 copy.delete(

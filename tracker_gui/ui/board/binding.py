@@ -22,6 +22,8 @@ from tracker_gui.ui.store import IssueUpdate, Store
 
 SETTING = "ui/board_filters"
 NONE_TEXT = "All issues"
+SPRINT_SETTING = "ui/sprint_boards"
+SPRINT_QUERY = "sprint:current"  # the header's "Active sprint only"
 
 
 def and_queries(*queries: str) -> str:
@@ -42,10 +44,22 @@ class BoardScope:
 
     saved: SavedFilter | None = None
     excluded: set[int] = dataclasses.field(default_factory=set)
+    sprint_only: bool = False  # the active sprint's issues only
 
     @property
     def query(self) -> str:
-        return self.saved.query if self.saved else ""
+        sprint = SPRINT_QUERY if self.sprint_only else ""
+        return and_queries(self.saved.query if self.saved else "", sprint)
+
+    def load_sprint_only(self, settings: Settings, project_key: str | None) -> bool:
+        """Whether the project's board shows its active sprint only (from the settings)."""
+        self.sprint_only = project_key is not None and project_key in settings.get(SPRINT_SETTING)
+        return self.sprint_only
+
+    @staticmethod
+    def keep_sprint_only(settings: Settings, project_key: str, on: bool) -> None:
+        kept = [k for k in settings.get(SPRINT_SETTING) if k != project_key]
+        settings.set(SPRINT_SETTING, [*kept, project_key] if on else kept)
 
     def apply(self, flt: IssueFilter) -> IssueFilter:
         if not self.query:

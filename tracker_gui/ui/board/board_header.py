@@ -19,8 +19,13 @@ SHORTCUTS = (
     + "\nShift/Ctrl+click selects several cards; drag them together; Esc cancels a drag"
 )
 MODE_TEXT = {"none": "None", "assignee": "Assignee", "priority": "Priority"}
+SPRINT_TEXT = "Active sprint only"
+SPRINT_TIP = "Show only the issues of the project's active sprint (sprint:current)"
+NO_ACTIVE = "No active sprint"
+NO_ACTIVE_TIP = "No sprint of this project is active: start one in the Backlog pane"
 
 
+TOGGLE_GAP = 8  # px between the sprint toggle and the swimlane label or buttons
 MIN_WIDTH = 420  # px; below what the title, chips and swimlane buttons need, pieces go
 TITLE_MIN = 120  # px a long project name keeps, elided, however narrow the board
 
@@ -29,6 +34,7 @@ class BoardHeader(QWidget):
     """Emits `laneModeChosen` when the user picks another swimlane grouping."""
 
     laneModeChosen = Signal(str)
+    sprintOnlyToggled = Signal(bool)
 
     def __init__(self, mode: str, margin: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +49,12 @@ class BoardHeader(QWidget):
         self.keys.setAccessibleName("Board keys")
         self.filter_button = FilterButton()
         self.filter_chips = FilterChips()
+        self.sprint_toggle = QToolButton()
+        self.sprint_toggle.setObjectName("BoardSprintToggle")
+        self.sprint_toggle.setText(SPRINT_TEXT)
+        self.sprint_toggle.setCheckable(True)
+        self.sprint_toggle.setToolTip(SPRINT_TIP)
+        self.sprint_toggle.toggled.connect(self.sprintOnlyToggled)
         self.group_label = QLabel("Swimlanes")
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
@@ -56,6 +68,8 @@ class BoardHeader(QWidget):
         layout.addWidget(self.filter_button)
         layout.addWidget(self.keys)
         layout.addSpacing(8)
+        layout.addWidget(self.sprint_toggle)
+        layout.addSpacing(TOGGLE_GAP)  # apart from the lane buttons, which look alike
         layout.addWidget(self.group_label)
         self.lanes = QWidget()  # the segmented swimlane buttons (also in View > Swimlanes)
         segmented = QHBoxLayout(self.lanes)
@@ -73,7 +87,14 @@ class BoardHeader(QWidget):
         self._group.idClicked.connect(self._on_group_id_clicked)
         # A narrow board (a 1024 px window with docks) drops these, least useful first, rather
         # than making the window wider than the screen.
-        self._optional = (self.group_label, self.keys, self.summary, self.lanes, self.filter_button)
+        self._optional = (
+            self.group_label,
+            self.keys,
+            self.summary,
+            self.lanes,
+            self.sprint_toggle,
+            self.filter_button,
+        )
         self.setMinimumWidth(MIN_WIDTH)
         self.set_mode(mode)
         self.restyle()
@@ -99,7 +120,7 @@ class BoardHeader(QWidget):
             return
         gap = layout.spacing()
         margins = layout.contentsMargins()
-        used = margins.left() + margins.right() + 8
+        used = margins.left() + margins.right() + 8 + TOGGLE_GAP
         if not self.filter_chips.isHidden():
             used += self.filter_chips.sizeHint().width() + gap
         used += self._fit_title(self.width() - used) + gap
@@ -130,6 +151,16 @@ class BoardHeader(QWidget):
         if button is not None and not button.isChecked():
             button.setChecked(True)
 
+    def set_sprint_only(self, on: bool, sprint: str | None = None) -> None:
+        """Show the toggle's state without emitting (the board set it); while on, it names
+        the active sprint, or says there is none."""
+        self.sprint_toggle.blockSignals(True)
+        self.sprint_toggle.setChecked(on)
+        self.sprint_toggle.blockSignals(False)
+        text = SPRINT_TEXT if not on else f"{sprint} only" if sprint else NO_ACTIVE
+        self.sprint_toggle.setText(text)
+        self.sprint_toggle.setToolTip(SPRINT_TIP if sprint or not on else NO_ACTIVE_TIP)
+
     def set_title(self, name: str, key: str) -> None:
         self._name = name
         self.title.setText(name)
@@ -150,6 +181,15 @@ class BoardHeader(QWidget):
         self.title.setStyleSheet(f"color: {c.text.name()}; font-size: 15pt; font-weight: 600;")
         self.summary.setStyleSheet(f"color: {c.muted.name()};")
         self.group_label.setStyleSheet(f"color: {c.muted.name()};")
+        self.sprint_toggle.setStyleSheet(
+            "QToolButton {"
+            f" color: {c.muted.name()}; background: {c.card.name()};"
+            f" border: 1px solid {c.border.name()}; border-radius: 6px; padding: 3px 10px; }}"
+            f"QToolButton:hover {{ color: {c.text.name()}; }}"
+            "QToolButton:checked {"
+            f" color: {c.accent.name()}; background: {c.accent_soft.name()};"
+            f" border-color: {c.accent.name()}; }}"
+        )
         for n, button in enumerate(self._group.buttons()):
             left, right = (6 if n == 0 else 0), (6 if n == len(MODES) - 1 else 0)
             button.setStyleSheet(

@@ -9,7 +9,6 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from tracker_gui.ui.board.counter import BoardCounter
 from tracker_gui.ui.board.filter_chips import describe, show_hidden
 from tracker_gui.ui.board.grid import Cell, CellGrid, make_cell
 from tracker_gui.ui.board.navigation import neighbour_pick, transfer
+from tracker_gui.ui.board.sprint_scope import SprintOnly
 from tracker_gui.ui.board.swimlanes import (
     MODES,
     LaneHeader,
@@ -80,6 +80,9 @@ class BoardPane(QWidget):
         self._bound = BoardScope()
         self._counter.bound = self._bound
         self._build_chrome()
+        self.sprint_only = SprintOnly(
+            self.header, store, settings, self._bound, self._project, self.refresh
+        )
         self._coordinator = BoardCoordinator(store, self._grid, self._counter, self, self)
         store.projectsChanged.connect(self._on_store_projects_changed)
         theme.notifier.changed.connect(self._on_theme_changed)
@@ -162,6 +165,7 @@ class BoardPane(QWidget):
         wanted = stored_binding(self._settings, project.key) if project else None
         self._bound.saved = next((f for f in choices if f.id == wanted), None)
         self._bound.excluded.clear()
+        self.sprint_only.load()
         self.header.filter_button.show_choice(self._bound.saved, choices)
 
     def _on_filter_menu_about_to_show(self) -> None:
@@ -229,10 +233,6 @@ class BoardPane(QWidget):
 
     def _restyle(self) -> None:
         self.setStyleSheet(f"QWidget#BoardPane {{ background: {board_colours().board.name()}; }}")
-
-    @property
-    def summary(self) -> QLabel:
-        return self.header.summary
 
     # -- building ------------------------------------------------------------------------
     def _teardown(self) -> None:

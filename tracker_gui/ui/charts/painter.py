@@ -118,8 +118,8 @@ def _axes(p: QPainter, size: QSizeF, top: float, report: Report, style: ChartSty
     bottom = size.height() - PAD - metrics.height() - 6
     plot_top = top + unit_height + metrics.height() / 2
     count = max(2, int((bottom - plot_top) // Y_TICK_ROOM))
-    ticks = scales.y_ticks(low, high, count)
-    texts = [scales.format_number(t) for t in ticks]
+    ticks = scales.y_ticks(low, high, count, whole=report.y_label == "issues")
+    texts = scales.tick_labels(ticks)
     left = PAD + max(metrics.horizontalAdvance(t) for t in texts) + 8
     right = size.width() - PAD
     area = QRectF(left, plot_top, max(right - left, 10.0), max(bottom - plot_top, 10.0))

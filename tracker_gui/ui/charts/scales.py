@@ -24,8 +24,9 @@ def nice_step(span: float, count: int) -> float:
     return 10.0 * power  # pragma: no cover - the loop always returns
 
 
-def y_ticks(low: float, high: float, count: int) -> list[float]:
-    """Round tick values from below `low` to at least `high` (0 is always a tick when in range).
+def y_ticks(low: float, high: float, count: int, whole: bool = False) -> list[float]:
+    """Round tick values from below `low` to at least `high` (0 is always a tick when in range);
+    `whole`: counted things (issues) step by 1 at least, never by halves.
 
     An empty or flat range still gets an axis from 0 to 1 (or to the value), so a chart of
     zeros has a readable scale rather than a division by zero.
@@ -34,6 +35,8 @@ def y_ticks(low: float, high: float, count: int) -> list[float]:
     if high <= low:  # all zeros: one step up, not five fractions of nothing
         return [low, low + (abs(low) or 1.0)]
     step = nice_step(high - low, max(count, 1))
+    if whole:
+        step = max(step, 1.0)
     first = math.floor(low / step + 1e-9) * step
     last = math.ceil(high / step - 1e-9) * step
     n = round((last - first) / step)
@@ -47,6 +50,14 @@ def format_number(value: float) -> str:
     if value == int(value):
         return f"{int(value)}"
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def tick_labels(ticks: list[float]) -> list[str]:
+    """The labels of one axis, all in one form: "0, 2k, 4k ... 12k" rather than "9000, 10k"."""
+    thousands = max((abs(t) for t in ticks), default=0) >= 10_000
+    if thousands and all(t % 1000 == 0 for t in ticks):
+        return [f"{t / 1000:g}k" if t else "0" for t in ticks]
+    return [format_number(t) if abs(t) < 10_000 else f"{int(t)}" for t in ticks]
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -8,7 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from tracker_gui.domain import link_history, time_history
+from tracker_gui.domain import link_history
+from tracker_gui.domain.durations import hours_minutes
 from tracker_gui.domain.models import Change, Issue
 from tracker_gui.ui.models.issue_table_model import local_time_text, relative_time
 from tracker_gui.ui.store import Store
@@ -212,8 +213,18 @@ def describe(change: Change, names: _Names) -> tuple[str, str]:
         ), "watch"
     if field == "attachment":
         return f"attached {new} to {key}", "attachment"
-    if field in time_history.FIELDS:
-        return time_history.describe(field, old, new, key), "clock"
+    if field == "sprint":  # old/new hold sprint ids: the sentence names no sprint
+        return (f"planned {key} into a sprint" if new else f"moved {key} to the backlog"), "clock"
+    if field == "logged":  # minutes: a log added (new) or removed (old)
+        if new:
+            return f"logged {hours_minutes(new)} on {key}", "clock"
+        return f"removed {hours_minutes(old)} of logged time from {key}", "clock"
+    if field == "remaining":
+        return (
+            f"set the time remaining on {key} to {hours_minutes(new)}"
+            if new
+            else f"cleared the time remaining on {key}"
+        ), "clock"
     return f"changed {field} of {key}", "edit"
 
 
@@ -241,6 +252,8 @@ def _describe_project(change: Change, names: _Names) -> tuple[str, str]:
         return f"added {new or 'issues'} of demo data to {project}", "add"
     if field == "import":
         return f"imported into {project}: {snippet(new)}", "open"
+    if field == "sprint_state":
+        return f"{'started' if new == 'active' else 'closed'} a sprint in {project}", "clock"
     if field == "label.renamed":
         return f"renamed the label '{old}' to '{new}' in {project}", "label"
     return f"changed {field} in {project}", "settings"

@@ -20,6 +20,7 @@ from tracker_gui.domain.models import Change, Comment, IssueDetail, User
 from tracker_gui.ui.dialogs import conflict as dialog
 from tracker_gui.ui.ops import comments, undoable
 from tracker_gui.ui.panes.detail_sections import SubmitEdit, flat_button
+from tracker_gui.ui.panes.detail_sprint import history_line, sprint_names
 from tracker_gui.ui.store import OFFLINE_WRITE, Store
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import style
@@ -384,8 +385,11 @@ class HistorySection(QWidget):
         muted = style.colours()["muted_text"]
         self._lines = []
         html: list[str] = []
+        sprints = sprint_names(self._store, detail.issue.project_key, rows)
         for change in rows:
             text = describe_change(change, status_name, self._key_of, linked.get)
+            if change.field == "sprint":
+                text = history_line(change.old, change.new, sprints)
             self._lines.append(f"{change.actor} {text}")
             if len(html) < self._limit:
                 html.append(

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
 from tracker_gui.domain.enums import IssueType, Priority
 from tracker_gui.domain.models import IssueDetail, User
 from tracker_gui.domain.workflow import Workflow
+from tracker_gui.ui.ops.sprints import SprintChoice
 from tracker_gui.ui.panes.detail_saving import PICK, Save, same
+from tracker_gui.ui.panes.detail_sprint import SprintCombo
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import style
 from tracker_gui.ui.widgets.fields import (
@@ -86,6 +88,8 @@ class FieldGrid(QWidget):
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.labels_edit.setCompleter(self._completer)
         self.labels_edit.editingFinished.connect(self._on_labels_edit_finished)
+        self.sprint_combo = SprintCombo()
+        self.sprint_combo.chosen.connect(self._on_sprint_combo_chosen)
         self.due_edit = DueEdit()
         self.due_edit.committed.connect(self._on_due_edit_committed)
         self.estimate_spin = HoursSpin()
@@ -129,6 +133,7 @@ class FieldGrid(QWidget):
             ("Priority", self.priority_combo),
             ("Assignee", self.assignee_combo),
             ("Labels", self.labels_edit),
+            ("Sprint", self.sprint_combo),
             ("Due", self.due_edit),
             ("Estimate", self.estimate_spin),
             ("Parent", parent_row),
@@ -150,6 +155,7 @@ class FieldGrid(QWidget):
         users: list[User],
         labels: list[str],
         reset: bool = True,
+        sprint: SprintChoice | None = None,
     ) -> None:
         """Show the issue; on a refresh (`reset` False) an editor in use keeps the user's value."""
         self._detail = detail
@@ -185,6 +191,12 @@ class FieldGrid(QWidget):
         if reset or not _typing(self.labels_edit):
             self._show("labels", issue.labels)
         self._completer.model().setStringList(labels)  # type: ignore[attr-defined]
+        if reset or not _busy(self.sprint_combo):
+            self.sprint_combo.show_choice(sprint)
+            if sprint is not None:
+                self.bases["sprint"] = sprint.current.name if sprint.current else None
+            else:
+                self.bases.pop("sprint", None)  # unreadable: nothing to save from
         if reset or not self.due_edit.date_edit.hasFocus():
             self._show("due", issue.due)
         if reset or not self.estimate_spin.hasFocus():
@@ -224,6 +236,8 @@ class FieldGrid(QWidget):
             self.estimate_spin.setValue(value or 0.0)
         elif field == "parent":
             self.parent_edit.setText(value or "")
+        elif field == "sprint":
+            self.sprint_combo.show_value(value)
         self.bases[field] = value
 
     def _show_assignee(self, username: str | None) -> None:
@@ -256,6 +270,9 @@ class FieldGrid(QWidget):
 
     def _on_status_combo_activated(self, index: int) -> None:
         self._commit("status", self.status_combo.itemData(index), self.status_combo)
+
+    def _on_sprint_combo_chosen(self, name: str | None) -> None:
+        self._commit("sprint", name, self.sprint_combo)
 
     def _on_type_combo_activated(self, index: int) -> None:
         self._commit("type", self.type_combo.itemData(index), self.type_combo)

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from tracker_gui.domain.models import Change, Issue, IssueDetail
 from tracker_gui.errors import ConflictError
-from tracker_gui.ui import permissions, theme
+from tracker_gui.ui import permissions, sprint_undo, theme
 from tracker_gui.ui.dialogs import conflict as dialog
 from tracker_gui.ui.ops import OpResult, undoable
+from tracker_gui.ui.ops import sprints as sprint_ops
 from tracker_gui.ui.panes import detail_saving as saving
 from tracker_gui.ui.panes.detail_activity import CommentsSection, HistorySection
 from tracker_gui.ui.panes.detail_fields import FieldGrid
@@ -279,6 +280,8 @@ class DetailPane(QWidget):
     def _store_write(self, current: Issue, field: str, mine: Any) -> OpResult[Issue]:
         if field == "status":
             return undoable.move(self._store, current, int(mine))
+        if field == "sprint":
+            return sprint_undo.plan_one(self._store, current, mine)
         return undoable.edit(self._store, current, {field: mine})
 
     def _ask(self, found: dialog.FieldConflict) -> tuple[str, Any]:
@@ -320,7 +323,8 @@ class DetailPane(QWidget):
         if reset or not self.title_edit.isModified():  # unsaved typing is never replaced
             self.title_edit.setText(issue.title)
             self._title_base = issue.title
-        self.fields.show_detail(detail, flow, users, labels, reset)
+        sprint = sprint_ops.choice(self._store, issue)
+        self.fields.show_detail(detail, flow, users, labels, reset, sprint=sprint)
         self.description.show_text(issue.description)
         self.subtasks.show_detail(detail, flow)
         self.links.show_detail(detail)
