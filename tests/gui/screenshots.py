@@ -1,6 +1,7 @@
 """Screenshots of the real window on a demo database: `python tests/gui/screenshots.py OUTDIR`.
 
-Writes board.png, detail.png, filter.png, list.png, switcher.png and dark.png (1600x1000;
+Writes board.png, detail.png, time.png (the detail pane's time section, a timer running),
+filter.png, list.png, switcher.png and dark.png (1600x1000;
 `--size 1024x640 --suffix -1024` for the small-screen set, board-1024.png and so on).
 The README embeds docs/screenshots/board.png and switcher.png: regenerate with
 `python tests/gui/screenshots.py docs/screenshots`.
@@ -64,6 +65,27 @@ def showcase_issue(services: Services, project_key: str) -> int:
             best, score = issue.id, points
     assert best is not None
     return best
+
+
+def show_time(services: Services, window: object, issue_id: int) -> None:
+    """Give the showcase issue an estimate, two work logs and a timer running for 25 minutes."""
+    import datetime as dt
+
+    from tracker_gui.services.worklogs import WorklogService
+
+    issue = services.issues.get(issue_id)
+    if issue.estimate is None:
+        issue = services.issues.edit(issue.id, issue.version, {"estimate": 6.0})
+    logs = WorklogService.of(services)
+    today = dt.date.today()
+    logs.log(issue.id, "1h30m", today - dt.timedelta(days=1), "Reproduced it on a fresh profile")
+    logs.log(issue.id, "45m", today, "")
+    timer = window.time.timer  # type: ignore[attr-defined]
+    started = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=25, seconds=12)
+    timer.clock = lambda: started
+    timer.start(issue.id, issue.key)
+    timer.clock = lambda: dt.datetime.now(dt.UTC)
+    window.time.indicator.refresh()  # type: ignore[attr-defined]
 
 
 def plan_sprints(services: Services, project_key: str) -> None:
@@ -162,12 +184,17 @@ def main(argv: list[str] | None = None) -> int:
         shot("list.png")
         window.actions_.show_board.trigger()
 
+        show_time(services, window, issue_id)
         detail_dock.show()
         board = window.main_board()
         if board is not None:
             board.select_issue(issue_id)
         window.show_issue(issue_id, raise_detail=True)
         shot("detail.png")
+        pane = window.detail_pane
+        pane.scroll_area.ensureWidgetVisible(pane.time, 0, 0)
+        shot("time.png")
+        pane.scroll_area.verticalScrollBar().setValue(0)
 
         window.docks["filter"].raise_()  # in a narrow window the detail is its tab neighbour
         window.filter_pane.text_edit.setText("login")

@@ -41,6 +41,7 @@ from tracker_gui.ui.status_bar import InlineNotice, StatusBar
 from tracker_gui.ui.store import Store
 from tracker_gui.ui.sync_setup import CONFLICTS_DOCK, SyncUi
 from tracker_gui.ui.sync_setup import install as install_sync
+from tracker_gui.ui.time_setup import install as install_time
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class MainWindow(DockedWindow):
         self.status = StatusBar(store, self)
         self.setStatusBar(self.status)
         self.notice = InlineNotice(self)
+        self.time = install_time(self, store, settings)
         # A team database's replica: the Conflicts pane, the sync state and Sync now.
         self.sync_ui: SyncUi | None = None
         if sync is not None:

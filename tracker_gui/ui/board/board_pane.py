@@ -19,6 +19,7 @@ from tracker_gui.ui.board.autoscroll import EdgeScroller, scroll_areas
 from tracker_gui.ui.board.binding import BoardScope, store_binding, stored_binding
 from tracker_gui.ui.board.board_header import BoardHeader
 from tracker_gui.ui.board.card_delegate import CardDelegate
+from tracker_gui.ui.board.card_times import CardTimes
 from tracker_gui.ui.board.collapse import Collapsed, show_column
 from tracker_gui.ui.board.column_header import ColumnHeader
 from tracker_gui.ui.board.column_model import ColumnModel, Lane
@@ -66,6 +67,7 @@ class BoardPane(QWidget):
         self._mode = mode if mode in MODES else "none"
         self._delegate = CardDelegate(self)
         self._delegate.set_density(density(str(settings.get("ui/card_density"))))
+        self._delegate.times = CardTimes(store, self)
         self._collapsed = Collapsed(settings)
         self._unfiltered: dict[int, int] | None = None  # per status, while a filter hides cards
         self._grid = CellGrid()

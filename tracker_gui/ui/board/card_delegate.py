@@ -40,7 +40,9 @@ from tracker_gui.domain import people
 from tracker_gui.domain.cards import Card, Shown
 from tracker_gui.domain.models import Issue, Label, User
 from tracker_gui.ui import theme
+from tracker_gui.ui.board.card_badge import paint_badge
 from tracker_gui.ui.board.card_frames import FrameCache
+from tracker_gui.ui.board.card_times import CardTimes
 from tracker_gui.ui.board.column_model import DoneRole, IssueRole
 from tracker_gui.ui.icons import icon
 from tracker_gui.ui.widgets import provisional
@@ -126,6 +128,7 @@ class CardDelegate(QStyledItemDelegate):
         self._frames = FrameCache()
         self._density = COMFORTABLE
         self.today = dt.date.today()
+        self.times: CardTimes | None = None  # logged and remaining on cards (the board sets it)
 
     @property
     def density(self) -> Density:
@@ -218,7 +221,9 @@ class CardDelegate(QStyledItemDelegate):
         title_top = top + fonts.top_h + 6
         self._paint_title(painter, issue, fonts, colours, left, right, title_top)
         bottom = card.bottom() - pad
-        self._paint_bottom(painter, issue, fonts, colours, left, right, bottom)
+        times = self.times
+        badge = times.text(issue.id, issue.project_id, index, option.widget) if times else ""
+        self._paint_bottom(painter, issue, fonts, colours, left, right, bottom, badge)
         painter.restore()
 
     def _paint_frame(
@@ -347,6 +352,7 @@ class CardDelegate(QStyledItemDelegate):
         left: float,
         right: float,
         bottom: float,
+        badge: str = "",
     ) -> None:
         mid = bottom - max(AVATAR, CHIP_HEIGHT) / 2
         avatar = QRectF(right - AVATAR, mid - AVATAR / 2, AVATAR, AVATAR)
@@ -356,7 +362,22 @@ class CardDelegate(QStyledItemDelegate):
         self._paint_icon(
             painter, priority_icon_name(issue.priority), None, prio_left, mid - prio_size / 2, 16
         )
-        self._paint_chips(painter, issue.labels, f, c, left, prio_left - SPACE, mid)
+        chip_room = self._first_chips(issue.labels, f)
+        limit = paint_badge(
+            painter, badge, f.small, c.muted, self._paint_icon, left + chip_room,
+            prio_left - SPACE, mid,
+        )  # fmt: skip
+        self._paint_chips(painter, issue.labels, f, c, left, limit - SPACE, mid)
+
+    def _first_chips(self, labels: tuple[str, ...], f: _Fonts) -> float:
+        """Room for the first label chip and a "+N" after it: the time badge leaves that."""
+        if not labels:
+            return 0.0
+        m = f.small_m
+        room = min(m.horizontalAdvance(labels[0]) + 2 * CHIP_PAD, CHIP_MAX) + SPACE
+        if len(labels) > 1:
+            room += m.horizontalAdvance(f"+{len(labels) - 1}") + 2 * CHIP_PAD + SPACE
+        return room
 
     def _paint_avatar(
         self, painter: QPainter, username: str | None, f: _Fonts, c: BoardColours, box: QRectF

@@ -20,6 +20,7 @@ from tracker_gui.domain.enums import StatusCategory
 from tracker_gui.domain.models import Issue, IssueFilter, Status
 from tracker_gui.ui import icons, theme
 from tracker_gui.ui.models.rowdiff import patch_rows
+from tracker_gui.ui.models.time_columns import TimeColumns
 from tracker_gui.ui.store import IssueUpdate, Store
 from tracker_gui.ui.widgets.card_style import priority_icon_name, type_icon_name
 from tracker_gui.ui.widgets.provisional import PROVISIONAL_TIP, is_provisional
@@ -29,8 +30,11 @@ IssueIdRole = Qt.ItemDataRole.UserRole + 2  # int
 StatusColourRole = Qt.ItemDataRole.UserRole + 3  # QColor of the status (Status column)
 LabelsRole = Qt.ItemDataRole.UserRole + 4  # tuple[str, ...] (Labels column)
 
-COLUMNS = ("Key", "Type", "Title", "Status", "Priority", "Assignee", "Labels", "Due", "Updated")
-KEY, TYPE, TITLE, STATUS, PRIORITY, ASSIGNEE, LABELS, DUE, UPDATED = range(len(COLUMNS))
+COLUMNS = ("Key", "Type", "Title", "Status", "Priority", "Assignee", "Labels", "Due", "Updated",
+           "Logged", "Remaining")  # fmt: skip
+KEY, TYPE, TITLE, STATUS, PRIORITY, ASSIGNEE, LABELS, DUE, UPDATED, LOGGED, REMAINING = range(
+    len(COLUMNS)
+)
 
 # (ascending, descending) store sort keys per column; None: that order is not offered.
 SORT_KEYS: dict[int, tuple[str | None, str | None]] = {
@@ -42,6 +46,8 @@ SORT_KEYS: dict[int, tuple[str | None, str | None]] = {
     ASSIGNEE: ("assignee", "-assignee"),
     DUE: ("due", "-due"),
     UPDATED: ("updated", "-updated"),
+    LOGGED: ("logged", "-logged"),
+    REMAINING: ("remaining", "-remaining"),
 }
 DEFAULT_SORT = (UPDATED, Qt.SortOrder.DescendingOrder)
 PAGE = 200
@@ -96,6 +102,7 @@ class IssueTableModel(QAbstractTableModel):
         self._filter: IssueFilter = store.filter
         self._statuses: dict[int, Status] = {}
         self._positions: dict[int, int] = {}
+        self.times = TimeColumns(store)
         # While its pane is hidden (say, tabbed behind the board) a filter change only marks
         # the model stale: querying a page nobody sees would slow every filter switch.
         self._active = active
@@ -205,6 +212,8 @@ class IssueTableModel(QAbstractTableModel):
             return short_date(issue.due) if issue.due else ""
         if column == UPDATED:
             return relative_time(issue.updated_at)
+        if column in (LOGGED, REMAINING):
+            return self.times.text(issue, column == LOGGED)
         return None
 
     def _tooltip(self, issue: Issue, column: int) -> str | None:
@@ -246,6 +255,7 @@ class IssueTableModel(QAbstractTableModel):
         if not fresh:
             return
         self._learn_statuses(fresh)
+        self.times.read(fresh)
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
         self._rows.extend(fresh)
@@ -278,6 +288,7 @@ class IssueTableModel(QAbstractTableModel):
             self._total = self._store.count(self._filter)
             fresh = self._store.search(self._filter, self._sort, 0, PAGE) if self._total else []
             self._learn_statuses(fresh)
+            self.times.read(fresh)
             patch_rows(self, self._rows, fresh, last_column=len(COLUMNS) - 1)
             self._reindex(0)
             return
@@ -289,6 +300,7 @@ class IssueTableModel(QAbstractTableModel):
         self._total = self._store.count(self._filter)
         self._rows = self._store.search(self._filter, self._sort, 0, PAGE) if self._total else []
         self._learn_statuses(self._rows)
+        self.times.read(self._rows)
         self._reindex(0)
 
     def _reindex(self, start: int) -> None:
@@ -310,6 +322,9 @@ class IssueTableModel(QAbstractTableModel):
     # -- ordering in Python (mirrors the SQL sort so patches land where a re-query would) --
     def _keyfunc(self) -> Callable[[Issue], Key]:
         sort = self._sort
+        timed = self.times.keyfunc(sort)
+        if timed is not None:
+            return timed
         if sort in ("key", "-key"):
             sign = -1 if sort == "-key" else 1
             return lambda i: (i.project_key, sign * i.number)
@@ -352,8 +367,10 @@ class IssueTableModel(QAbstractTableModel):
     def _on_store_issues_changed(self, updates: list[IssueUpdate]) -> None:
         if self._stale:
             return  # the reload when it is shown again brings these in
+        shown = [u.issue for u in updates if u.issue is not None and u.visible]
+        self.times.read(shown)  # before the sort key reads them
         keyfunc = self._keyfunc()
-        self._learn_statuses([u.issue for u in updates if u.issue is not None and u.visible])
+        self._learn_statuses(shown)
         for update in updates:
             complete = len(self._rows) >= self._total
             row = self._row_of.get(update.issue_id)
@@ -418,6 +435,7 @@ class IssueTableModel(QAbstractTableModel):
         self._reload(patch=True)
 
     def _on_store_workflow_changed(self, project_id: int) -> None:
+        self.times.forget_calendars()  # a project's work day may have changed with it
         self._statuses = {k: s for k, s in self._statuses.items() if s.project_id != project_id}
         self._load_workflow(project_id)
         if self._rows:

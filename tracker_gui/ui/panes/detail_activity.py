@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker_gui.domain import link_history, people
+from tracker_gui.domain import link_history, people, time_history
 from tracker_gui.domain.models import Change, Comment, IssueDetail, User
 from tracker_gui.ui.dialogs import conflict as dialog
 from tracker_gui.ui.ops import comments, undoable
@@ -91,6 +91,8 @@ def describe_change(
         return f"added {new} as a watcher" if field == "watch" else f"removed watcher {new}"
     if field == "attachment":
         return f"attached {new}"
+    if field in time_history.FIELDS:
+        return time_history.describe(field, old, new)
     return f"changed {field}"
 
 

@@ -35,6 +35,7 @@ from tracker_gui.ui.panes.detail_sections import (
     SubtasksSection,
     WatchersSection,
 )
+from tracker_gui.ui.panes.detail_time import TimeSection
 from tracker_gui.ui.store import IssueUpdate, Store
 from tracker_gui.ui.widgets import kit as ui
 from tracker_gui.ui.widgets import provisional, style
@@ -101,6 +102,7 @@ class DetailPane(QWidget):
         self.subtasks = SubtasksSection()
         self.links = LinksSection(store)
         self.watchers = WatchersSection(store)
+        self.time = TimeSection(store)
         self.comments = CommentsSection(store, self._ask)
         self.history = HistorySection(store)
         for source in (self.fields, self.description, self.subtasks, self.links):
@@ -166,6 +168,7 @@ class DetailPane(QWidget):
             self.subtasks,
             self.links,
             self.watchers,
+            self.time,
             self.comments,
             self.history,
         ):
@@ -193,6 +196,7 @@ class DetailPane(QWidget):
         for section in (self.links, self.watchers):
             section.setEnabled(writable)
         self.comments.set_writable(writable)
+        self.time.set_writable(writable)
 
     def detail(self) -> IssueDetail | None:
         return self._detail
@@ -325,6 +329,7 @@ class DetailPane(QWidget):
         self.subtasks.show_detail(detail, flow)
         self.links.show_detail(detail)
         self.watchers.show_detail(detail)
+        self.time.show_detail(detail, reset)
         self.comments.show_detail(detail, {u.username: u for u in users})
         self.history.show_detail(detail, {s.id: s.name for s in flow.statuses}, reset)
         self._related = (

@@ -34,7 +34,9 @@ from tracker_gui.ui.models.issue_table_model import (
     DUE,
     KEY,
     LABELS,
+    LOGGED,
     PRIORITY,
+    REMAINING,
     STATUS,
     TITLE,
     TYPE,
@@ -56,6 +58,8 @@ WIDTHS = {  # everything but Title, which takes the rest (and at least TITLE_MIN
     LABELS: 176,
     DUE: 100,
     UPDATED: 92,
+    LOGGED: 80,
+    REMAINING: 92,
 }
 
 
