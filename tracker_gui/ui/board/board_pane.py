@@ -212,7 +212,7 @@ class BoardPane(QWidget):
     def lane_headers(self) -> list[LaneHeader]:
         return [h for h, _ in self._lane_headers]
 
-    # -- chrome --------------------------------------------------------------------------
+    # -- chrome, then building ---------------------------------------------------------
     def _build_chrome(self) -> None:
         self.header = BoardHeader(self._mode, BOARD_MARGIN)
         self.header.laneModeChosen.connect(self.set_swimlanes)
@@ -234,7 +234,6 @@ class BoardPane(QWidget):
     def _restyle(self) -> None:
         self.setStyleSheet(f"QWidget#BoardPane {{ background: {board_colours().board.name()}; }}")
 
-    # -- building ------------------------------------------------------------------------
     def _teardown(self) -> None:
         self._grid.clear(self._project_id)
         self._headers, self._lane_headers = {}, []
