@@ -149,37 +149,38 @@ class Database:
         pending: list[Callable[[], None]] = []
         fresh = (change_set or str(uuid.uuid4())) if self.change_set is None else None
         session = self.peewee if isinstance(self.peewee, pg_session.PgDatabase) else None
-        if session is not None and fresh is not None and self.server_managed:
+        armed = session is not None and fresh is not None and self.server_managed
+        if armed:
             # The settings below ride on the BEGIN (pg_session) unless it was sent already.
+            assert session is not None and fresh is not None
             session.arm(pg_session.settings_sql(fresh, origin, op_id))
-        with contextlib.ExitStack() as stack:
-            if session is not None:
-                stack.callback(session.disarm)
-            stack.enter_context(translated(self.label))
-            stack.enter_context(self.bound())
-            stack.enter_context(self.peewee.atomic())
-            if fresh is None:
-                yield
-                return
-            self._action.change_set = fresh
-            self._action.after = pending
-            try:
-                if session is not None and session.carried():
-                    pass  # the BEGIN carried the settings
-                elif self.server_managed or (not self.is_sqlite and (origin or op_id)):
-                    # The history triggers write the Change rows: the columns' DEFAULTs
-                    # (migrations 0006, 0011) read these settings, which end with the
-                    # transaction; a push of a queued action names its replica and op id.
-                    self.peewee.execute_sql(
-                        "SELECT set_config('tracker.change_set', %s, true),"
-                        " set_config('tracker.origin', %s, true),"
-                        " set_config('tracker.op_id', %s, true)",
-                        (self._action.change_set, origin or "", op_id or ""),
-                    )
-                yield
-            finally:
-                self._action.change_set = None
-                self._action.after = None
+        try:
+            with translated(self.label), self.bound(), self.peewee.atomic():
+                if fresh is None:
+                    yield
+                    return
+                self._action.change_set = fresh
+                self._action.after = pending
+                try:
+                    if armed and session is not None and session.carried():
+                        pass  # the BEGIN carried the settings
+                    elif self.server_managed or (not self.is_sqlite and (origin or op_id)):
+                        # The history triggers write the Change rows: the columns' DEFAULTs
+                        # (migrations 0006, 0011) read these settings, which end with the
+                        # transaction; a push of a queued action names its replica and op id.
+                        self.peewee.execute_sql(
+                            "SELECT set_config('tracker.change_set', %s, true),"
+                            " set_config('tracker.origin', %s, true),"
+                            " set_config('tracker.op_id', %s, true)",
+                            (self._action.change_set, origin or "", op_id or ""),
+                        )
+                    yield
+                finally:
+                    self._action.change_set = None
+                    self._action.after = None
+        finally:
+            if armed and session is not None:
+                session.disarm()
         for callback in pending:  # committed: what waited for it may go
             callback()
 
