@@ -82,7 +82,8 @@ def test_the_done_when_flow_from_the_cli(cli: Cli, db_target: str) -> None:
                    " WHERE field IN ('sprint', 'sprint_state') ORDER BY id")  # fmt: skip
     one, two = "1", "2"
     assert [(f, o, n) for _, f, o, n in rows] == (
-        [("sprint", None, one)] * 5
+        [("sprint_state", None, "planned")] * 2  # the two adds
+        + [("sprint", None, one)] * 5
         + [("sprint_state", "planned", "active"), ("sprint_state", "active", "closed")]
         + [("sprint", one, two)] * 2
     )
