@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QDate, Qt
@@ -177,14 +178,15 @@ class CloseSprintDialog(QDialog):
         self.setMinimumWidth(420)
         style.install_style(self)
         done = total - unfinished
+        shown = html.escape(name)  # rich text (the bold count): a name is never markup
         if unfinished:
             text = (
-                f"{done} of {total} issues of {name} are done; "
+                f"{done} of {total} issues of {shown} are done; "
                 f"<b>{unfinished} {'is' if unfinished == 1 else 'are'} unfinished</b>. "
                 "Where should the unfinished go?"
             )
         else:
-            text = f"Every issue of {name} is done ({total}). Nothing needs to move."
+            text = f"Every issue of {shown} is done ({total}). Nothing needs to move."
         self.summary = QLabel(text)
         self.summary.setObjectName("CloseSummary")
         self.summary.setWordWrap(True)
@@ -222,6 +224,9 @@ class CloseSprintDialog(QDialog):
         layout.addWidget(self.backlog_radio)
         layout.addSpacing(6)
         layout.addLayout(buttons)
+        if not unfinished:  # nothing to carry: no question, so no greyed-out choices
+            for widget in (self.next_radio, self.sprint_combo, self.backlog_radio):
+                widget.hide()
 
     def carry_to(self) -> str | None:
         if self.next_radio.isChecked() and self.sprint_combo.count():
