@@ -152,3 +152,30 @@ def test_sprints_share_a_short_pane_and_each_is_seen_whole(
     qtbot.waitUntil(lambda: whole(0) and whole(1))
     assert all(2 <= rows_shown(s.list) < SPRINT_ROWS for s in pane.sections)
     assert pane.sprint_scroll.verticalScrollBar().value() == 0
+
+
+def test_the_active_sprint_says_how_much_is_done_and_how_long_it_has(
+    gui_services: Services, five: list[Issue], store: Store, qtbot: QtBot
+) -> None:
+    add_sprint(gui_services, "Sprint 1")  # 7 Dec - 20 Dec, both days count
+    add_sprint(gui_services, "Sprint 2", days=14)
+    gui_services.sprints.set_sprint([i.id for i in five[:3]], "Sprint 1")
+    done = next(s for s in store.statuses(five[0].project_id) if s.name == "Done")
+    first = gui_services.issues.get(five[0].id)
+    gui_services.issues.move(first.id, first.version, done.id)
+    gui_services.sprints.start("TRK", "Sprint 1")
+
+    def on(day: dt.date) -> BacklogPane:
+        pane = shown(qtbot, BacklogPane(store, today=lambda: day), 520, 720)
+        pane.reload()
+        return pane
+
+    pane = on(MON + dt.timedelta(days=10))
+    active, planned = pane.section("Sprint 1"), pane.section("Sprint 2")
+    assert active.count_label.text() == "3 issues · 1 done"
+    assert active.left_label.text() == "4 days left" and not active.left_label.isHidden()
+    assert planned.left_label.isHidden()  # a planned sprint's clock has not started
+    assert planned.count_label.text() == "0 issues"
+    assert on(MON + dt.timedelta(days=13)).section("Sprint 1").left_label.text() == "last day"
+    late = on(MON + dt.timedelta(days=15)).section("Sprint 1").left_label
+    assert late.text() == "ended 2 days ago" and late.objectName() == "SprintOverdue"

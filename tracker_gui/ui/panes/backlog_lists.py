@@ -61,6 +61,17 @@ def count_text(n: int) -> str:
     return f"{n:,} issue{'s' if n != 1 else ''}"
 
 
+def time_left(end: dt.date, today: dt.date) -> str:
+    """How long an active sprint has to run, its last day included (or how long it is over)."""
+    days = (end - today).days + 1
+    if days == 1:
+        return "last day"
+    if days > 1:
+        return f"{days} days left"
+    over = -days + 1
+    return f"ended {over} day{'s' if over != 1 else ''} ago"
+
+
 class IssueDropList(QListWidget):
     """Issues as rows; drops issues of its project on itself (`issuesDropped(ids, target)`).
 
@@ -262,7 +273,9 @@ class SprintSection(QFrame):
     startRequested = Signal(str)
     closeRequested = Signal(str)
 
-    def __init__(self, sprint: Sprint, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, sprint: Sprint, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("SprintSection")
         self.sprint = sprint
@@ -277,6 +290,15 @@ class SprintSection(QFrame):
         self.dates_label.setObjectName("SprintDates")
         self.count_label = style.muted(QLabel(count_text(sprint.issues)))
         self.count_label.setObjectName("SprintCount")
+        # The active sprint's clock: how many days it has left, or that it is overdue.
+        self.left_label = QLabel()
+        self.left_label.setVisible(active and today is not None)
+        over = today is not None and today > sprint.end
+        self.left_label.setObjectName("SprintOverdue" if over else "SprintLeft")
+        if not over:
+            style.muted(self.left_label)
+        if active and today is not None:
+            self.left_label.setText(time_left(sprint.end, today))
         self.button = QPushButton("Close sprint…" if active else "Start sprint")
         self.button.setObjectName("SprintAction")
         self.button.setAccessibleName(f"{'Close' if active else 'Start'} {sprint.name}")
@@ -299,6 +321,7 @@ class SprintSection(QFrame):
         facts.setSpacing(12)
         facts.addWidget(self.dates_label)
         facts.addWidget(self.count_label)
+        facts.addWidget(self.left_label)
         facts.addStretch(1)
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 10, 12, 12)
@@ -308,6 +331,11 @@ class SprintSection(QFrame):
         column.addWidget(self.goal_label)
         column.addSpacing(4)
         column.addWidget(self.list)
+
+    def show_done(self, done: int) -> None:
+        """The count with how many of the issues are done ("9 issues · 3 done")."""
+        total = self.sprint.issues
+        self.count_label.setText(count_text(total) + (f" · {done:,} done" if total else ""))
 
     def set_admin(self, admin: bool) -> None:
         """Starting and closing are a project admin's (the button hides for others)."""

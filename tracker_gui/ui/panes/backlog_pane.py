@@ -60,6 +60,7 @@ QFrame#SprintSection QLabel#SprintState, QFrame#SprintSection QLabel#SprintState
 }}
 QFrame#SprintSection QLabel#SprintState {{ background: {chip_bg}; color: {chip_text}; }}
 QFrame#SprintSection QLabel#SprintStateActive {{ background: {success_soft}; color: {success}; }}
+QFrame#SprintSection QLabel#SprintOverdue {{ color: {danger}; font-weight: 600; }}
 QListWidget#SprintList, QListWidget#BacklogList {{
     border: 1px solid {separator}; border-radius: 6px; background: {base_bg};
 }}
@@ -226,9 +227,12 @@ class BacklogPane(QWidget):
         writable = self._store.can_write(project.id)
         admin = self._store.can_admin(project.id)
         for n, sprint in enumerate(shown):
-            section = SprintSection(sprint)
+            section = SprintSection(sprint, today=self._today())
             section.list.project_id = project.id
-            section.list.set_issues(ops.issues_in(self._store, project.id, sprint.name), done)
+            planned = ops.issues_in(self._store, project.id, sprint.name)
+            section.list.set_issues(planned, done)
+            if sprint.state is SprintState.ACTIVE:  # its progress; a planned one has none yet
+                section.show_done(sum(i.status_id in done for i in planned))
             section.list.fit_rows(SPRINT_ROWS)
             section.list.set_writable(writable)
             section.set_admin(admin)
