@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from tracker_gui.ui import theme
-from tracker_gui.ui.dialogs.sprint_dialogs import CloseSprintDialog
+from tracker_gui.ui.dialogs.sprint_dialogs import CloseSprintDialog, next_name
 from tracker_gui.ui.widgets import style
 
 
@@ -67,3 +67,11 @@ def test_the_chosen_option_is_drawn_in_the_accent_colour_light_and_dark(
             dialog.close()
     finally:
         theme.apply_theme(qapp, "light")
+
+
+def test_the_next_name_counts_on_the_last_numbered_sprint() -> None:
+    assert next_name([]) == "Sprint 1"
+    assert next_name(["Hardening"]) == "Sprint 1"
+    assert next_name(["Sprint 3", "Hardening"]) == "Sprint 4"
+    assert next_name(["sprint 9", "Sprint 10", "Sprint 2"]) == "Sprint 11"  # past every number
+    assert next_name(["Sprint 4", "Cycle-7"]) == "Cycle-8"  # the newest series

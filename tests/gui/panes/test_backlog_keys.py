@@ -179,3 +179,48 @@ def test_the_active_sprint_says_how_much_is_done_and_how_long_it_has(
     assert on(MON + dt.timedelta(days=13)).section("Sprint 1").left_label.text() == "last day"
     late = on(MON + dt.timedelta(days=15)).section("Sprint 1").left_label
     assert late.text() == "ended 2 days ago" and late.objectName() == "SprintOverdue"
+
+
+def test_new_sprint_offers_the_next_name_in_the_series(
+    gui_services: Services, pane: BacklogPane, qtbot: QtBot
+) -> None:
+    pane.reload()
+    first = pane.new_sprint_dialog()
+    qtbot.addWidget(first)
+    assert first.name_edit.text() == "Sprint 1" and first.name_edit.selectedText() == "Sprint 1"
+    add_sprint(gui_services, "Sprint 22")
+    add_sprint(gui_services, "Sprint 23", days=14)
+    gui_services.sprints.start("TRK", "Sprint 22")
+    gui_services.sprints.close("TRK", "Sprint 22", None)  # closed ones count too
+    gui_services.sprints.start("TRK", "Sprint 23")
+    gui_services.sprints.close("TRK", "Sprint 23", None)
+    pane.reload()
+    dialog = pane.new_sprint_dialog()
+    qtbot.addWidget(dialog)
+    assert dialog.name_edit.text() == "Sprint 24"
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog.name_edit, Key.Key_Return)  # Enter takes the offer
+    assert gui_services.sprints.find("TRK", "Sprint 24").name == "Sprint 24"
+    assert [s.name for s in pane.sprints()] == ["Sprint 24"]
+    retyped = pane.new_sprint_dialog()
+    qtbot.addWidget(retyped)
+    qtbot.keyClicks(retyped.name_edit, "Hardening")  # typing replaces the offer
+    assert retyped.name_edit.text() == "Hardening"
+    assert retyped.problem() == ""
+
+
+def test_start_is_offered_only_when_no_sprint_is_active(
+    gui_services: Services, five: list[Issue], pane: BacklogPane
+) -> None:
+    add_sprint(gui_services, "Sprint 1")
+    add_sprint(gui_services, "Sprint 2", days=14)
+    pane.reload()
+    assert pane.section("Sprint 1").button.isEnabled()
+    assert pane.section("Sprint 2").button.isEnabled()
+    gui_services.sprints.start("TRK", "Sprint 1")
+    pane.reload()
+    waiting = pane.section("Sprint 2").button
+    assert not waiting.isEnabled()
+    assert waiting.toolTip() == "Sprint 1 is active: close it before starting another"
+    assert pane.section("Sprint 1").button.isEnabled()  # Close sprint…

@@ -205,6 +205,8 @@ def test_new_sprint_dialog_validates_and_creates(
     # It starts the day after the last sprint ends, two weeks long.
     assert dialog.start_edit.date().toPython() == MON + dt.timedelta(days=14)
     assert dialog.end_edit.date().toPython() == MON + dt.timedelta(days=27)
+    assert dialog.name_edit.text() == "Sprint 2"  # the next in the series, offered
+    dialog.name_edit.clear()
     dialog.create_button.click()
     assert not dialog.error_label.isHidden()
     assert dialog.error_label.text() == "A sprint needs a name"

@@ -49,6 +49,7 @@ from tracker_gui.ui.widgets import style
 GONE = "those issues no longer exist"
 NO_SPRINTS = "No sprint planned yet: press New sprint to plan the next one."
 NO_SPRINTS_READ_ONLY = "No sprint planned yet: a project admin plans them here."
+START_BLOCKED = "{name} is active: close it before starting another"
 NO_TARGET = "No other sprint to move to: plan one with New sprint"
 EXTRA_STYLE = """
 QFrame#SprintSection {{
@@ -93,6 +94,7 @@ class BacklogPane(QWidget):
         self._store = store
         self._today = today
         self._sprints: list[Sprint] = []
+        self._names: list[str] = []  # every sprint's, closed ones too, by first day
         self.sections: list[SprintSection] = []
         self._stale = True
         self._sized = False
@@ -213,6 +215,7 @@ class BacklogPane(QWidget):
             section.deleteLater()
         self.sections = []
         self._sprints = []
+        self._names = [s.name for s in found.value] if found is not None and found.value else []
         if project is None or found is None or found.value is None:
             self.backlog.project_id = 0
             self.backlog.set_issues([], set())
@@ -226,6 +229,7 @@ class BacklogPane(QWidget):
         self._sprints = shown
         writable = self._store.can_write(project.id)
         admin = self._store.can_admin(project.id)
+        running = next((s for s in shown if s.state is SprintState.ACTIVE), None)
         for n, sprint in enumerate(shown):
             section = SprintSection(sprint, today=self._today())
             section.list.project_id = project.id
@@ -236,6 +240,9 @@ class BacklogPane(QWidget):
             section.list.fit_rows(SPRINT_ROWS)
             section.list.set_writable(writable)
             section.set_admin(admin)
+            if running is not None and sprint is not running:  # one active sprint at a time
+                section.button.setEnabled(False)
+                section.button.setToolTip(START_BLOCKED.format(name=running.name))
             section.startRequested.connect(self._on_section_start_requested)
             section.closeRequested.connect(self._on_section_close_requested)
             self._wire(section.list)
@@ -328,8 +335,7 @@ class BacklogPane(QWidget):
         every = self._sprints
         last = max((s.end for s in every), default=None)
         first = max(self._today(), last + dt.timedelta(days=1)) if last else self._today()
-        taken = [s.name for s in every]
-        return NewSprintDialog(self.create_sprint, first, taken, self.window())
+        return NewSprintDialog(self.create_sprint, first, self._names, self.window())
 
     def close_dialog(self, name: str) -> CloseSprintDialog:
         """The dialog Close sprint opens: how many are unfinished, and where they go."""
