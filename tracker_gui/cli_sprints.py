@@ -189,4 +189,17 @@ def tagged(services: Services, out: Output) -> Output:
         names = services.sprints.names_of([int(d["id"]) for d in issues])
         for item in issues:
             item["sprint"] = names.get(int(item["id"]))
+    if is_issue(data):
+        out.text = _with_sprint_line(out.text, data["sprint"])
     return out
+
+
+def _with_sprint_line(text: str, name: str | None) -> str:
+    """`show`'s field block gains `Sprint:` beside the other planning fields (before `Due:`);
+    the one-line outputs of add/edit/move have no such block and stay as they are."""
+    lines = text.split("\n")
+    at = next((n for n, t in enumerate(lines) if t.startswith("  Due:")), None)
+    if at is None:
+        return text
+    lines.insert(at, f"  {'Sprint:':<10} {cli_format.line(name) if name else '-'}")
+    return "\n".join(lines)

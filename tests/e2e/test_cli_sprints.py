@@ -82,7 +82,8 @@ def test_the_done_when_flow_from_the_cli(cli: Cli, db_target: str) -> None:
                    " WHERE field IN ('sprint', 'sprint_state') ORDER BY id")  # fmt: skip
     one, two = "1", "2"
     assert [(f, o, n) for _, f, o, n in rows] == (
-        [("sprint", None, one)] * 5
+        [("sprint_state", None, "planned")] * 2  # the two adds
+        + [("sprint", None, one)] * 5
         + [("sprint_state", "planned", "active"), ("sprint_state", "active", "closed")]
         + [("sprint", one, two)] * 2
     )
@@ -124,3 +125,19 @@ def test_edit_sprint_empty_removes_it(cli: Cli, db_target: str) -> None:
     assert _json(cli, db, "show", key)["sprint"] is None
     same = cli("--db", db, "edit", key, "--sprint", "", "--title", "y")
     assert same.out.strip() == f"{key}: changed title"
+
+
+def test_show_as_text_names_the_sprint(cli: Cli, db_target: str) -> None:
+    db = db_target
+    assert cli("--db", db, "init").code == 0
+    assert cli("--db", db, "sprint", "add", "--project", "TRK", "Sprint 12",
+               "--start", "2026-01-05", "--end", "2026-01-16").code == 0  # fmt: skip
+    key = _json(cli, db, "add", "--project", "TRK", "--title", "x", "--sprint", "sprint 12")["key"]
+    fields = cli("--db", db, "show", key).out.split("\n\n")[1].splitlines()
+    names = [f.split(":")[0].strip() for f in fields]
+    assert names.index("Sprint") == names.index("Due") - 1  # with the planning fields
+    assert "  Sprint:    Sprint 12" in fields
+    assert cli("--db", db, "edit", key, "--sprint", "").code == 0
+    assert "  Sprint:    -" in cli("--db", db, "show", key).out.splitlines()
+    moved = cli("--db", db, "edit", key, "--sprint", "Sprint 12")
+    assert "Sprint:" not in moved.out  # one-line outputs stay one line

@@ -3,8 +3,9 @@
 Writes board.png, detail.png, time.png (the detail pane's time section, a timer running),
 filter.png, list.png, switcher.png and dark.png (1600x1000;
 `--size 1024x640 --suffix -1024` for the small-screen set, board-1024.png and so on).
-The README embeds docs/screenshots/board.png and switcher.png: regenerate with
-`python tests/gui/screenshots.py docs/screenshots`.
+The README's pictures (board, board-sprint, switcher, dark, backlog, filter-1024) are
+rendered with `python tests/gui/screenshots.py docs/screenshots --size 1366x768`, and the
+small set with `--size 1024x640 --suffix -1024`.
 
 Fonts: install fonts-dejavu-core and fonts-noto-color-emoji (as .ci/run does), else emoji in
 titles and comments show as empty boxes in the PNGs.
@@ -113,6 +114,14 @@ def plan_sprints(services: Services, project_key: str) -> None:
     sprints.set_sprint([i.id for i in picked if i.id not in done + busy][:3], "Sprint 24")
 
 
+def in_active_sprint(services: Services, project_key: str) -> None:
+    """The detail shot's issue in the active sprint, so its Sprint field shows one."""
+    project = services.projects.project(project_key)
+    active = services.sprints.current([project.id]).get(project.id)
+    if active is not None:
+        services.sprints.set_sprint([showcase_issue(services, project_key)], active.name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("outdir", type=Path)
@@ -149,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         services = open_services(str(Path(scratch) / "tracker.db"), create=True, actor="alice")
         report = fill_demo(services, issues=args.issues, seed=1)
         plan_sprints(services, report.project_key)
+        in_active_sprint(services, report.project_key)
         store = Store(services)
         window = MainWindow(store, Settings())
         window.resize(width, height)

@@ -1,9 +1,10 @@
 """Sprints: plan, start and close them, and put issues in them; each write one transaction.
 
 History: every change of an issue's sprint is a `sprint` Change row (old/new: the sprint id as
-text, None for the backlog); a start or a close is a `sprint_state` row of the project (old/new:
-the state). On a secured database the triggers write those rows and count the figures
-(storage/postgres/sql_sprints.py); here the same rows are named for SQLite.
+text, None for the backlog); adding, starting or closing a sprint is a `sprint_state` row of the
+project (old/new: the state; old None for a new sprint). On a secured database the triggers
+write those rows and count the figures (storage/postgres/sql_sprints.py); here the same rows
+are named for SQLite.
 """
 
 from __future__ import annotations
@@ -112,10 +113,12 @@ class SprintService(ServiceBase):
         first, last = rules.span(start, end)
         aim = rules.goal(goal)
         self._need(project, Role.ADMIN, "adding a sprint")
-        with self._work():
+        with self._work() as work:
             if self.rows.by_name(project.id, title) is not None:
                 raise ValidationError("name", f"{project.key} already has a sprint named {title!r}")
             sprint_id = self.rows.insert(project.id, title, first, last, aim)
+            # A project row, so other windows (and the CLI's readers) see the new sprint live.
+            work.log(project.id, None, SPRINT_STATE, None, SprintState.PLANNED.value)
             made = self.rows.get(sprint_id)
         assert made is not None
         return made

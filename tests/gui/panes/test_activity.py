@@ -217,10 +217,11 @@ def test_sprint_planning_and_sprint_states_read_as_sentences(
     gui_services.sprints.start("TRK", "Sprint 1")
     gui_services.sprints.close("TRK", "Sprint 1", None)
     model = ActivityModel(store)
-    assert texts(model)[:3] == [
+    assert texts(model)[:4] == [
         "alice closed a sprint in TRK and moved TRK-1 to the backlog",  # one action
         "alice started a sprint in TRK",
         "alice planned TRK-1 into a sprint",
+        "alice planned a sprint in TRK",
     ]
 
 

@@ -90,7 +90,7 @@ def test_sprints_show_dates_goal_count_and_state(
     assert first.state_label.text() == "Active"
     assert first.dates_label.text() == "7 Dec \u2013 20 Dec 2026"
     assert first.goal_label.text() == "Ship the importer" and not first.goal_label.isHidden()
-    assert first.count_label.text() == "2 issues"
+    assert first.count_label.text() == "2 issues · 0 done"  # the active one's progress
     assert first.button.text() == "Close sprint…"
     assert keys(first.list) == [five[0].key, five[1].key]
     assert second.state_label.text() == "Planned"
@@ -205,6 +205,8 @@ def test_new_sprint_dialog_validates_and_creates(
     # It starts the day after the last sprint ends, two weeks long.
     assert dialog.start_edit.date().toPython() == MON + dt.timedelta(days=14)
     assert dialog.end_edit.date().toPython() == MON + dt.timedelta(days=27)
+    assert dialog.name_edit.text() == "Sprint 2"  # the next in the series, offered
+    dialog.name_edit.clear()
     dialog.create_button.click()
     assert not dialog.error_label.isHidden()
     assert dialog.error_label.text() == "A sprint needs a name"

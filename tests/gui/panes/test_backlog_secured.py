@@ -65,3 +65,22 @@ def test_an_admin_starts_the_sprint_from_the_pane(qtbot: QtBot, secured: Secured
     adm = secured.services("adm")
     assert adm.sprints.find("TRK", "Sprint 1").state is SprintState.ACTIVE
     store.close()
+
+
+def test_a_sprint_the_admin_adds_reaches_a_members_pane_live(
+    qtbot: QtBot, secured: Secured
+) -> None:
+    """The add's history row is the server's trigger's; the member's feed carries it."""
+    store, pane = open_pane(qtbot, secured, "mem")
+    assert [s.name for s in pane.sprints()] == ["Sprint 1"]
+    store.poll()  # caught up
+    secured.services("adm").sprints.add(
+        "TRK", "Sprint 2", MON + dt.timedelta(days=14), MON + dt.timedelta(days=27)
+    )
+
+    def arrived() -> bool:
+        store.poll()  # what the window's timer does (LISTEN may not have fired yet)
+        return [s.name for s in pane.sprints()] == ["Sprint 1", "Sprint 2"]
+
+    qtbot.waitUntil(arrived)
+    store.close()

@@ -89,7 +89,12 @@ def test_the_done_when_flow_records_scope_and_history(board: Board) -> None:
         (issues[3].id, a, b),
         (issues[4].id, a, b),
     ]
-    assert _log(board, "sprint_state") == [(None, "planned", "active"), (None, "active", "closed")]
+    assert _log(board, "sprint_state") == [
+        (None, None, "planned"),  # each add is a project row, so other windows see it
+        (None, None, "planned"),
+        (None, "planned", "active"),
+        (None, "active", "closed"),
+    ]
     assert [s.issues for s in sprints.sprints("TRK")] == [3, 2]
 
 

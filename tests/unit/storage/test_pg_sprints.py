@@ -149,9 +149,9 @@ def test_no_second_active_sprint_and_no_forged_figures(secured: Secured) -> None
             " WHERE field IN ('sprint', 'sprint_state') ORDER BY id"
         ).fetchall()
     one = str(ids["Sprint 1"])
-    assert rows == [("sprint", None, one, "spr_mem")] * 3 + [
-        ("sprint_state", "planned", "active", "spr_adm")
-    ]
+    assert rows == [("sprint_state", None, "planned", "spr_adm")] * 2 + [
+        ("sprint", None, one, "spr_mem")
+    ] * 3 + [("sprint_state", "planned", "active", "spr_adm")]
 
 
 def test_an_issue_joins_only_an_open_sprint_of_its_project(secured: Secured) -> None:
@@ -196,10 +196,17 @@ def test_the_done_when_flow_on_a_secured_database(secured: Secured) -> None:
             "SELECT issue_id, field, old, new FROM change"
             " WHERE field IN ('sprint', 'sprint_state') ORDER BY id"
         ).fetchall()
-    assert rows == (
-        [(i.id, "sprint", None, one) for i in issues]
-        + [(None, "sprint_state", "planned", "active"), (None, "sprint_state", "active", "closed")]
-        + [(i.id, "sprint", one, two) for i in issues[3:]]
+    assert (
+        rows
+        == (
+            [(None, "sprint_state", None, "planned")] * 2  # the fixture's two adds
+            + [(i.id, "sprint", None, one) for i in issues]
+            + [
+                (None, "sprint_state", "planned", "active"),
+                (None, "sprint_state", "active", "closed"),
+            ]
+            + [(i.id, "sprint", one, two) for i in issues[3:]]
+        )
     )
 
 
@@ -228,3 +235,50 @@ def test_an_issue_made_into_a_sprint_logs_created_then_sprint(secured: Secured) 
         (raw, "sprint"),
     ]
     assert [n for _, f, n in rows if f == "sprint"] == [one, one]
+
+
+def test_a_new_sprint_is_logged_by_the_database_and_cannot_be_forged(secured: Secured) -> None:
+    """Adding a sprint writes the project's `sprint_state` row (old NULL) in the trigger, as
+    the login that added it; a member can neither add a sprint nor write such a row itself."""
+    trk = _one(secured, "SELECT id FROM project WHERE key = 'TRK'")
+    fields = "project_id, issue_id, actor, at, field, old, new"
+    forged = (
+        f"INSERT INTO change ({fields}) VALUES (%s, NULL, 'spr_adm', now(), 'sprint_state',"
+        " NULL, 'planned')"
+    )
+    log = "SELECT actor, old, new FROM change WHERE field = 'sprint_state' ORDER BY id"
+    with superuser(secured) as conn:
+        before = conn.execute(log).fetchall()
+    assert before == [("spr_adm", None, "planned")] * 2  # the fixture's adds, by the app
+    for who in ("mem", "vie", "out"):
+        with login(secured, who) as conn:
+            assert attempt(conn, forged, trk) == "InsufficientPrivilege"
+            assert (
+                attempt(
+                    conn,
+                    "INSERT INTO sprint (project_id, name, start_date, end_date)"
+                    " VALUES (%s, 'Forged', '2026-03-01', '2026-03-02')",
+                    trk,
+                )
+                == "InsufficientPrivilege"
+            )
+    with login(secured, "adm") as conn:  # raw SQL, as the CLI of an older client would
+        conn.execute(
+            "INSERT INTO sprint (project_id, name, start_date, end_date)"
+            " VALUES (%s, 'Raw', '2026-03-01', '2026-03-02')",
+            (trk,),
+        )
+        # What the admin's own session reads back is the row the trigger wrote.
+        assert conn.execute(
+            "SELECT project_id, issue_id, actor, old, new FROM change"
+            " WHERE field = 'sprint_state' ORDER BY id DESC LIMIT 1"
+        ).fetchone() == (trk, None, "spr_adm", None, "planned")
+    with superuser(secured) as conn:
+        assert conn.execute(log).fetchall() == [*before, ("spr_adm", None, "planned")]
+    # Through the app on a secured database, the add reports the row it wrote.
+    adm = secured.services("adm")
+    last = adm.feed.last_id()
+    adm.sprints.add("TRK", "Sprint 3", "2026-02-02", "2026-02-13")
+    assert [(c.field, c.old, c.new, c.issue_id) for c in adm.feed.changes_since(last)] == [
+        ("sprint_state", None, "planned", None)
+    ]

@@ -3,7 +3,8 @@
 Only a project admin writes sprint rows (sql_policies); a member puts issues in them. A sprint
 goes planned -> active -> closed and nothing else; when it starts or closes the database
 itself counts its issues (`scope_start`, `scope_close`, `done_close`) and stamps the time,
-so no client can record other figures, and writes the `sprint_state` Change row. An issue
+so no client can record other figures, and writes the `sprint_state` Change row (also when a
+sprint is added: old NULL). An issue
 only joins a sprint of its own project that is not closed.
 
 An issue's `sprint` history rows come from triggers of their own, not from the issue
@@ -61,7 +62,10 @@ FUNCTIONS = [
     _fn(
         "tracker_sprint_after",
         """
-    IF NEW.state IS DISTINCT FROM OLD.state THEN
+    -- A new sprint is a project row too (old NULL), so every window lists it live.
+    IF TG_OP = 'INSERT' THEN
+        PERFORM public.tracker_log(NEW.project_id, NULL, 'sprint_state', NULL, NEW.state);
+    ELSIF NEW.state IS DISTINCT FROM OLD.state THEN
         PERFORM public.tracker_log(NEW.project_id, NULL, 'sprint_state', OLD.state, NEW.state);
     END IF;
     RETURN NULL;""",
@@ -112,7 +116,13 @@ FUNCTIONS = [
 # (name, table, timing/events, function, deferred)
 _TRIGGERS = [
     ("tracker_10_before", "sprint", "BEFORE INSERT OR UPDATE", "tracker_sprint_before", False),
-    ("tracker_20_state", "sprint", "AFTER UPDATE OF state", "tracker_sprint_after", False),
+    (
+        "tracker_20_state",
+        "sprint",
+        "AFTER INSERT OR UPDATE OF state",
+        "tracker_sprint_after",
+        False,
+    ),
     # After tracker_10_before_*: the project is the issue's own by then.
     (
         "tracker_11_sprint",

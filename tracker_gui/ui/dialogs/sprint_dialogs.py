@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QDate, Qt
@@ -28,8 +30,18 @@ from tracker_gui.ui import icons
 from tracker_gui.ui.widgets import style
 
 SPRINT_DAYS = 14  # a new sprint's default length (both days count)
+_NUMBERED = re.compile(r"^(.*?)(\d{1,9})$")  # "Sprint 23", "Cycle-7": a stem and a number
 # (name, start, end, goal) -> "" when made, else the service's message
 Create = Callable[[str, dt.date, dt.date, str], str]
+
+
+def next_name(taken: Sequence[str]) -> str:
+    """The name a new sprint most likely gets: the last numbered sprint's name counted on
+    ("Sprint 23" -> "Sprint 24", past every number taken with that stem), else "Sprint 1"."""
+    numbered = [(m.group(1), int(m.group(2))) for m in map(_NUMBERED.match, taken) if m]
+    stem = numbered[-1][0] if numbered else "Sprint "
+    used = [n for s, n in numbered if s.casefold() == stem.casefold()]
+    return f"{stem}{max(used, default=0) + 1}"[: rules.NAME_MAX]
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -78,6 +90,9 @@ class NewSprintDialog(QDialog):
         self.name_edit.setAccessibleName("Sprint name")
         self.name_edit.setMaxLength(rules.NAME_MAX)
         self.name_edit.setPlaceholderText("Sprint 12")
+        # The next in the series, selected: Enter takes it, typing replaces it.
+        self.name_edit.setText(next_name(taken))
+        self.name_edit.selectAll()
         self.start_edit = self._date_edit(first_day, "First day")
         self.end_edit = self._date_edit(first_day + dt.timedelta(days=SPRINT_DAYS - 1), "Last day")
         self.goal_edit = QPlainTextEdit()
@@ -177,14 +192,15 @@ class CloseSprintDialog(QDialog):
         self.setMinimumWidth(420)
         style.install_style(self)
         done = total - unfinished
+        shown = html.escape(name)  # rich text (the bold count): a name is never markup
         if unfinished:
             text = (
-                f"{done} of {total} issues of {name} are done; "
+                f"{done} of {total} issues of {shown} are done; "
                 f"<b>{unfinished} {'is' if unfinished == 1 else 'are'} unfinished</b>. "
                 "Where should the unfinished go?"
             )
         else:
-            text = f"Every issue of {name} is done ({total}). Nothing needs to move."
+            text = f"Every issue of {shown} is done ({total}). Nothing needs to move."
         self.summary = QLabel(text)
         self.summary.setObjectName("CloseSummary")
         self.summary.setWordWrap(True)
@@ -222,6 +238,9 @@ class CloseSprintDialog(QDialog):
         layout.addWidget(self.backlog_radio)
         layout.addSpacing(6)
         layout.addLayout(buttons)
+        if not unfinished:  # nothing to carry: no question, so no greyed-out choices
+            for widget in (self.next_radio, self.sprint_combo, self.backlog_radio):
+                widget.hide()
 
     def carry_to(self) -> str | None:
         if self.next_radio.isChecked() and self.sprint_combo.count():

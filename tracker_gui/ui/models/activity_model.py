@@ -253,7 +253,10 @@ def _describe_project(change: Change, names: _Names) -> tuple[str, str]:
     if field == "import":
         return f"imported into {project}: {snippet(new)}", "open"
     if field == "sprint_state":
-        return f"{'started' if new == 'active' else 'closed'} a sprint in {project}", "clock"
+        verb = {"planned": "planned", "active": "started", "closed": "closed"}.get(new or "")
+        if old is None:  # a new sprint (a restored one may arrive in any state)
+            verb = "planned" if new == "planned" else "added"
+        return f"{verb or 'changed'} a sprint in {project}", "clock"
     if field == "label.renamed":
         return f"renamed the label '{old}' to '{new}' in {project}", "label"
     return f"changed {field} in {project}", "settings"

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
     QFont,
+    QKeyEvent,
     QPainter,
     QPaintEvent,
     QShowEvent,
@@ -45,7 +46,8 @@ COPY = Qt.DropAction.CopyAction
 MOVE = Qt.DropAction.MoveAction
 SPRINT_ROWS = 6  # rows a sprint's list shows before it scrolls
 DASH = "\u2013"
-EMPTY_SPRINT = "Drag issues here to plan them into this sprint"
+EMPTY_SPRINT = "Drag issues here, or pick Move to from an issue's menu (Shift+F10)"
+EMPTY_SPRINT_READ_ONLY = "No issues planned into this sprint yet"
 EMPTY_BACKLOG = "No open issues outside a sprint"
 
 
@@ -59,6 +61,17 @@ def count_text(n: int) -> str:
     return f"{n:,} issue{'s' if n != 1 else ''}"
 
 
+def time_left(end: dt.date, today: dt.date) -> str:
+    """How long an active sprint has to run, its last day included (or how long it is over)."""
+    days = (end - today).days + 1
+    if days == 1:
+        return "last day"
+    if days > 1:
+        return f"{days} days left"
+    over = -days + 1
+    return f"ended {over} day{'s' if over != 1 else ''} ago"
+
+
 class IssueDropList(QListWidget):
     """Issues as rows; drops issues of its project on itself (`issuesDropped(ids, target)`).
 
@@ -68,13 +81,23 @@ class IssueDropList(QListWidget):
     issuesDropped = Signal(list, object)  # issue ids, target sprint name or None
     issueActivated = Signal(int)
 
-    def __init__(self, target: str | None, empty_text: str, parent: QWidget | None = None):
+    menuRequested = Signal()  # the keyboard's context menu: Shift+F10 or the Menu key
+
+    def __init__(
+        self,
+        target: str | None,
+        empty_text: str,
+        parent: QWidget | None = None,
+        *,
+        read_only_text: str | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("BacklogList" if target is None else "SprintList")
         self.setAccessibleName("Backlog" if target is None else f"Issues of {target}")
         self.target = target
         self.project_id = 0
         self._empty_text = empty_text
+        self._texts = (empty_text, read_only_text or empty_text)  # (writable, read-only)
         self._issues: dict[int, Issue] = {}
         self._writable = True
         self._most = 0  # rows shown before it scrolls (0: it takes the room it is given)
@@ -121,13 +144,39 @@ class IssueDropList(QListWidget):
         self._writable = writable
         self.setDragEnabled(writable)
         self.setAcceptDrops(writable)
+        self._empty_text = self._texts[0 if writable else 1]  # no "drag here" it cannot take
+        self.viewport().update()
+
+    def row_height(self) -> int:
+        return self.sizeHintForRow(0) if self.count() else self.fontMetrics().height() + 12
 
     def fit_rows(self, most: int) -> None:
         """As tall as its rows (at least two, at most `most`), so sprints stack compactly."""
         self._most = most
-        row = self.sizeHintForRow(0) if self.count() else self.fontMetrics().height() + 12
-        rows = min(max(self.count(), 2), most)
-        self.setFixedHeight(rows * row + 2 * self.frameWidth() + 4)
+        self.setFixedHeight(self.height_for(min(max(self.count(), 2), most)))
+
+    def height_for(self, rows: int) -> int:
+        """The list's height showing `rows` rows, its frame included."""
+        return rows * self.row_height() + 2 * self.frameWidth() + 4
+
+    def current_row_point(self) -> QPoint:
+        """Where a menu opened from the keyboard belongs: below the current row's text."""
+        chosen = self.selectedItems()
+        item: QListWidgetItem | None = self.currentItem() or (chosen[0] if chosen else None)
+        if item is None:
+            return QPoint(8, 8)
+        rect = self.visualItemRect(item)
+        return QPoint(rect.left() + 24, rect.bottom())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        shift_f10 = (
+            event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        )
+        if shift_f10 or event.key() == Qt.Key.Key_Menu:
+            event.accept()
+            self.menuRequested.emit()
+            return
+        super().keyPressEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -224,7 +273,9 @@ class SprintSection(QFrame):
     startRequested = Signal(str)
     closeRequested = Signal(str)
 
-    def __init__(self, sprint: Sprint, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, sprint: Sprint, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("SprintSection")
         self.sprint = sprint
@@ -239,6 +290,15 @@ class SprintSection(QFrame):
         self.dates_label.setObjectName("SprintDates")
         self.count_label = style.muted(QLabel(count_text(sprint.issues)))
         self.count_label.setObjectName("SprintCount")
+        # The active sprint's clock: how many days it has left, or that it is overdue.
+        self.left_label = QLabel()
+        self.left_label.setVisible(active and today is not None)
+        over = today is not None and today > sprint.end
+        self.left_label.setObjectName("SprintOverdue" if over else "SprintLeft")
+        if not over:
+            style.muted(self.left_label)
+        if active and today is not None:
+            self.left_label.setText(time_left(sprint.end, today))
         self.button = QPushButton("Close sprint…" if active else "Start sprint")
         self.button.setObjectName("SprintAction")
         self.button.setAccessibleName(f"{'Close' if active else 'Start'} {sprint.name}")
@@ -248,7 +308,7 @@ class SprintSection(QFrame):
         self.goal_label.setTextFormat(Qt.TextFormat.PlainText)
         self.goal_label.setWordWrap(True)
         self.goal_label.setVisible(bool(sprint.goal.strip()))
-        self.list = IssueDropList(sprint.name, EMPTY_SPRINT)
+        self.list = IssueDropList(sprint.name, EMPTY_SPRINT, read_only_text=EMPTY_SPRINT_READ_ONLY)
         self.list.setObjectName("SprintList")
 
         head = QHBoxLayout()
@@ -261,6 +321,7 @@ class SprintSection(QFrame):
         facts.setSpacing(12)
         facts.addWidget(self.dates_label)
         facts.addWidget(self.count_label)
+        facts.addWidget(self.left_label)
         facts.addStretch(1)
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 10, 12, 12)
@@ -270,6 +331,11 @@ class SprintSection(QFrame):
         column.addWidget(self.goal_label)
         column.addSpacing(4)
         column.addWidget(self.list)
+
+    def show_done(self, done: int) -> None:
+        """The count with how many of the issues are done ("9 issues · 3 done")."""
+        total = self.sprint.issues
+        self.count_label.setText(count_text(total) + (f" · {done:,} done" if total else ""))
 
     def set_admin(self, admin: bool) -> None:
         """Starting and closing are a project admin's (the button hides for others)."""

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +48,9 @@ from tracker_gui.ui.widgets import style
 
 GONE = "those issues no longer exist"
 NO_SPRINTS = "No sprint planned yet: press New sprint to plan the next one."
+NO_SPRINTS_READ_ONLY = "No sprint planned yet: a project admin plans them here."
+START_BLOCKED = "{name} is active: close it before starting another"
+NO_TARGET = "No other sprint to move to: plan one with New sprint"
 EXTRA_STYLE = """
 QFrame#SprintSection {{
     background: {card_bg}; border: 1px solid {card_border}; border-radius: 8px;
@@ -58,6 +61,7 @@ QFrame#SprintSection QLabel#SprintState, QFrame#SprintSection QLabel#SprintState
 }}
 QFrame#SprintSection QLabel#SprintState {{ background: {chip_bg}; color: {chip_text}; }}
 QFrame#SprintSection QLabel#SprintStateActive {{ background: {success_soft}; color: {success}; }}
+QFrame#SprintSection QLabel#SprintOverdue {{ color: {danger}; font-weight: 600; }}
 QListWidget#SprintList, QListWidget#BacklogList {{
     border: 1px solid {separator}; border-radius: 6px; background: {base_bg};
 }}
@@ -90,6 +94,7 @@ class BacklogPane(QWidget):
         self._store = store
         self._today = today
         self._sprints: list[Sprint] = []
+        self._names: list[str] = []  # every sprint's, closed ones too, by first day
         self.sections: list[SprintSection] = []
         self._stale = True
         self._sized = False
@@ -137,6 +142,7 @@ class BacklogPane(QWidget):
         self.sprint_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.sprint_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sprint_scroll.setWidget(self._holder)
+        self.sprint_scroll.viewport().installEventFilter(self)  # a new height: fit the lists
 
         self.backlog_title = ui.section_title("Backlog")
         self.backlog_count = style.muted(QLabel())
@@ -173,6 +179,7 @@ class BacklogPane(QWidget):
         # The keyboard's and the mouse's way without a drag: the menu moves the selection.
         target.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         target.customContextMenuRequested.connect(partial(self._on_list_menu_requested, target))
+        target.menuRequested.connect(partial(self._on_list_key_menu_requested, target))
 
     # -- public --------------------------------------------------------------------------
     def project(self) -> Project | None:
@@ -208,6 +215,7 @@ class BacklogPane(QWidget):
             section.deleteLater()
         self.sections = []
         self._sprints = []
+        self._names = [s.name for s in found.value] if found is not None and found.value else []
         if project is None or found is None or found.value is None:
             self.backlog.project_id = 0
             self.backlog.set_issues([], set())
@@ -221,19 +229,28 @@ class BacklogPane(QWidget):
         self._sprints = shown
         writable = self._store.can_write(project.id)
         admin = self._store.can_admin(project.id)
+        running = next((s for s in shown if s.state is SprintState.ACTIVE), None)
         for n, sprint in enumerate(shown):
-            section = SprintSection(sprint)
+            section = SprintSection(sprint, today=self._today())
             section.list.project_id = project.id
-            section.list.set_issues(ops.issues_in(self._store, project.id, sprint.name), done)
+            planned = ops.issues_in(self._store, project.id, sprint.name)
+            section.list.set_issues(planned, done)
+            if sprint.state is SprintState.ACTIVE:  # its progress; a planned one has none yet
+                section.show_done(sum(i.status_id in done for i in planned))
             section.list.fit_rows(SPRINT_ROWS)
             section.list.set_writable(writable)
             section.set_admin(admin)
+            if running is not None and sprint is not running:  # one active sprint at a time
+                section.button.setEnabled(False)
+                section.button.setToolTip(START_BLOCKED.format(name=running.name))
             section.startRequested.connect(self._on_section_start_requested)
             section.closeRequested.connect(self._on_section_close_requested)
             self._wire(section.list)
             self._sprint_column.insertWidget(n, section)
             self.sections.append(section)
         self.no_sprints.setVisible(not shown)
+        self.no_sprints.setText(NO_SPRINTS if admin else NO_SPRINTS_READ_ONLY)
+        self._fit_sections()
         self.backlog.project_id = project.id
         issues, total = ops.backlog(self._store, project.id)
         self.backlog.set_issues(issues, done)
@@ -242,6 +259,29 @@ class BacklogPane(QWidget):
         self.backlog_count.setText(count_text(total) + more)
         self.new_button.setEnabled(admin)
         self.new_button.setToolTip("" if admin else "Only a project admin plans sprints")
+
+    def _fit_sections(self) -> None:
+        """Share the sprints' room: each list shows as many rows as lets every section be
+        seen whole (two at least, SPRINT_ROWS at most); a long list scrolls in itself."""
+        if not self.sections:
+            return
+        margins = self._sprint_column.contentsMargins()
+        room = self.sprint_scroll.viewport().height() - margins.top() - margins.bottom()
+        room -= self._sprint_column.spacing() * len(self.sections)
+        for section in self.sections:
+            section.ensurePolished()  # the style sheet's paddings count in its size hint
+        room -= sum(s.sizeHint().height() - s.list.minimumHeight() for s in self.sections)
+        first = self.sections[0].list
+        rows = SPRINT_ROWS
+        while rows > 2 and first.height_for(rows) * len(self.sections) > room:
+            rows -= 1
+        for section in self.sections:
+            section.list.fit_rows(rows)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.sprint_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_sections()
+        return super().eventFilter(watched, event)
 
     # -- projects ------------------------------------------------------------------------
     def _fill_projects(self) -> None:
@@ -287,7 +327,7 @@ class BacklogPane(QWidget):
         if made.value is None:
             return made.message or "the sprint was not created"
         style.show_error(self.error_label, "")
-        self.reload()  # adding a sprint logs no Change row: nothing else would say so
+        self.reload()  # at once; the add's Change row reaches the other windows
         return ""
 
     def new_sprint_dialog(self) -> NewSprintDialog:
@@ -295,8 +335,7 @@ class BacklogPane(QWidget):
         every = self._sprints
         last = max((s.end for s in every), default=None)
         first = max(self._today(), last + dt.timedelta(days=1)) if last else self._today()
-        taken = [s.name for s in every]
-        return NewSprintDialog(self.create_sprint, first, taken, self.window())
+        return NewSprintDialog(self.create_sprint, first, self._names, self.window())
 
     def close_dialog(self, name: str) -> CloseSprintDialog:
         """The dialog Close sprint opens: how many are unfinished, and where they go."""
@@ -333,6 +372,8 @@ class BacklogPane(QWidget):
         targets: list[str | None] = [s.name for s in self._sprints if s.name != source.target]
         if source.target is not None:
             targets.append(None)
+        if not targets:  # said, rather than a menu that never opens
+            menu.addAction(NO_TARGET).setEnabled(False)
         for target in targets:
             text = f"Move to {target}" if target is not None else "Move to the backlog"
             action = menu.addAction(text)
@@ -366,6 +407,9 @@ class BacklogPane(QWidget):
         menu = self.move_menu(source)
         menu.exec(source.viewport().mapToGlobal(at))
         menu.deleteLater()
+
+    def _on_list_key_menu_requested(self, source: IssueDropList) -> None:
+        self._on_list_menu_requested(source, source.current_row_point())
 
     def _on_list_issues_dropped(self, issue_ids: list[int], target: str | None) -> None:
         self.plan(issue_ids, target)

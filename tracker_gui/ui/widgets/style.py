@@ -119,6 +119,16 @@ QRadioButton::indicator:unchecked {{
     border: 1px solid {muted_text}; border-radius: 7px; background: {base_bg};
     width: 12px; height: 12px;
 }}
+QRadioButton::indicator:checked {{
+    border: 1px solid {accent}; border-radius: 7px; width: 12px; height: 12px;
+    background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
+        stop: 0 {accent}, stop: 0.5 {accent}, stop: 0.6 {base_bg}, stop: 1 {base_bg});
+}}
+QRadioButton::indicator:checked:disabled {{
+    border-color: {faint_text};
+    background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
+        stop: 0 {faint_text}, stop: 0.5 {faint_text}, stop: 0.6 {base_bg}, stop: 1 {base_bg});
+}}
 QFrame#Card {{ background: {card_bg}; border: 1px solid {card_border}; border-radius: 8px; }}
 QFrame#Separator {{ background: {separator}; border: none; max-height: 1px; min-height: 1px; }}
 """
