@@ -92,7 +92,7 @@ def make_application() -> QApplication:
 
 
 # The offscreen application made for drawing from the CLI, kept alive for the process.
-_render_apps: list[QGuiApplication] = []
+_render_apps: list[QApplication] = []
 
 
 def render_report(report: Report, path: str | Path, fmt: str, theme: str) -> None:
@@ -100,11 +100,14 @@ def render_report(report: Report, path: str | Path, fmt: str, theme: str) -> Non
 
     Qt needs an application object to draw text; from the command line there is none, so an
     offscreen one is made (never a window: this works without a display). The chart code is
-    imported here, not at start, so the window's cold start does not pay for it.
+    imported here, not at start, so the window's cold start does not pay for it. It is a
+    QApplication (widgets), not a bare QGuiApplication: a process that opens a window after
+    drawing (a test run, the window after a CLI call in one process) would abort on a
+    QWidget made without one.
     """
     if QGuiApplication.instance() is None:
         argv = [sys.argv[0] if sys.argv else APP_NAME, "-platform", "offscreen"]
-        _render_apps.append(QGuiApplication(argv))
+        _render_apps.append(QApplication(argv))
     from tracker_gui.ui.charts import export
 
     export.write(report, path, fmt, theme)
