@@ -16,8 +16,8 @@ from typing import Any
 
 from tracker_gui.domain.enums import LinkKind
 from tracker_gui.domain.models import Comment, Issue, IssueFilter, MoveTo, NewIssue
-from tracker_gui.errors import NotFoundError, UserError
-from tracker_gui.services import Services, sprints_offline
+from tracker_gui.errors import NotFoundError
+from tracker_gui.services import Services, server_calls, sprints_offline
 from tracker_gui.services.issues import IssueService
 from tracker_gui.services.sync_values import changed, values
 from tracker_gui.storage.replica import outbox
@@ -159,19 +159,7 @@ class QueuedIssueService(IssueService):
     settle: Callable[[], object] | None = None  # a sync after such a write
 
     def _on_server(self, what: str, act: Callable[[Services], Any]) -> Any:
-        if self.online is None:
-            raise UserError(OFFLINE_ONLY.format(what=what))
-        try:
-            server = self.online()
-        except Exception as exc:  # unreachable (Offline) or refused: the same plain words
-            raise UserError(OFFLINE_ONLY.format(what=what)) from exc
-        try:
-            result = act(server)
-        finally:
-            server.close()
-        if self.settle is not None:
-            self.settle()
-        return result
+        return server_calls.on_server(self.online, self.settle, OFFLINE_ONLY.format(what=what), act)
 
     def delete(self, issue_id: int, expected_version: int) -> None:
         self._on_server(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker_gui.domain.models import Issue
 from tracker_gui.domain.sprints import Closed, Sprint
-from tracker_gui.errors import UserError
+from tracker_gui.services import server_calls
 from tracker_gui.services.sprints import SprintService
 from tracker_gui.storage.replica import outbox
 
@@ -31,19 +31,7 @@ class OfflineSprintService(SprintService):
     settle: Callable[[], object] | None = None  # a sync after such a write
 
     def _on_server(self, what: str, act: Callable[[Services], Any]) -> Any:
-        if self.online is None:
-            raise UserError(NEEDS_SERVER.format(what=what))
-        try:
-            server = self.online()
-        except Exception as exc:  # unreachable (Offline) or refused: the same plain words
-            raise UserError(NEEDS_SERVER.format(what=what)) from exc
-        try:
-            result = act(server)
-        finally:
-            server.close()
-        if self.settle is not None:
-            self.settle()
-        return result
+        return server_calls.on_server(self.online, self.settle, NEEDS_SERVER.format(what=what), act)
 
     def add(
         self, project_key: str, name: str, start: str | dt.date, end: str | dt.date, goal: str = ""
