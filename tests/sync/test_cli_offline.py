@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import postgres_bindir
 from tests.e2e.helpers import Result
 from tests.support.attacks import PASSWORD
-from tests.support.pgtcp import TcpCluster
+from tests.support.pgtcp import TcpCluster, started_tcp_cluster
 from tests.support.secured import Secured, drop, make_secured
 from tracker_gui.domain.models import NewIssue
 from tracker_gui.services import open_services
@@ -27,13 +26,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[TcpCluster]:
     """A cluster of this module's own: the tests stop and start it."""
-    postgres_bindir()
-    own = TcpCluster()
-    own.start()
-    try:
-        yield own
-    finally:
-        own.stop()
+    yield from started_tcp_cluster()
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import postgres_bindir
 from tests.support.attacks import PASSWORD
-from tests.support.pgtcp import TcpCluster
+from tests.support.pgtcp import TcpCluster, started_tcp_cluster
 from tests.support.secured import Secured, drop, make_secured
 from tests.sync.test_cli_offline import Client
 from tracker_gui.domain.models import NewIssue
@@ -21,13 +20,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[TcpCluster]:
     """A cluster of this module's own: the test stops and starts it."""
-    postgres_bindir()
-    own = TcpCluster()
-    own.start()
-    try:
-        yield own
-    finally:
-        own.stop()
+    yield from started_tcp_cluster()
 
 
 @pytest.fixture
