@@ -149,10 +149,10 @@ class Database:
         pending: list[Callable[[], None]] = []
         fresh = (change_set or str(uuid.uuid4())) if self.change_set is None else None
         session = self.peewee if isinstance(self.peewee, pg_session.PgDatabase) else None
-        armed = session is not None and fresh is not None and self.server_managed
-        if armed:
+        if fresh is None or not self.server_managed:
+            session = None  # only a secured database's outermost action arms its BEGIN
+        if session is not None and fresh is not None:
             # The settings below ride on the BEGIN (pg_session) unless it was sent already.
-            assert session is not None and fresh is not None
             session.arm(pg_session.settings_sql(fresh, origin, op_id))
         try:
             with translated(self.label), self.bound(), self.peewee.atomic():
@@ -162,7 +162,7 @@ class Database:
                 self._action.change_set = fresh
                 self._action.after = pending
                 try:
-                    if armed and session is not None and session.carried():
+                    if session is not None and session.carried():
                         pass  # the BEGIN carried the settings
                     elif self.server_managed or (not self.is_sqlite and (origin or op_id)):
                         # The history triggers write the Change rows: the columns' DEFAULTs
@@ -179,7 +179,7 @@ class Database:
                     self._action.change_set = None
                     self._action.after = None
         finally:
-            if armed and session is not None:
+            if session is not None:
                 session.disarm()
         for callback in pending:  # committed: what waited for it may go
             callback()
