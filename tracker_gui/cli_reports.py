@@ -9,18 +9,16 @@ Qt chart painter, offscreen.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tracker_gui.cli_format import Output, UsageError
 from tracker_gui.errors import UserError, ValidationError
-from tracker_gui.services.report_types import KINDS, Report
+from tracker_gui.services import report_text
+from tracker_gui.services.report_types import KINDS
 
 if TYPE_CHECKING:
     from tracker_gui.services import Services
@@ -49,38 +47,6 @@ def _day(text: str | None, option: str) -> dt.date | None:
         raise ValidationError(option, message) from None
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value) if abs(value) < 2**53 else value
-    return value
-
-
-def as_csv(report: Report) -> str:
-    """One header row, then one row per entry; blank cells for missing values."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(report.columns)
-    for row in report.rows:
-        writer.writerow(["" if v is None else _cell(v) for v in row])
-    return out.getvalue()
-
-
-def as_json(report: Report) -> str:
-    """`{"report", "title", "subtitle", "columns", "rows"}`, rows as objects keyed by column."""
-    data = {
-        "report": report.kind,
-        "title": report.title,
-        "subtitle": report.subtitle,
-        "columns": list(report.columns),
-        "rows": [
-            {c: _cell(v) for c, v in zip(report.columns, row, strict=True)} for row in report.rows
-        ],
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
 def _check_usage(args: argparse.Namespace) -> None:
     """Before the database opens: a picture needs a file (exit 2, as argparse's own errors)."""
     if args.report_format in PICTURES and not args.out:
@@ -106,7 +72,7 @@ def cmd_report(services: Services, args: argparse.Namespace) -> Output:
 
         render_report(report, Path(out), fmt, args.theme)
         return Output(f"wrote {out}", {"wrote": out})
-    text = as_csv(report) if fmt == "csv" else as_json(report)
+    text = report_text.as_csv(report) if fmt == "csv" else report_text.as_json(report)
     if out:
         try:
             Path(out).write_text(text, encoding="utf-8", newline="")

@@ -7,9 +7,7 @@ worker thread (ui/report_job.py); `options` holds the keys of OPTION_KEYS, None 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -26,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker_gui.services.report_types import KINDS, Cell, Report
+from tracker_gui.services import report_text
+from tracker_gui.services.report_types import KINDS, Report
 from tracker_gui.ui import theme
 from tracker_gui.ui.charts import export
 from tracker_gui.ui.charts.widget import ChartWidget
@@ -59,25 +58,6 @@ SETTLE_MS = 150  # controls changed in a burst ask for one report, not one per c
 PICTURES = {"png": "PNG image (*.png)", "svg": "SVG image (*.svg)", "csv": "CSV file (*.csv)"}
 AskPath = Callable[[str, str, str], str]  # (caption, suggested path, filter) -> path or ""
 Sprints = Callable[[str], Sequence[str]]  # project key -> sprint names, newest first
-
-
-def csv_text(report: Report) -> str:
-    """The report's table as CSV: a header row, then one row per entry (dates as ISO)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(report.columns)
-    writer.writerows([_cell(c) for c in row] for row in report.rows)
-    return out.getvalue()
-
-
-def _cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{round(value, 4)}"
-    return str(value)
 
 
 def _ask_save_path(parent: QWidget) -> AskPath:
@@ -342,7 +322,7 @@ class ReportsPane(QWidget):
             return ""
         try:
             if fmt == "csv":
-                Path(path).write_text(csv_text(report), encoding="utf-8", newline="")
+                Path(path).write_text(report_text.as_csv(report), encoding="utf-8", newline="")
             else:
                 export.write(report, path, fmt, "dark" if theme.is_dark() else "light")
         except OSError as exc:
